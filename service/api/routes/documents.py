@@ -1,0 +1,124 @@
+"""Documents: upload (as a job), list, get with notes, delete."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
+
+from service.api.deps import DatabaseDep, JobsDep, NlpDep, ProjectDep, SessionDep, SettingsDep
+from service.api.routes.notes import note_out
+from service.api.schemas import DocumentDetail, DocumentOut, UploadAccepted, UploadedFile
+from service.ingest import (
+    PreparedDocument,
+    UploadError,
+    find_duplicate,
+    ingest_document,
+    prepare_document,
+    validate_meta,
+)
+from service.jobs import Progress
+from service.storage import repository
+
+router = APIRouter(prefix="/projects/{project}/documents", tags=["documents"])
+
+_READ_CHUNK = 1 << 20
+
+
+def _read_limited(upload: UploadFile, limit: int) -> bytes:
+    """Read an upload, stopping as soon as it passes the size limit."""
+    parts: list[bytes] = []
+    size = 0
+    while chunk := upload.file.read(_READ_CHUNK):
+        size += len(chunk)
+        if size > limit:
+            raise UploadError(
+                f"{upload.filename} is larger than the limit of {limit / 2**20:g} MB; split it.",
+                413,
+            )
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses={413: {"description": "Too large"}, 422: {"description": "Unreadable file"}},
+)
+def upload_documents(
+    project: ProjectDep,
+    settings: SettingsDep,
+    db: DatabaseDep,
+    nlp: NlpDep,
+    jobs: JobsDep,
+    response: Response,
+    files: Annotated[list[UploadFile], File(description="One or more documents")],
+    region: Annotated[str, Form(max_length=100)],
+    kind: Annotated[str, Form()] = "workshop",
+    date: Annotated[str | None, Form(description="YYYY-MM-DD")] = None,
+    event: Annotated[str | None, Form(max_length=255)] = None,
+    text_column: Annotated[str | None, Form(description="csv/xlsx column with the text")] = None,
+    wait: Annotated[bool, Query(description="Ingest before answering (201)")] = False,
+) -> UploadAccepted:
+    """Check every file first; a single bad file refuses the whole upload, so nothing is half
+    written. Good files are ingested by a job, one transaction per document."""
+    meta = validate_meta(region, kind, date, event)
+    prepared: list[PreparedDocument] = []
+    answers: list[UploadedFile] = []
+    for upload in files:
+        content = _read_limited(upload, settings.max_upload_bytes)
+        document = prepare_document(upload.filename or "", content, meta, settings, text_column)
+        duplicate = find_duplicate(db, project.id, document.content_hash)
+        if duplicate is not None:
+            answers.append(
+                UploadedFile(
+                    filename=document.filename,
+                    status="duplicate",
+                    note_count=duplicate.note_count,
+                    document_id=duplicate.id,
+                )
+            )
+            continue
+        prepared.append(document)
+        answers.append(
+            UploadedFile(filename=document.filename, status="queued", note_count=len(document.notes))
+        )
+    if not prepared:
+        response.status_code = status.HTTP_200_OK
+        return UploadAccepted(job_id=None, files=answers)
+
+    project_id = project.id
+
+    def work(progress: Progress) -> dict[str, Any]:
+        results = []
+        for i, document in enumerate(prepared):
+            def scaled(fraction: float, message: str, i: int = i) -> None:
+                progress((i + fraction) / len(prepared), f"{document.filename}: {message}")
+
+            result = ingest_document(db, nlp, project_id, document, scaled)
+            results.append(result.__dict__)
+        return {"documents": results}
+
+    job_id = jobs.submit("ingest", project_id, work)
+    if wait:
+        jobs.wait(job_id)
+        response.status_code = status.HTTP_201_CREATED
+    return UploadAccepted(job_id=job_id, files=answers)
+
+
+@router.get("")
+def list_documents(project: ProjectDep, session: SessionDep) -> list[DocumentOut]:
+    return [DocumentOut.model_validate(d) for d in repository.list_documents(session, project.id)]
+
+
+@router.get("/{document_id}", responses={404: {"description": "No such document"}})
+def get_document(project: ProjectDep, document_id: int, session: SessionDep) -> DocumentDetail:
+    document = repository.get_document(session, project.id, document_id)
+    base = DocumentOut.model_validate(document).model_dump()
+    notes = [note_out(note, document) for note in document.notes]
+    return DocumentDetail(**base, text=document.text, notes=notes)
+
+
+@router.delete("/{document_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_document(project: ProjectDep, document_id: int, session: SessionDep) -> None:
+    repository.delete_document(session, repository.get_document(session, project.id, document_id))

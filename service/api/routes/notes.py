@@ -1,0 +1,59 @@
+"""Notes: list a project's notes with filters."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from service.api.deps import ProjectDep, SessionDep
+from service.api.schemas import NoteOut, NotePage
+from service.storage import repository
+from service.storage.models import Document, Note
+
+router = APIRouter(prefix="/projects/{project}/notes", tags=["notes"])
+
+
+def note_out(note: Note, document: Document) -> NoteOut:
+    return NoteOut(
+        id=note.id,
+        document_id=document.id,
+        filename=document.filename,
+        region=document.region,
+        date=document.date,
+        event=document.event,
+        document_kind=document.kind,
+        position=note.position,
+        kind=note.kind,
+        group=note.group,
+        question=note.question,
+        parent_id=note.parent_id,
+        context=note.context,
+        text=note.text,
+        start=note.start,
+        end=note.end,
+        language=note.language,
+        metadata=note.meta,
+        lemmas=note.content_lemmas,
+    )
+
+
+@router.get("")
+def list_notes(
+    project: ProjectDep,
+    session: SessionDep,
+    region: str | None = None,
+    document_id: int | None = None,
+    group: str | None = None,
+    kind: str | None = None,
+    q: Annotated[str | None, Query(max_length=200, description="Text to search for")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> NotePage:
+    where = repository.NoteFilter(
+        region=region, document_id=document_id, group=group, kind=kind, search=q
+    )
+    rows, total = repository.list_notes(session, project.id, where, limit, offset)
+    return NotePage(
+        total=total, limit=limit, offset=offset, notes=[note_out(n, d) for n, d in rows]
+    )

@@ -1,0 +1,105 @@
+"""Request and response bodies of the HTTP API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from service.storage.repository import PROJECT_NAME_RE
+
+
+class ProjectCreate(BaseModel):
+    name: str = Field(pattern=PROJECT_NAME_RE.pattern, examples=["pohjois-savo-2017"])
+    description: str = Field(default="", max_length=2000)
+
+
+class ProjectOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    name: str
+    description: str
+    created_at: dt.datetime
+    document_count: int = 0
+    note_count: int = 0
+
+
+class DocumentOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    filename: str
+    format: str
+    encoding: str | None
+    kind: str
+    region: str
+    date: dt.date | None
+    event: str | None
+    note_count: int
+    content_hash: str
+    created_at: dt.datetime
+
+
+class NoteOut(BaseModel):
+    id: int
+    document_id: int
+    filename: str
+    region: str
+    date: dt.date | None
+    event: str | None
+    document_kind: str
+    position: int
+    kind: str
+    group: str | None
+    question: str | None
+    parent_id: int | None
+    context: str | None
+    text: str
+    start: int
+    end: int
+    language: str
+    metadata: dict[str, Any]
+    lemmas: list[str]
+
+
+class DocumentDetail(DocumentOut):
+    text: str
+    notes: list[NoteOut]
+
+
+class NotePage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    notes: list[NoteOut]
+
+
+class UploadedFile(BaseModel):
+    filename: str
+    status: str  # "queued" | "duplicate"
+    note_count: int
+    document_id: int | None = None
+
+
+class UploadAccepted(BaseModel):
+    job_id: str | None
+    files: list[UploadedFile]
+
+
+class JobOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    kind: str
+    state: str
+    progress: float
+    message: str
+    error: str | None
+    result: dict[str, Any]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class Problem(BaseModel):
+    detail: str

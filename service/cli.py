@@ -1,0 +1,201 @@
+"""The ``teemakartta`` command line: the same core as the API, run in-process.
+
+Heavy libraries (torch, spaCy, BERTopic) are imported inside the commands that need
+them, so ``teemakartta --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from service.config import Settings
+
+if TYPE_CHECKING:
+    from service.storage.db import Database
+
+app = typer.Typer(
+    help="Teemakartta: Finnish workshop notes to themes you can trust.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+SUPPORTED = {".txt", ".md", ".docx", ".pdf", ".csv", ".xlsx"}
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.secho(f"Error: {message}", fg=typer.colors.RED, err=True)
+    return typer.Exit(code=2)
+
+
+def _database(settings: Settings) -> Database:
+    from service.storage.db import Database
+
+    db = Database(settings.resolved_database_url)
+    db.migrate()
+    return db
+
+
+def _collect(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in SUPPORTED))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise _fail(f"{path} does not exist.")
+    if not files:
+        raise _fail(f"No files with a supported extension ({', '.join(sorted(SUPPORTED))}).")
+    return files
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest.")],
+    project: Annotated[str, typer.Option(help="Project name (created if missing).")],
+    region: Annotated[str, typer.Option(help="Region of the documents, e.g. Pohjois-Savo.")],
+    kind: Annotated[str, typer.Option(help="workshop | project_description | other")] = "workshop",
+    date: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
+    event: Annotated[str | None, typer.Option(help="Event or session name.")] = None,
+    text_column: Annotated[str | None, typer.Option(help="csv/xlsx text column.")] = None,
+) -> None:
+    """Ingest documents: parse, split into notes, lemmatize, embed and store."""
+    from rich.progress import Progress
+
+    from service.ingest import UploadError, ingest_document, prepare_document, validate_meta
+    from service.nlp import NlpResources
+    from service.storage import repository
+
+    settings = Settings()
+    files = _collect(paths)
+    try:
+        meta = validate_meta(region, kind, date, event)
+        repository.check_project_name(project)
+    except (UploadError, ValueError) as error:
+        raise _fail(getattr(error, "message", str(error))) from None
+    db = _database(settings)
+    with db.session() as session:
+        try:
+            project_id = repository.get_project(session, project).id
+        except repository.NotFound:
+            project_id = repository.create_project(session, project).id
+            typer.echo(f"Created project {project}.")
+    nlp = NlpResources(settings)
+    failures = 0
+    with Progress(transient=False) as bar:
+        overall = bar.add_task("ingest", total=len(files))
+        for path in files:
+            task = bar.add_task(path.name, total=1.0)
+            try:
+                prepared = prepare_document(
+                    path.name, path.read_bytes(), meta, settings, text_column
+                )
+                result = ingest_document(
+                    db, nlp, project_id, prepared,
+                    lambda fraction, _msg, task=task: bar.update(task, completed=fraction),
+                )
+            except UploadError as error:
+                failures += 1
+                bar.console.print(f"[red]{path}: skipped — {error.message}[/red]")
+            else:
+                status = "already ingested" if result.duplicate else "new"
+                bar.console.print(f"{path.name}: {result.note_count} notes ({status})")
+            bar.update(task, completed=1.0, visible=False)
+            bar.advance(overall)
+    if failures:
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def notes(
+    project: Annotated[str, typer.Option(help="Project name.")],
+    region: Annotated[str | None, typer.Option(help="Only this region.")] = None,
+    format: Annotated[str, typer.Option("--format", help="table | jsonl")] = "table",
+) -> None:
+    """List a project's notes with their provenance."""
+    from service.storage import repository
+
+    if format not in ("table", "jsonl"):
+        raise _fail("--format must be table or jsonl.")
+    db = _database(Settings())
+    with db.session() as session:
+        try:
+            project_id = repository.get_project(session, project).id
+        except repository.NotFound as error:
+            raise _fail(str(error)) from None
+        rows, _total = repository.list_notes(
+            session, project_id, repository.NoteFilter(region=region), limit=None
+        )
+    if format == "jsonl":
+        for note, document in rows:
+            record = {
+                "id": note.id, "document": document.filename, "region": document.region,
+                "date": document.date.isoformat() if document.date else None,
+                "event": document.event, "group": note.group, "question": note.question,
+                "position": note.position, "kind": note.kind, "parent_id": note.parent_id,
+                "start": note.start, "end": note.end, "language": note.language,
+                "text": note.text,
+            }
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("id", "document", "region", "group", "kind", "text", show_lines=False)
+    for note, document in rows:
+        table.add_row(
+            str(note.id), document.filename, document.region, note.group or "",
+            note.kind, note.text if len(note.text) < 120 else note.text[:117] + "...",
+        )
+    Console().print(table)
+    typer.echo(f"{len(rows)} notes")
+
+
+@app.command()
+def samples(
+    project: Annotated[str | None, typer.Option(help="Project to fill.")] = None,
+) -> None:
+    """Ingest the sample corpora (corpora/) into the sample project, once."""
+    from service.corpora import load_samples
+    from service.nlp import NlpResources
+
+    settings = Settings()
+    db = _database(settings)
+    results = load_samples(db, NlpResources(settings), settings, project)
+    new = [r for r in results if not r.duplicate]
+    for result in new:
+        typer.echo(f"{result.filename}: {result.note_count} notes")
+    name = project or settings.sample_project
+    typer.echo(f"Sample project {name!r}: {len(new)} new, {len(results) - len(new)} already there.")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port of the API.")] = None,
+) -> None:
+    """Start the HTTP API (OpenAPI docs at /docs)."""
+    import uvicorn
+
+    from service.api.app import create_app
+
+    settings = Settings()
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.api_host,
+        port=port or settings.api_port,
+        log_level="info",
+    )
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

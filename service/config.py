@@ -1,0 +1,71 @@
+"""The one place settings live: environment variables with the prefix ``TEEMA_``.
+
+Tests build ``Settings(...)`` with explicit values instead of patching globals.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_MODEL_PATH = REPO_ROOT / "models" / "build" / "multilingual-e5-small"
+
+
+class Settings(BaseSettings):
+    """Runtime configuration; every field maps to ``TEEMA_<FIELD>`` (case-insensitive)."""
+
+    model_config = SettingsConfigDict(env_prefix="TEEMA_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(
+        default=REPO_ROOT / "data",
+        description="Folder for the SQLite database and other local state.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; empty means SQLite at <data_dir>/teemakartta.db. "
+        "PostgreSQL: postgresql+psycopg://user:pass@host/db",
+    )
+    embedding_model: str = Field(
+        default=str(DEFAULT_MODEL_PATH),
+        description="sentence-transformers model name or path (the default is built "
+        "offline by `make setup`).",
+    )
+    embedding_prompt: str = Field(
+        default="query: ",
+        description='Prefix put before every note when embedding (e5 models expect "query: ").',
+    )
+    embedding_batch_size: int = Field(default=32, ge=1, le=1024)
+    language_backend: str = Field(
+        default="auto",
+        description='"auto" (spaCy Finnish with Voikko, falling back to simplemma), '
+        '"spacy" or "simplemma".',
+    )
+    max_upload_mb: float = Field(default=50.0, gt=0, description="Largest accepted upload.")
+    max_notes_per_document: int = Field(
+        default=20_000, ge=1, description="Uploads that would make more notes are refused."
+    )
+    max_document_chars: int = Field(
+        default=5_000_000, ge=1, description="Uploads with more text than this are refused."
+    )
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    ui_port: int = 8501
+    api_url: str = Field(
+        default="http://127.0.0.1:8000", description="Where the UI finds the API."
+    )
+    sample_project: str = Field(
+        default="esimerkki", description="Project that `make run` fills from corpora/."
+    )
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'teemakartta.db'}"
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return int(self.max_upload_mb * 1024 * 1024)

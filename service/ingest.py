@@ -1,0 +1,276 @@
+"""Ingestion: an upload (bytes + metadata) becomes a stored document with embedded notes.
+
+Two steps so a bad file is refused before any job starts:
+``prepare_document`` (parse + segment, fast, raises ``UploadError``) and
+``ingest_document`` (lemmas, embeddings, one transaction that writes everything or
+nothing).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from service.config import Settings
+from service.nlp import NlpResources
+from service.pipeline.document import NoteDraft, ParsedDocument
+from service.storage.db import Database
+from service.storage.embeddings import load_vectors, store_vectors
+from service.storage.models import Document, Note
+
+if TYPE_CHECKING:
+    from service.pipeline.language import NoteLanguage
+
+KINDS = ("workshop", "project_description", "other")
+_REGION_RE = re.compile(r"^[\w .,()'/-]{1,100}$")
+_EMBED_CHUNK = 256
+
+ProgressFn = Callable[[float, str], None]
+
+
+class UploadError(ValueError):
+    """A problem with an upload the user can fix; ``status`` is the HTTP status to answer."""
+
+    def __init__(self, message: str, status: int = 422) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    region: str
+    kind: str = "workshop"
+    date: dt.date | None = None
+    event: str | None = None
+
+
+@dataclass(frozen=True)
+class PreparedDocument:
+    filename: str
+    content_hash: str
+    parsed: ParsedDocument
+    notes: tuple[NoteDraft, ...]
+    meta: DocumentMeta
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    document_id: int
+    filename: str
+    note_count: int
+    duplicate: bool
+    embedded: int = 0
+    cached: int = 0
+
+
+def validate_meta(
+    region: str | None, kind: str | None = None, date: str | None = None, event: str | None = None
+) -> DocumentMeta:
+    """Check upload metadata; raises UploadError saying what a valid value looks like."""
+    region = unicodedata.normalize("NFC", (region or "").strip())
+    if not region or not _REGION_RE.match(region):
+        raise UploadError(
+            "Region must be a place name of 1-100 letters, digits, spaces or hyphens "
+            "(for example 'Pohjois-Savo')."
+        )
+    kind = (kind or "workshop").strip()
+    if kind not in KINDS:
+        raise UploadError(f"Kind must be one of {', '.join(KINDS)}; got {kind!r}.")
+    parsed_date = None
+    if date:
+        try:
+            parsed_date = dt.date.fromisoformat(date.strip())
+        except ValueError:
+            raise UploadError(f"Date must be a real date as YYYY-MM-DD; got {date!r}.") from None
+    event = (event or "").strip() or None
+    if event is not None and (len(event) > 255 or any(unicodedata.category(c) == "Cc" for c in event)):
+        raise UploadError("Event must be at most 255 characters of plain text.")
+    return DocumentMeta(region=region, kind=kind, date=parsed_date, event=event)
+
+
+def clean_filename(name: str | None) -> str:
+    """The base name of an uploaded file, with path tricks and control characters removed."""
+    if not name or "\x00" in name:
+        raise UploadError("The file name is missing or contains a NUL byte; rename the file.")
+    base = re.split(r"[\\/]", name)[-1]
+    base = "".join(c for c in base if unicodedata.category(c) != "Cc").strip().lstrip(".")
+    if not base:
+        raise UploadError(f"{name!r} is not a usable file name; give the file a plain name.")
+    return base[-255:]
+
+
+def prepare_document(
+    filename: str,
+    content: bytes,
+    meta: DocumentMeta,
+    settings: Settings,
+    text_column: str | None = None,
+) -> PreparedDocument:
+    """Parse and segment an upload; raises UploadError for anything the user must fix."""
+    from service.pipeline.parse import ParseError, parse_document
+    from service.pipeline.segment import segment
+
+    name = clean_filename(filename)
+    if len(content) > settings.max_upload_bytes:
+        raise UploadError(
+            f"{name} is larger than the limit of {settings.max_upload_mb:g} MB; split it.", 413
+        )
+    try:
+        parsed = parse_document(
+            name, content, text_column=text_column, max_chars=settings.max_document_chars
+        )
+    except ParseError as error:
+        raise UploadError(f"{name}: {error.message}") from None
+    notes = segment(parsed, kind=meta.kind)
+    if not notes:
+        raise UploadError(f"{name}: no notes were found in the text; check the file's content.")
+    if len(notes) > settings.max_notes_per_document:
+        raise UploadError(
+            f"{name} would make {len(notes)} notes, over the limit of "
+            f"{settings.max_notes_per_document}; split the file.",
+            413,
+        )
+    return PreparedDocument(
+        filename=name,
+        content_hash=hashlib.sha256(content).hexdigest(),
+        parsed=parsed,
+        notes=notes,
+        meta=meta,
+    )
+
+
+def embedding_text(note: NoteDraft) -> str:
+    """What the embedder sees: a sub-bullet is read together with its parent bullet."""
+    return f"{note.context}: {note.text}" if note.context else note.text
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def find_duplicate(db: Database, project_id: int, content_hash: str) -> Document | None:
+    with db.session() as session:
+        return session.scalar(
+            select(Document).where(
+                Document.project_id == project_id, Document.content_hash == content_hash
+            )
+        )
+
+
+def ingest_document(
+    db: Database,
+    nlp: NlpResources,
+    project_id: int,
+    prepared: PreparedDocument,
+    progress: ProgressFn | None = None,
+) -> IngestResult:
+    """Lemmatize, embed (cache first) and store one document in a single transaction."""
+    report = progress or (lambda _fraction, _message: None)
+    existing = find_duplicate(db, project_id, prepared.content_hash)
+    if existing is not None:
+        return IngestResult(existing.id, existing.filename, existing.note_count, duplicate=True)
+
+    report(0.02, "lemmatisoidaan")
+    analyses = nlp.analyzer.analyze([note.text for note in prepared.notes])
+    texts = [embedding_text(note) for note in prepared.notes]
+    hashes = [text_hash(text) for text in texts]
+    embedder = nlp.embedder
+    with db.session() as session:
+        cached = load_vectors(session, embedder.model_id, hashes)
+    missing = list(dict.fromkeys(h for h in hashes if h not in cached))
+    text_of = dict(zip(hashes, texts, strict=True))
+    new_vectors: list[np.ndarray] = []
+    for i in range(0, len(missing), _EMBED_CHUNK):
+        report(0.15 + 0.8 * i / max(len(missing), 1), "upotetaan")
+        new_vectors.append(embedder.embed([text_of[h] for h in missing[i : i + _EMBED_CHUNK]]))
+    report(0.96, "tallennetaan")
+
+    try:
+        with db.session() as session:
+            document = _add_document(session, project_id, prepared)
+            _add_notes(session, project_id, document.id, prepared, analyses, hashes)
+            if missing:
+                store_vectors(session, embedder.model_id, missing, np.concatenate(new_vectors))
+            document_id = document.id
+    except IntegrityError:
+        # A parallel upload of the same bytes won the race: report it as the duplicate.
+        existing = find_duplicate(db, project_id, prepared.content_hash)
+        if existing is None:
+            raise
+        return IngestResult(existing.id, existing.filename, existing.note_count, duplicate=True)
+    return IngestResult(
+        document_id,
+        prepared.filename,
+        len(prepared.notes),
+        duplicate=False,
+        embedded=len(missing),
+        cached=len(set(hashes)) - len(missing),
+    )
+
+
+def _add_document(session: Session, project_id: int, prepared: PreparedDocument) -> Document:
+    meta = prepared.meta
+    document = Document(
+        project_id=project_id,
+        filename=prepared.filename,
+        content_hash=prepared.content_hash,
+        format=prepared.parsed.format,
+        encoding=prepared.parsed.encoding,
+        kind=meta.kind,
+        region=meta.region,
+        date=meta.date,
+        event=meta.event,
+        text=prepared.parsed.text,
+        note_count=len(prepared.notes),
+    )
+    session.add(document)
+    session.flush()
+    return document
+
+
+def _add_notes(
+    session: Session,
+    project_id: int,
+    document_id: int,
+    prepared: PreparedDocument,
+    analyses: Sequence[NoteLanguage],
+    hashes: Sequence[str],
+) -> None:
+    rows: list[Note] = []
+    for draft, analysis, embed_hash in zip(prepared.notes, analyses, hashes, strict=True):
+        rows.append(
+            Note(
+                project_id=project_id,
+                document_id=document_id,
+                position=draft.position,
+                text=draft.text,
+                start=draft.start,
+                end=draft.end,
+                kind=draft.kind,
+                group=draft.group,
+                question=draft.question,
+                context=draft.context,
+                language=draft.language,
+                meta=dict(draft.metadata),
+                lemmas=list(analysis.lemmas),
+                content_lemmas=list(analysis.content_lemmas),
+                embed_hash=embed_hash,
+            )
+        )
+    session.add_all(rows)
+    session.flush()
+    # Parents are indexes into the drafts; turn them into row ids now that rows have ids.
+    for draft, row in zip(prepared.notes, rows, strict=True):
+        if draft.parent is not None:
+            row.parent_id = rows[draft.parent].id

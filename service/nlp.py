@@ -1,0 +1,42 @@
+"""The heavy language resources (embedding model, Finnish analyzer), loaded once and lazily.
+
+Nothing heavy is imported until a resource is first used, so the CLI's ``--help``
+and the API's start-up stay fast.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from service.config import Settings
+
+if TYPE_CHECKING:
+    from service.pipeline.embed import Embedder
+    from service.pipeline.language import FinnishAnalyzer
+
+
+class NlpResources:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        # Jobs and requests share the model; loading it twice would double memory.
+        self._lock = threading.Lock()
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        from service.pipeline.embed import SentenceTransformerEmbedder
+
+        with self._lock:
+            return SentenceTransformerEmbedder(
+                self.settings.embedding_model,
+                prompt=self.settings.embedding_prompt or None,
+                batch_size=self.settings.embedding_batch_size,
+            )
+
+    @cached_property
+    def analyzer(self) -> FinnishAnalyzer:
+        from service.pipeline.language import FinnishAnalyzer
+
+        with self._lock:
+            return FinnishAnalyzer(backend=self.settings.language_backend)

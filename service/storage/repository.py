@@ -1,0 +1,148 @@
+"""Queries on projects, documents, notes and jobs, shared by the API and the CLI."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Select, delete, func, select
+from sqlalchemy.orm import Session
+
+from service.storage.embeddings import delete_orphan_vectors
+from service.storage.models import Document, Job, Note, Project
+
+PROJECT_NAME_RE = re.compile(r"^[a-z0-9äöå][a-z0-9äöå_-]{0,62}$")
+
+
+class NotFound(LookupError):
+    """Something named in a request does not exist (answered as 404)."""
+
+
+class Conflict(ValueError):
+    """The request clashes with what exists (answered as 409)."""
+
+
+def check_project_name(name: str) -> str:
+    if not PROJECT_NAME_RE.match(name):
+        raise ValueError(
+            "A project name is 1-63 lowercase letters, digits, '-' or '_', "
+            "starting with a letter or digit (for example 'pohjois-savo-2017')."
+        )
+    return name
+
+
+def create_project(session: Session, name: str, description: str = "") -> Project:
+    check_project_name(name)
+    if session.scalar(select(Project).where(Project.name == name)) is not None:
+        raise Conflict(f"Project {name!r} exists already; choose another name.")
+    project = Project(name=name, description=description)
+    session.add(project)
+    session.flush()
+    return project
+
+
+def get_project(session: Session, name: str) -> Project:
+    project = session.scalar(select(Project).where(Project.name == name))
+    if project is None:
+        raise NotFound(f"No project named {name!r}; list projects with GET /projects.")
+    return project
+
+
+def list_projects(session: Session) -> Sequence[Project]:
+    return session.scalars(select(Project).order_by(Project.name)).all()
+
+
+def project_counts(session: Session, project_id: int) -> tuple[int, int]:
+    """(documents, notes) in a project."""
+    documents = session.scalar(
+        select(func.count()).select_from(Document).where(Document.project_id == project_id)
+    )
+    notes = session.scalar(
+        select(func.count()).select_from(Note).where(Note.project_id == project_id)
+    )
+    return int(documents or 0), int(notes or 0)
+
+
+def delete_project(session: Session, project: Project) -> None:
+    session.execute(delete(Note).where(Note.project_id == project.id))
+    session.execute(delete(Document).where(Document.project_id == project.id))
+    session.execute(delete(Job).where(Job.project_id == project.id))
+    session.delete(project)
+    session.flush()
+    delete_orphan_vectors(session)
+
+
+def list_documents(session: Session, project_id: int) -> Sequence[Document]:
+    return session.scalars(
+        select(Document).where(Document.project_id == project_id).order_by(Document.id)
+    ).all()
+
+
+def get_document(session: Session, project_id: int, document_id: int) -> Document:
+    document = session.scalar(
+        select(Document).where(Document.project_id == project_id, Document.id == document_id)
+    )
+    if document is None:
+        raise NotFound(f"No document {document_id} in this project.")
+    return document
+
+
+def delete_document(session: Session, document: Document) -> None:
+    """Delete a document, its notes, and cached vectors no other note uses."""
+    session.execute(delete(Note).where(Note.document_id == document.id))
+    session.delete(document)
+    session.flush()
+    delete_orphan_vectors(session)
+
+
+@dataclass(frozen=True)
+class NoteFilter:
+    region: str | None = None
+    document_id: int | None = None
+    group: str | None = None
+    kind: str | None = None
+    search: str | None = None
+
+
+def _filtered_notes(project_id: int, where: NoteFilter) -> Select[tuple[Note, Document]]:
+    query = (
+        select(Note, Document)
+        .join(Document, Note.document_id == Document.id)
+        .where(Note.project_id == project_id)
+    )
+    if where.region:
+        query = query.where(Document.region == where.region)
+    if where.document_id is not None:
+        query = query.where(Note.document_id == where.document_id)
+    if where.group:
+        query = query.where(Note.group == where.group)
+    if where.kind:
+        query = query.where(Document.kind == where.kind)
+    if where.search:
+        escaped = where.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(Note.text.ilike(f"%{escaped}%", escape="\\"))
+    return query
+
+
+def list_notes(
+    session: Session,
+    project_id: int,
+    where: NoteFilter = NoteFilter(),
+    limit: int | None = 100,
+    offset: int = 0,
+) -> tuple[list[tuple[Note, Document]], int]:
+    """A page of notes with their documents, in document order, and the total count."""
+    query = _filtered_notes(project_id, where)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = query.order_by(Note.document_id, Note.position).offset(offset)
+    if limit is not None:
+        page = page.limit(limit)
+    return [(note, document) for note, document in session.execute(page)], int(total)
+
+
+def get_job(session: Session, job_id: str) -> Job:
+    job = session.get(Job, job_id)
+    if job is None:
+        raise NotFound(f"No job {job_id!r}.")
+    return job

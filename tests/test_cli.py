@@ -1,0 +1,70 @@
+"""The command line, run in-process with typer's CliRunner against a temporary database."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from service.cli import app
+from tests.conftest import CORPORA
+
+
+def test_ingest_then_notes(tmp_path: Path) -> None:
+    env = {"TEEMA_DATA_DIR": str(tmp_path)}
+    runner = CliRunner()
+    result = runner.invoke(
+        app,
+        ["ingest", str(CORPORA / "pohjois-savo_learning-cafe_2017.txt"),
+         "--project", "lc", "--region", "Pohjois-Savo", "--date", "2017-11-01"],
+        env=env,
+    )
+    assert result.exit_code == 0, result.output
+    assert "pohjois-savo_learning-cafe_2017.txt:" in result.output and "notes (new)" in result.output
+    again = runner.invoke(
+        app, ["ingest", str(CORPORA), "--project", "lc", "--region", "Pohjois-Savo"], env=env
+    )
+    assert again.exit_code == 0, again.output
+    assert "(already ingested)" in again.output and again.output.count("(new)") == 4
+    listed = runner.invoke(
+        app, ["notes", "--project", "lc", "--region", "Pohjois-Savo", "--format", "jsonl"], env=env
+    )
+    rows = [json.loads(line) for line in listed.output.splitlines()]
+    assert rows and all(r["region"] == "Pohjois-Savo" for r in rows)
+    assert {"document", "group", "question", "start", "end", "text"} <= rows[0].keys()
+    table = runner.invoke(app, ["notes", "--project", "lc"], env=env)
+    assert table.exit_code == 0 and f"{len(rows)} notes" in table.output
+
+
+def test_errors_are_messages_not_tracebacks(tmp_path: Path) -> None:
+    env = {"TEEMA_DATA_DIR": str(tmp_path)}
+    runner = CliRunner()
+    bad_date = runner.invoke(
+        app, ["ingest", str(CORPORA), "--project", "x", "--region", "Kainuu", "--date", "2017-13-45"],
+        env=env,
+    )
+    assert bad_date.exit_code == 2 and "YYYY-MM-DD" in bad_date.output
+    missing = runner.invoke(app, ["notes", "--project", "ei-ole"], env=env)
+    assert missing.exit_code == 2 and "No project" in missing.output
+    assert runner.invoke(app, ["ingest", str(tmp_path / "nothing.txt"), "--project", "x",
+                               "--region", "Kainuu"], env=env).exit_code == 2
+
+
+def test_help_is_fast_and_imports_nothing_heavy() -> None:
+    code = (
+        "import sys, time; t=time.perf_counter(); from service.cli import app;"
+        "heavy=[m for m in ('torch','spacy','sentence_transformers','bertopic','sqlalchemy')"
+        " if m in sys.modules]; print(heavy)"
+    )
+    started = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    help_run = subprocess.run(
+        [sys.executable, "-m", "service.cli", "--help"], capture_output=True, text=True, check=True
+    )
+    assert "ingest" in help_run.stdout
+    assert time.perf_counter() - started < 5

@@ -1,0 +1,92 @@
+"""The ingest core and the sample corpora, on both databases, with the real model."""
+
+from __future__ import annotations
+
+import numpy as np
+from sqlalchemy import func, select
+
+from service.config import Settings
+from service.corpora import load_samples, read_manifest
+from service.ingest import ingest_document, prepare_document, validate_meta
+from service.jobs import FAILED, InProcessJobQueue, fail_interrupted_jobs
+from service.nlp import NlpResources
+from service.storage import repository
+from service.storage.db import Database
+from service.storage.embeddings import load_vectors
+from service.storage.models import Embedding, Job, Note
+from tests.conftest import CORPORA
+
+
+def _db(settings: Settings) -> Database:
+    db = Database(settings.resolved_database_url)
+    db.migrate()
+    return db
+
+
+def test_samples_load_once_and_cover_the_manifest(settings: Settings, nlp: NlpResources) -> None:
+    db = _db(settings)
+    first = load_samples(db, nlp, settings)
+    assert len(first) == len(read_manifest()) == 5
+    assert all(not r.duplicate and r.note_count > 0 for r in first)
+    second = load_samples(db, nlp, settings)
+    assert all(r.duplicate for r in second)
+    with db.session() as session:
+        project = repository.get_project(session, "esimerkki")
+        documents, notes = repository.project_counts(session, project.id)
+    assert documents == 5 and notes == sum(r.note_count for r in first)
+
+
+def test_known_texts_are_never_embedded_again(settings: Settings, nlp: NlpResources) -> None:
+    db = _db(settings)
+    path = CORPORA / "pohjois-savo_learning-cafe_2017.txt"
+    prepared = prepare_document(path.name, path.read_bytes(), validate_meta("Pohjois-Savo"), settings)
+    with db.session() as session:
+        a = repository.create_project(session, "a").id
+        b = repository.create_project(session, "b").id
+    first = ingest_document(db, nlp, a, prepared)
+    second = ingest_document(db, nlp, b, prepared)  # same text, another project
+    assert first.embedded > 0 and second.embedded == 0
+    assert second.cached == first.embedded
+    with db.session() as session:
+        hashes = session.scalars(select(Note.embed_hash).where(Note.project_id == b)).all()
+        vectors = load_vectors(session, nlp.embedder.model_id, hashes)
+        assert set(vectors) == set(hashes)
+        assert np.allclose([np.linalg.norm(v) for v in vectors.values()], 1.0, atol=1e-4)
+        # deleting one copy keeps the vectors the other still uses
+        repository.delete_project(session, repository.get_project(session, "a"))
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Embedding)) == len(set(hashes))
+        repository.delete_project(session, repository.get_project(session, "b"))
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Embedding)) == 0
+
+
+def test_jobs_left_running_by_a_killed_process_are_failed(settings: Settings) -> None:
+    db = _db(settings)
+    queue = InProcessJobQueue(db)
+    done = queue.submit("ingest", None, lambda progress: {"ok": True})
+    queue.wait(done)
+    with db.session() as session:
+        session.add(Job(id="left-running", kind="ingest", state="running"))
+    assert fail_interrupted_jobs(db) == 1
+    with db.session() as session:
+        job = session.get(Job, "left-running")
+        assert job is not None and job.state == FAILED and "Start it again" in (job.error or "")
+        assert session.get(Job, done).state == "succeeded"  # type: ignore[union-attr]
+    queue.shutdown()
+
+
+def test_a_failing_job_reports_its_error(settings: Settings) -> None:
+    db = _db(settings)
+    queue = InProcessJobQueue(db)
+
+    def broken(progress):  # type: ignore[no-untyped-def]
+        progress(0.5, "half")
+        raise RuntimeError("boom")
+
+    job_id = queue.submit("ingest", None, broken)
+    queue.wait(job_id)
+    with db.session() as session:
+        job = session.get(Job, job_id)
+        assert job is not None and job.state == FAILED and "boom" in (job.error or "")
+    queue.shutdown()
