@@ -37,7 +37,7 @@ $(STAMPS)/model: $(STAMPS)/venv models/build_model.py
 
 run: setup
 	$(VENV)/bin/teemakartta samples
-	$(VENV)/bin/teemakartta serve
+	$(VENV)/bin/teemakartta serve --ui
 
 api: setup
 	$(VENV)/bin/teemakartta serve

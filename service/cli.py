@@ -96,7 +96,10 @@ def ingest(
                     path.name, path.read_bytes(), meta, settings, text_column
                 )
                 result = ingest_document(
-                    db, nlp, project_id, prepared,
+                    db,
+                    nlp,
+                    project_id,
+                    prepared,
                     lambda fraction, _msg, task=task: bar.update(task, completed=fraction),
                 )
             except UploadError as error:
@@ -134,11 +137,19 @@ def notes(
     if format == "jsonl":
         for note, document in rows:
             record = {
-                "id": note.id, "document": document.filename, "region": document.region,
+                "id": note.id,
+                "document": document.filename,
+                "region": document.region,
                 "date": document.date.isoformat() if document.date else None,
-                "event": document.event, "group": note.group, "question": note.question,
-                "position": note.position, "kind": note.kind, "parent_id": note.parent_id,
-                "start": note.start, "end": note.end, "language": note.language,
+                "event": document.event,
+                "group": note.group,
+                "question": note.question,
+                "position": note.position,
+                "kind": note.kind,
+                "parent_id": note.parent_id,
+                "start": note.start,
+                "end": note.end,
+                "language": note.language,
                 "text": note.text,
             }
             sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -149,8 +160,12 @@ def notes(
     table = Table("id", "document", "region", "group", "kind", "text", show_lines=False)
     for note, document in rows:
         table.add_row(
-            str(note.id), document.filename, document.region, note.group or "",
-            note.kind, note.text if len(note.text) < 120 else note.text[:117] + "...",
+            str(note.id),
+            document.filename,
+            document.region,
+            note.group or "",
+            note.kind,
+            note.text if len(note.text) < 120 else note.text[:117] + "...",
         )
     Console().print(table)
     typer.echo(f"{len(rows)} notes")
@@ -178,19 +193,47 @@ def samples(
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port of the API.")] = None,
+    ui: Annotated[bool, typer.Option(help="Also start the Streamlit UI.")] = False,
 ) -> None:
-    """Start the HTTP API (OpenAPI docs at /docs)."""
+    """Start the HTTP API (OpenAPI docs at /docs), and with --ui the browser UI beside it."""
+    import os
+    import subprocess
+
     import uvicorn
 
     from service.api.app import create_app
 
     settings = Settings()
-    uvicorn.run(
-        create_app(settings),
-        host=host or settings.api_host,
-        port=port or settings.api_port,
-        log_level="info",
-    )
+    host = host or settings.api_host
+    port = port or settings.api_port
+    ui_process = None
+    if ui:
+        ui_env = {**os.environ, "TEEMA_API_URL": f"http://{host}:{port}"}
+        ui_process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(Path(__file__).parent.parent / "ui" / "app.py"),
+                "--server.port",
+                str(settings.ui_port),
+                "--server.address",
+                host,
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            env=ui_env,
+        )
+        typer.echo(f"UI: http://{host}:{settings.ui_port}")
+    try:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    finally:
+        if ui_process is not None:
+            ui_process.terminate()
+            ui_process.wait(timeout=10)
 
 
 def main() -> None:

@@ -94,7 +94,9 @@ def validate_meta(
         except ValueError:
             raise UploadError(f"Date must be a real date as YYYY-MM-DD; got {date!r}.") from None
     event = (event or "").strip() or None
-    if event is not None and (len(event) > 255 or any(unicodedata.category(c) == "Cc" for c in event)):
+    if event is not None and (
+        len(event) > 255 or any(unicodedata.category(c) == "Cc" for c in event)
+    ):
         raise UploadError("Event must be at most 255 characters of plain text.")
     return DocumentMeta(region=region, kind=kind, date=parsed_date, event=event)
 
@@ -150,9 +152,9 @@ def prepare_document(
     )
 
 
-def embedding_text(note: NoteDraft) -> str:
+def embedding_text(text: str, context: str | None) -> str:
     """What the embedder sees: a sub-bullet is read together with its parent bullet."""
-    return f"{note.context}: {note.text}" if note.context else note.text
+    return f"{context}: {text}" if context else text
 
 
 def text_hash(text: str) -> str:
@@ -183,7 +185,7 @@ def ingest_document(
 
     report(0.02, "lemmatisoidaan")
     analyses = nlp.analyzer.analyze([note.text for note in prepared.notes])
-    texts = [embedding_text(note) for note in prepared.notes]
+    texts = [embedding_text(note.text, note.context) for note in prepared.notes]
     hashes = [text_hash(text) for text in texts]
     embedder = nlp.embedder
     with db.session() as session:

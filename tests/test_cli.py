@@ -19,14 +19,28 @@ def test_ingest_then_notes(tmp_path: Path) -> None:
     runner = CliRunner()
     result = runner.invoke(
         app,
-        ["ingest", str(CORPORA / "pohjois-savo_learning-cafe_2017.txt"),
-         "--project", "lc", "--region", "Pohjois-Savo", "--date", "2017-11-01"],
+        [
+            "ingest",
+            str(CORPORA / "pohjois-savo_learning-cafe_2017.txt"),
+            "--project",
+            "lc",
+            "--region",
+            "Pohjois-Savo",
+            "--date",
+            "2017-11-01",
+        ],
         env=env,
     )
     assert result.exit_code == 0, result.output
-    assert "pohjois-savo_learning-cafe_2017.txt:" in result.output and "notes (new)" in result.output
+    assert (
+        "pohjois-savo_learning-cafe_2017.txt:" in result.output and "notes (new)" in result.output
+    )
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for path in CORPORA.glob("*.txt"):
+        (folder / path.name).write_bytes(path.read_bytes())
     again = runner.invoke(
-        app, ["ingest", str(CORPORA), "--project", "lc", "--region", "Pohjois-Savo"], env=env
+        app, ["ingest", str(folder), "--project", "lc", "--region", "Pohjois-Savo"], env=env
     )
     assert again.exit_code == 0, again.output
     assert "(already ingested)" in again.output and again.output.count("(new)") == 4
@@ -44,14 +58,21 @@ def test_errors_are_messages_not_tracebacks(tmp_path: Path) -> None:
     env = {"TEEMA_DATA_DIR": str(tmp_path)}
     runner = CliRunner()
     bad_date = runner.invoke(
-        app, ["ingest", str(CORPORA), "--project", "x", "--region", "Kainuu", "--date", "2017-13-45"],
+        app,
+        ["ingest", str(CORPORA), "--project", "x", "--region", "Kainuu", "--date", "2017-13-45"],
         env=env,
     )
     assert bad_date.exit_code == 2 and "YYYY-MM-DD" in bad_date.output
     missing = runner.invoke(app, ["notes", "--project", "ei-ole"], env=env)
     assert missing.exit_code == 2 and "No project" in missing.output
-    assert runner.invoke(app, ["ingest", str(tmp_path / "nothing.txt"), "--project", "x",
-                               "--region", "Kainuu"], env=env).exit_code == 2
+    assert (
+        runner.invoke(
+            app,
+            ["ingest", str(tmp_path / "nothing.txt"), "--project", "x", "--region", "Kainuu"],
+            env=env,
+        ).exit_code
+        == 2
+    )
 
 
 def test_help_is_fast_and_imports_nothing_heavy() -> None:

@@ -39,7 +39,9 @@ def test_samples_load_once_and_cover_the_manifest(settings: Settings, nlp: NlpRe
 def test_known_texts_are_never_embedded_again(settings: Settings, nlp: NlpResources) -> None:
     db = _db(settings)
     path = CORPORA / "pohjois-savo_learning-cafe_2017.txt"
-    prepared = prepare_document(path.name, path.read_bytes(), validate_meta("Pohjois-Savo"), settings)
+    prepared = prepare_document(
+        path.name, path.read_bytes(), validate_meta("Pohjois-Savo"), settings
+    )
     with db.session() as session:
         a = repository.create_project(session, "a").id
         b = repository.create_project(session, "b").id

@@ -8,13 +8,14 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from service.api.routes import documents, jobs, notes, projects
+from service.api.routes import codebook, documents, jobs, notes, projects, runs, themes
 from service.config import Settings
 from service.ingest import UploadError
 from service.jobs import InProcessJobQueue, fail_interrupted_jobs
 from service.nlp import NlpResources
 from service.storage.db import Database
 from service.storage.repository import Conflict, NotFound
+from service.theming.edits import EditError
 
 
 def create_app(settings: Settings | None = None, nlp: NlpResources | None = None) -> FastAPI:
@@ -41,7 +42,15 @@ def create_app(settings: Settings | None = None, nlp: NlpResources | None = None
         summary="Finnish workshop notes to themes: ingest, embed, theme, compare, export.",
         lifespan=lifespan,
     )
-    for router in (projects.router, documents.router, notes.router, jobs.router):
+    for router in (
+        projects.router,
+        documents.router,
+        notes.router,
+        jobs.router,
+        runs.router,
+        themes.router,
+        codebook.router,
+    ):
         app.include_router(router)
 
     @app.get("/health", tags=["health"])
@@ -55,6 +64,10 @@ def create_app(settings: Settings | None = None, nlp: NlpResources | None = None
     @app.exception_handler(Conflict)
     async def conflict(_request: Request, error: Conflict) -> JSONResponse:
         return JSONResponse({"detail": str(error)}, status_code=409)
+
+    @app.exception_handler(EditError)
+    async def bad_edit(_request: Request, error: EditError) -> JSONResponse:
+        return JSONResponse({"detail": str(error)}, status_code=422)
 
     @app.exception_handler(UploadError)
     async def bad_upload(_request: Request, error: UploadError) -> JSONResponse:

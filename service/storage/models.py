@@ -128,3 +128,96 @@ class Job(Base):
     result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, onupdate=_now)
+
+
+class Codebook(Base):
+    """A project's expected themes (seeds for theme runs), as given by the user."""
+
+    __tablename__ = "codebooks"
+
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    themes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, onupdate=_now)
+
+
+class ThemeRun(Base):
+    """One fit of the theme model over a project's notes (or a subset of them)."""
+
+    __tablename__ = "theme_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    job_id: Mapped[str | None] = mapped_column(String(36))
+    model_id: Mapped[str] = mapped_column(String(255))
+    filters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    note_count: Mapped[int] = mapped_column(Integer, default=0)
+    unassigned_share: Mapped[float] = mapped_column(Float, default=0.0)
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    tree: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    fit_seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class Theme(Base):
+    """A theme of one run. ``key`` is the project-wide stable id that persists across runs."""
+
+    __tablename__ = "themes"
+    __table_args__ = (UniqueConstraint("run_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("theme_runs.id", ondelete="CASCADE"))
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    key: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(255))
+    name_edited: Mapped[bool] = mapped_column(default=False)
+    keywords: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    seed: Mapped[str | None] = mapped_column(String(255))
+    centroid: Mapped[bytes] = mapped_column(LargeBinary)  # float32 (dimension,)
+    representatives: Mapped[list[Any]] = mapped_column(JSON, default=list)  # note ids
+    parent_key: Mapped[int | None] = mapped_column(Integer)  # coarser theme in the tree
+    x: Mapped[float] = mapped_column(Float, default=0.0)
+    y: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class Assignment(Base):
+    """Which theme a note belongs to in a run (theme_key None = unassigned)."""
+
+    __tablename__ = "assignments"
+
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("theme_runs.id", ondelete="CASCADE"), primary_key=True
+    )
+    note_id: Mapped[int] = mapped_column(
+        ForeignKey("notes.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    theme_key: Mapped[int | None] = mapped_column(Integer, index=True)
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+    # Scores over the run's themes, {theme key: score}, highest few only.
+    scores: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    x: Mapped[float] = mapped_column(Float, default=0.0)
+    y: Mapped[float] = mapped_column(Float, default=0.0)
+    source: Mapped[str] = mapped_column(String(20), default="model")  # model|human|incremental
+
+
+class ThemeEdit(Base):
+    """A human edit of themes: who did what and when (kept across runs)."""
+
+    __tablename__ = "theme_edits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("theme_runs.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(20))  # rename|merge|split|move|unassign
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    author: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)

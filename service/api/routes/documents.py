@@ -81,7 +81,9 @@ def upload_documents(
             continue
         prepared.append(document)
         answers.append(
-            UploadedFile(filename=document.filename, status="queued", note_count=len(document.notes))
+            UploadedFile(
+                filename=document.filename, status="queued", note_count=len(document.notes)
+            )
         )
     if not prepared:
         response.status_code = status.HTTP_200_OK
@@ -92,8 +94,11 @@ def upload_documents(
     def work(progress: Progress) -> dict[str, Any]:
         results = []
         for i, document in enumerate(prepared):
-            def scaled(fraction: float, message: str, i: int = i) -> None:
-                progress((i + fraction) / len(prepared), f"{document.filename}: {message}")
+
+            def scaled(
+                fraction: float, message: str, i: int = i, name: str = document.filename
+            ) -> None:
+                progress((i + fraction) / len(prepared), f"{name}: {message}")
 
             result = ingest_document(db, nlp, project_id, document, scaled)
             results.append(result.__dict__)

@@ -1,0 +1,76 @@
+"""A project's codebook: expected themes that seed its theme runs."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, UploadFile, status
+
+from service.api.deps import ProjectDep, SessionDep
+from service.ingest import UploadError
+from service.storage.models import Codebook
+
+router = APIRouter(tags=["codebook"])
+
+_MAX_CODEBOOK_BYTES = 1 << 20
+
+
+def _as_json(book: Any) -> list[dict[str, Any]]:
+    return [
+        {"name": t.name, "description": t.description, "examples": list(t.examples)}
+        for t in book.themes
+    ]
+
+
+@router.get("/codebooks/default")
+def default_codebook() -> list[dict[str, Any]]:
+    """The shipped Finnish codebook for regional development workshops."""
+    from service.pipeline.codebook import default_codebook
+
+    return _as_json(default_codebook())
+
+
+@router.get("/projects/{project}/codebook")
+def get_codebook(project: ProjectDep, session: SessionDep) -> list[dict[str, Any]]:
+    stored = session.get(Codebook, project.id)
+    return stored.themes if stored else []
+
+
+@router.put(
+    "/projects/{project}/codebook",
+    responses={422: {"description": "Unreadable codebook"}},
+)
+def put_codebook(
+    project: ProjectDep,
+    session: SessionDep,
+    file: Annotated[UploadFile | None, File(description="Codebook as .json or .csv")] = None,
+    use_default: bool = False,
+) -> list[dict[str, Any]]:
+    """Set the codebook from a JSON/CSV file, or from the shipped default."""
+    from service.pipeline.codebook import CodebookError, default_codebook, read_codebook
+
+    if use_default:
+        themes = _as_json(default_codebook())
+    elif file is None:
+        raise UploadError("Send a codebook file (.json or .csv) or use_default=true.")
+    else:
+        content = file.file.read(_MAX_CODEBOOK_BYTES + 1)
+        if len(content) > _MAX_CODEBOOK_BYTES:
+            raise UploadError("A codebook file is at most 1 MB.", 413)
+        try:
+            themes = _as_json(read_codebook(content, file.filename or "codebook.json"))
+        except CodebookError as error:
+            raise UploadError(str(error)) from None
+    stored = session.get(Codebook, project.id)
+    if stored is None:
+        session.add(Codebook(project_id=project.id, themes=themes))
+    else:
+        stored.themes = themes
+    return themes
+
+
+@router.delete("/projects/{project}/codebook", status_code=status.HTTP_204_NO_CONTENT)
+def delete_codebook(project: ProjectDep, session: SessionDep) -> None:
+    stored = session.get(Codebook, project.id)
+    if stored is not None:
+        session.delete(stored)

@@ -1,0 +1,42 @@
+"""Comparison of the current run's themes across regions (or another field) and periods."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, status
+
+from service.analysis.prevalence import BY_FIELDS, PERIODS, CompareError, check_choice, compare_run
+from service.api.deps import ProjectDep, SessionDep
+from service.theming.edits import current_run
+
+router = APIRouter(prefix="/projects/{project}", tags=["compare"])
+
+
+@router.get(
+    "/compare",
+    responses={
+        404: {"description": "No such project, or it has no theme run"},
+        422: {"description": "Unknown field or period"},
+    },
+)
+def compare_themes(
+    project: ProjectDep,
+    session: SessionDep,
+    by: Annotated[str, Query(description=f"One of: {', '.join(BY_FIELDS)}")] = "region",
+    period: Annotated[
+        str | None, Query(description=f"One of: {', '.join(PERIODS)}; omit for no time split")
+    ] = None,
+) -> dict[str, Any]:
+    """Theme prevalence per group (count, share, 95% Wilson interval), distinctive themes
+    per group (weighted log-odds with an informative Dirichlet prior, z-score, rank), a
+    chi-square test of independence with Cramér's V, and small-sample warnings.
+
+    Unassigned notes are a column of their own in ``rows`` and are left out of the tests.
+    """
+    try:
+        check_choice(by, period)
+    except CompareError as error:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from None
+    run = current_run(session, project.id)
+    return {"project": project.name, **compare_run(session, run, by, period)}

@@ -1,0 +1,131 @@
+"""Themes of the current run: table, one theme, tree, edits, a note's scores."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, status
+from pydantic import BaseModel, Field
+
+from service.api.deps import DatabaseDep, NlpDep, ProjectDep, SessionDep
+from service.theming import edits, views
+from service.theming.edits import current_run
+
+router = APIRouter(prefix="/projects/{project}", tags=["themes"])
+
+AuthorDep = Annotated[str, Header(alias="X-Teema-User", max_length=100)]
+
+
+class Rename(BaseModel):
+    name: str = Field(min_length=1, max_length=255)
+
+
+class Merge(BaseModel):
+    themes: list[int] = Field(min_length=2, max_length=100)
+    name: str | None = Field(default=None, max_length=255)
+
+
+class Split(BaseModel):
+    parts: int = Field(ge=2, le=20)
+
+
+class Move(BaseModel):
+    notes: list[int] = Field(min_length=1, max_length=10_000)
+    theme: int | None = Field(description="Target theme id; null marks the notes unassigned")
+
+
+@router.get("/themes")
+def list_themes(project: ProjectDep, session: SessionDep) -> dict[str, Any]:
+    return views.theme_table(session, project.id)
+
+
+@router.get("/map")
+def note_map(project: ProjectDep, session: SessionDep) -> dict[str, Any]:
+    """Notes of the current run with their map position, theme, and provenance."""
+    return views.note_map(session, project.id)
+
+
+@router.get("/themes/tree")
+def theme_tree(project: ProjectDep, session: SessionDep) -> dict[str, Any]:
+    return current_run(session, project.id).tree
+
+
+@router.get("/themes/{key}", responses={404: {"description": "No such theme"}})
+def get_theme(project: ProjectDep, key: int, session: SessionDep) -> dict[str, Any]:
+    return views.theme_detail(session, project.id, key)
+
+
+@router.patch("/themes/{key}", responses={404: {"description": "No such theme"}})
+def rename_theme(
+    project: ProjectDep,
+    key: int,
+    body: Rename,
+    db: DatabaseDep,
+    author: AuthorDep = "anonymous",
+) -> dict[str, Any]:
+    edits.rename_theme(db, project.id, key, body.name, author)
+    with db.session() as session:
+        return views.theme_detail(session, project.id, key)
+
+
+@router.post("/themes/merge", status_code=status.HTTP_200_OK)
+def merge_themes(
+    project: ProjectDep,
+    body: Merge,
+    db: DatabaseDep,
+    nlp: NlpDep,
+    author: AuthorDep = "anonymous",
+) -> dict[str, Any]:
+    key = edits.merge_themes(db, nlp, project.id, body.themes, body.name, author)
+    return {"theme": key}
+
+
+@router.post("/themes/{key}/split")
+def split_theme(
+    project: ProjectDep,
+    key: int,
+    body: Split,
+    db: DatabaseDep,
+    nlp: NlpDep,
+    author: AuthorDep = "anonymous",
+) -> dict[str, Any]:
+    return {"themes": edits.split_theme(db, nlp, project.id, key, body.parts, author)}
+
+
+@router.post("/notes/move")
+def move_notes(
+    project: ProjectDep,
+    body: Move,
+    db: DatabaseDep,
+    nlp: NlpDep,
+    author: AuthorDep = "anonymous",
+) -> dict[str, Any]:
+    edits.move_notes(db, nlp, project.id, body.notes, body.theme, author)
+    return {"moved": len(body.notes), "theme": body.theme}
+
+
+@router.get("/notes/{note_id}/scores", responses={404: {"description": "Not in the run"}})
+def note_scores(project: ProjectDep, note_id: int, session: SessionDep) -> dict[str, Any]:
+    return views.note_scores(session, project.id, note_id)
+
+
+@router.get("/edits")
+def list_edits(project: ProjectDep, session: SessionDep) -> list[dict[str, Any]]:
+    from sqlalchemy import select
+
+    from service.storage.models import ThemeEdit
+
+    rows = session.scalars(
+        select(ThemeEdit).where(ThemeEdit.project_id == project.id).order_by(ThemeEdit.id)
+    )
+    return [
+        {
+            "id": e.id,
+            "run_id": e.run_id,
+            "action": e.action,
+            "author": e.author,
+            "details": e.details,
+            "created_at": e.created_at.isoformat(),
+        }
+        for e in rows
+    ]

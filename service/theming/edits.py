@@ -1,0 +1,212 @@
+"""Human edits of the current run's themes: rename, merge, split, move and unassign notes.
+
+Every edit is logged (who, when, what) and marks the notes it places as placed by hand,
+so the next run keeps them where people put them (see ``runs._final_keys``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from service.ingest import embedding_text
+from service.nlp import NlpResources
+from service.storage.db import Database
+from service.storage.models import Assignment, Note, Theme, ThemeEdit, ThemeRun
+from service.storage.repository import NotFound
+from service.theming.notes import NoteRow, note_vectors
+from service.theming.store import refresh_run_themes
+
+
+class EditError(ValueError):
+    """An edit that makes no sense (merge one theme, split into 1 part...): a 422."""
+
+
+def current_run(session: Session, project_id: int) -> ThemeRun:
+    run = session.scalar(
+        select(ThemeRun).where(ThemeRun.project_id == project_id).order_by(ThemeRun.id.desc())
+    )
+    if run is None:
+        raise NotFound("This project has no theme run yet; start one with POST .../runs.")
+    return run
+
+
+def get_theme(session: Session, run_id: int, key: int) -> Theme:
+    theme = session.scalar(select(Theme).where(Theme.run_id == run_id, Theme.key == key))
+    if theme is None:
+        raise NotFound(f"No theme {key} in the current run; list themes with GET .../themes.")
+    return theme
+
+
+def run_vectors(db: Database, nlp: NlpResources, run_id: int) -> dict[int, np.ndarray]:
+    """Vectors of all notes of a run, by note id."""
+    with db.session() as session:
+        notes = session.scalars(
+            select(Note)
+            .join(Assignment, Assignment.note_id == Note.id)
+            .where(Assignment.run_id == run_id)
+            .order_by(Note.id)
+        ).all()
+    rows = [
+        NoteRow(n.id, n.text, embedding_text(n.text, n.context), n.embed_hash, "", "")
+        for n in notes
+    ]
+    vectors = note_vectors(db, nlp, rows)
+    return {row.id: vectors[i] for i, row in enumerate(rows)}
+
+
+def _current_vectors(db: Database, nlp: NlpResources, project_id: int) -> dict[int, np.ndarray]:
+    # Read before the edit's write transaction opens: SQLite allows one writer at a time.
+    with db.session() as session:
+        run_id = current_run(session, project_id).id
+    return run_vectors(db, nlp, run_id)
+
+
+def _log(session: Session, run: ThemeRun, action: str, author: str, **details: Any) -> None:
+    session.add(
+        ThemeEdit(
+            project_id=run.project_id, run_id=run.id, action=action, author=author, details=details
+        )
+    )
+
+
+def _place(session: Session, run_id: int, note_ids: Sequence[int], key: int | None) -> None:
+    session.execute(
+        update(Assignment)
+        .where(Assignment.run_id == run_id, Assignment.note_id.in_(list(note_ids)))
+        .values(theme_key=key, source="human", score=1.0)
+    )
+
+
+def _members(session: Session, run_id: int, key: int) -> list[int]:
+    return list(
+        session.scalars(
+            select(Assignment.note_id)
+            .where(Assignment.run_id == run_id, Assignment.theme_key == key)
+            .order_by(Assignment.note_id)
+        )
+    )
+
+
+def rename_theme(db: Database, project_id: int, key: int, name: str, author: str) -> None:
+    name = name.strip()
+    if not name or len(name) > 255:
+        raise EditError("A theme name is 1-255 characters.")
+    with db.session() as session:
+        run = current_run(session, project_id)
+        theme = get_theme(session, run.id, key)
+        _log(session, run, "rename", author, theme=key, before=theme.name, after=name)
+        theme.name, theme.name_edited = name, True
+
+
+def merge_themes(
+    db: Database,
+    nlp: NlpResources,
+    project_id: int,
+    keys: Sequence[int],
+    name: str | None,
+    author: str,
+) -> int:
+    """Merge themes into the first one given; returns its key."""
+    if len(set(keys)) < 2:
+        raise EditError("Merging needs at least two different themes.")
+    vectors = _current_vectors(db, nlp, project_id)
+    with db.session() as session:
+        run = current_run(session, project_id)
+        target = get_theme(session, run.id, keys[0])
+        for key in keys[1:]:
+            get_theme(session, run.id, key)
+            _place(session, run.id, _members(session, run.id, key), target.key)
+        if name:
+            target.name, target.name_edited = name.strip()[:255], True
+        _log(session, run, "merge", author, themes=list(keys), into=target.key)
+        session.flush()
+        refresh_run_themes(session, run.id, vectors)
+        return target.key
+
+
+def split_theme(
+    db: Database, nlp: NlpResources, project_id: int, key: int, parts: int, author: str
+) -> list[int]:
+    """Re-cluster one theme into ``parts`` themes; the first part keeps the key."""
+    from service.pipeline.themes import split_labels
+
+    if not 2 <= parts <= 20:
+        raise EditError("A theme can be split into 2-20 parts.")
+    vectors = _current_vectors(db, nlp, project_id)
+    with db.session() as session:
+        run = current_run(session, project_id)
+        theme = get_theme(session, run.id, key)
+        members = _members(session, run.id, key)
+        if len(members) < parts:
+            raise EditError(f"Theme {key} has {len(members)} notes; it cannot make {parts} parts.")
+        labels = split_labels(np.stack([vectors[i] for i in members]), parts, random_state=42)
+        next_key = (
+            session.scalar(select(func.max(Theme.key)).where(Theme.project_id == project_id)) or 0
+        ) + 1
+        new_keys = [key] + list(range(next_key, next_key + parts - 1))
+        for part, part_key in enumerate(new_keys):
+            if part_key != key:
+                session.add(
+                    Theme(
+                        run_id=run.id,
+                        project_id=project_id,
+                        key=part_key,
+                        name=f"{theme.name} ({part + 1})",
+                        centroid=theme.centroid,
+                    )
+                )
+            _place(
+                session,
+                run.id,
+                [m for m, lab in zip(members, labels, strict=True) if lab == part],
+                part_key,
+            )
+        theme.name_edited = False  # the part left is no longer what the name described
+        _log(session, run, "split", author, theme=key, into=new_keys)
+        session.flush()
+        refresh_run_themes(session, run.id, vectors)
+        return new_keys
+
+
+def move_notes(
+    db: Database,
+    nlp: NlpResources,
+    project_id: int,
+    note_ids: Sequence[int],
+    key: int | None,
+    author: str,
+) -> None:
+    """Move notes to a theme, or mark them unassigned (key None)."""
+    if not note_ids:
+        raise EditError("Give at least one note id.")
+    vectors = _current_vectors(db, nlp, project_id)
+    with db.session() as session:
+        run = current_run(session, project_id)
+        if key is not None:
+            get_theme(session, run.id, key)
+        known = set(
+            session.scalars(
+                select(Assignment.note_id).where(
+                    Assignment.run_id == run.id, Assignment.note_id.in_(list(note_ids))
+                )
+            )
+        )
+        unknown = sorted(set(note_ids) - known)
+        if unknown:
+            raise NotFound(f"Notes {unknown[:10]} are not in the current run.")
+        _place(session, run.id, note_ids, key)
+        _log(
+            session,
+            run,
+            "move" if key is not None else "unassign",
+            author,
+            notes=list(note_ids),
+            theme=key,
+        )
+        session.flush()
+        refresh_run_themes(session, run.id, vectors)

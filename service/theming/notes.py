@@ -1,0 +1,103 @@
+"""Selecting a project's notes for a theme run and getting their vectors from the cache."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.ingest import embedding_text, text_hash
+from service.nlp import NlpResources
+from service.storage.db import Database
+from service.storage.embeddings import load_vectors, store_vectors
+from service.storage.models import Document, Note
+
+
+@dataclass(frozen=True)
+class RunFilters:
+    """Which notes a theme run covers; empty means all of the project."""
+
+    regions: tuple[str, ...] = ()
+    document_ids: tuple[int, ...] = ()
+    kinds: tuple[str, ...] = ()
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+    def as_json(self) -> dict[str, object]:
+        values = asdict(self)
+        for key in ("date_from", "date_to"):
+            values[key] = values[key].isoformat() if values[key] else None
+        for key in ("regions", "document_ids", "kinds"):
+            values[key] = list(values[key])
+        return values
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    """What a theme run needs of a note."""
+
+    id: int
+    text: str
+    embed_text: str
+    embed_hash: str
+    lemma_doc: str  # content lemmas joined by spaces, for c-TF-IDF
+    region: str
+
+
+def select_notes(session: Session, project_id: int, filters: RunFilters) -> list[NoteRow]:
+    """The run's notes in a fixed order (note id), so the same selection fits the same."""
+    query = (
+        select(Note, Document.region)
+        .join(Document, Note.document_id == Document.id)
+        .where(Note.project_id == project_id)
+    )
+    if filters.regions:
+        query = query.where(Document.region.in_(filters.regions))
+    if filters.document_ids:
+        query = query.where(Document.id.in_(filters.document_ids))
+    if filters.kinds:
+        query = query.where(Document.kind.in_(filters.kinds))
+    if filters.date_from:
+        query = query.where(Document.date >= filters.date_from)
+    if filters.date_to:
+        query = query.where(Document.date <= filters.date_to)
+    rows = session.execute(query.order_by(Note.id)).all()
+    return [
+        NoteRow(
+            id=note.id,
+            text=note.text,
+            embed_text=embedding_text(note.text, note.context),
+            embed_hash=note.embed_hash,
+            lemma_doc=" ".join(note.content_lemmas),
+            region=region,
+        )
+        for note, region in rows
+    ]
+
+
+def note_vectors(db: Database, nlp: NlpResources, notes: Sequence[NoteRow]) -> np.ndarray:
+    """Vectors of the notes, shape (n, dimension); only texts missing from the cache
+    (for example after the model was changed) are embedded, and then cached."""
+    embedder = nlp.embedder
+    with db.session() as session:
+        cached = load_vectors(session, embedder.model_id, (n.embed_hash for n in notes))
+    missing = {n.embed_hash: n.embed_text for n in notes if n.embed_hash not in cached}
+    if missing:
+        hashes = list(missing)
+        vectors = embedder.embed([missing[h] for h in hashes])
+        with db.session() as session:
+            store_vectors(session, embedder.model_id, hashes, vectors)
+        cached.update(zip(hashes, vectors, strict=True))
+    if not notes:
+        return np.zeros((0, embedder.dimension), dtype=np.float32)
+    return np.stack([cached[n.embed_hash] for n in notes]).astype(np.float32)
+
+
+def embed_texts_cached(db: Database, nlp: NlpResources, texts: Sequence[str]) -> np.ndarray:
+    """Vectors for arbitrary texts (codebook seeds), through the same cache."""
+    rows = [NoteRow(0, t, t, text_hash(t), "", "") for t in texts]
+    return note_vectors(db, nlp, rows)

@@ -1,0 +1,191 @@
+"""Read-only views of the current run: the theme table, one theme, the tree, a note's scores."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.storage.models import Assignment, Document, Note, Theme, ThemeRun
+from service.storage.repository import NotFound
+from service.theming.edits import current_run, get_theme
+
+
+def run_summary(run: ThemeRun) -> dict[str, Any]:
+    return {
+        "id": run.id,
+        "created_at": run.created_at.isoformat(),
+        "note_count": run.note_count,
+        "unassigned_share": run.unassigned_share,
+        "fit_seconds": run.fit_seconds,
+        "filters": run.filters,
+        "params": run.params,
+        "changes": run.changes,
+    }
+
+
+def _region_counts(
+    session: Session, run_id: int
+) -> tuple[Counter[str], Counter[tuple[str, int | None]]]:
+    rows = session.execute(
+        select(Document.region, Assignment.theme_key)
+        .join(Note, Note.id == Assignment.note_id)
+        .join(Document, Document.id == Note.document_id)
+        .where(Assignment.run_id == run_id)
+    ).all()
+    per_region: Counter[str] = Counter(region for region, _ in rows)
+    per_pair: Counter[tuple[str, int | None]] = Counter((region, key) for region, key in rows)
+    return per_region, per_pair
+
+
+def _note_texts(session: Session, note_ids: list[int]) -> dict[int, str]:
+    if not note_ids:
+        return {}
+    return dict(session.execute(select(Note.id, Note.text).where(Note.id.in_(note_ids))).all())
+
+
+def theme_table(session: Session, project_id: int) -> dict[str, Any]:
+    """Themes of the current run, largest first, with region shares and representatives.
+
+    ``region_share[r]`` is the share of region r's notes (in this run) in the theme.
+    """
+    run = current_run(session, project_id)
+    themes = session.scalars(
+        select(Theme).where(Theme.run_id == run.id).order_by(Theme.size.desc(), Theme.key)
+    ).all()
+    per_region, per_pair = _region_counts(session, run.id)
+    texts = _note_texts(session, [i for t in themes for i in t.representatives])
+    rows = []
+    for theme in themes:
+        rows.append(
+            {
+                "id": theme.key,
+                "name": theme.name,
+                "name_edited": theme.name_edited,
+                "size": theme.size,
+                "share": theme.size / run.note_count if run.note_count else 0.0,
+                "region_share": {
+                    region: per_pair[(region, theme.key)] / total
+                    for region, total in sorted(per_region.items())
+                },
+                "keywords": [w for w, _ in theme.keywords],
+                "representatives": [
+                    {"id": i, "text": texts.get(i, "")} for i in theme.representatives
+                ],
+                "seed": theme.seed,
+                "x": theme.x,
+                "y": theme.y,
+            }
+        )
+    unassigned = sum(c for (_, key), c in per_pair.items() if key is None)
+    return {"run": run_summary(run), "themes": rows, "unassigned": unassigned}
+
+
+def theme_detail(session: Session, project_id: int, key: int) -> dict[str, Any]:
+    run = current_run(session, project_id)
+    theme = get_theme(session, run.id, key)
+    rows = session.execute(
+        select(Note, Document, Assignment)
+        .join(Assignment, Assignment.note_id == Note.id)
+        .join(Document, Document.id == Note.document_id)
+        .where(Assignment.run_id == run.id, Assignment.theme_key == key)
+        .order_by(Assignment.score.desc(), Note.id)
+    ).all()
+    return {
+        "id": theme.key,
+        "name": theme.name,
+        "name_edited": theme.name_edited,
+        "size": theme.size,
+        "seed": theme.seed,
+        "keywords": theme.keywords,
+        "tree_path": tree_path(run.tree, key),
+        "notes": [
+            {
+                "id": note.id,
+                "text": note.text,
+                "region": document.region,
+                "document": document.filename,
+                "group": note.group,
+                "score": assignment.score,
+                "source": assignment.source,
+            }
+            for note, document, assignment in rows
+        ],
+    }
+
+
+def tree_path(tree: dict[str, Any], key: int) -> list[str]:
+    """Names of the coarser tree nodes above a theme, root first."""
+    path: list[str] = []
+
+    def walk(node: dict[str, Any], trail: list[str]) -> bool:
+        if node.get("theme") == key:
+            path.extend(trail)
+            return True
+        return any(
+            walk(child, [*trail, node.get("name", "")]) for child in node.get("children", [])
+        )
+
+    if tree:
+        walk(tree, [])
+    return path
+
+
+def note_scores(session: Session, project_id: int, note_id: int) -> dict[str, Any]:
+    """A note's theme in the current run and its scores over the themes (highest first)."""
+    run = current_run(session, project_id)
+    assignment = session.get(Assignment, (run.id, note_id))
+    if assignment is None:
+        raise NotFound(f"Note {note_id} is not in the current run.")
+    names = dict(session.execute(select(Theme.key, Theme.name).where(Theme.run_id == run.id)).all())
+    scores = sorted(
+        (
+            {"theme": int(k), "name": names.get(int(k), ""), "score": v}
+            for k, v in assignment.scores.items()
+        ),
+        key=lambda row: -row["score"],
+    )
+    return {
+        "note_id": note_id,
+        "theme": assignment.theme_key,
+        "score": assignment.score,
+        "source": assignment.source,
+        "scores": scores,
+    }
+
+
+def note_map(session: Session, project_id: int) -> dict[str, Any]:
+    """Every note of the current run with its stored 2-D position, for the theme map."""
+    run = current_run(session, project_id)
+    names = dict(session.execute(select(Theme.key, Theme.name).where(Theme.run_id == run.id)).all())
+    rows = session.execute(
+        select(Assignment, Note, Document)
+        .join(Note, Note.id == Assignment.note_id)
+        .join(Document, Document.id == Note.document_id)
+        .where(Assignment.run_id == run.id)
+        .order_by(Note.id)
+    ).all()
+    return {
+        "run_id": run.id,
+        "notes": [
+            {
+                "id": note.id,
+                "x": round(a.x, 4),
+                "y": round(a.y, 4),
+                "theme": a.theme_key,
+                "theme_name": names.get(a.theme_key) if a.theme_key is not None else None,
+                "score": a.score,
+                "source": a.source,
+                "text": note.text,
+                "region": document.region,
+                "document": document.filename,
+                "document_id": document.id,
+                "group": note.group,
+                "kind": document.kind,
+                "date": document.date.isoformat() if document.date else None,
+            }
+            for a, note, document in rows
+        ],
+    }
