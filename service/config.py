@@ -53,9 +53,7 @@ class Settings(BaseSettings):
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     ui_port: int = 8501
-    api_url: str = Field(
-        default="http://127.0.0.1:8000", description="Where the UI finds the API."
-    )
+    api_url: str = Field(default="http://127.0.0.1:8000", description="Where the UI finds the API.")
     sample_project: str = Field(
         default="esimerkki", description="Project that `make run` fills from corpora/."
     )

@@ -46,5 +46,8 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
 
 @pytest.fixture
 def client(settings: Settings, nlp: NlpResources) -> Iterator[TestClient]:
+    """The real app, signed in as the administrator created on first start."""
     with TestClient(create_app(settings, nlp)) as test_client:
+        token = (settings.data_dir / "admin-token").read_text().strip()
+        test_client.headers["Authorization"] = f"Bearer {token}"
         yield test_client

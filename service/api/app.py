@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
+import logging
+
 from fastapi import FastAPI, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+from starlette.routing import BaseRoute
 from fastapi.responses import JSONResponse
 
-from service.api.routes import codebook, documents, jobs, notes, projects, runs, themes
+from service.api.deps import Access, ProjectAccess
+from service.api.routes import codebook, documents, jobs, notes, projects, runs, themes, users
+from service.auth import ensure_admin_token
 from service.config import Settings
 from service.ingest import UploadError
 from service.jobs import InProcessJobQueue, fail_interrupted_jobs
@@ -16,6 +23,9 @@ from service.nlp import NlpResources
 from service.storage.db import Database
 from service.storage.repository import Conflict, NotFound
 from service.theming.edits import EditError
+
+
+log = logging.getLogger("teemakartta")
 
 
 def create_app(settings: Settings | None = None, nlp: NlpResources | None = None) -> FastAPI:
@@ -27,6 +37,12 @@ def create_app(settings: Settings | None = None, nlp: NlpResources | None = None
         db = Database(settings.resolved_database_url)
         db.migrate()
         fail_interrupted_jobs(db)
+        token = ensure_admin_token(db, settings.data_dir)
+        if token:
+            log.warning(
+                "Created the administrator. Its token (shown once, also saved to %s): %s",
+                settings.data_dir / "admin-token", token,
+            )
         job_queue = InProcessJobQueue(db)
         app.state.settings = settings
         app.state.db = db
@@ -50,12 +66,17 @@ def create_app(settings: Settings | None = None, nlp: NlpResources | None = None
         runs.router,
         themes.router,
         codebook.router,
+        users.router,
     ):
+        declare_access_rules(router.routes)
         app.include_router(router)
 
     @app.get("/health", tags=["health"])
     def health() -> dict[str, str]:
+        """Public: tells a load balancer or the UI that the service is up."""
         return {"status": "ok"}
+
+    declare_access_rules(app.router.routes)
 
     @app.exception_handler(NotFound)
     async def not_found(_request: Request, error: NotFound) -> JSONResponse:
@@ -74,3 +95,40 @@ def create_app(settings: Settings | None = None, nlp: NlpResources | None = None
         return JSONResponse({"detail": error.message}, status_code=error.status)
 
     return app
+
+
+PUBLIC_ROUTES = {"/health"}
+
+
+def _access_rules(dependant: Dependant) -> set[str]:
+    rules: set[str] = set()
+    for dependency in dependant.dependencies:
+        if isinstance(dependency.call, ProjectAccess):
+            rules.add(f"project:{dependency.call.permission}")
+        elif isinstance(dependency.call, Access):
+            rules.add(f"global:{dependency.call.permission}")
+        rules |= _access_rules(dependency)
+    return rules
+
+
+def _access_rule(dependant: Dependant) -> str | None:
+    """The route's rule: its project rule if it has one, else its global rule."""
+    rules = _access_rules(dependant)
+    project = sorted(r for r in rules if r.startswith("project:"))
+    if len(project) > 1:
+        raise RuntimeError(f"Conflicting project access rules {project}.")
+    if project:
+        return project[0]
+    return "global:manage" if "global:manage" in rules else next(iter(sorted(rules)), None)
+
+
+def declare_access_rules(routes: Sequence[BaseRoute]) -> None:
+    """Refuse to start if a route has no access rule; publish each rule in the OpenAPI
+    schema as ``x-access`` so the role-matrix test can check every route."""
+    for route in routes:
+        if not isinstance(route, APIRoute):
+            continue
+        rule = "public" if route.path in PUBLIC_ROUTES else _access_rule(route.dependant)
+        if rule is None:
+            raise RuntimeError(f"Route {route.path} declares no access rule (see api/deps.py).")
+        route.openapi_extra = {**(route.openapi_extra or {}), "x-access": rule}

@@ -5,14 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import select
 from sqlalchemy.orm import Session
+
+from service import auth
 
 from service.config import Settings
 from service.jobs import JobQueue
 from service.nlp import NlpResources
 from service.storage import repository
 from service.storage.db import Database
+from service.storage.access import User
 from service.storage.models import Project
 
 
@@ -44,8 +49,70 @@ JobsDep = Annotated[JobQueue, Depends(get_jobs)]
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-def get_project(project: str, session: SessionDep) -> Project:
-    return repository.get_project(session, project)
+_bearer = HTTPBearer(auto_error=False, description="API token (make run prints the first one)")
 
 
-ProjectDep = Annotated[Project, Depends(get_project)]
+def get_user(
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> User:
+    if credentials is None:
+        raise HTTPException(
+            401, "Sign in: send the header 'Authorization: Bearer <token>'.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    user = auth.user_for_token(session, credentials.credentials)
+    if user is None:
+        raise HTTPException(
+            401, "This token is not valid; ask an administrator for a new one.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return user
+
+
+UserDep = Annotated[User, Depends(get_user)]
+
+
+class Access:
+    """A route's access rule. Every route carries exactly one (checked at start-up)."""
+
+    def __init__(self, permission: str) -> None:
+        self.permission = permission
+
+    def __call__(self, user: UserDep) -> User:
+        if self.permission == auth.MANAGE and not user.is_admin:
+            raise HTTPException(403, "Only an administrator may do this.")
+        return user
+
+
+class ProjectAccess:
+    """Access to one project (named in the path) with a permission of the user's role."""
+
+    def __init__(self, permission: str) -> None:
+        self.permission = permission
+
+    def __call__(self, project: str, user: UserDep, session: SessionDep) -> Project:
+        found = session.scalar(select(Project).where(Project.name == project))
+        role = auth.role_in(session, user, found.id) if found is not None else None
+        if found is None or role is None:
+            # Same answer whether the project is missing or someone else's: no leak.
+            raise repository.NotFound(
+                f"No project named {project!r}; list projects with GET /projects."
+            )
+        if self.permission not in auth.PERMISSIONS[role]:
+            raise HTTPException(
+                403, f"Your role {role!r} in this project does not allow this "
+                f"({self.permission}); ask a project admin."
+            )
+        return found
+
+
+SignedIn = Annotated[User, Depends(Access(auth.READ))]
+AdminUser = Annotated[User, Depends(Access(auth.MANAGE))]
+ReadProject = Annotated[Project, Depends(ProjectAccess(auth.READ))]
+UploadProject = Annotated[Project, Depends(ProjectAccess(auth.UPLOAD))]
+EditProject = Annotated[Project, Depends(ProjectAccess(auth.EDIT))]
+ExportProject = Annotated[Project, Depends(ProjectAccess(auth.EXPORT))]
+ManageProject = Annotated[Project, Depends(ProjectAccess(auth.MANAGE))]
+# Kept for routes that only read: the same as ReadProject.
+ProjectDep = ReadProject

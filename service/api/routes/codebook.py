@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, UploadFile, status
 
-from service.api.deps import ProjectDep, SessionDep
+from service.api.deps import EditProject, ReadProject, SessionDep, SignedIn
 from service.ingest import UploadError
 from service.storage.models import Codebook
 
@@ -23,7 +23,7 @@ def _as_json(book: Any) -> list[dict[str, Any]]:
 
 
 @router.get("/codebooks/default")
-def default_codebook() -> list[dict[str, Any]]:
+def default_codebook(_user: SignedIn) -> list[dict[str, Any]]:
     """The shipped Finnish codebook for regional development workshops."""
     from service.pipeline.codebook import default_codebook
 
@@ -31,7 +31,7 @@ def default_codebook() -> list[dict[str, Any]]:
 
 
 @router.get("/projects/{project}/codebook")
-def get_codebook(project: ProjectDep, session: SessionDep) -> list[dict[str, Any]]:
+def get_codebook(project: ReadProject, session: SessionDep) -> list[dict[str, Any]]:
     stored = session.get(Codebook, project.id)
     return stored.themes if stored else []
 
@@ -41,7 +41,7 @@ def get_codebook(project: ProjectDep, session: SessionDep) -> list[dict[str, Any
     responses={422: {"description": "Unreadable codebook"}},
 )
 def put_codebook(
-    project: ProjectDep,
+    project: EditProject,
     session: SessionDep,
     file: Annotated[UploadFile | None, File(description="Codebook as .json or .csv")] = None,
     use_default: bool = False,
@@ -70,7 +70,7 @@ def put_codebook(
 
 
 @router.delete("/projects/{project}/codebook", status_code=status.HTTP_204_NO_CONTENT)
-def delete_codebook(project: ProjectDep, session: SessionDep) -> None:
+def delete_codebook(project: EditProject, session: SessionDep) -> None:
     stored = session.get(Codebook, project.id)
     if stored is not None:
         session.delete(stored)

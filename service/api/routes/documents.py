@@ -6,7 +6,17 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 
-from service.api.deps import DatabaseDep, JobsDep, NlpDep, ProjectDep, SessionDep, SettingsDep
+from service import auth
+from service.api.deps import (
+    DatabaseDep,
+    JobsDep,
+    NlpDep,
+    ReadProject,
+    SessionDep,
+    SettingsDep,
+    SignedIn,
+    UploadProject,
+)
 from service.api.routes.notes import note_out
 from service.api.schemas import DocumentDetail, DocumentOut, UploadAccepted, UploadedFile
 from service.ingest import (
@@ -46,7 +56,7 @@ def _read_limited(upload: UploadFile, limit: int) -> bytes:
     responses={413: {"description": "Too large"}, 422: {"description": "Unreadable file"}},
 )
 def upload_documents(
-    project: ProjectDep,
+    project: UploadProject,
     settings: SettingsDep,
     db: DatabaseDep,
     nlp: NlpDep,
@@ -112,12 +122,12 @@ def upload_documents(
 
 
 @router.get("")
-def list_documents(project: ProjectDep, session: SessionDep) -> list[DocumentOut]:
+def list_documents(project: ReadProject, session: SessionDep) -> list[DocumentOut]:
     return [DocumentOut.model_validate(d) for d in repository.list_documents(session, project.id)]
 
 
 @router.get("/{document_id}", responses={404: {"description": "No such document"}})
-def get_document(project: ProjectDep, document_id: int, session: SessionDep) -> DocumentDetail:
+def get_document(project: ReadProject, document_id: int, session: SessionDep) -> DocumentDetail:
     document = repository.get_document(session, project.id, document_id)
     base = DocumentOut.model_validate(document).model_dump()
     notes = [note_out(note, document) for note in document.notes]
@@ -125,5 +135,12 @@ def get_document(project: ProjectDep, document_id: int, session: SessionDep) -> 
 
 
 @router.delete("/{document_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_document(project: ProjectDep, document_id: int, session: SessionDep) -> None:
-    repository.delete_document(session, repository.get_document(session, project.id, document_id))
+def delete_document(
+    project: UploadProject, document_id: int, session: SessionDep, user: SignedIn
+) -> None:
+    document = repository.get_document(session, project.id, document_id)
+    auth.audit(
+        session, user, "delete_document", project.name,
+        document_id=document.id, filename=document.filename, notes=document.note_count,
+    )
+    repository.delete_document(session, document)

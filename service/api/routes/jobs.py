@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 from sqlalchemy import select
 
-from service.api.deps import ProjectDep, SessionDep
+from service import auth
+from service.api.deps import ReadProject, SessionDep, SignedIn
 from service.api.schemas import JobOut
 from service.storage import repository
 from service.storage.models import Job
@@ -14,12 +15,16 @@ router = APIRouter(tags=["jobs"])
 
 
 @router.get("/jobs/{job_id}", responses={404: {"description": "No such job"}})
-def get_job(job_id: str, session: SessionDep) -> JobOut:
-    return JobOut.model_validate(repository.get_job(session, job_id))
+def get_job(job_id: str, session: SessionDep, user: SignedIn) -> JobOut:
+    job = repository.get_job(session, job_id)
+    visible = auth.member_project_ids(session, user)
+    if visible is not None and job.project_id not in visible:
+        raise repository.NotFound(f"No job {job_id!r}.")  # another project's job: no leak
+    return JobOut.model_validate(job)
 
 
 @router.get("/projects/{project}/jobs")
-def list_project_jobs(project: ProjectDep, session: SessionDep) -> list[JobOut]:
+def list_project_jobs(project: ReadProject, session: SessionDep) -> list[JobOut]:
     jobs = session.scalars(
         select(Job).where(Job.project_id == project.id).order_by(Job.created_at.desc()).limit(50)
     )

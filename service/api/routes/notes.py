@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from service.api.deps import ProjectDep, SessionDep
+from service.api.deps import ReadProject, SessionDep
 from service.api.schemas import NoteOut, NotePage
 from service.storage import repository
 from service.storage.models import Document, Note
@@ -40,7 +40,7 @@ def note_out(note: Note, document: Document) -> NoteOut:
 
 @router.get("")
 def list_notes(
-    project: ProjectDep,
+    project: ReadProject,
     session: SessionDep,
     region: str | None = None,
     document_id: int | None = None,

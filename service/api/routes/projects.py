@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from service.api.deps import ProjectDep, SessionDep
+from service import auth
+from service.api.deps import AdminUser, ManageProject, ReadProject, SessionDep, SignedIn
 from service.api.schemas import ProjectCreate, ProjectOut
 from service.storage import repository
 from service.storage.models import Project
@@ -24,20 +25,29 @@ def _out(session: SessionDep, project: Project) -> ProjectOut:
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses={409: {"description": "Exists"}})
-def create_project(body: ProjectCreate, session: SessionDep) -> ProjectOut:
-    return _out(session, repository.create_project(session, body.name, body.description))
+def create_project(body: ProjectCreate, session: SessionDep, user: AdminUser) -> ProjectOut:
+    project = repository.create_project(session, body.name, body.description)
+    auth.audit(session, user, "create_project", project.name)
+    return _out(session, project)
 
 
 @router.get("")
-def list_projects(session: SessionDep) -> list[ProjectOut]:
-    return [_out(session, project) for project in repository.list_projects(session)]
+def list_projects(session: SessionDep, user: SignedIn) -> list[ProjectOut]:
+    """The projects the signed-in user is a member of (all of them for an administrator)."""
+    visible = auth.member_project_ids(session, user)
+    return [
+        _out(session, project)
+        for project in repository.list_projects(session)
+        if visible is None or project.id in visible
+    ]
 
 
 @router.get("/{project}", responses={404: {"description": "No such project"}})
-def get_project(project: ProjectDep, session: SessionDep) -> ProjectOut:
+def get_project(project: ReadProject, session: SessionDep) -> ProjectOut:
     return _out(session, project)
 
 
 @router.delete("/{project}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_project(project: ProjectDep, session: SessionDep) -> None:
+def delete_project(project: ManageProject, session: SessionDep, user: SignedIn) -> None:
+    auth.audit(session, user, "delete_project", project.name)
     repository.delete_project(session, project)

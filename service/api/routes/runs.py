@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from service.api.deps import DatabaseDep, JobsDep, NlpDep, ProjectDep, SessionDep
+from service.api.deps import DatabaseDep, JobsDep, NlpDep, ReadProject, SessionDep, UploadProject
 from service.jobs import JobFailed, Progress
 from service.storage.models import ThemeRun
 from service.storage.repository import NotFound
@@ -35,7 +35,7 @@ class RunStarted(BaseModel):
 
 @router.post("", status_code=status.HTTP_202_ACCEPTED)
 def start_run(
-    project: ProjectDep,
+    project: UploadProject,
     db: DatabaseDep,
     nlp: NlpDep,
     jobs: JobsDep,
@@ -67,7 +67,7 @@ def start_run(
 
 
 @router.get("")
-def list_runs(project: ProjectDep, session: SessionDep) -> list[dict[str, Any]]:
+def list_runs(project: ReadProject, session: SessionDep) -> list[dict[str, Any]]:
     runs = session.scalars(
         select(ThemeRun).where(ThemeRun.project_id == project.id).order_by(ThemeRun.id.desc())
     )
@@ -75,7 +75,7 @@ def list_runs(project: ProjectDep, session: SessionDep) -> list[dict[str, Any]]:
 
 
 @router.get("/{run_id}", responses={404: {"description": "No such run"}})
-def get_run(project: ProjectDep, run_id: int, session: SessionDep) -> dict[str, Any]:
+def get_run(project: ReadProject, run_id: int, session: SessionDep) -> dict[str, Any]:
     run = session.get(ThemeRun, run_id)
     if run is None or run.project_id != project.id:
         raise NotFound(f"No run {run_id} in this project.")

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Header, status
+from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
-from service.api.deps import DatabaseDep, NlpDep, ProjectDep, SessionDep
+from service import auth
+from service.api.deps import DatabaseDep, EditProject, NlpDep, ReadProject, SessionDep, UserDep
+from service.storage.access import User
 from service.theming import edits, views
 from service.theming.edits import current_run
 
 router = APIRouter(prefix="/projects/{project}", tags=["themes"])
 
-AuthorDep = Annotated[str, Header(alias="X-Teema-User", max_length=100)]
 
 
 class Rename(BaseModel):
@@ -34,83 +35,93 @@ class Move(BaseModel):
     theme: int | None = Field(description="Target theme id; null marks the notes unassigned")
 
 
+def _audit(db: DatabaseDep, user: User, project: str, action: str, **details: Any) -> None:
+    with db.session() as session:
+        auth.audit(session, user, action, project, **details)
+
+
 @router.get("/themes")
-def list_themes(project: ProjectDep, session: SessionDep) -> dict[str, Any]:
+def list_themes(project: ReadProject, session: SessionDep) -> dict[str, Any]:
     return views.theme_table(session, project.id)
 
 
 @router.get("/map")
-def note_map(project: ProjectDep, session: SessionDep) -> dict[str, Any]:
+def note_map(project: ReadProject, session: SessionDep) -> dict[str, Any]:
     """Notes of the current run with their map position, theme, and provenance."""
     return views.note_map(session, project.id)
 
 
 @router.get("/themes/tree")
-def theme_tree(project: ProjectDep, session: SessionDep) -> dict[str, Any]:
+def theme_tree(project: ReadProject, session: SessionDep) -> dict[str, Any]:
     return current_run(session, project.id).tree
 
 
 @router.get("/themes/{key}", responses={404: {"description": "No such theme"}})
-def get_theme(project: ProjectDep, key: int, session: SessionDep) -> dict[str, Any]:
+def get_theme(project: ReadProject, key: int, session: SessionDep) -> dict[str, Any]:
     return views.theme_detail(session, project.id, key)
 
 
 @router.patch("/themes/{key}", responses={404: {"description": "No such theme"}})
 def rename_theme(
-    project: ProjectDep,
+    project: EditProject,
     key: int,
     body: Rename,
     db: DatabaseDep,
-    author: AuthorDep = "anonymous",
+    user: UserDep,
 ) -> dict[str, Any]:
-    edits.rename_theme(db, project.id, key, body.name, author)
+    edits.rename_theme(db, project.id, key, body.name, user.name)
+    _audit(db, user, project.name, "rename_theme", theme=key, name=body.name)
     with db.session() as session:
         return views.theme_detail(session, project.id, key)
 
 
 @router.post("/themes/merge", status_code=status.HTTP_200_OK)
 def merge_themes(
-    project: ProjectDep,
+    project: EditProject,
     body: Merge,
     db: DatabaseDep,
     nlp: NlpDep,
-    author: AuthorDep = "anonymous",
+    user: UserDep,
 ) -> dict[str, Any]:
-    key = edits.merge_themes(db, nlp, project.id, body.themes, body.name, author)
+    key = edits.merge_themes(db, nlp, project.id, body.themes, body.name, user.name)
+    _audit(db, user, project.name, "merge_themes", themes=body.themes, into=key)
     return {"theme": key}
 
 
 @router.post("/themes/{key}/split")
 def split_theme(
-    project: ProjectDep,
+    project: EditProject,
     key: int,
     body: Split,
     db: DatabaseDep,
     nlp: NlpDep,
-    author: AuthorDep = "anonymous",
+    user: UserDep,
 ) -> dict[str, Any]:
-    return {"themes": edits.split_theme(db, nlp, project.id, key, body.parts, author)}
+    parts = edits.split_theme(db, nlp, project.id, key, body.parts, user.name)
+    _audit(db, user, project.name, "split_theme", theme=key, into=parts)
+    return {"themes": parts}
 
 
 @router.post("/notes/move")
 def move_notes(
-    project: ProjectDep,
+    project: EditProject,
     body: Move,
     db: DatabaseDep,
     nlp: NlpDep,
-    author: AuthorDep = "anonymous",
+    user: UserDep,
 ) -> dict[str, Any]:
-    edits.move_notes(db, nlp, project.id, body.notes, body.theme, author)
+    edits.move_notes(db, nlp, project.id, body.notes, body.theme, user.name)
+    _audit(db, user, project.name, "move_notes", notes=body.notes[:1000], theme=body.theme)
     return {"moved": len(body.notes), "theme": body.theme}
 
 
 @router.get("/notes/{note_id}/scores", responses={404: {"description": "Not in the run"}})
-def note_scores(project: ProjectDep, note_id: int, session: SessionDep) -> dict[str, Any]:
+def note_scores(project: ReadProject, note_id: int, session: SessionDep) -> dict[str, Any]:
     return views.note_scores(session, project.id, note_id)
 
 
 @router.get("/edits")
-def list_edits(project: ProjectDep, session: SessionDep) -> list[dict[str, Any]]:
+def list_edits(project: ReadProject, session: SessionDep) -> list[dict[str, Any]]:
     from sqlalchemy import select
 
     from service.storage.models import ThemeEdit
