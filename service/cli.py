@@ -236,6 +236,21 @@ def serve(
             ui_process.wait(timeout=10)
 
 
+def _register_commands() -> None:
+    # Importing these modules is cheap: each imports its heavy parts inside the command.
+    from service.commands.agreement import agreement, human_codes
+    from service.commands.compare import compare
+    from service.commands.export import export
+
+    app.command()(compare)
+    app.command()(export)
+    app.command("human-codes")(human_codes)
+    app.command()(agreement)
+
+
+_register_commands()
+
+
 def main() -> None:
     app()
 

@@ -14,7 +14,19 @@ from starlette.routing import BaseRoute
 from fastapi.responses import JSONResponse
 
 from service.api.deps import Access, ProjectAccess
-from service.api.routes import codebook, documents, jobs, notes, projects, runs, themes, users
+from service.api.routes import (
+    agreement,
+    codebook,
+    compare,
+    documents,
+    exports,
+    jobs,
+    notes,
+    projects,
+    runs,
+    themes,
+    users,
+)
 from service.auth import ensure_admin_token
 from service.config import Settings
 from service.ingest import UploadError
@@ -67,6 +79,9 @@ def create_app(settings: Settings | None = None, nlp: NlpResources | None = None
         themes.router,
         codebook.router,
         users.router,
+        compare.router,
+        exports.router,
+        agreement.router,
     ):
         declare_access_rules(router.routes)
         app.include_router(router)

@@ -114,5 +114,3 @@ UploadProject = Annotated[Project, Depends(ProjectAccess(auth.UPLOAD))]
 EditProject = Annotated[Project, Depends(ProjectAccess(auth.EDIT))]
 ExportProject = Annotated[Project, Depends(ProjectAccess(auth.EXPORT))]
 ManageProject = Annotated[Project, Depends(ProjectAccess(auth.MANAGE))]
-# Kept for routes that only read: the same as ReadProject.
-ProjectDep = ReadProject

@@ -15,7 +15,16 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint, delete, insert, select
+from sqlalchemy import (
+    DateTime,
+    ForeignKey,
+    String,
+    UniqueConstraint,
+    delete,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from service.storage.models import Assignment, Base, Document, Note
@@ -145,14 +154,14 @@ def resolve_qdpx_codes(
     codes: dict[int, str] = {}
     unmatched = list(project.skipped)
     for source in project.sources:
-        document_id = ours.get(hashlib.sha256(source.text.encode("utf-8")).hexdigest())
-        if document_id is None:
+        matched = ours.get(hashlib.sha256(source.text.encode("utf-8")).hexdigest())
+        if matched is None:
             unmatched.append(f"{source.name}: no document of this project has the same text")
             continue
         spans = [
             NoteSpan(i, s, e)
             for i, s, e in session.execute(
-                select(Note.id, Note.start, Note.end).where(Note.document_id == document_id)
+                select(Note.id, Note.start, Note.end).where(Note.document_id == matched)
             )
         ]
         codes.update(codes_for_notes(spans, source.selections, project.codes))
@@ -244,7 +253,8 @@ def coded_notes(
 
 def agreement_for(session: Session, project_id: int, run_id: int, coder: str) -> dict[str, Any]:
     """The agreement report (``analysis.agreement.agreement_report``) of one coder's codes
-    with the run's themes."""
+    with the run's themes; ``coded_outside_run`` counts the coder's notes the run left out
+    (a run over a subset of notes), which the measures cannot use."""
     from service.analysis.agreement import agreement_report
     from service.storage.models import Theme
 
@@ -253,4 +263,9 @@ def agreement_for(session: Session, project_id: int, run_id: int, coder: str) ->
     report = agreement_report(
         [k for _, k, _, _ in notes], [c for _, _, c, _ in notes], [r for *_, r in notes], names
     )
-    return {"coder": coder, **report}
+    coded = session.scalar(
+        select(func.count())
+        .select_from(HumanCode)
+        .where(HumanCode.project_id == project_id, HumanCode.coder == coder)
+    )
+    return {"coder": coder, "coded_outside_run": int(coded or 0) - len(notes), **report}

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, HTTPException, UploadFile, status
 
-from service.api.deps import ProjectDep, SessionDep, SettingsDep
+from service.api.deps import ExportProject, SessionDep, SettingsDep
 from service.storage.human_codes import (
     MAX_CODER_CHARS,
     HumanCodeError,
@@ -26,7 +26,7 @@ router = APIRouter(prefix="/projects/{project}", tags=["agreement"])
     responses={413: {"description": "File too large"}, 422: {"description": "Unusable file"}},
 )
 def upload_human_codes(
-    project: ProjectDep,
+    project: ExportProject,
     session: SessionDep,
     settings: SettingsDep,
     file: Annotated[UploadFile, File(description="CSV (note_id or text, code) or a .qdpx")],
@@ -37,8 +37,10 @@ def upload_human_codes(
     selections are matched to notes by document text and offset overlap."""
     content = file.file.read(settings.max_upload_bytes + 1)
     if len(content) > settings.max_upload_bytes:
-        raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE,
-                            f"The file is larger than {settings.max_upload_mb:g} MB.")
+        raise HTTPException(
+            status.HTTP_413_CONTENT_TOO_LARGE,
+            f"The file is larger than {settings.max_upload_mb:g} MB.",
+        )
     try:
         return import_human_codes(session, project.id, file.filename or "", content, coder)
     except HumanCodeError as error:
@@ -46,16 +48,17 @@ def upload_human_codes(
 
 
 @router.get("/agreement", responses={404: {"description": "No theme run or no human codes"}})
-def agreement(project: ProjectDep, session: SessionDep, coder: str | None = None
-              ) -> dict[str, Any]:
+def agreement(project: ExportProject, session: SessionDep, coder: str | None = None) -> dict[str, Any]:
     """Per coder: Cohen's kappa (themes mapped one-to-one onto codes by the Hungarian
     algorithm), Krippendorff's alpha, ARI and NMI, overall and per region, with the codes
     the model splits and the themes that merge codes."""
     run = current_run(session, project.id)
     known = coders(session, project.id)
     if not known:
-        raise NotFound("No human codes in this project yet; POST a CSV or .qdpx to "
-                       f"/projects/{project.name}/human-codes.")
+        raise NotFound(
+            "No human codes in this project yet; POST a CSV or .qdpx to "
+            f"/projects/{project.name}/human-codes."
+        )
     if coder is not None and coder not in known:
         raise NotFound(f"No codes from coder {coder!r}; coders: {', '.join(known)}.")
     chosen = [coder] if coder is not None else known

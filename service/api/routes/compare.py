@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, status
 
 from service.analysis.prevalence import BY_FIELDS, PERIODS, CompareError, check_choice, compare_run
-from service.api.deps import ProjectDep, SessionDep
+from service.api.deps import ReadProject, SessionDep
 from service.theming.edits import current_run
 
 router = APIRouter(prefix="/projects/{project}", tags=["compare"])
@@ -21,7 +21,7 @@ router = APIRouter(prefix="/projects/{project}", tags=["compare"])
     },
 )
 def compare_themes(
-    project: ProjectDep,
+    project: ReadProject,
     session: SessionDep,
     by: Annotated[str, Query(description=f"One of: {', '.join(BY_FIELDS)}")] = "region",
     period: Annotated[

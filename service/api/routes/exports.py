@@ -11,7 +11,8 @@ from fastapi import APIRouter, HTTPException, Query, status
 from fastapi.responses import FileResponse, Response, StreamingResponse
 from starlette.background import BackgroundTask
 
-from service.api.deps import DatabaseDep, ProjectDep, SessionDep
+from service import auth
+from service.api.deps import DatabaseDep, ExportProject, SessionDep, SignedIn
 from service.export import (
     FORMATS,
     MEDIA_TYPES,
@@ -32,16 +33,19 @@ router = APIRouter(prefix="/projects/{project}", tags=["exports"])
     "/export",
     response_class=Response,
     responses={
-        200: {"description": "The file, as an attachment",
-              "content": {media: {} for media in MEDIA_TYPES.values()}},
+        200: {
+            "description": "The file, as an attachment",
+            "content": {media: {} for media in MEDIA_TYPES.values()},
+        },
         404: {"description": "No such project, or no themes for a codebook"},
         422: {"description": "Unknown format"},
     },
 )
 def export(
-    project: ProjectDep,
+    project: ExportProject,
     session: SessionDep,
     db: DatabaseDep,
+    user: SignedIn,
     format: str = Query("csv", description=f"One of: {', '.join(FORMATS)}"),
 ) -> Response:
     """One row per note with its document, metadata and theme (csv, xlsx, parquet), the
@@ -51,6 +55,7 @@ def export(
     except ExportError as error:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from None
     headers = {"Content-Disposition": content_disposition(export_filename(project.name, format))}
+    auth.audit(session, user, "export", project.name, format=format)
     if format == "csv":
         project_id = project.id
         run = latest_run(session, project_id)
@@ -76,5 +81,9 @@ def export(
     except BaseException:
         path.unlink(missing_ok=True)
         raise
-    return FileResponse(path, media_type=MEDIA_TYPES[format], headers=headers,
-                        background=BackgroundTask(path.unlink, missing_ok=True))
+    return FileResponse(
+        path,
+        media_type=MEDIA_TYPES[format],
+        headers=headers,
+        background=BackgroundTask(path.unlink, missing_ok=True),
+    )

@@ -1,0 +1,47 @@
+"""``teemakartta export``: write a project's coded notes to a file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from service.commands import fail
+from service.config import Settings
+
+
+def export(
+    project: Annotated[str, typer.Option(help="Project name.")],
+    format: Annotated[str, typer.Option("--format", help="csv | xlsx | parquet | qdpx | qdc")],
+    output: Annotated[Path, typer.Option(help="File to write.")],
+) -> None:
+    """Export notes with their themes (csv, xlsx, parquet), a REFI-QDA project (qdpx) or
+    the codebook (qdc)."""
+    from service.export import ExportError, check_format, write_export
+    from service.storage import repository
+    from service.storage.db import Database
+
+    try:
+        check_format(format)
+    except ExportError as error:
+        raise fail(str(error)) from None
+    if output.is_dir():
+        raise fail(f"{output} is a folder; give a file name.")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    db = Database(Settings().resolved_database_url)
+    db.migrate()
+    partial = output.with_name(f".{output.name}.partial")
+    try:
+        with db.session() as session:
+            result = write_export(
+                session, repository.get_project(session, project), format, partial
+            )
+        partial.replace(output)  # never leave half a file under the name asked for
+    except (repository.NotFound, ExportError) as error:
+        raise fail(str(error)) from None
+    finally:
+        partial.unlink(missing_ok=True)
+        db.dispose()
+    unit = {"qdpx": "codings", "qdc": "codes"}.get(format, "notes")
+    typer.echo(f"Wrote {output} ({result.notes} {unit}).")
