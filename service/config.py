@@ -43,7 +43,10 @@ class Settings(BaseSettings):
         description='"auto" (spaCy Finnish with Voikko, falling back to simplemma), '
         '"spacy" or "simplemma".',
     )
-    max_upload_mb: float = Field(default=50.0, gt=0, description="Largest accepted upload.")
+    max_upload_mb: float = Field(default=50.0, gt=0, description="Largest accepted file.")
+    max_request_mb: float = Field(
+        default=200.0, gt=0, description="Largest request (all files of one upload together)."
+    )
     max_notes_per_document: int = Field(
         default=20_000, ge=1, description="Uploads that would make more notes are refused."
     )
@@ -63,6 +66,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data_dir / 'teemakartta.db'}"
+
+    @property
+    def max_request_bytes(self) -> int:
+        return int(self.max_request_mb * 1024 * 1024)
 
     @property
     def max_upload_bytes(self) -> int:

@@ -14,6 +14,7 @@ from starlette.routing import BaseRoute
 from fastapi.responses import JSONResponse
 
 from service.api.deps import Access, ProjectAccess
+from service.api.limits import RequestSizeLimit
 from service.api.routes import (
     agreement,
     codebook,
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None, nlp: NlpResources | None = None
         return {"status": "ok"}
 
     declare_access_rules(app.router.routes)
+    app.add_middleware(RequestSizeLimit, limit=settings.max_request_bytes)
 
     @app.exception_handler(NotFound)
     async def not_found(_request: Request, error: NotFound) -> JSONResponse:

@@ -118,8 +118,9 @@ def parse_document(
 def decode_text(content: bytes) -> tuple[str, str]:
     """Decode the bytes of a text file; returns (text, encoding name).
 
-    Order: a byte-order mark; strict UTF-8; cp1252 (Finnish Windows files) when the
-    result looks like text; charset-normalizer as the last resort.
+    Order: a byte-order mark; strict UTF-8; UTF-8 and cp1252 mixed line by line;
+    cp1252 (Finnish Windows files) when the result looks like text; charset-normalizer
+    as the last resort.
     """
     for bom, codec in _BOMS:
         if content.startswith(bom):
@@ -136,6 +137,9 @@ def decode_text(content: bytes) -> tuple[str, str]:
         return _checked_text(_repair_mojibake(content.decode("utf-8"))), "utf-8"
     except UnicodeDecodeError:
         pass
+    mixed = _decode_mixed_lines(content)
+    if mixed is not None and _looks_like_text(mixed) and _looks_western(mixed):
+        return mixed, "utf-8+cp1252"
     text = _decode_cp1252(content)
     if _looks_like_text(text) and _looks_western(text):
         return text, "cp1252"
@@ -147,6 +151,24 @@ def decode_text(content: bytes) -> tuple[str, str]:
     raise ParseError(
         "The text encoding could not be recognised: save the file as UTF-8 and upload again."
     )
+
+
+def _decode_mixed_lines(content: bytes) -> str | None:
+    """Files pasted together from UTF-8 and Windows sources: decode line by line.
+
+    Returns None unless some line is real multi-byte UTF-8 (otherwise the file is
+    plain cp1252 and the caller's cp1252 path reads it the same way).
+    """
+    lines: list[str] = []
+    saw_utf8 = False
+    for raw in content.split(b"\n"):
+        try:
+            line = raw.decode("utf-8")
+            saw_utf8 = saw_utf8 or not raw.isascii()
+        except UnicodeDecodeError:
+            line = _decode_cp1252(raw)
+        lines.append(line)
+    return "\n".join(lines) if saw_utf8 else None
 
 
 def normalize_text(text: str) -> str:

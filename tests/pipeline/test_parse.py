@@ -394,3 +394,10 @@ def test_damaged_real_files_raise_nothing_but_parse_error(
         parse_document("damaged" + suffix, bytes(content))
     except ParseError as error:
         assert error.message
+
+
+def test_utf8_and_cp1252_lines_mixed_in_one_file() -> None:
+    content = "- työvoima ja äidinkieli\n".encode() + "- Ähtäri ja Pöytyä\n".encode("cp1252")
+    parsed = parse_document("sekoitus.txt", content)
+    assert "työvoima ja äidinkieli" in parsed.text and "Ähtäri ja Pöytyä" in parsed.text
+    assert parsed.encoding == "utf-8+cp1252"
