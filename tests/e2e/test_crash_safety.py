@@ -1,0 +1,162 @@
+"""SIGKILL the real service in the middle of an ingest and of a theme run: after a
+restart there is no half document and no half run, the job says it failed, and a retry
+works. Run on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from service.config import REPO_ROOT
+from service.storage.db import Database
+from service.storage.models import Assignment, Document, Note, Theme, ThemeRun
+from tests.conftest import SHARED_DATA
+from tests.postgres import PostgresServer, _free_port
+
+pytestmark = pytest.mark.slow
+
+
+class Service:
+    """``python -m service.cli serve`` as a subprocess that can be killed for real."""
+
+    def __init__(self, data_dir: Path, database_url: str) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, "TEEMA_DATA_DIR": str(data_dir),
+                    "TEEMA_DATABASE_URL": database_url, "HF_HUB_OFFLINE": "1"}
+        self.log = data_dir / "service.log"
+        self.process: subprocess.Popen[bytes] | None = None
+        self.data_dir = data_dir
+
+    def start(self) -> httpx.Client:
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "service.cli", "serve", "--port", str(self.port)],
+                cwd=REPO_ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.url}/health", timeout=1).is_success:
+                    token = (self.data_dir / "admin-token").read_text().strip()
+                    return httpx.Client(
+                        base_url=self.url, timeout=60,
+                        headers={"Authorization": f"Bearer {token}"},
+                    )
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        raise RuntimeError(self.log.read_text(errors="replace")[-2000:])
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+
+
+def _wait_for(job: Callable[[], dict], until: Callable[[dict], bool], seconds: float) -> dict:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        state = job()
+        if until(state):
+            return state
+        time.sleep(0.05)
+    raise AssertionError(f"job never reached the wanted state: {state}")
+
+
+def _proposals_csv(rows: int) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["teksti", "alue"])
+    with (SHARED_DATA / "omastadi_proposals.jsonl").open(encoding="utf-8") as lines:
+        for _, line in zip(range(rows), lines, strict=False):
+            row = json.loads(line)
+            writer.writerow([row["text"], row.get("region", "")])
+    return out.getvalue().encode()
+
+
+def _consistent(database_url: str) -> tuple[int, int]:
+    """(documents, runs); asserts every stored document and run is whole."""
+    db = Database(database_url)
+    with db.session() as session:
+        documents = session.scalars(select(Document)).all()
+        for document in documents:
+            notes = session.scalar(
+                select(func.count()).select_from(Note).where(Note.document_id == document.id)
+            )
+            assert notes == document.note_count, "half a document was left behind"
+        runs = session.scalars(select(ThemeRun)).all()
+        for run in runs:
+            assigned = session.scalar(
+                select(func.count()).select_from(Assignment).where(Assignment.run_id == run.id)
+            )
+            themes = session.scalar(
+                select(func.count()).select_from(Theme).where(Theme.run_id == run.id)
+            )
+            assert assigned == run.note_count and themes, "half a run was left behind"
+    db.dispose()
+    return len(documents), len(runs)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_sigkill_during_ingest_and_theme_run(backend: str, tmp_path: Path,
+                                             request: pytest.FixtureRequest) -> None:
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'teema.db'}"
+    else:
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        url = server.create_database()
+    service = Service(tmp_path, url)
+    api = service.start()
+    try:
+        assert api.post("/projects", json={"name": "p"}).status_code == 201
+        big = _proposals_csv(1500)
+        started = api.post("/projects/p/documents", data={"region": "Helsinki"},
+                           files=[("files", ("ehdotukset.csv", big))])
+        assert started.status_code == 202, started.text
+        job_id = started.json()["job_id"]
+        _wait_for(lambda: api.get(f"/jobs/{job_id}").json(),
+                  lambda job: job["state"] == "running" and job["progress"] > 0.2, 180)
+        service.kill()
+        assert _consistent(url) == (0, 0)
+
+        api = service.start()
+        job = api.get(f"/jobs/{job_id}").json()
+        assert job["state"] == "failed" and "Start it again" in job["error"]
+        retry = api.post("/projects/p/documents?wait=true", data={"region": "Helsinki"},
+                         files=[("files", ("ehdotukset.csv", big))])
+        assert retry.status_code == 201, retry.text
+        assert _consistent(url) == (1, 0)
+
+        run = api.post("/projects/p/runs", json={})
+        assert run.status_code == 202
+        run_job = run.json()["job_id"]
+        _wait_for(lambda: api.get(f"/jobs/{run_job}").json(),
+                  lambda job: job["state"] == "running" and job["progress"] >= 0.2, 120)
+        service.kill()
+        assert _consistent(url) == (1, 0)
+
+        api = service.start()
+        assert api.get(f"/jobs/{run_job}").json()["state"] == "failed"
+        again = api.post("/projects/p/runs?wait=true", json={})
+        assert again.status_code == 201
+        assert api.get(f"/jobs/{again.json()['job_id']}").json()["state"] == "succeeded"
+        assert _consistent(url) == (1, 1)
+    finally:
+        service.stop()
