@@ -172,6 +172,91 @@ def notes(
 
 
 @app.command()
+def themes(
+    project: Annotated[str, typer.Option(help="Project name.")],
+    region: Annotated[list[str] | None, typer.Option(help="Only these regions.")] = None,
+    kind: Annotated[list[str] | None, typer.Option(help="Only these document kinds.")] = None,
+    date_from: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
+    date_to: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
+    codebook: Annotated[bool, typer.Option(help="Seed with the project's codebook.")] = True,
+) -> None:
+    """Run the theme model on a project and print its themes."""
+    import datetime as dt
+
+    from rich.console import Console
+    from rich.progress import Progress
+    from rich.table import Table
+
+    from service.nlp import NlpResources
+    from service.storage import repository
+    from service.theming.notes import RunFilters
+    from service.theming.runs import RunError, fit_run
+    from service.theming.views import theme_table
+
+    settings = Settings()
+    try:
+        filters = RunFilters(
+            regions=tuple(region or ()),
+            kinds=tuple(kind or ()),
+            date_from=dt.date.fromisoformat(date_from) if date_from else None,
+            date_to=dt.date.fromisoformat(date_to) if date_to else None,
+        )
+    except ValueError:
+        raise _fail("Dates are YYYY-MM-DD.") from None
+    db = _database(settings)
+    with db.session() as session:
+        try:
+            project_id = repository.get_project(session, project).id
+        except repository.NotFound as error:
+            raise _fail(str(error)) from None
+    with Progress(transient=True) as bar:
+        task = bar.add_task("themes", total=1.0)
+        try:
+            summary = fit_run(
+                db,
+                NlpResources(settings),
+                project_id,
+                filters,
+                codebook,
+                None,
+                lambda fraction, message: bar.update(task, completed=fraction, description=message),
+            )
+        except RunError as error:
+            raise _fail(str(error)) from None
+    with db.session() as session:
+        table_data = theme_table(session, project_id)
+    table = Table(
+        "id",
+        "name",
+        "size",
+        "share per region",
+        "keywords",
+        "representative notes",
+        show_lines=True,
+    )
+    for theme in table_data["themes"]:
+        shares = ", ".join(f"{r} {s:.0%}" for r, s in theme["region_share"].items() if s > 0)
+        notes_text = "\n".join(f"• {n['text'][:90]}" for n in theme["representatives"])
+        table.add_row(
+            str(theme["id"]),
+            theme["name"],
+            str(theme["size"]),
+            shares,
+            ", ".join(theme["keywords"][:6]),
+            notes_text,
+        )
+    Console().print(table)
+    changes = summary["changes"]
+    typer.echo(
+        f"{summary['themes']} themes over {summary['notes']} notes; "
+        f"{summary['unassigned_share']:.1%} unassigned; fit {summary['fit_seconds']:.1f} s; "
+        f"changes: {len(changes['new'])} new, {len(changes['persisted'])} kept, "
+        f"{len(changes['vanished'])} vanished, {len(changes['split'])} split, "
+        f"{len(changes['merged'])} merged."
+    )
+
+
+@app.command()
 def samples(
     project: Annotated[str | None, typer.Option(help="Project to fill.")] = None,
 ) -> None:

@@ -72,6 +72,7 @@ class IngestResult:
     duplicate: bool
     embedded: int = 0
     cached: int = 0
+    assigned: int = 0  # notes placed in the current run's themes at once
 
 
 def validate_meta(
@@ -205,17 +206,24 @@ def ingest_document(
             if missing:
                 store_vectors(session, embedder.model_id, missing, np.concatenate(new_vectors))
             document_id = document.id
+            note_ids = [
+                n for n in session.scalars(select(Note.id).where(Note.document_id == document_id))
+            ]
     except IntegrityError:
         # A parallel upload of the same bytes won the race: report it as the duplicate.
         existing = find_duplicate(db, project_id, prepared.content_hash)
         if existing is None:
             raise
         return IngestResult(existing.id, existing.filename, existing.note_count, duplicate=True)
+    from service.theming.incremental import assign_new_notes
+
+    assigned = assign_new_notes(db, nlp, project_id, note_ids)
     return IngestResult(
         document_id,
         prepared.filename,
         len(prepared.notes),
         duplicate=False,
+        assigned=assigned,
         embedded=len(missing),
         cached=len(set(hashes)) - len(missing),
     )

@@ -196,8 +196,15 @@ class SentenceTransformerEmbedder:
         with self._lock:  # jobs and requests may share one embedder
             if self.model_ is None:
                 model_dir = self._resolve_model_dir()
+                import logging
+
+                import transformers
                 from sentence_transformers import SentenceTransformer
 
+                # Loading chatter (a weights progress bar, a note on the default prompt)
+                # would garble the CLI's own progress bar and the service log.
+                transformers.utils.logging.disable_progress_bar()
+                logging.getLogger("sentence_transformers").setLevel(logging.ERROR)
                 self.model_ = SentenceTransformer(
                     str(model_dir), device=self.device, local_files_only=True
                 )

@@ -161,6 +161,10 @@ class ThemeRun(Base):
     tree: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     fit_seconds: Mapped[float] = mapped_column(Float, default=0.0)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    # What assigning new notes without a refit needs: the corpus mean the model centred
+    # vectors with (float32 (d,)) and the centred cosine below which a note stays unassigned.
+    center: Mapped[bytes | None] = mapped_column(LargeBinary)
+    assign_threshold: Mapped[float | None] = mapped_column(Float)
 
 
 class Theme(Base):
@@ -183,6 +187,10 @@ class Theme(Base):
     centroid: Mapped[bytes] = mapped_column(LargeBinary)  # float32 (dimension,)
     representatives: Mapped[list[Any]] = mapped_column(JSON, default=list)  # note ids
     parent_key: Mapped[int | None] = mapped_column(Integer)  # coarser theme in the tree
+    # Unit mean of the members' centred vectors (float32 (d,)) and their median cosine
+    # to it: new notes are scored against these.
+    centred_centroid: Mapped[bytes | None] = mapped_column(LargeBinary)
+    typical_similarity: Mapped[float | None] = mapped_column(Float)
     x: Mapped[float] = mapped_column(Float, default=0.0)
     y: Mapped[float] = mapped_column(Float, default=0.0)
 

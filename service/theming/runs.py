@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from service.nlp import NlpResources
 from service.storage.db import Database
 from service.storage.models import Assignment, Codebook, Theme, ThemeRun
+from service.theming.matching import change_report, match_centroids
 from service.theming.notes import (
     NoteRow,
     RunFilters,
@@ -50,21 +51,23 @@ def latest_run(session: Session, project_id: int) -> ThemeRun | None:
 
 def _previous(
     session: Session, run: ThemeRun | None
-) -> tuple[list[PreviousTheme], dict[int, int | None]]:
-    """Themes of the previous run and the notes people placed by hand (note id -> key)."""
+) -> tuple[list[PreviousTheme], dict[int, int | None], dict[int, int | None]]:
+    """Themes of the previous run, every note's theme there, and the notes people placed
+    by hand (both as note id -> key)."""
     if run is None:
-        return [], {}
+        return [], {}, {}
     themes = [
         PreviousTheme(t.key, t.name, t.name_edited, np.frombuffer(t.centroid, dtype="<f4"))
         for t in session.scalars(select(Theme).where(Theme.run_id == run.id).order_by(Theme.key))
     ]
-    human = {
-        a.note_id: a.theme_key
-        for a in session.scalars(
-            select(Assignment).where(Assignment.run_id == run.id, Assignment.source == "human")
+    rows = session.execute(
+        select(Assignment.note_id, Assignment.theme_key, Assignment.source).where(
+            Assignment.run_id == run.id
         )
-    }
-    return themes, human
+    ).all()
+    every = {note: key for note, key, _ in rows}
+    human = {note: key for note, key, source in rows if source == "human"}
+    return themes, every, human
 
 
 def _seed_vectors(
@@ -96,7 +99,6 @@ def fit_run(
     progress: ProgressFn | None = None,
 ) -> dict[str, Any]:
     """Fit, match and store a run; returns a summary with the run id and the changes."""
-    from service.pipeline.matching import match_themes
     from service.pipeline.themes import ThemeModel
 
     report = progress or (lambda _f, _m: None)
@@ -118,8 +120,8 @@ def fit_run(
 
     with db.session() as session:
         previous_run = latest_run(session, project_id)
-        previous, human = _previous(session, previous_run)
-        match = match_themes(
+        previous, previous_of_note, human = _previous(session, previous_run)
+        pairs = match_centroids(
             np.stack([p.centroid for p in previous])
             if previous
             else np.zeros((0, vectors.shape[1])),
@@ -131,8 +133,8 @@ def fit_run(
         ) + 1
         keys: list[int] = []
         for index in range(len(model.centroids_)):
-            if index in match.pairs:
-                keys.append(previous[match.pairs[index]].key)
+            if index in pairs:
+                keys.append(previous[pairs[index]].key)
             else:
                 keys.append(next_key)
                 next_key += 1
@@ -141,16 +143,23 @@ def fit_run(
             job_id=job_id,
             model_id=nlp.embedder.model_id,
             filters=filters.as_json(),
-            params=model.get_params(),
+            params=_params(model),
             note_count=len(notes),
             fit_seconds=round(fit_seconds, 3),
+            center=np.asarray(model.center_, dtype="<f4").tobytes(),
+            assign_threshold=float(model.assign_threshold_),
         )
         session.add(run)
         session.flush()
         by_key = {p.key: p for p in previous}
         final = _final_keys(model.labels_, keys, notes, human)
         described = describe_themes(
-            final, vectors, [n.lemma_doc for n in notes], [n.id for n in notes], model.coords_
+            final,
+            vectors,
+            [n.lemma_doc for n in notes],
+            [n.id for n in notes],
+            model.coords_,
+            model.center_,
         )
         seed_of_key = {keys[i]: seed_names[s] for i, s in enumerate(model.seed_of_theme_) if s >= 0}
         for key, info in described.items():
@@ -168,7 +177,12 @@ def fit_run(
             session.add(theme)
         _store_assignments(session, run.id, model, keys, notes, human, final)
         run.unassigned_share = float(np.mean(final < 0))
-        run.changes = change_report(match, [p.key for p in previous], keys)
+        run.changes = change_report(
+            [p.key for p in previous],
+            sorted(described),
+            previous_of_note,
+            {n.id: (int(k) if k >= 0 else None) for n, k in zip(notes, final, strict=True)},
+        )
         run.tree = tree_of(described)
         session.flush()
         summary = {
@@ -224,3 +238,11 @@ def _store_assignments(
                 source="human" if placed_by_hand else "model",
             )
         )
+
+
+def _params(model: Any) -> dict[str, Any]:
+    """The model's constructor parameters (scikit-learn style), stored with the run."""
+    import inspect
+
+    names = [n for n in inspect.signature(type(model).__init__).parameters if n != "self"]
+    return {name: getattr(model, name) for name in names}

@@ -24,6 +24,8 @@ class ThemeDescription:
     x: float
     y: float
     size: int
+    centred_centroid: np.ndarray | None = None  # (d,), unit mean of centred members
+    typical_similarity: float | None = None  # median member cosine to it
 
 
 def normalise(vector: np.ndarray) -> np.ndarray:
@@ -37,10 +39,12 @@ def describe_themes(
     lemma_docs: Sequence[str],
     note_ids: Sequence[int],
     coords: np.ndarray,
+    center: np.ndarray | None = None,
 ) -> dict[int, ThemeDescription]:
     """Per theme key: centroid, keywords, name, 3 representative notes, map position, size.
 
-    ``keys`` has shape (n,), -1 = unassigned; ``vectors`` (n, d); ``coords`` (n, 2).
+    ``keys`` has shape (n,), -1 = unassigned; ``vectors`` (n, d); ``coords`` (n, 2);
+    ``center`` (d,) the run's corpus mean, to describe themes for scoring new notes.
     """
     from service.pipeline.themes import theme_keywords, theme_name
 
@@ -54,6 +58,12 @@ def describe_themes(
         centroid = normalise(vectors[members].mean(axis=0))
         closest = members[np.argsort(-(vectors[members] @ centroid), kind="stable")[:3]]
         words = keywords[index_of[key]]
+        centred_centroid = typical = None
+        if center is not None:
+            centred = vectors[members] - center
+            centred /= np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-12)
+            centred_centroid = normalise(centred.mean(axis=0))
+            typical = float(np.median(centred @ centred_centroid))
         described[key] = ThemeDescription(
             centroid=centroid,
             keywords=[[w, round(float(s), 4)] for w, s in words],
@@ -62,6 +72,8 @@ def describe_themes(
             x=float(coords[members, 0].mean()),
             y=float(coords[members, 1].mean()),
             size=int(len(members)),
+            centred_centroid=centred_centroid,
+            typical_similarity=typical,
         )
     return described
 
@@ -97,14 +109,17 @@ def refresh_run_themes(
     keys = np.array([a.theme_key if a.theme_key is not None else -1 for a, _ in rows])
     vectors = np.stack([vectors_by_note[i] for i in note_ids])
     coords = np.array([[a.x, a.y] for a, _ in rows])
-    described = describe_themes(keys, vectors, [" ".join(lemmas) for _, lemmas in rows], note_ids, coords)
+    run = session.get(ThemeRun, run_id)
+    center = np.frombuffer(run.center, dtype="<f4") if run and run.center else None
+    described = describe_themes(
+        keys, vectors, [" ".join(lemmas) for _, lemmas in rows], note_ids, coords, center
+    )
     for theme in session.scalars(select(Theme).where(Theme.run_id == run_id)):
         info = described.get(theme.key)
         if info is None:
             session.delete(theme)
             continue
         apply_description(theme, info)
-    run = session.get(ThemeRun, run_id)
     if run is not None:
         run.tree = tree_of(described)
 
@@ -115,5 +130,8 @@ def apply_description(theme: Theme, info: ThemeDescription) -> None:
     theme.representatives = info.representatives
     theme.size = info.size
     theme.x, theme.y = info.x, info.y
+    if info.centred_centroid is not None:
+        theme.centred_centroid = info.centred_centroid.astype("<f4").tobytes()
+        theme.typical_similarity = info.typical_similarity
     if not theme.name_edited:
         theme.name = info.name

@@ -1,0 +1,86 @@
+"""New notes join the current run's themes at once, without a refit.
+
+Scored the way the theme model scores its own notes: cosine of the centred note vector
+to each theme's centred centroid, divided by the theme's typical member cosine; a note
+whose best cosine falls below the run's threshold stays unassigned for review.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+from sqlalchemy import select
+
+from service.nlp import NlpResources
+from service.storage.db import Database
+from service.storage.models import Assignment, Note, Theme
+from service.theming.notes import NoteRow, note_vectors
+from service.theming.runs import TOP_SCORES, latest_run
+
+
+def assign_new_notes(
+    db: Database, nlp: NlpResources, project_id: int, note_ids: Sequence[int]
+) -> int:
+    """Assign notes (of a document just stored) to the latest run; returns how many."""
+    from service.ingest import embedding_text
+
+    with db.session() as session:
+        run = latest_run(session, project_id)
+        if run is None or run.center is None or not note_ids:
+            return 0
+        themes = [
+            t
+            for t in session.scalars(
+                select(Theme).where(Theme.run_id == run.id).order_by(Theme.key)
+            )
+            if t.centred_centroid is not None
+        ]
+        notes = session.scalars(
+            select(Note).where(Note.id.in_(list(note_ids))).order_by(Note.id)
+        ).all()
+        rows = [
+            NoteRow(n.id, n.text, embedding_text(n.text, n.context), n.embed_hash, "", "")
+            for n in notes
+        ]
+        run_id, center, threshold = run.id, np.frombuffer(run.center, "<f4"), run.assign_threshold
+    if not themes or not rows:
+        return 0
+    vectors = note_vectors(db, nlp, rows)
+    centred = vectors - center
+    centred /= np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-12)
+    centroids = np.stack([np.frombuffer(t.centred_centroid or b"", "<f4") for t in themes])
+    typical = np.array([t.typical_similarity or 1.0 for t in themes])
+    similarity = centred @ centroids.T
+    scores = np.clip(similarity / typical, 0.0, 1.0)
+    best = similarity.argmax(axis=1)
+    with db.session() as session:
+        added: Counter[int] = Counter()
+        for i, row in enumerate(rows):
+            assigned = similarity[i, best[i]] >= (threshold or 0.0)
+            theme = themes[int(best[i])]
+            top = np.argsort(-scores[i], kind="stable")[:TOP_SCORES]
+            # Placed at its theme on the map (unassigned: the map's middle); a refit
+            # computes the real projection.
+            anchor = theme if assigned else None
+            session.merge(
+                Assignment(
+                    run_id=run_id,
+                    note_id=row.id,
+                    theme_key=theme.key if assigned else None,
+                    score=float(scores[i, best[i]]) if assigned else 0.0,
+                    scores={str(themes[j].key): round(float(scores[i, j]), 4) for j in top},
+                    x=anchor.x if anchor else float(np.mean([t.x for t in themes])),
+                    y=anchor.y if anchor else float(np.mean([t.y for t in themes])),
+                    source="incremental",
+                )
+            )
+            if assigned:
+                added[theme.key] += 1
+        for theme in session.scalars(select(Theme).where(Theme.run_id == run_id)):
+            theme.size += added.get(theme.key, 0)
+        stored_run = latest_run(session, project_id)
+        if stored_run is not None and stored_run.id == run_id:
+            stored_run.note_count += len(rows)
+    return len(rows)
