@@ -321,6 +321,23 @@ def serve(
             ui_process.wait(timeout=10)
 
 
+@app.command()
+def evaluate(
+    dataset: Annotated[Path, typer.Option(help="Labelled JSONL: id, text, label[, region].")],
+    baselines: Annotated[bool, typer.Option(help="Also run BERTopic and k-means.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    output: Annotated[Path | None, typer.Option(help="Also write the JSON result here.")] = None,
+) -> None:
+    """Score the default theme pipeline (ARI, NMI, V-measure) against a data set's labels."""
+    from evaluation.evaluate import main as evaluate_main
+
+    if not dataset.is_file():
+        raise _fail(f"{dataset} does not exist.")
+    argv = ["--dataset", str(dataset)] + ["--baselines"] * baselines + ["--json"] * as_json
+    argv += ["--output", str(output)] if output else []
+    raise typer.Exit(code=evaluate_main(argv))
+
+
 def _register_commands() -> None:
     # Importing these modules is cheap: each imports its heavy parts inside the command.
     from service.commands.agreement import agreement, human_codes
