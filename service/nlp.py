@@ -25,13 +25,14 @@ class NlpResources:
 
     @cached_property
     def embedder(self) -> Embedder:
-        from service.pipeline.embed import SentenceTransformerEmbedder
+        from service.pipeline.embed_onnx import make_embedder
 
         with self._lock:
-            return SentenceTransformerEmbedder(
+            return make_embedder(
                 self.settings.embedding_model,
-                prompt=self.settings.embedding_prompt or None,
-                batch_size=self.settings.embedding_batch_size,
+                self.settings.embedding_backend,
+                self.settings.embedding_prompt or None,
+                self.settings.embedding_batch_size,
             )
 
     @cached_property

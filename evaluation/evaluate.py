@@ -1,0 +1,223 @@
+"""Theme quality against labelled Finnish data: the default pipeline versus baselines.
+
+Each JSONL row is one note. The default pipeline is exactly what the service runs:
+the configured embedder with its prompt ("query: "), the configured Finnish lemmatiser
+and ``ThemeModel()`` with its defaults; labels are only read to score. With
+``--baselines`` the same vectors also go through BERTopic with its defaults (UMAP
+random_state fixed), BERTopic + ``reduce_outliers(strategy="embeddings")`` +
+``update_topics``, and k-means told the true number of labels.
+
+Unassigned notes (-1) count as one cluster of their own in ARI, NMI and V-measure for
+every method, so leaving notes out is never free.
+
+    python -m evaluation.evaluate --dataset ../shared/data/sib200_fin_topics.jsonl --baselines
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from evaluation.datasets import LabelledNotes, cached_lemma_docs, cached_vectors, read_jsonl
+
+__all__ = ["machine_info", "main", "run_evaluation", "score"]
+
+UNASSIGNED_NOTE = "unassigned notes (-1) count as one cluster of their own in ARI/NMI/V-measure"
+_LIBRARIES = (
+    "numpy", "scipy", "scikit-learn", "umap-learn", "hdbscan", "bertopic",
+    "sentence-transformers", "torch", "simplemma", "spacy",
+)  # fmt: skip
+
+
+def score(gold: np.ndarray, found: np.ndarray) -> dict[str, float | int]:
+    """ARI, NMI, V-measure of ``found`` (n,) against ``gold`` (n,); -1 is a cluster."""
+    from sklearn import metrics
+
+    found = np.asarray(found)
+    return {
+        "ari": round(float(metrics.adjusted_rand_score(gold, found)), 4),
+        "nmi": round(float(metrics.normalized_mutual_info_score(gold, found)), 4),
+        "v_measure": round(float(metrics.v_measure_score(gold, found)), 4),
+        "themes": int(len(set(found.tolist()) - {-1})),
+        "labels": int(len(set(np.asarray(gold).tolist()))),
+        "unassigned_share": round(float(np.mean(found < 0)), 4),
+    }
+
+
+def machine_info() -> dict[str, Any]:
+    """CPU, cores, Python and library versions, for results that say where they ran."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    versions = {}
+    for name in _LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        # Other jobs share this machine; a load above the core count inflates timings.
+        "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
+        "libraries": versions,
+    }
+
+
+def _timed(fit: Callable[[], np.ndarray]) -> tuple[np.ndarray, float]:
+    started = time.perf_counter()
+    labels = fit()
+    return np.asarray(labels), round(time.perf_counter() - started, 2)
+
+
+def _bertopic(texts: Sequence[str], vectors: np.ndarray, reduce: bool) -> np.ndarray:
+    from bertopic import BERTopic
+    from umap import UMAP
+
+    # BERTopic's own UMAP defaults, with the seed fixed so that runs repeat.
+    umap_model = UMAP(
+        n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=42
+    )
+    model = BERTopic(umap_model=umap_model)
+    topics, _ = model.fit_transform(list(texts), embeddings=vectors)
+    if not reduce:
+        return np.asarray(topics)
+    topics = model.reduce_outliers(list(texts), topics, strategy="embeddings", embeddings=vectors)
+    model.update_topics(list(texts), topics=topics)
+    return np.asarray(topics)
+
+
+def _kmeans(vectors: np.ndarray, k: int) -> np.ndarray:
+    from sklearn.cluster import KMeans
+
+    return KMeans(n_clusters=k, n_init=10, random_state=42).fit(vectors).labels_
+
+
+def run_evaluation(
+    dataset_path: Path | str,
+    baselines: bool = False,
+    embedder: Any = None,
+    analyzer: Any = None,
+) -> dict[str, Any]:
+    """Score the default pipeline (and baselines) on one JSONL data set.
+
+    ``embedder``/``analyzer`` default to what the service builds from ``Settings()``.
+    Returns a JSON-ready dict: data set facts, ``methods`` (name -> scores and
+    ``fit_seconds``), embedding/lemmatising seconds (None when read from the cache),
+    the default pipeline's theme names, and machine info.
+    """
+    from service.config import Settings
+    from service.pipeline.themes import ThemeModel
+
+    settings = Settings()
+    if embedder is None:
+        from service.pipeline.embed import SentenceTransformerEmbedder
+
+        embedder = SentenceTransformerEmbedder(
+            settings.embedding_model,
+            prompt=settings.embedding_prompt or None,
+            batch_size=settings.embedding_batch_size,
+        )
+    if analyzer is None:
+        from service.pipeline.language import FinnishAnalyzer
+
+        analyzer = FinnishAnalyzer(backend=settings.language_backend)
+    notes: LabelledNotes = read_jsonl(Path(dataset_path))
+    vectors, embed_seconds = cached_vectors(notes, embedder)
+    lemma_docs, lemma_seconds = cached_lemma_docs(notes, analyzer)
+
+    model = ThemeModel()
+    labels, seconds = _timed(lambda: model.fit(vectors, lemma_docs).labels_)
+    methods: dict[str, Any] = {
+        "teemakartta": {**score(notes.labels, labels), "fit_seconds": seconds}
+    }
+    if baselines:
+        contenders: dict[str, Callable[[], np.ndarray]] = {
+            "bertopic_default": lambda: _bertopic(notes.texts, vectors, reduce=False),
+            "bertopic_reduce_outliers": lambda: _bertopic(notes.texts, vectors, reduce=True),
+            "kmeans_true_k": lambda: _kmeans(vectors, len(notes.label_names)),
+        }
+        for name, fit in contenders.items():
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                found, seconds = _timed(fit)
+            methods[name] = {**score(notes.labels, found), "fit_seconds": seconds}
+    return {
+        "dataset": notes.name,
+        "notes": len(notes.texts),
+        "labels": len(notes.label_names),
+        "note": UNASSIGNED_NOTE,
+        "embedding_model": embedder.model_id,
+        "lemmatizer": repr(analyzer),
+        "embed_seconds": None if embed_seconds is None else round(embed_seconds, 2),
+        "lemmatize_seconds": None if lemma_seconds is None else round(lemma_seconds, 2),
+        "methods": methods,
+        "theme_names": [
+            {"theme": t, "size": int(np.sum(model.labels_ == t)), "name": name}
+            for t, name in enumerate(model.names_)
+        ],
+        "machine": machine_info(),
+    }
+
+
+def format_table(result: dict[str, Any]) -> str:
+    """The methods of one result as an aligned text table."""
+    columns = ("ARI", 7), ("NMI", 7), ("V", 7), ("themes", 7), ("unassigned", 10), ("fit s", 7)
+    head = f"{'method':26} " + " ".join(f"{title:>{width}}" for title, width in columns)
+    lines = [
+        f"{result['dataset']}: {result['notes']} notes, {result['labels']} labels "
+        f"({result['note']})",
+        head,
+    ]
+    for name, m in result["methods"].items():
+        lines.append(
+            f"{name:26} {m['ari']:7.3f} {m['nmi']:7.3f} {m['v_measure']:7.3f} "
+            f"{m['themes']:7d} {m['unassigned_share']:10.1%} {m['fit_seconds']:7.1f}"
+        )
+    lines.append(
+        f"embedding: {result['embed_seconds'] or 'cached'} s, "
+        f"lemmas: {result['lemmatize_seconds'] or 'cached'} s"
+    )
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="teemakartta evaluate", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--dataset", required=True, type=Path, help="labelled JSONL file")
+    parser.add_argument("--baselines", action="store_true", help="also run the baselines")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--output", type=Path, help="also write the JSON result here")
+    args = parser.parse_args(argv)
+    if not args.dataset.is_file():
+        parser.error(f"no such data set: {args.dataset}")
+    result = run_evaluation(args.dataset, baselines=args.baselines)
+    text = json.dumps(result, ensure_ascii=False, indent=2)
+    if args.output:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(text + "\n", encoding="utf-8")
+    print(text if args.json else format_table(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

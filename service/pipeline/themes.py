@@ -1,0 +1,398 @@
+"""Themes stage: note vectors -> themes (UMAP + HDBSCAN, seeded themes, outlier policy).
+
+BERTopic's recipe is the basis (UMAP to a few dimensions, HDBSCAN on top, c-TF-IDF
+keywords over lemmas), used through its parts rather than its 5,000-line class. The
+defaults differ from BERTopic's on principle, and every setting scales with the
+number of notes n instead of being tuned per corpus:
+
+* Vectors are centred on the corpus mean before anything else. e5 vectors share one
+  large common direction (any two Finnish notes have cosine ~0.8); removing it lets
+  neighbourhoods and similarities reflect what notes say rather than that they are
+  Finnish.
+* UMAP: ``n_neighbors = sqrt(n) / 2`` (5..50), 10 dimensions, so the neighbourhood
+  graph widens with the corpus instead of staying at 15 notes.
+* HDBSCAN with excess-of-mass selection and ``min_cluster_size = sqrt(n) / 2``: a
+  theme must hold a size that grows with the corpus (40 notes: 3; 4,000: 32).
+* The theme count must fall in ``[ceil(0.75 log2 n), floor(1.25 log2 n)]`` (40 notes: 4..6;
+  1,000: 8..12; 4,000: 9..14; 16,000: 11..17).
+  When HDBSCAN finds fewer (one dense blob swallowing the rest, its known failure on
+  continuous embedding spaces), its leaf clusters are merged by Ward linkage up to the
+  minimum; when it finds more, its clusters are merged down to the maximum.
+* Outlier policy: HDBSCAN's outliers (17-50% of notes) join the nearest theme in the
+  UMAP space, then a few Lloyd (k-means) rounds in that space let theme borders
+  settle; a note stays visibly unassigned (-1) only when its cosine to its theme is a
+  robust outlier among all notes (below median - 3 MAD), typically under 1%.
+* Seeds (a codebook) are compared in the same centred space: a note joins a seed theme
+  at cosine >= 0.30 with a margin of 0.10 over the next seed (BERTopic's zero-shot step
+  uses raw cosine >= 0.7, which with e5 would put nearly every note in some seed).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from service.pipeline.keywords import Keywords, theme_keywords, theme_name
+
+__all__ = ["ThemeModel", "split_labels", "theme_keywords", "theme_name"]
+
+# Below this many notes there is nothing for UMAP/HDBSCAN to find: one theme.
+_MIN_NOTES_TO_CLUSTER = 6
+_REFINE_ROUNDS = 10  # Lloyd rounds after HDBSCAN; they usually settle in 3-6
+_MAD_TO_SIGMA = 1.4826  # MAD of a normal distribution times this is its standard deviation
+
+Merge = tuple[int, int, float, int]
+"""One merge of ``tree_``: (left, right, cosine distance, number of themes under it)."""
+
+
+def _unit_rows(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return matrix / norms
+
+
+def _group_means(vectors: np.ndarray, labels: np.ndarray, count: int) -> np.ndarray:
+    """(count, d) mean vector of each label 0..count-1 (rows of -1 are ignored)."""
+    sums = np.zeros((count, vectors.shape[1]))
+    np.add.at(sums, labels[labels >= 0], vectors[labels >= 0])
+    sizes = np.bincount(labels[labels >= 0], minlength=count).astype(np.float64)
+    return sums / np.maximum(sizes, 1.0)[:, None]
+
+
+def _relabel_by_size(labels: np.ndarray) -> np.ndarray:
+    """Labels renumbered 0..k-1 by size (largest first; ties by first note), -1 kept."""
+    present = np.unique(labels[labels >= 0])
+    first = {int(t): int(np.flatnonzero(labels == t)[0]) for t in present}
+    sizes = {int(t): int(np.sum(labels == t)) for t in present}
+    order = sorted(first, key=lambda t: (-sizes[t], first[t]))
+    mapping = {old: new for new, old in enumerate(order)}
+    return np.array([mapping.get(int(t), -1) for t in labels], dtype=np.int64)
+
+
+def _merge_groups(points: np.ndarray, labels: np.ndarray, count: int) -> np.ndarray:
+    """Whole groups (labels >= 0) merged by Ward's criterion until ``count`` remain.
+
+    Ward's cost of joining groups a and b, ``na * nb / (na + nb) * |mean_a - mean_b|^2``,
+    is the growth of within-group variance, so small near groups go first and a
+    cluster HDBSCAN found is never cut apart. Greedy over at most a few dozen groups.
+    """
+    groups = {int(g): [int(g)] for g in np.unique(labels[labels >= 0])}
+    sizes = {g: float(np.sum(labels == g)) for g in groups}
+    means = {g: points[labels == g].mean(axis=0) for g in groups}
+    while len(groups) > count:
+        keys = sorted(groups)
+        best: tuple[float, int, int] | None = None
+        for i, a in enumerate(keys):
+            for b in keys[i + 1 :]:
+                gap = means[a] - means[b]
+                cost = sizes[a] * sizes[b] / (sizes[a] + sizes[b]) * float(gap @ gap)
+                if best is None or cost < best[0]:
+                    best = (cost, a, b)
+        assert best is not None
+        _, a, b = best
+        means[a] = (sizes[a] * means[a] + sizes[b] * means[b]) / (sizes[a] + sizes[b])
+        sizes[a] += sizes.pop(b)
+        groups[a].extend(groups.pop(b))
+        del means[b]
+    mapping = {old: new for new, key in enumerate(sorted(groups)) for old in groups[key]}
+    return np.array([mapping.get(int(g), -1) for g in labels], dtype=np.int64)
+
+
+def _umap(
+    vectors: np.ndarray, dims: int, neighbors: int, seed: int, knn: Any, epochs: int | None = None
+) -> Any:
+    from umap import UMAP
+
+    return UMAP(
+        n_neighbors=neighbors,
+        n_components=dims,
+        min_dist=0.0,
+        metric="cosine",
+        random_state=seed,  # also makes UMAP single-threaded, hence reproducible
+        init="spectral" if len(vectors) >= 30 else "random",
+        precomputed_knn=knn,
+        force_approximation_algorithm=True,  # use knn above, not a dense distance matrix
+        n_epochs=epochs,
+    )
+
+
+def _exact_knn(unit: np.ndarray, k: int, chunk: int = 2048) -> tuple[np.ndarray, np.ndarray, None]:
+    """Exact k nearest neighbours by cosine of unit rows (n, d): (indices, distances, None).
+
+    Each note is its own first neighbour, as UMAP expects. Rows are done in chunks
+    so that memory stays at chunk * n floats (16,000 notes: 130 MB).
+    """
+    n = len(unit)
+    indices = np.empty((n, k), dtype=np.int64)
+    distances = np.empty((n, k), dtype=np.float32)
+    matrix = unit.astype(np.float32)
+    for start in range(0, n, chunk):
+        block = 1.0 - matrix[start : start + chunk] @ matrix.T
+        rows = np.arange(len(block))
+        block[rows, start + rows] = -1.0  # self first, whatever rounding says
+        part = np.argpartition(block, k - 1, axis=1)[:, :k]
+        order = np.argsort(np.take_along_axis(block, part, axis=1), axis=1, kind="stable")
+        indices[start : start + chunk] = np.take_along_axis(part, order, axis=1)
+        distances[start : start + chunk] = np.maximum(
+            np.take_along_axis(block, indices[start : start + chunk], axis=1), 0.0
+        )
+    return indices, distances, None
+
+
+class ThemeModel:
+    """Find themes in note vectors; learned state ends in ``_`` (scikit-learn style).
+
+    Parameters (see the module docstring for why): ``n_components`` UMAP dimensions;
+    ``neighbor_scale`` and ``size_scale``: UMAP n_neighbors and HDBSCAN min_cluster_size
+    as multiples of sqrt(n); ``min_themes_factor`` / ``max_themes_factor``: the theme
+    count window as multiples of log2(n); ``unassigned_mad``: how many robust standard
+    deviations below the median cosine a note may fall before it is left unassigned;
+    ``seed_threshold`` / ``seed_margin``: a note joins a seed theme when its centred
+    cosine to that seed is at least the threshold and beats the next seed by the margin;
+    ``top_n_words`` / ``diversity``: keywords per theme and their MMR diversity.
+
+    After ``fit`` (n notes, d dims, k themes, m seeds): ``labels_`` (n,) int, -1 =
+    unassigned; ``scores_`` (n, k) float in 0..1, a note's closeness to each theme
+    (cosine to the centred theme centroid divided by the theme's median member cosine,
+    clipped), so a note about two themes scores high on both; ``centroids_`` (k, d) unit
+    mean vectors of each theme's notes in the ORIGINAL embedding space (comparable
+    across runs); ``keywords_`` k lists of (lemma, weight); ``names_`` k strings;
+    ``representatives_`` k lists of up to 3 note indexes, closest to the centroid first;
+    ``seed_of_theme_`` (k,) int index into ``seeds`` or -1; ``coords_`` (n, 2) float
+    UMAP map; ``tree_`` list of k-1 merges (left, right, distance, size) of average
+    linkage over the centroids by cosine distance, coarse-to-fine read backwards: ids
+    0..k-1 are themes and id k+i is the node made by merge i (scipy's linkage
+    convention); ``unassigned_share_`` float; ``center_`` (d,) corpus mean used for
+    centring; ``assign_threshold_`` the centred cosine below which a note is unassigned.
+    Themes are numbered by size, 0 = largest.
+    """
+
+    def __init__(
+        self,
+        n_components: int = 10,
+        neighbor_scale: float = 0.5,
+        size_scale: float = 0.5,
+        min_themes_factor: float = 0.75,
+        max_themes_factor: float = 1.25,
+        unassigned_mad: float = 3.0,
+        seed_threshold: float = 0.30,
+        seed_margin: float = 0.10,
+        top_n_words: int = 10,
+        diversity: float = 0.0,
+        random_state: int = 42,
+    ) -> None:
+        self.n_components = n_components
+        self.neighbor_scale = neighbor_scale
+        self.size_scale = size_scale
+        self.min_themes_factor = min_themes_factor
+        self.max_themes_factor = max_themes_factor
+        self.unassigned_mad = unassigned_mad
+        self.seed_threshold = seed_threshold
+        self.seed_margin = seed_margin
+        self.top_n_words = top_n_words
+        self.diversity = diversity
+        self.random_state = random_state
+
+    # -- fit -------------------------------------------------------------------------
+    def fit(
+        self,
+        embeddings: np.ndarray,
+        lemma_docs: Sequence[str],
+        seeds: np.ndarray | None = None,
+    ) -> ThemeModel:
+        """Learn themes from ``embeddings`` (n, d) and ``lemma_docs`` (n strings of lemmas).
+
+        ``seeds``: optional (m, d) vectors of seed themes (a codebook), embedded like the
+        notes. Notes clearly about a seed form that seed's theme; the rest still form
+        new themes. Deterministic for the same inputs and parameters.
+        """
+        vectors = np.asarray(embeddings, dtype=np.float64)
+        n = len(vectors)
+        if vectors.ndim != 2 or n == 0:
+            raise ValueError(f"embeddings must be a non-empty (n, d) array, got {vectors.shape}")
+        if len(lemma_docs) != n:
+            raise ValueError(f"{n} embeddings but {len(lemma_docs)} lemma documents")
+        self.center_ = vectors.mean(axis=0)
+        centred = _unit_rows(vectors - self.center_)
+
+        labels = np.full(n, -1, dtype=np.int64)
+        seed_of_group: list[int] = []
+        if seeds is not None and len(seeds):
+            labels, seed_of_group = self._seed_labels(centred, np.asarray(seeds, np.float64))
+        seeded = labels >= 0
+        layout, self.coords_ = self._layout(centred)
+        rest = np.flatnonzero(labels < 0)
+        found = self._cluster(layout[rest]) if len(rest) else np.zeros(0, dtype=np.int64)
+        offset = len(seed_of_group)
+        labels[rest] = np.where(found >= 0, found + offset, -1)
+        group_count = int(labels.max()) + 1
+        if group_count == 0:  # nothing at all was grouped: one theme of everything
+            labels[:] = 0
+            group_count = 1
+
+        # Outliers join the nearest theme in the UMAP space, where HDBSCAN saw them.
+        outliers = labels < 0
+        if outliers.any():
+            layout_centres = _group_means(layout, labels, group_count)
+            distances = ((layout[outliers, None, :] - layout_centres[None]) ** 2).sum(-1)
+            labels[outliers] = distances.argmin(axis=1)
+        # HDBSCAN drew each border from the dense core only; a few Lloyd rounds in the
+        # same space let borders settle once every note has joined (+0.01 NMI on all
+        # three evaluation sets). Notes put in a seed theme by the codebook stay there.
+        for _ in range(_REFINE_ROUNDS):
+            layout_centres = _group_means(layout, labels, group_count)
+            nearest = ((layout[:, None, :] - layout_centres[None]) ** 2).sum(-1).argmin(axis=1)
+            moved = np.where(seeded, labels, nearest)
+            if np.array_equal(moved, labels):
+                break
+            labels = moved
+        centres = _unit_rows(_group_means(centred, labels, group_count))
+        own = np.einsum("ij,ij->i", centred, centres[labels])
+        deviation = _MAD_TO_SIGMA * np.median(np.abs(own - np.median(own)))
+        threshold = np.median(own) - self.unassigned_mad * deviation
+        # No spread at all (a handful of near-identical notes): nobody is an outlier.
+        self.assign_threshold_ = float(threshold if deviation > 0 else own.min())
+        labels = np.where(own >= self.assign_threshold_, labels, -1)
+
+        group_seed = np.array(seed_of_group + [-1] * group_count, dtype=np.int64)
+        ordered = _relabel_by_size(labels)
+        # Group ids that lost every note to the threshold disappear in the renumbering.
+        self.seed_of_theme_ = np.array(
+            [int(group_seed[labels[ordered == t][0]]) for t in range(int(ordered.max()) + 1)],
+            dtype=np.int64,
+        )
+        self.labels_ = ordered
+        self._describe(vectors, centred, lemma_docs)
+        return self
+
+    def _seed_labels(self, centred: np.ndarray, seeds: np.ndarray) -> tuple[np.ndarray, list[int]]:
+        """Labels of notes clearly about one seed (group ids 0.., -1 elsewhere), seed per group."""
+        seed_vectors = _unit_rows(seeds - self.center_)
+        similarity = centred @ seed_vectors.T
+        best = similarity.argmax(axis=1)
+        ranked = np.sort(similarity, axis=1)
+        top = ranked[:, -1]
+        margin = top - ranked[:, -2] if similarity.shape[1] > 1 else top
+        clear = (top >= self.seed_threshold) & (margin >= self.seed_margin)
+        used = sorted({int(s) for s in best[clear]})
+        group = {seed: index for index, seed in enumerate(used)}
+        labels = np.array([group[int(s)] if ok else -1 for s, ok in zip(best, clear, strict=True)])
+        return labels.astype(np.int64), used
+
+    def _layout(self, centred: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(n, n_components) UMAP space for clustering and (n, 2) map coordinates."""
+        n = len(centred)
+        if n < _MIN_NOTES_TO_CLUSTER:
+            coords = np.zeros((n, 2))
+            return centred, coords
+        neighbors = int(np.clip(round(self.neighbor_scale * np.sqrt(n)), 5, 50))
+        neighbors = min(neighbors, n - 1)
+        dims = min(self.n_components, n - 2)
+        # Both UMAP runs share one exact neighbour graph. Left to itself, UMAP computes
+        # all pairwise distances of small corpora through a Python callback (35 of 43 s
+        # on 3,000 notes) and runs approximate NN-descent on large ones.
+        knn = _exact_knn(centred, neighbors)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # n_jobs overridden by random_state: intended
+            # float32 as the embeddings come: UMAP's result depends on the input dtype.
+            single = centred.astype(np.float32)
+            layout = _umap(single, dims, neighbors, self.random_state, knn).fit_transform(single)
+            # 200 epochs (UMAP's own choice for large data) are plenty for a picture.
+            coords = _umap(single, 2, neighbors, self.random_state, knn, 200).fit_transform(single)
+        return np.asarray(layout, np.float64), np.asarray(coords, np.float64)
+
+    def _cluster(self, layout: np.ndarray) -> np.ndarray:
+        """(m,) HDBSCAN labels of ``layout`` rows (m, c), -1 = outlier, count in the window."""
+        import hdbscan
+
+        m = len(layout)
+        if m < _MIN_NOTES_TO_CLUSTER:
+            return np.zeros(m, dtype=np.int64)
+        least = max(2, int(np.ceil(self.min_themes_factor * np.log2(m))))
+        most = max(least, int(np.floor(self.max_themes_factor * np.log2(m))))
+        size = max(3, round(self.size_scale * np.sqrt(m)))
+        labels = (
+            hdbscan.HDBSCAN(min_cluster_size=size, cluster_selection_method="eom")
+            .fit(layout)
+            .labels_
+        )
+        found = int(labels.max()) + 1
+        if found < least:
+            leaves = (
+                hdbscan.HDBSCAN(
+                    min_cluster_size=max(2, round(size / 2)), cluster_selection_method="leaf"
+                )
+                .fit(layout)
+                .labels_
+            )
+            if int(leaves.max()) + 1 > found:
+                labels = leaves
+                if int(labels.max()) + 1 > least:
+                    labels = _merge_groups(layout, labels, least)
+        elif found > most:
+            labels = _merge_groups(layout, labels, most)
+        return np.asarray(labels, dtype=np.int64)
+
+    def _describe(
+        self, vectors: np.ndarray, centred: np.ndarray, lemma_docs: Sequence[str]
+    ) -> None:
+        """Centroids, scores, keywords, names, representatives and tree of ``labels_``."""
+        from scipy.cluster.hierarchy import linkage
+
+        labels = self.labels_
+        k = int(labels.max()) + 1
+        self.centroids_ = _unit_rows(_group_means(vectors, labels, k))
+        self.centred_centroids_ = _unit_rows(_group_means(centred, labels, k))
+        similarity = centred @ self.centred_centroids_.T
+        typical = np.array([np.median(similarity[labels == t, t]) for t in range(k)])
+        self.typical_similarity_ = np.maximum(typical, 1e-6)
+        self.scores_ = np.clip(similarity / self.typical_similarity_, 0.0, 1.0)
+        self.keywords_: Keywords = theme_keywords(
+            lemma_docs, labels, top_n=self.top_n_words, diversity=self.diversity
+        )
+        self.names_ = [theme_name(words) for words in self.keywords_]
+        self.representatives_ = []
+        for t in range(k):
+            members = np.flatnonzero(labels == t)
+            closest = sorted(members, key=lambda i: (-similarity[i, t], i))[:3]
+            self.representatives_.append([int(i) for i in closest])
+        self.tree_: list[Merge] = []
+        if k >= 2:
+            merges = linkage(self.centroids_, method="average", metric="cosine")
+            self.tree_ = [(int(a), int(b), float(d), int(s)) for a, b, d, s in merges]
+        self.unassigned_share_ = float(np.mean(labels < 0))
+
+    # -- assign ----------------------------------------------------------------------
+    def assign(self, embeddings: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Themes of new notes without refitting: (labels (n,), scores (n, k)).
+
+        A note goes to the theme whose centred centroid is nearest by cosine if that
+        cosine reaches ``assign_threshold_``, else -1; scores as in ``scores_``.
+        """
+        centred = _unit_rows(np.asarray(embeddings, np.float64) - self.center_)
+        similarity = centred @ self.centred_centroids_.T
+        best = similarity.argmax(axis=1)
+        top = similarity[np.arange(len(centred)), best]
+        labels = np.where(top >= self.assign_threshold_, best, -1).astype(np.int64)
+        return labels, np.clip(similarity / self.typical_similarity_, 0.0, 1.0)
+
+
+def split_labels(embeddings: np.ndarray, k: int, random_state: int = 42) -> np.ndarray:
+    """Split one theme's notes (m, d) into ``k`` non-empty parts: (m,) labels 0..k-1.
+
+    Spherical k-means on the theme's own centred vectors (UMAP has too little to work
+    with inside one theme); parts numbered by size, largest first. Deterministic.
+    """
+    from sklearn.cluster import KMeans
+
+    vectors = np.asarray(embeddings, np.float64)
+    if not 1 <= k <= len(vectors):
+        raise ValueError(f"cannot split {len(vectors)} notes into {k} parts")
+    if k == 1:
+        return np.zeros(len(vectors), dtype=np.int64)
+    centred = _unit_rows(vectors - vectors.mean(axis=0))
+    labels = KMeans(n_clusters=k, n_init=10, random_state=random_state).fit(centred).labels_
+    return _relabel_by_size(np.asarray(labels))

@@ -1,0 +1,96 @@
+"""The API and the UI as real subprocesses on free loopback ports, and headless Chromium.
+
+Chromium is Debian's (/usr/bin/chromium) driven by Playwright's Python API; Playwright's
+own browser download is never used.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from service.config import REPO_ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+SCREENSHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url} exited early:\n{log.read_text(errors='replace')[-3000:]}")
+        try:
+            if httpx.get(url, timeout=2).is_success:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"{url} did not come up:\n{log.read_text(errors='replace')[-3000:]}")
+
+
+@contextmanager
+def _process(command: list[str], env: dict[str, str], health: str, log: Path,
+             seconds: float = 120) -> Iterator[None]:
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=out,
+                                   stderr=subprocess.STDOUT)
+        try:
+            _wait_until_up(health, process, log, seconds)
+            yield
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@dataclass(frozen=True)
+class Servers:
+    api_url: str
+    ui_url: str
+    token: str  # the administrator's, which the UI signs in with
+
+    def api(self) -> httpx.Client:
+        return httpx.Client(base_url=self.api_url, timeout=1800,
+                            headers={"Authorization": f"Bearer {self.token}"})
+
+
+@contextmanager
+def api_and_ui(data_dir: Path) -> Iterator[Servers]:
+    """Start ``python -m service.cli serve`` and ``streamlit run ui/app.py``."""
+    api_port, ui_port = free_port(), free_port()
+    api_url, ui_url = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{ui_port}"
+    env = {**os.environ, "TEEMA_DATA_DIR": str(data_dir), "TEEMA_API_URL": api_url,
+           "HF_HUB_OFFLINE": "1"}
+    api = [sys.executable, "-m", "service.cli", "serve", "--port", str(api_port)]
+    ui = [sys.executable, "-m", "streamlit", "run", "ui/app.py", "--server.port", str(ui_port),
+          "--server.headless", "true", "--server.address", "127.0.0.1",
+          "--browser.gatherUsageStats", "false"]
+    with _process(api, env, f"{api_url}/health", data_dir / "api.log"):
+        # The service writes its administrator's token on first start; the UI gets it as
+        # TEEMA_API_TOKEN, the way a deployment would hand it over.
+        token = (data_dir / "admin-token").read_text(encoding="utf-8").strip()
+        with _process(ui, {**env, "TEEMA_API_TOKEN": token}, f"{ui_url}/_stcore/health",
+                      data_dir / "ui.log"):
+            yield Servers(api_url, ui_url, token)

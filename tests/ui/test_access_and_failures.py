@@ -1,0 +1,103 @@
+"""Language switch, signing in, roles, and what the pages say when the service is down,
+older, or has nothing to show yet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.ui.conftest import free_port, ingest_corpora, open_app, run_themes
+from tests.ui.page_content import errors, figure, texts
+
+pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
+
+
+def test_english_switch(
+    api_url: str, api_token: str, themed_project: str
+) -> None:
+    at = open_app(api_url, api_token, themed_project, "views/themes.py", lang="en")
+    assert "Themes" in texts(at.main.title)
+    assert "Size" in at.dataframe[0].value.columns
+    assert "Signed in: admin (administrator)" in texts(at.sidebar.caption)
+    at.radio(key="lang").set_value("fi").run()
+    assert "Teemat" in texts(at.main.title)
+    assert "Koko" in at.dataframe[0].value.columns
+    # a choice shown in one language does not stick to the other
+    at.switch_page("views/projects.py").run()
+    assert at.selectbox(key="upload_kind-fi").options == ["työpaja", "hankekuvaus", "muu"]
+    at.radio(key="lang").set_value("en").run()
+    kind = at.selectbox(key="upload_kind-en")
+    assert kind.options == ["workshop", "project description", "other"]
+    assert kind.value == "workshop"
+
+
+PAGES = ["views/projects.py", "views/theme_map.py", "views/themes.py", "views/theme_detail.py",
+         "views/compare.py", "views/export.py"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_service_down_is_a_finnish_message_not_a_traceback(page: str) -> None:
+
+    at = open_app(f"http://127.0.0.1:{free_port()}", "tk_ei-kay", project="jokin", page=page)
+    assert not at.exception
+    assert any("ei saada yhteyttä" in e for e in errors(at)), errors(at)
+
+
+@pytest.mark.parametrize("page", ["views/theme_map.py", "views/themes.py", "views/compare.py"])
+def test_project_without_a_run_gets_a_hint(
+    api_url: str, api_token: str, api: httpx.Client, page: str
+) -> None:
+    api.post("/projects", json={"name": "ajamaton"})
+    at = open_app(api_url, api_token, "ajamaton", page)
+    assert not at.exception and not errors(at)
+    assert any("ei ole vielä teema-ajoa" in i.value for i in at.info)
+
+
+def test_older_service_without_map_compare_export_gets_finnish_notices(
+    older_api_url: tuple[str, str]
+) -> None:
+    url, token = older_api_url
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=url, timeout=600, headers=headers) as older:
+        ingest_corpora(older, "vanha")
+        run_themes(older, "vanha")
+    at = open_app(url, token, "vanha", "views/theme_map.py")
+    assert any("puuttuu vielä muistiinpanojen kartta" in w.value for w in at.warning)
+    assert figure(at)["data"][0]["type"] == "scatter"  # themes at their stored centres
+    at.switch_page("views/compare.py").run()
+    assert any("puuttuu vielä vertailu" in w.value for w in at.warning)
+    assert figure(at)["data"][0]["type"] == "heatmap"
+    at.switch_page("views/export.py").run()
+    at.button(key="export_prepare").click().run()
+    assert any("puuttuu vielä vienti" in w.value for w in at.warning)
+    assert not at.exception and not errors(at)
+
+
+def test_without_a_token_every_page_asks_to_sign_in(
+    api_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No token anywhere the UI looks: not typed, not in the environment, no token file.
+    monkeypatch.delenv("TEEMA_API_TOKEN", raising=False)
+    monkeypatch.setenv("TEEMA_DATA_DIR", str(tmp_path))
+    at = open_app(api_url, None)
+    assert any("Kirjaudu" in w for w in texts(at.sidebar.warning))
+    at = open_app(api_url, "tk_vaara", project="luku", page="views/themes.py")
+    assert not at.exception
+    assert any("Kirjaudu sisään" in e for e in errors(at)), errors(at)
+
+
+def test_a_coordinator_may_edit_but_not_export(
+    api_url: str, api: httpx.Client, themed_project: str
+) -> None:
+    token = api.post("/users", json={"name": "koordinaattori"}).json()["token"]
+    role = {"role": "coordinator"}
+    assert api.put(f"/projects/{themed_project}/members/koordinaattori", json=role).is_success
+    at = open_app(api_url, token, themed_project, "views/themes.py")
+    assert "Kirjautunut: koordinaattori (jäsen)" in texts(at.sidebar.caption)
+    assert len(at.dataframe[0].value) > 0
+    at.switch_page("views/export.py").run()
+    at.button(key="export_prepare").click().run()
+    assert not at.exception
+    assert any(e.startswith("Vientiä ei voitu tehdä: Roolisi ei salli") for e in errors(at))

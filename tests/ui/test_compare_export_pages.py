@@ -1,0 +1,50 @@
+"""The comparison and export pages against the real API."""
+
+from __future__ import annotations
+
+import io
+
+import httpx
+import pandas as pd
+import pytest
+
+from tests.ui.conftest import open_app
+from tests.ui.page_content import errors, figure
+
+pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
+
+
+def test_compare_page_heatmap_distinctive_warnings_and_time(
+    api_url: str, api_token: str, api: httpx.Client, themed_project: str
+) -> None:
+    compare = api.get(f"/projects/{themed_project}/compare").json()
+    at = open_app(api_url, api_token, themed_project, "views/compare.py")
+    assert not errors(at), errors(at)
+    heatmap = figure(at, 0)["data"][0]
+    assert heatmap["type"] == "heatmap"
+    regions = sorted({r["group"] for r in compare["rows"]})
+    assert [y.split(" (n=")[0] for y in heatmap["y"]] == regions
+    small = [g["group"] for g in compare["groups"] if g["notes"] < 30]
+    warning_text = " ".join(w.value for w in at.warning)
+    assert small and all(region in warning_text for region in small)
+    bars = figure(at, 1)["data"][0]
+    assert bars["type"] == "bar" and bars["error_x"]["type"] == "data"
+    timeline = figure(at, 2)["data"]
+    assert timeline and all(trace["type"] == "scatter" for trace in timeline)
+    assert len(at.get("download_button")) >= 3
+
+
+def test_export_csv_has_a_row_per_note(
+    api_url: str, api_token: str, api: httpx.Client, themed_project: str
+) -> None:
+    notes = api.get(f"/projects/{themed_project}/map").json()["notes"]
+    at = open_app(api_url, api_token, themed_project, "views/export.py")
+    at.radio(key="export_format-fi").set_value("csv")
+    at.button(key="export_prepare").click().run()
+    assert not at.exception and not errors(at), errors(at)
+    download = at.session_state["export_file"][1]
+    frame = pd.read_csv(io.BytesIO(download.content))
+    assert len(frame) == len(notes)
+    assert {"note_id", "theme_name", "region", "text"} <= set(frame.columns)
+    assert download.filename.endswith(".csv")
+    assert len(at.dataframe[0].value) == min(20, len(notes))

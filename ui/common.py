@@ -1,0 +1,201 @@
+"""What every page shares: the API client of this session, the chosen project, cached
+reads of the current run, error display and following a job to its end."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from ui.charts import hover_text
+from ui.client import ApiClient, ApiError, default_api_url
+from ui.i18n import option_labels, t
+from ui.note_frame import notes_frame
+
+# A page reruns on every click, so reads are cached; the key includes a freshness token
+# (latest run and latest edit), so anyone's re-run or edit shows at the next click, and the
+# time limit only bounds memory.
+READ_TTL_SECONDS = 600
+JOB_POLL_SECONDS = 0.5
+JOB_GIVE_UP_SECONDS = 3600
+
+
+def api_url() -> str:
+    """Tests and deployments pass the API address in session state or TEEMA_API_URL."""
+    url = st.session_state.get("api_url") or default_api_url()
+    st.session_state["api_url"] = url
+    return str(url)
+
+
+def api_token() -> str | None:
+    """The token the UI signs in with: the one typed in the sidebar, else TEEMA_API_TOKEN,
+    else the administrator's token the service wrote to its data folder on first start
+    (``make run`` starts both on one machine, so the UI can sign in without a prompt)."""
+    typed = st.session_state.get("api_token")
+    if typed:
+        return str(typed)
+    if token := os.environ.get("TEEMA_API_TOKEN", "").strip():
+        return token
+    default_dir = Path(__file__).resolve().parents[1] / "data"  # the service's default too
+    data_dir = Path(os.environ.get("TEEMA_DATA_DIR") or default_dir)
+    try:
+        return (data_dir / "admin-token").read_text(encoding="utf-8").strip() or None
+    except OSError:
+        return None
+
+
+def client() -> ApiClient:
+    return ApiClient(api_url(), api_token())
+
+
+def current_project() -> str | None:
+    project = st.session_state.get("project")
+    return str(project) if project else None
+
+
+def data_version() -> int:
+    """Bumped after every edit or run in this session so cached reads are refetched."""
+    return int(st.session_state.get("data_version", 0))
+
+
+def data_changed() -> None:
+    """After an edit or a job: this session's next reads go to the service (other sessions
+    notice through the freshness token; clearing the whole cache would slow them all)."""
+    st.session_state["data_version"] = data_version() + 1
+
+
+def show_error(error: ApiError, context: str | None = None) -> None:
+    """One error box in the user's language; the service's own explanation follows."""
+    if error.kind == "unreachable":
+        message = t("error_unreachable", url=api_url())
+    elif error.kind == "timeout":
+        message = t("error_timeout")
+    elif error.status == 401:
+        message = t("error_sign_in")
+    elif error.status == 403:
+        message = t("error_forbidden", detail=error.message)
+    elif error.missing_endpoint:
+        message = t("error_missing_endpoint", what=error.message)
+    elif error.status >= 500:
+        message = t("error_server", detail=error.message)
+    else:
+        message = error.message
+    st.error(f"{t(context)}: {message}" if context else message, icon=":material/warning:")
+
+
+def require_project() -> str | None:
+    """The chosen project, or a hint to choose one (the page then stops)."""
+    project = current_project()
+    if project is None:
+        st.info(t("choose_project_first"))
+        st.page_link("views/projects.py", label=t("nav_projects"), icon=":material/folder_open:")
+    return project
+
+
+def no_run_yet(error: ApiError) -> bool:
+    """The service's 404 for a project that has not been themed yet."""
+    return error.status == 404 and not error.missing_endpoint and "run" in error.message.lower()
+
+
+def show_no_run() -> None:
+    st.info(t("no_run_yet"))
+    st.page_link("views/projects.py", label=t("go_run_themes"), icon=":material/play_arrow:")
+
+
+def freshness(project: str) -> str:
+    """Changes whenever anyone starts a new run or edits a theme: two small reads."""
+    api = client()
+    try:
+        runs = api.runs(project)
+        edits = api.edits(project)
+    except ApiError:
+        return f"v{data_version()}"  # an older service: the session's own edits still count
+    latest_run = runs[0]["id"] if runs else 0
+    latest_edit = max((e["id"] for e in edits), default=0)
+    return f"{latest_run}:{latest_edit}:{data_version()}"
+
+
+# Cached reads, keyed by address, API token (users see different projects), project and
+# freshness token; a leading underscore would keep an argument out of the key.
+@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False, max_entries=32)
+def _themes(url: str, secret: str | None, project: str, token: str) -> dict[str, Any]:
+    return ApiClient(url, secret).themes(project)
+
+
+@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False, max_entries=8)
+def _note_map(url: str, secret: str | None, project: str, token: str) -> pd.DataFrame:
+    """The map as a table with each note's hover text made once, not on every rerun."""
+    notes = notes_frame(ApiClient(url, secret).note_map(project))
+    notes["hover"] = notes["text"].map(hover_text)
+    return notes
+
+
+@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False, max_entries=32)
+def _theme(url: str, secret: str | None, project: str, theme_id: int, token: str
+           ) -> dict[str, Any]:
+    return ApiClient(url, secret).theme(project, theme_id)
+
+
+@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False, max_entries=8)
+def _compare(url: str, secret: str | None, project: str, period: str | None, token: str
+             ) -> dict[str, Any]:
+    return ApiClient(url, secret).compare(project, "region", period)
+
+
+def themes(project: str) -> dict[str, Any]:
+    return _themes(api_url(), api_token(), project, freshness(project))
+
+
+def note_map(project: str) -> pd.DataFrame:
+    """Notes of the current run as ``ui.note_frame.notes_frame`` builds them, plus hover."""
+    return _note_map(api_url(), api_token(), project, freshness(project))
+
+
+def theme(project: str, theme_id: int) -> dict[str, Any]:
+    return _theme(api_url(), api_token(), project, theme_id, freshness(project))
+
+
+def compare(project: str, period: str | None = None) -> dict[str, Any]:
+    return _compare(api_url(), api_token(), project, period, freshness(project))
+
+
+def follow_job(job_id: str, label: str) -> dict[str, Any] | None:
+    """Show a progress bar that follows a job until it succeeds or fails.
+
+    Returns the finished job, or None when the job could not be read (error shown).
+    """
+    bar = st.progress(0.0, text=label)
+    started = time.monotonic()
+    api = client()
+    while True:
+        try:
+            job = api.job(job_id)
+        except ApiError as error:
+            show_error(error, "job_unreadable")
+            return None
+        progress = min(max(float(job.get("progress") or 0.0), 0.0), 1.0)
+        message = job.get("message") or t(f"job_state_{job['state']}")
+        bar.progress(progress, text=f"{label} — {message}")
+        if job["state"] in ("succeeded", "failed"):
+            if job["state"] == "succeeded":
+                bar.progress(1.0, text=f"{label} — {t('job_state_succeeded')}")
+            return job
+        if time.monotonic() - started > JOB_GIVE_UP_SECONDS:
+            st.warning(t("job_still_running", job=job_id))
+            return job
+        time.sleep(JOB_POLL_SECONDS)
+
+
+def theme_labels(options: Any, names: dict[int, str]) -> Any:
+    """``format_func`` for a choice of themes (ids; -1 or None = unassigned)."""
+    return option_labels(options, lambda key: theme_label(key, names))
+
+
+def theme_label(theme_id: int | None, names: dict[int, str]) -> str:
+    if theme_id is None or theme_id < 0:
+        return t("unassigned")
+    return f"{names.get(theme_id, '?')} (#{theme_id})"

@@ -1,0 +1,206 @@
+"""Tables for the comparison page, read from ``GET /projects/{p}/compare`` (or, while that
+endpoint is missing, from the theme table).
+
+The readers follow ``service.analysis.prevalence.compare_run`` and accept a few other
+spellings of its fields, so a small rename there does not blank the page.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+# Below this many notes a region's shares swing with every note; the page says so.
+SMALL_GROUP = 30
+Z95 = 1.959964
+
+_ROW_ALIASES = {
+    "theme_name": ("theme_name", "name", "theme name", "themeName"),
+    "ci_low": ("ci_low", "low", "lower"),
+    "ci_high": ("ci_high", "high", "upper"),
+    "group": ("group", "region"),
+    "theme": ("theme_id", "theme"),
+    "p_value": ("p", "p_value"),
+}
+
+
+def _pick(row: dict[str, Any], field: str, default: Any = None) -> Any:
+    for name in _ROW_ALIASES.get(field, (field,)):
+        if name in row and row[name] is not None:
+            return row[name]
+    return default
+
+
+def share_rows(compare: dict[str, Any], unassigned: str = "–") -> pd.DataFrame:
+    """One row per (group, theme[, period]): count, total, share and its interval;
+    unassigned notes (theme null) get theme -1 and the name ``unassigned``."""
+    rows = []
+    for row in compare.get("rows", []):
+        count = int(_pick(row, "count", 0))
+        total = int(_pick(row, "total", 0))
+        share = float(_pick(row, "share", count / total if total else 0.0))
+        low, high = _pick(row, "ci_low"), _pick(row, "ci_high")
+        if low is None or high is None:
+            low, high = wilson(count, total)
+        theme = _pick(row, "theme")
+        rows.append({
+            "group": str(_pick(row, "group", "")),
+            "theme": int(theme) if theme is not None else -1,
+            "theme_name": str(_pick(row, "theme_name", theme)) if theme is not None
+            else unassigned,
+            "count": count, "total": total, "share": share,
+            "ci_low": float(low), "ci_high": float(high),
+            "period": _pick(row, "period"),
+        })
+    columns = ["group", "theme", "theme_name", "count", "total", "share", "ci_low", "ci_high",
+               "period"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def wilson(count: int, total: int) -> tuple[float, float]:
+    """95 % Wilson interval of a proportion (used only where the service gave none)."""
+    if total <= 0:
+        return 0.0, 0.0
+    p = count / total
+    denominator = 1 + Z95**2 / total
+    centre = (p + Z95**2 / (2 * total)) / denominator
+    half = Z95 * math.sqrt(p * (1 - p) / total + Z95**2 / (4 * total**2)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def share_matrix(rows: pd.DataFrame) -> pd.DataFrame:
+    """Groups as rows, themes as columns (largest first, named; a name two themes share
+    gets the theme id), share of the group's notes; periods, if any, are pooled."""
+    if rows.empty:
+        return pd.DataFrame()
+    pooled = rows.groupby(["group", "theme"], as_index=False)["count"].sum()
+    totals = group_totals(rows)
+    pooled["share"] = [c / totals[g] if totals.get(g) else 0.0
+                       for g, c in zip(pooled["group"], pooled["count"], strict=True)]
+    sizes = pooled.groupby("theme")["count"].sum().sort_values(ascending=False)
+    order = [k for k in sizes.index if k >= 0] + [k for k in sizes.index if k < 0]
+    matrix = pooled.pivot_table(index="group", columns="theme", values="share",
+                                fill_value=0.0, aggfunc="sum")[order]
+    names = rows.drop_duplicates("theme").set_index("theme")["theme_name"]
+    clashes = names[names.duplicated(keep=False)].index
+    matrix.columns = [f"{names[k]} (#{k})" if k in clashes else str(names[k])
+                      for k in matrix.columns]
+    return matrix
+
+
+def group_totals(rows: pd.DataFrame) -> dict[str, int]:
+    """Notes per group: the total repeats on each theme row, so take it once per period.
+
+    In period rows undated notes are left out, so use the overall rows for group sizes."""
+    per_period = rows.drop_duplicates(["group", "period"])[["group", "total"]]
+    return {str(g): int(n) for g, n in per_period.groupby("group")["total"].sum().items()}
+
+
+def distinctive_rows(compare: dict[str, Any]) -> pd.DataFrame:
+    """Each group's themes ranked by how distinctive they are: log-odds, z and a 95 %
+    interval of the log-odds (most distinctive first within a group).
+
+    Reads ``{"distinctive": [{"group", "themes": [{theme_id, theme_name, log_odds, z}]}]}``;
+    a flat list of rows with a ``group`` field or a ``{group: [...]}`` dict also works.
+    """
+    found = compare.get("distinctive") or []
+    items: list[tuple[str, dict[str, Any]]] = []
+    if isinstance(found, dict):
+        items = [(str(g), row) for g, rows in found.items() for row in rows]
+    else:
+        for entry in found:
+            if "themes" in entry:
+                items.extend((str(entry.get("group", "")), row) for row in entry["themes"])
+            else:
+                items.append((str(_pick(entry, "group", "")), entry))
+    rows = []
+    for group, row in items:
+        log_odds = float(row.get("log_odds", 0.0))
+        z = float(row.get("z", 0.0))
+        low, high = _pick(row, "ci_low"), _pick(row, "ci_high")
+        if low is None or high is None:
+            # z is the log-odds over its standard error, so the error follows from both.
+            se = abs(log_odds / z) if z else 0.0
+            low, high = log_odds - Z95 * se, log_odds + Z95 * se
+        theme = _pick(row, "theme")
+        rows.append({"group": group, "theme": theme,
+                     "theme_name": str(_pick(row, "theme_name", theme)),
+                     "count": row.get("count"), "log_odds": log_odds, "z": z,
+                     "low": float(low), "high": float(high)})
+    frame = pd.DataFrame(rows, columns=["group", "theme", "theme_name", "count", "log_odds", "z",
+                                        "low", "high"])
+    return frame.sort_values(["group", "z"], ascending=[True, False]).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Caution:
+    """A caution from the service: a code the page can put in the user's language, its
+    details, and the service's own (English) message as the fallback."""
+
+    code: str
+    details: dict[str, Any]
+    message: str
+
+
+def warnings(compare: dict[str, Any]) -> list[Caution]:
+    found = []
+    for warning in compare.get("warnings") or []:
+        if isinstance(warning, dict):
+            details = {k: v for k, v in warning.items() if k not in ("code", "message")}
+            found.append(Caution(str(warning.get("code", "")), details,
+                                 str(warning.get("message", ""))))
+        else:
+            found.append(Caution("", {}, str(warning)))
+    return found
+
+
+def association(compare: dict[str, Any]) -> dict[str, float | None]:
+    """chi2, its p-value and degrees of freedom, and Cramér's V, whichever are given."""
+    chi2 = compare.get("chi2")
+    stats: dict[str, float | None] = {"chi2": None, "p_value": None, "dof": None,
+                                      "cramers_v": compare.get("cramers_v")}
+    if isinstance(chi2, dict):
+        stats["chi2"] = chi2.get("statistic", chi2.get("chi2"))
+        stats["p_value"] = _pick(chi2, "p_value")
+        stats["dof"] = chi2.get("dof")
+    elif chi2 is not None:
+        stats["chi2"] = float(chi2)
+        stats["p_value"] = _pick(compare, "p_value")
+        stats["dof"] = compare.get("dof")
+    return stats
+
+
+def timeline(rows: pd.DataFrame, group: str | None, top: int) -> pd.DataFrame:
+    """Share of each of the ``top`` largest themes per period, for one group or all pooled
+    (unassigned notes count in the totals, not as a theme).
+
+    Returns columns period, theme_name, share, low, high."""
+    dated = rows[rows["period"].notna()]
+    if group is not None:
+        dated = dated[dated["group"] == group]
+    if dated.empty:
+        return pd.DataFrame(columns=["period", "theme_name", "share", "low", "high"])
+    totals = dated.drop_duplicates(["group", "period"]).groupby("period")["total"].sum()
+    themed = dated[dated["theme"] >= 0]  # unassigned notes count in totals, not as a theme
+    counts = themed.groupby(["period", "theme", "theme_name"], as_index=False)["count"].sum()
+    biggest = counts.groupby("theme")["count"].sum().nlargest(top).index
+    counts = counts[counts["theme"].isin(biggest)]
+    result = []
+    for period, _theme, name, count in counts.itertuples(index=False):
+        total = int(totals[period])
+        low, high = wilson(int(count), total)
+        result.append({"period": str(period), "theme_name": name,
+                       "share": count / total if total else 0.0, "low": low, "high": high})
+    return pd.DataFrame(result)
+
+
+def matrix_from_theme_table(table: dict[str, Any]) -> pd.DataFrame:
+    """The heatmap's matrix from ``GET /themes`` (its region_share is the same share)."""
+    themes = table.get("themes", [])
+    regions = sorted({r for th in themes for r in th.get("region_share", {})})
+    data = {th["name"]: [th.get("region_share", {}).get(r, 0.0) for r in regions]
+            for th in themes}
+    return pd.DataFrame(data, index=regions)

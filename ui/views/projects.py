@@ -1,0 +1,250 @@
+"""Projects and upload: choose or create a project, upload documents with their
+metadata, follow the ingest and theme jobs to the end, start a new theme run."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from ui import common
+from ui.client import ApiError, UploadFile
+from ui.i18n import option_labels, t, translated
+
+KINDS = ("workshop", "project_description", "other")
+FILE_TYPES = ["txt", "md", "docx", "pdf", "csv", "xlsx"]
+# The service's rule for project names, checked here first to answer in Finnish at once.
+PROJECT_NAME = re.compile(r"^[a-z0-9äöå][a-z0-9äöå_-]{0,62}$")
+
+
+def _kind_label() -> Callable[[str], str]:
+    return option_labels(KINDS, lambda k: t(f"kind_{k}"))
+
+
+def _create_project() -> None:
+    with st.form("create_project", clear_on_submit=True):
+        st.subheader(t("create_project"))
+        name = st.text_input(t("project_name"), help=t("project_name_help"))
+        description = st.text_input(t("project_description"))
+        if not st.form_submit_button(t("create")):
+            return
+    name = name.strip()
+    if not PROJECT_NAME.match(name):
+        st.error(t("project_name_invalid"))
+        return
+    try:
+        common.client().create_project(name, description.strip())
+    except ApiError as error:
+        common.show_error(error, "project_not_created")
+        return
+    # The sidebar's picker already stands in this run; it takes the new project on the next.
+    st.session_state["pending_project"] = name
+    st.session_state["flash"] = t("project_created", name=name)
+    st.rerun()
+
+
+def _project_overview(project: str) -> None:
+    try:
+        documents = common.client().documents(project)
+    except ApiError as error:
+        common.show_error(error)
+        return
+    st.subheader(t("documents_of", project=project))
+    if not documents:
+        st.info(t("no_documents"))
+        return
+    table = pd.DataFrame([
+        {
+            t("col_file"): d["filename"], t("col_region"): d["region"],
+            t("col_kind"): t(f"kind_{d['kind']}"), t("col_date"): d["date"] or "",
+            t("col_event"): d["event"] or "", t("col_notes"): d["note_count"],
+        }
+        for d in documents
+    ])
+    st.dataframe(table, hide_index=True, width="stretch")
+
+
+def _upload_form(project: str) -> None:
+    with st.form("upload", clear_on_submit=False):
+        st.subheader(t("upload_title"))
+        files = st.file_uploader(
+            t("upload_files"), type=FILE_TYPES, accept_multiple_files=True, key="upload_files",
+            help=t("upload_files_help"),
+        )
+        left, right = st.columns(2)
+        region = left.text_input(t("col_region"), placeholder="Pohjois-Savo", key="upload_region")
+        kind = right.selectbox(t("col_kind"), KINDS, format_func=_kind_label(),
+                               key=translated("upload_kind"))
+        date = left.date_input(t("col_date"), value=None, format="DD.MM.YYYY",
+                               min_value=dt.date(1990, 1, 1), key="upload_date")
+        event = right.text_input(t("col_event"), key="upload_event")
+        text_column = left.text_input(t("text_column"), help=t("text_column_help"),
+                                      key="upload_text_column")
+        run_after = right.checkbox(t("run_after_upload"), value=True, key="upload_run_after")
+        submitted = st.form_submit_button(t("upload_button"), type="primary")
+    if not submitted:
+        return
+    if not files:
+        st.error(t("upload_no_files"))
+        return
+    if not region.strip():
+        st.error(t("upload_no_region"))
+        return
+    meta = {
+        "region": region.strip(), "kind": kind, "event": event.strip() or None,
+        "date": date.isoformat() if date else None, "text_column": text_column.strip() or None,
+    }
+    uploads = [UploadFile(f.name, f.getvalue(), f.type or "application/octet-stream")
+               for f in files]
+    try:
+        with st.spinner(t("uploading", count=len(uploads))):
+            answer = common.client().upload(project, uploads, meta)
+    except ApiError as error:
+        # The service refuses the whole upload when one file is bad, and says which and why.
+        common.show_error(error, "upload_rejected")
+        return
+    files_slot = st.empty()
+    _show_upload_answer(files_slot, answer, processed=False)
+    ingest_ok = True
+    if answer.get("job_id"):
+        job = common.follow_job(answer["job_id"], t("job_ingest"))
+        ingest_ok = _report_job(job, "ingest_done", "ingest_failed")
+        if ingest_ok:
+            _show_upload_answer(files_slot, answer, processed=True)
+        common.data_changed()
+    if run_after and ingest_ok:
+        _run_themes(project, {})
+
+
+def _show_upload_answer(slot: Any, answer: dict[str, Any], processed: bool) -> None:
+    """Each file's fate: queued (then processed) or already in the project."""
+    def status(state: str) -> str:
+        return t("file_processed") if processed and state == "queued" else t(f"file_{state}")
+
+    rows = [
+        {t("col_file"): f["filename"], t("col_status"): status(f["status"]),
+         t("col_notes"): f["note_count"]}
+        for f in answer.get("files", [])
+    ]
+    with slot.container():
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        duplicates = [f["filename"] for f in answer.get("files", [])
+                      if f["status"] == "duplicate"]
+        if duplicates:
+            st.info(t("upload_duplicates", files=", ".join(duplicates)))
+
+
+def _report_job(job: dict[str, Any] | None, done_key: str, failed_key: str) -> bool:
+    if job is None:
+        return False
+    if job["state"] == "succeeded":
+        st.success(t(done_key), icon=":material/check_circle:")
+        return True
+    if job["state"] == "failed":
+        st.error(t(failed_key, error=job.get("error") or "?"), icon=":material/warning:")
+    return False
+
+
+def _run_themes(project: str, request: dict[str, Any]) -> None:
+    try:
+        job_id = common.client().start_run(project, request)
+    except ApiError as error:
+        common.show_error(error, "run_not_started")
+        return
+    job = common.follow_job(job_id, t("job_themes"))
+    common.data_changed()
+    if _report_job(job, "themes_done", "themes_failed") and job is not None:
+        result = job.get("result") or {}
+        st.write(t("themes_summary", themes=result.get("themes", "?"),
+                   notes=result.get("notes", "?"),
+                   unassigned=f"{100 * float(result.get('unassigned_share') or 0):.0f}"))
+        _show_changes(result.get("changes"))
+        st.page_link("views/theme_map.py", label=t("open_map"), icon=":material/map:")
+
+
+def _show_changes(changes: Any) -> None:
+    """The run's report of what changed since the previous run, in whatever shape it has."""
+    if not changes:
+        return
+    with st.expander(t("run_changes")):
+        st.json(changes, expanded=False)
+
+
+def _run_form(project: str) -> None:
+    with st.expander(t("run_title")):
+        try:
+            documents = common.client().documents(project)
+        except ApiError as error:
+            common.show_error(error)
+            return
+        regions = sorted({d["region"] for d in documents})
+        with st.form("run"):
+            chosen_regions = st.multiselect(t("col_region"), regions, placeholder=t("all"))
+            chosen_kinds = st.multiselect(t("col_kind"), KINDS, placeholder=t("all"),
+                                          format_func=_kind_label())
+            left, right = st.columns(2)
+            date_from = left.date_input(t("date_from"), value=None, format="DD.MM.YYYY")
+            date_to = right.date_input(t("date_to"), value=None, format="DD.MM.YYYY")
+            use_codebook = st.checkbox(t("use_codebook"), value=True)
+            if not st.form_submit_button(t("run_button"), type="primary"):
+                return
+        request = {
+            "regions": chosen_regions, "kinds": chosen_kinds, "use_codebook": use_codebook,
+            "date_from": date_from.isoformat() if date_from else None,
+            "date_to": date_to.isoformat() if date_to else None,
+        }
+        _run_themes(project, request)
+
+
+def _unfinished_jobs(project: str) -> None:
+    """Jobs still going (say the coordinator left the page mid-upload): follow them here."""
+    try:
+        jobs = common.client().jobs(project)
+    except ApiError as error:
+        common.show_error(error, "job_unreadable")
+        return
+    for job in jobs:
+        if job["state"] in ("queued", "running"):
+            label = t("job_themes") if job["kind"] == "themes" else t("job_ingest")
+            done_key, failed_key = (("themes_done", "themes_failed") if job["kind"] == "themes"
+                                    else ("ingest_done", "ingest_failed"))
+            _report_job(common.follow_job(job["id"], label), done_key, failed_key)
+            common.data_changed()
+
+
+def _runs(project: str) -> None:
+    try:
+        runs = common.client().runs(project)
+    except ApiError as error:
+        if not error.missing_endpoint:
+            common.show_error(error)
+        return
+    if not runs:
+        return
+    st.subheader(t("runs_title"))
+    table = pd.DataFrame([
+        {"#": r["id"], t("col_created"): r["created_at"][:16].replace("T", " "),
+         t("col_notes"): r["note_count"],
+         t("col_unassigned"): f"{100 * float(r.get('unassigned_share') or 0):.0f} %"}
+        for r in runs
+    ])
+    st.dataframe(table, hide_index=True, width="stretch")
+
+
+st.title(t("projects_title"))
+if flash := st.session_state.pop("flash", None):
+    st.success(flash, icon=":material/check_circle:")
+project = common.current_project()
+if project:
+    _unfinished_jobs(project)
+    _upload_form(project)
+    _run_form(project)
+    _project_overview(project)
+    _runs(project)
+else:
+    st.info(t("no_projects_yet"))
+_create_project()

@@ -1,0 +1,126 @@
+"""The theme table of the current run: name, size, share per region, keywords and three
+representative notes; open a theme, merge several, and see the theme tree."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from ui import charts, common
+from ui.client import ApiError
+from ui.i18n import t
+
+KEYWORDS_SHOWN = 8
+
+
+def theme_table_frame(table: dict[str, Any]) -> pd.DataFrame:
+    """One row per theme; region shares as one column per region, in 0..1."""
+    regions = sorted({r for theme in table["themes"] for r in theme.get("region_share", {})})
+    rows = []
+    for theme in table["themes"]:
+        representatives = [r["text"] for r in theme.get("representatives", [])][:3]
+        row = {
+            "id": theme["id"], t("col_theme"): theme["name"], t("col_size"): theme["size"],
+            t("col_share"): theme["share"],
+            **{f"{t('col_region')}: {r}": theme.get("region_share", {}).get(r, 0.0)
+               for r in regions},
+            t("col_keywords"): ", ".join(theme.get("keywords", [])[:KEYWORDS_SHOWN]),
+        }
+        for i in range(3):
+            row[t("col_example", n=i + 1)] = representatives[i] if i < len(representatives) else ""
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _run_caption(table: dict[str, Any]) -> None:
+    run = table.get("run") or {}
+    notes = int(run.get("note_count") or 0)
+    st.caption(t("run_caption", run=run.get("id", "?"), created=str(run.get("created_at", ""))[:16]
+                 .replace("T", " "), notes=notes, themes=len(table["themes"]),
+                 unassigned=table.get("unassigned", 0)))
+
+
+def _merge(project: str, chosen: list[int], names: dict[int, str]) -> None:
+    with st.form("merge"):
+        st.markdown(f"**{t('merge_title')}**")
+        picked = st.multiselect(t("merge_which"), list(names), default=chosen,
+                                placeholder=t("choose_themes"),
+                                format_func=common.theme_labels(names, names))
+        name = st.text_input(t("merge_name"), help=t("merge_name_help"))
+        if not st.form_submit_button(t("merge_button")):
+            return
+    if len(picked) < 2:
+        st.error(t("merge_needs_two"))
+        return
+    try:
+        with st.spinner(t("saving")):
+            key = common.client().merge_themes(project, [int(k) for k in picked], name.strip())
+    except ApiError as error:
+        common.show_error(error, "edit_failed")
+        return
+    common.data_changed()
+    st.session_state["flash"] = t("merged", count=len(picked), name=name.strip() or names[key])
+    st.rerun()
+
+
+def _tree(project: str, names: dict[int, str]) -> None:
+    with st.expander(t("tree_title")):
+        try:
+            tree = common.client().theme_tree(project)
+        except ApiError as error:
+            common.show_error(error)
+            return
+        if not tree:
+            st.info(t("tree_empty"))
+            return
+        st.plotly_chart(charts.tree_figure(tree, names), config=charts.chart_config("teemapuu"),
+                        width="stretch")
+        st.caption(t("tree_hint"))
+
+
+def _page(project: str) -> None:
+    try:
+        with st.spinner(t("loading")):
+            table = common.themes(project)
+    except ApiError as error:
+        if common.no_run_yet(error):
+            common.show_no_run()
+        else:
+            common.show_error(error, "themes_unreadable")
+        return
+    if flash := st.session_state.pop("flash", None):
+        st.success(flash, icon=":material/check_circle:")
+    _run_caption(table)
+    if not table["themes"]:
+        st.info(t("no_themes"))
+        return
+    frame = theme_table_frame(table)
+    percent = st.column_config.NumberColumn(format="percent")
+    config: dict[str, Any] = {
+        "id": st.column_config.NumberColumn("#", width="small"),
+        t("col_share"): st.column_config.ProgressColumn(format="percent", min_value=0,
+                                                        max_value=1),
+        t("col_theme"): st.column_config.TextColumn(width="medium"),
+        **{c: percent for c in frame.columns if c.startswith(f"{t('col_region')}: ")},
+    }
+    event = st.dataframe(frame, hide_index=True, width="stretch", column_config=config,
+                         key="theme_table", on_select="rerun", selection_mode="multi-row")
+    st.download_button(t("download_csv"), frame.to_csv(index=False).encode("utf-8"),
+                       file_name=f"teemat-{project}.csv", mime="text/csv", key="themes_csv",
+                       on_click="ignore")
+    rows = list(event["selection"]["rows"]) if event else []
+    chosen = [int(frame["id"].iloc[i]) for i in rows if i < len(frame)]
+    names = {int(th["id"]): str(th["name"]) for th in table["themes"]}
+    st.caption(t("table_hint"))
+    if chosen and st.button(t("open_theme_page_of", name=names[chosen[0]]), key="open_theme"):
+        st.session_state["theme_request"] = chosen[0]
+        st.switch_page("views/theme_detail.py")
+    _merge(project, chosen, names)
+    _tree(project, names)
+
+
+st.title(t("themes_title"))
+if (current := common.require_project()) is not None:
+    _page(current)
