@@ -7,7 +7,6 @@ note texts themselves; holding every row once would already cost more than that.
 from __future__ import annotations
 
 import hashlib
-import time
 import tracemalloc
 import zipfile
 from collections.abc import Callable
@@ -160,15 +159,12 @@ def test_large_exports_stream(large_project: tuple[str, int], tmp_path: Path, fm
     with database(url) as db, db.session() as session:
         project = session.get(Project, 1)
         arrow_before = pa.total_allocated_bytes()
-        started = time.perf_counter()
         peak = _peak(lambda: write_export(session, project, fmt, path))
-        seconds = time.perf_counter() - started
         arrow_after = pa.total_allocated_bytes()
     # Well below 2x the data: under half of one copy of the note texts (holding every row
     # once would already exceed it).
     assert peak < text_bytes / 2, f"{fmt}: peak {peak / 1e6:.1f} MB for {text_bytes / 1e6:.1f} MB"
     assert arrow_after - arrow_before < text_bytes / 4  # Arrow's own buffers are released
-    assert seconds < 30
     if fmt == "csv":
         with path.open(encoding="utf-8-sig") as handle:
             assert sum(1 for _ in handle) == DOCUMENTS * NOTES_PER_DOCUMENT + 1
