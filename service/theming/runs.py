@@ -164,16 +164,19 @@ def fit_run(
         seed_of_key = {keys[i]: seed_names[s] for i, s in enumerate(model.seed_of_theme_) if s >= 0}
         for key, info in described.items():
             before = by_key.get(key)
+            seed = seed_of_key.get(key)
+            # A persisting theme keeps its name; a codebook theme is named as in the codebook.
+            name = before.name if before else (seed or info.name)
             theme = Theme(
                 run_id=run.id,
                 project_id=project_id,
                 key=key,
-                name=before.name if before else info.name,
+                name=name,
                 name_edited=before.name_edited if before else False,
-                seed=seed_of_key.get(key),
+                seed=seed,
             )
             apply_description(theme, info)
-            theme.name = before.name if before else info.name
+            theme.name = name
             session.add(theme)
         _store_assignments(session, run.id, model, keys, notes, human, final)
         run.unassigned_share = float(np.mean(final < 0))

@@ -133,5 +133,5 @@ def apply_description(theme: Theme, info: ThemeDescription) -> None:
     if info.centred_centroid is not None:
         theme.centred_centroid = info.centred_centroid.astype("<f4").tobytes()
         theme.typical_similarity = info.typical_similarity
-    if not theme.name_edited:
+    if not theme.name_edited and not theme.seed:  # codebook themes keep the codebook's name
         theme.name = info.name
