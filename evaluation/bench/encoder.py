@@ -11,7 +11,9 @@ both see the same load on a shared machine. Reported per data set:
 - fidelity: per-note cosine of int8 to float32 vectors (min, 1st percentile, mean, worst);
 - clustering: ARI against the labels of k-means with the true k (seed 0, n_init 10, the
   same for both), their difference, the ARI between the two clusterings, and mean and
-  spread over seeds 0-4 (k-means alone moves ARI by about as much as the target 0.01).
+  spread over seeds 0-4, and a noise floor: the ARI change when the float32 vectors get
+  random noise as large as each note's int8 error (k-means on these sets is brittle
+  enough that structure-free noise of that size moves ARI by more than the 0.01 target).
 
 A single-thread control repeats the speed comparison with one thread per encoder on 256
 notes (quick: 128) of each speed data set, which takes neighbours' load out of the ratio.
@@ -47,6 +49,7 @@ CHUNK = 256
 QUICK_SAMPLE = 384
 SPEED_SETS = ("omastadi_proposals", "sib200_fin_topics")
 SINGLE_SAMPLE, SINGLE_CHUNK = 256, 64
+NOISE_DRAWS = 5
 PROMPT = "query: "
 BASELINE_BATCH = 32
 SEED = 0
@@ -98,6 +101,39 @@ def _ari_stats(labels: list[str], fp32: np.ndarray, int8: np.ndarray) -> dict[st
         "fp32_std_5_seeds": float(np.std([ari[s][FP32] for s in ari])),
         "int8_std_5_seeds": float(np.std([ari[s][INT8] for s in ari])),
         "delta_mean_5_seeds": float(np.mean([ari[s][INT8] - ari[s][FP32] for s in ari])),
+        "noise_floor": _noise_floor(labels, fp32, int8, clusters, ari[SEED][FP32]),
+    }
+
+
+def _noise_floor(
+    labels: list[str],
+    fp32: np.ndarray,
+    int8: np.ndarray,
+    clusters: Callable[[np.ndarray, int], np.ndarray],
+    fp32_ari: float,
+) -> dict[str, Any]:
+    """ARI change (seed 0) when fp32 vectors (n, d) get random noise as large as int8's error.
+
+    Each note is moved by a random direction scaled to its own int8 error norm; if such
+    structure-free noise moves ARI as much as int8 does, the ARI delta says nothing about
+    the encoder, only about how brittle k-means is on that data set.
+    """
+    from sklearn.metrics import adjusted_rand_score
+
+    rng = np.random.default_rng(SEED)
+    error = np.linalg.norm(int8 - fp32, axis=1, keepdims=True)
+    deltas = []
+    for _ in range(NOISE_DRAWS):
+        direction = rng.normal(size=fp32.shape)
+        direction /= np.linalg.norm(direction, axis=1, keepdims=True)
+        moved = fp32 + direction * error
+        moved /= np.linalg.norm(moved, axis=1, keepdims=True)
+        deltas.append(adjusted_rand_score(labels, clusters(moved, SEED)) - fp32_ari)
+    return {
+        "draws": NOISE_DRAWS,
+        "deltas": [round(float(d), 4) for d in deltas],
+        "abs_mean": float(np.mean(np.abs(deltas))),
+        "abs_max": float(np.max(np.abs(deltas))),
     }
 
 
@@ -206,6 +242,9 @@ def _summary(datasets: dict[str, dict[str, Any]]) -> dict[str, Any]:
     cosine = min(d["cosine"]["min"] for d in datasets.values())
     ari_delta = max(abs(d["ari"]["delta"]) for d in datasets.values())
     ari_delta_mean = max(abs(d["ari"]["delta_mean_5_seeds"]) for d in datasets.values())
+    within_noise = all(
+        abs(d["ari"]["delta"]) <= d["ari"]["noise_floor"]["abs_max"] for d in datasets.values()
+    )
     return {
         "speedup_min": speedup,
         "cosine_min": cosine,
@@ -217,6 +256,8 @@ def _summary(datasets: dict[str, dict[str, Any]]) -> dict[str, Any]:
             "cosine_min": cosine >= TARGETS["cosine_min"],
             "ari_abs_delta": ari_delta <= TARGETS["ari_abs_delta"],
         },
+        # The 0.01 ARI target can sit below k-means' own sensitivity: see noise_floor.
+        "ari_delta_within_noise_floor": within_noise,
     }
 
 
@@ -226,11 +267,12 @@ def run(quick: bool = False, results_dir: Path = RESULTS_DIR) -> dict[str, Any]:
     Builds the int8 model first if needed (one to two minutes). The full run embeds all
     7,980 notes with both encoders: about 10 minutes on an idle 2-core machine.
     """
+    import torch
     from sentence_transformers import SentenceTransformer
 
     from models.build_onnx import build_onnx_int8
     from service.pipeline.embed import SentenceTransformerEmbedder, default_model_path
-    from service.pipeline.embed_onnx import MODEL_FILE, OnnxInt8Embedder
+    from service.pipeline.embed_onnx import MODEL_FILE, OnnxInt8Embedder, physical_cores
 
     started = time.perf_counter()
     model_dir = default_model_path()
@@ -254,8 +296,6 @@ def run(quick: bool = False, results_dir: Path = RESULTS_DIR) -> dict[str, Any]:
         model_dir,
         SINGLE_SAMPLE // 2 if quick else SINGLE_SAMPLE,
     )
-    import torch
-
     report = {
         "benchmark": "encoder",
         "quick": quick,
@@ -267,12 +307,11 @@ def run(quick: bool = False, results_dir: Path = RESULTS_DIR) -> dict[str, Any]:
             "seed": SEED,
             "baseline_batch": BASELINE_BATCH,
             "ours_batch": ours.batch_size,
+            "ours_max_batch_tokens": ours.max_batch_tokens,
             "torch_threads": torch.get_num_threads(),
-            "onnx_threads": ours.session_.get_session_options().intra_op_num_threads
-            if ours.session_
-            else None,
+            "onnx_threads": physical_cores(),
             "quick_sample": QUICK_SAMPLE if quick else None,
-        },  # fmt: skip
+        },
         "models": {
             FP32: {
                 "model_id": SentenceTransformerEmbedder(str(model_dir), PROMPT).model_id,

@@ -46,7 +46,9 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
 NlpDep = Annotated[NlpResources, Depends(get_nlp)]
 JobsDep = Annotated[JobQueue, Depends(get_jobs)]
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": the session commits before the answer is sent, so a client that acts
+# on a 201 at once (create a project, then upload into it) always finds what was made.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 _bearer = HTTPBearer(auto_error=False, description="API token (make run prints the first one)")

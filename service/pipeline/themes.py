@@ -23,8 +23,9 @@ number of notes n instead of being tuned per corpus:
   settle; a note stays visibly unassigned (-1) only when its cosine to its theme is a
   robust outlier among all notes (below median - 3 MAD), typically under 1%.
 * Seeds (a codebook) are compared in the same centred space: a note joins a seed theme
-  at cosine >= 0.30 with a margin of 0.10 over the next seed (BERTopic's zero-shot step
-  uses raw cosine >= 0.7, which with e5 would put nearly every note in some seed).
+  at cosine >= 0.30 with a margin of 0.05 over the next seed (BERTopic's zero-shot step
+  uses raw cosine >= 0.7, which with e5 would put nearly every note in some seed). A
+  seed theme keeps only such clear notes; all others form and settle into new themes.
 """
 
 from __future__ import annotations
@@ -179,7 +180,7 @@ class ThemeModel:
         max_themes_factor: float = 1.25,
         unassigned_mad: float = 3.0,
         seed_threshold: float = 0.30,
-        seed_margin: float = 0.10,
+        seed_margin: float = 0.05,
         top_n_words: int = 10,
         diversity: float = 0.0,
         random_state: int = 42,
@@ -225,8 +226,8 @@ class ThemeModel:
         seeded = labels >= 0
         layout, self.coords_ = self._layout(centred)
         rest = np.flatnonzero(labels < 0)
-        found = self._cluster(layout[rest]) if len(rest) else np.zeros(0, dtype=np.int64)
         offset = len(seed_of_group)
+        found = self._cluster(layout[rest], n, offset) if len(rest) else np.zeros(0, dtype=np.int64)
         labels[rest] = np.where(found >= 0, found + offset, -1)
         group_count = int(labels.max()) + 1
         if group_count == 0:  # nothing at all was grouped: one theme of everything
@@ -234,17 +235,20 @@ class ThemeModel:
             group_count = 1
 
         # Outliers join the nearest theme in the UMAP space, where HDBSCAN saw them.
+        # A seed theme holds only the notes that clearly matched its seed; the others
+        # settle among the new themes (when there are any).
+        free = np.arange(offset if group_count > offset else 0, group_count)
         outliers = labels < 0
         if outliers.any():
-            layout_centres = _group_means(layout, labels, group_count)
-            distances = ((layout[outliers, None, :] - layout_centres[None]) ** 2).sum(-1)
-            labels[outliers] = distances.argmin(axis=1)
+            centres = _group_means(layout, labels, group_count)[free]
+            distances = ((layout[outliers, None, :] - centres[None]) ** 2).sum(-1)
+            labels[outliers] = free[distances.argmin(axis=1)]
         # HDBSCAN drew each border from the dense core only; a few Lloyd rounds in the
         # same space let borders settle once every note has joined (+0.01 NMI on all
-        # three evaluation sets). Notes put in a seed theme by the codebook stay there.
+        # three evaluation sets).
         for _ in range(_REFINE_ROUNDS):
-            layout_centres = _group_means(layout, labels, group_count)
-            nearest = ((layout[:, None, :] - layout_centres[None]) ** 2).sum(-1).argmin(axis=1)
+            centres = _group_means(layout, labels, group_count)[free]
+            nearest = free[((layout[:, None, :] - centres[None]) ** 2).sum(-1).argmin(axis=1)]
             moved = np.where(seeded, labels, nearest)
             if np.array_equal(moved, labels):
                 break
@@ -304,15 +308,17 @@ class ThemeModel:
             coords = _umap(single, 2, neighbors, self.random_state, knn, 200).fit_transform(single)
         return np.asarray(layout, np.float64), np.asarray(coords, np.float64)
 
-    def _cluster(self, layout: np.ndarray) -> np.ndarray:
+    def _cluster(self, layout: np.ndarray, total: int, reserved: int) -> np.ndarray:
         """(m,) HDBSCAN labels of ``layout`` rows (m, c), -1 = outlier, count in the window."""
         import hdbscan
 
         m = len(layout)
         if m < _MIN_NOTES_TO_CLUSTER:
             return np.zeros(m, dtype=np.int64)
-        least = max(2, int(np.ceil(self.min_themes_factor * np.log2(m))))
-        most = max(least, int(np.floor(self.max_themes_factor * np.log2(m))))
+        # The window counts every theme of the map, so seed themes (``reserved``) take
+        # places from it; at least two new themes stay possible beside any codebook.
+        least = max(2, int(np.ceil(self.min_themes_factor * np.log2(total))) - reserved)
+        most = max(least, int(np.floor(self.max_themes_factor * np.log2(total))) - reserved)
         size = max(3, round(self.size_scale * np.sqrt(m)))
         labels = (
             hdbscan.HDBSCAN(min_cluster_size=size, cluster_selection_method="eom")

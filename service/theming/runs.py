@@ -28,7 +28,7 @@ from service.theming.store import apply_description, describe_themes, tree_of
 
 ProgressFn = Callable[[float, str], None]
 TOP_SCORES = 5  # per note, the highest theme scores kept (a note may speak of two themes)
-MATCH_MIN_SIMILARITY = 0.8
+MATCH_MIN_SIMILARITY = 0.5  # centred cosine
 
 
 class RunError(ValueError):
@@ -121,11 +121,13 @@ def fit_run(
     with db.session() as session:
         previous_run = latest_run(session, project_id)
         previous, previous_of_note, human = _previous(session, previous_run)
+        # Raw e5 centroids all sit near cosine 0.98; compare them centred on this run's
+        # corpus mean, where one theme stays above ~0.8 and different themes fall below 0.4.
         pairs = match_centroids(
-            np.stack([p.centroid for p in previous])
+            _centred(np.stack([p.centroid for p in previous]), model.center_)
             if previous
             else np.zeros((0, vectors.shape[1])),
-            model.centroids_,
+            _centred(model.centroids_, model.center_),
             min_similarity=MATCH_MIN_SIMILARITY,
         )
         next_key = (
@@ -249,3 +251,9 @@ def _params(model: Any) -> dict[str, Any]:
 
     names = [n for n in inspect.signature(type(model).__init__).parameters if n != "self"]
     return {name: getattr(model, name) for name in names}
+
+
+def _centred(centroids: np.ndarray, center: np.ndarray) -> np.ndarray:
+    """Unit rows of ``centroids`` (k, d) minus the corpus mean ``center`` (d,)."""
+    moved = np.asarray(centroids, dtype=np.float64) - center
+    return moved / np.maximum(np.linalg.norm(moved, axis=1, keepdims=True), 1e-12)

@@ -101,7 +101,7 @@ SEEDED = {
     "Hyvinvointi ja terveys": [
         "Kunnan pitää edistää asukkaiden terveyttä ja liikuntaa.",
         "Työkyvystä ja jaksamisesta huolehtiminen pidentää työuria.",
-        "Terveellisten elämäntapojen opettelu alkaa jo päiväkodissa.",
+        "Terveyden edistäminen ja liikunta parantavat asukkaiden hyvinvointia.",
     ],
     "Viestintä ja markkinointi": [
         "Alueen markkinointiin tarvitaan yhteinen brändi ja kampanjat somessa.",
