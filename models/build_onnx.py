@@ -237,7 +237,7 @@ def build_onnx_int8(
             "recipe": {
                 "opset": OPSET,
                 "fused": fused,
-                "quantization": "dynamic int8: per-channel s8 weights, u8 activations",
+                "quantization": "dynamic int8, per-channel weights, u8 activations",
                 "fp32_nodes": keep_fp32,
             },
             "files": {path.name: path.stat().st_size for path in sorted(staging.iterdir())},

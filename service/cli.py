@@ -309,6 +309,11 @@ def serve(
                 "true",
                 "--browser.gatherUsageStats",
                 "false",
+                # The uploader's own limit matches the API's, so a user learns it up front.
+                "--server.maxUploadSize",
+                str(max(1, int(settings.max_upload_mb))),
+                "--client.toolbarMode",
+                "minimal",
             ],
             env=ui_env,
         )
