@@ -67,7 +67,11 @@ class Service:
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
-            self.process.wait(timeout=20)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
 
 
 def _wait_for(job: Callable[[], dict], until: Callable[[dict], bool], seconds: float) -> dict:
@@ -132,7 +136,8 @@ def test_sigkill_during_ingest_and_theme_run(backend: str, tmp_path: Path,
         assert started.status_code == 202, started.text
         job_id = started.json()["job_id"]
         _wait_for(lambda: api.get(f"/jobs/{job_id}").json(),
-                  lambda job: job["state"] == "running" and job["progress"] > 0.2, 180)
+                  # 0.15 = lemmas done, embedding under way: the middle of the ingest
+                  lambda job: job["state"] == "running" and job["progress"] >= 0.15, 600)
         service.kill()
         assert _consistent(url) == (0, 0)
 
@@ -148,7 +153,7 @@ def test_sigkill_during_ingest_and_theme_run(backend: str, tmp_path: Path,
         assert run.status_code == 202
         run_job = run.json()["job_id"]
         _wait_for(lambda: api.get(f"/jobs/{run_job}").json(),
-                  lambda job: job["state"] == "running" and job["progress"] >= 0.2, 120)
+                  lambda job: job["state"] == "running" and job["progress"] >= 0.2, 600)
         service.kill()
         assert _consistent(url) == (1, 0)
 
