@@ -52,7 +52,7 @@ class Service:
                 if httpx.get(f"{self.url}/health", timeout=1).is_success:
                     token = (self.data_dir / "admin-token").read_text().strip()
                     return httpx.Client(
-                        base_url=self.url, timeout=60,
+                        base_url=self.url, timeout=900,
                         headers={"Authorization": f"Bearer {token}"},
                     )
             except httpx.HTTPError:
@@ -130,7 +130,7 @@ def test_sigkill_during_ingest_and_theme_run(backend: str, tmp_path: Path,
     api = service.start()
     try:
         assert api.post("/projects", json={"name": "p"}).status_code == 201
-        big = _proposals_csv(1500)
+        big = _proposals_csv(800)
         started = api.post("/projects/p/documents", data={"region": "Helsinki"},
                            files=[("files", ("ehdotukset.csv", big))])
         assert started.status_code == 202, started.text
