@@ -7,7 +7,7 @@ embedded by both encoders back to back, alternating which goes first (A/B, B/A, 
 both see the same load on a shared machine. Reported per data set:
 
 - speed: notes/s and tokens/s of each (totals), speedup = median of the per-chunk ratios
-  (robust to load bursts) and the ratio of totals; CPU seconds as a load-free cross-check;
+  (robust to load bursts) and the ratio of totals; CPU seconds as a cross-check;
 - fidelity: per-note cosine of int8 to float32 vectors (min, 1st percentile, mean, worst);
 - clustering: ARI against the labels of k-means with the true k (seed 0, n_init 10, the
   same for both), their difference, the ARI between the two clusterings, and mean and
@@ -212,7 +212,7 @@ def single_thread_control(
     """Both encoders on one thread each, on a fixed sample of ``size`` notes per set.
 
     With two threads, a busy neighbour that preempts one thread stalls the other at every
-    barrier, and torch's spinning workers suffer more from that than our sleeping ones;
+    barrier of torch's split operators (ours runs whole batches per core and has none);
     one thread each takes that effect out, so this is the per-core speedup.
     """
     import torch
@@ -309,7 +309,7 @@ def run(quick: bool = False, results_dir: Path = RESULTS_DIR) -> dict[str, Any]:
             "ours_batch": ours.batch_size,
             "ours_max_batch_tokens": ours.max_batch_tokens,
             "torch_threads": torch.get_num_threads(),
-            "onnx_threads": physical_cores(),
+            "ours_workers": ours.threads or physical_cores(),
             "quick_sample": QUICK_SAMPLE if quick else None,
         },
         "models": {
@@ -354,7 +354,7 @@ def plot_encoder(report: dict[str, Any], path: Path) -> Path:
             )
         speed_ax.annotate(label, (i + 0.2, r["speed"][INT8]["notes_per_s"]), ha="center",
                           va="bottom", fontsize=8)  # fmt: skip
-    speed_ax.set(xticks=x, xticklabels=short, ylabel="notes / s (wall, 2 threads)",
+    speed_ax.set(xticks=x, xticklabels=short, ylabel="notes / s (wall, 2 cores)",
                  title="Speed (median chunk speedup; 1-thread control)")  # fmt: skip
     speed_ax.margins(y=0.2)
     edges = np.linspace(0.98, 1.0, 41)
