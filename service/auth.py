@@ -92,9 +92,7 @@ def set_role(session: Session, user_name: str, project_id: int, role: str | None
         membership.role = role
 
 
-def audit(
-    session: Session, actor: User, action: str, project: str | None, **details: Any
-) -> None:
+def audit(session: Session, actor: User, action: str, project: str | None, **details: Any) -> None:
     session.add(
         AuditEntry(user_name=actor.name, action=action, project_name=project, details=details)
     )

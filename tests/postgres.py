@@ -28,7 +28,8 @@ def _bin_dir() -> Path:
     )
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -38,7 +39,7 @@ class PostgresServer:
     def __init__(self) -> None:
         self.bin = _bin_dir()
         self.folder = Path(tempfile.mkdtemp(prefix="teema-pg-"))
-        self.port = _free_port()
+        self.port = free_port()
         self._as_user: list[str] = []
         if os.geteuid() == 0:
             self._as_user = ["runuser", "-u", "postgres", "--"]

@@ -56,7 +56,8 @@ def test_uploads_and_reads_in_parallel(client: TestClient) -> None:
 
     def upload(path: Path) -> int:
         response = client.post(
-            "/projects/p/documents?wait=true", data={"region": "Kainuu", "kind": "other"},
+            "/projects/p/documents?wait=true",
+            data={"region": "Kainuu", "kind": "other"},
             files=[("files", (path.name, path.read_bytes()))],
         )
         return response.status_code

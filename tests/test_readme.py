@@ -7,8 +7,11 @@ from service.config import REPO_ROOT, Settings
 
 def test_every_setting_is_in_the_readme() -> None:
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
-    missing = [f"TEEMA_{name.upper()}" for name in Settings.model_fields
-               if f"`TEEMA_{name.upper()}`" not in readme]
+    missing = [
+        f"TEEMA_{name.upper()}"
+        for name in Settings.model_fields
+        if f"`TEEMA_{name.upper()}`" not in readme
+    ]
     assert missing == []
 
 

@@ -29,8 +29,11 @@ def _language_switch() -> None:
     if "lang" not in st.session_state:
         st.session_state["lang"] = "fi"
     st.radio(
-        "Kieli / Language", options=list(LANGUAGES), format_func=LANGUAGES.__getitem__,
-        key="lang", horizontal=True,
+        "Kieli / Language",
+        options=list(LANGUAGES),
+        format_func=LANGUAGES.__getitem__,
+        key="lang",
+        horizontal=True,
     )
 
 

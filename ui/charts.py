@@ -27,7 +27,8 @@ def theme_colors(theme_ids: list[int]) -> dict[int, str]:
 def chart_config(filename: str, scroll_zoom: bool = False) -> dict[str, Any]:
     """Plotly modebar settings: the camera button saves a PNG under a useful name."""
     return {
-        "displaylogo": False, "scrollZoom": scroll_zoom,
+        "displaylogo": False,
+        "scrollZoom": scroll_zoom,
         "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
     }
 
@@ -83,17 +84,26 @@ def note_map_figure(
     dot = 9 if len(notes) < 500 else 6 if len(notes) < 3000 else 4
 
     def add(part: pd.DataFrame, name: str, color: str, size: int = dot, **marker: Any) -> None:
-        figure.add_trace(go.Scattergl(
-            x=part["x"], y=part["y"], mode="markers", name=name,
-            marker={"color": color, "size": size, **marker},
-            customdata=part[["id", "theme_name", "hover", "region", "document", "group"]].values,
-            hovertemplate=hover,
-        ))
+        figure.add_trace(
+            go.Scattergl(
+                x=part["x"],
+                y=part["y"],
+                mode="markers",
+                name=name,
+                marker={"color": color, "size": size, **marker},
+                customdata=part[
+                    ["id", "theme_name", "hover", "region", "document", "group"]
+                ].values,
+                hovertemplate=hover,
+            )
+        )
 
     if "hover" not in shown:  # the page builds it once per map and caches it
         shown = shown.assign(hover=shown["text"].map(hover_text))
-    shown = shown.assign(theme_name=shown["theme_name"].fillna(labels["unassigned"]),
-                         group=shown["group"].fillna("–"))
+    shown = shown.assign(
+        theme_name=shown["theme_name"].fillna(labels["unassigned"]),
+        group=shown["group"].fillna("–"),
+    )
     dim = 0.25 if searching else 0.8
     unassigned = shown[shown["theme"] < 0]
     add(unassigned, f"{labels['unassigned']} ({len(unassigned)})", UNASSIGNED_COLOR, opacity=dim)
@@ -103,17 +113,29 @@ def note_map_figure(
         add(part, f"{part['theme_name'].iloc[0]} ({len(part)})", colors[int(key)], opacity=dim)
     if searching and matches is not None:
         hits = shown[matches[visible]]
-        add(hits, labels["matches"], "#ffd400", size=dot + 5, opacity=1.0,
-            line={"color": "#222", "width": 1.5})
+        add(
+            hits,
+            labels["matches"],
+            "#ffd400",
+            size=dot + 5,
+            opacity=1.0,
+            line={"color": "#222", "width": 1.5},
+        )
     _add_theme_labels(figure, notes, colors)
     figure.update_layout(
         # The top margin keeps the legend's title clear of Plotly's toolbar.
-        height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
         # Streamlit lets a click select only while dragging pans (or zooms); the lasso and
         # box are a click away in the toolbar.
-        dragmode="pan", hovermode="closest", plot_bgcolor="white",
-        legend={"title": {"text": labels["legend"]}, "itemsizing": "constant",
-                "font": {"size": 11}},
+        dragmode="pan",
+        hovermode="closest",
+        plot_bgcolor="white",
+        legend={
+            "title": {"text": labels["legend"]},
+            "itemsizing": "constant",
+            "font": {"size": 11},
+        },
         xaxis={"visible": False, "range": _axis_range(notes["x"])},
         yaxis={"visible": False, "range": _axis_range(notes["y"])},
     )
@@ -128,27 +150,50 @@ def _add_theme_labels(figure: go.Figure, notes: pd.DataFrame, colors: dict[int, 
     centres = assigned.groupby("theme").agg(
         x=("x", "mean"), y=("y", "mean"), name=("theme_name", "first"), size=("id", "size")
     )
-    figure.add_trace(go.Scatter(
-        x=centres["x"], y=centres["y"], mode="markers", name="⊕",
-        marker={"symbol": "diamond", "size": 12, "color": [colors[int(k)] for k in centres.index],
-                "line": {"color": "white", "width": 1.5}},
-        customdata=[[f"theme:{int(k)}", name, size] for k, name, size in
-                    zip(centres.index, centres["name"], centres["size"], strict=True)],
-        hovertemplate="<b>%{customdata[1]}</b> (%{customdata[2]})<extra></extra>",
-        showlegend=False,
-    ))
+    figure.add_trace(
+        go.Scatter(
+            x=centres["x"],
+            y=centres["y"],
+            mode="markers",
+            name="⊕",
+            marker={
+                "symbol": "diamond",
+                "size": 12,
+                "color": [colors[int(k)] for k in centres.index],
+                "line": {"color": "white", "width": 1.5},
+            },
+            customdata=[
+                [f"theme:{int(k)}", name, size]
+                for k, name, size in zip(
+                    centres.index, centres["name"], centres["size"], strict=True
+                )
+            ],
+            hovertemplate="<b>%{customdata[1]}</b> (%{customdata[2]})<extra></extra>",
+            showlegend=False,
+        )
+    )
     # All at once: add_annotation one by one re-validates the growing list each time.
-    figure.update_layout(annotations=[
-        {"x": row["x"], "y": row["y"], "text": f"<b>{html.escape(str(row['name']))}</b>",
-         "showarrow": False, "yshift": 16, "font": {"size": 12, "color": "#1a1a1a"},
-         "bgcolor": "rgba(255,255,255,0.75)", "bordercolor": colors[int(key)],
-         "borderwidth": 1, "borderpad": 2, "xanchor": anchor}
-        for key, row, anchor in placed_labels(centres, notes)
-    ])
+    figure.update_layout(
+        annotations=[
+            {
+                "x": row["x"],
+                "y": row["y"],
+                "text": f"<b>{html.escape(str(row['name']))}</b>",
+                "showarrow": False,
+                "yshift": 16,
+                "font": {"size": 12, "color": "#1a1a1a"},
+                "bgcolor": "rgba(255,255,255,0.75)",
+                "bordercolor": colors[int(key)],
+                "borderwidth": 1,
+                "borderpad": 2,
+                "xanchor": anchor,
+            }
+            for key, row, anchor in placed_labels(centres, notes)
+        ]
+    )
 
 
-def placed_labels(centres: pd.DataFrame, notes: pd.DataFrame
-                  ) -> list[tuple[int, pd.Series, str]]:
+def placed_labels(centres: pd.DataFrame, notes: pd.DataFrame) -> list[tuple[int, pd.Series, str]]:
     """Theme names that fit: largest theme first, a name is left out (it stays on hover
     and in the legend) where it would cover one already placed. Names near the left or
     right edge grow inwards so they are not cut off.
@@ -167,8 +212,7 @@ def placed_labels(centres: pd.DataFrame, notes: pd.DataFrame
         anchor = "left" if u < width / 2 else "right" if u > 1 - width / 2 else "center"
         left = u if anchor == "left" else u - width if anchor == "right" else u - width / 2
         box = (left, left + width, v - 0.025, v + 0.025)
-        if any(box[0] < b[1] and b[0] < box[1] and box[2] < b[3] and b[2] < box[3]
-               for b in boxes):
+        if any(box[0] < b[1] and b[0] < box[1] and box[2] < b[3] and b[2] < box[3] for b in boxes):
             continue
         boxes.append(box)
         placed.append((int(key), row, anchor))
@@ -182,19 +226,31 @@ def theme_centres_figure(
 ) -> go.Figure:
     """Fallback map from the theme table alone: one bubble per theme at its stored centre."""
     colors = theme_colors([int(t["id"]) for t in themes])
-    figure = go.Figure(go.Scatter(
-        x=[t["x"] for t in themes], y=[t["y"] for t in themes],
-        mode="markers+text", text=[t["name"] for t in themes], textposition="top center",
-        marker={"size": [max(10, min(60, 6 * t["size"] ** 0.5)) for t in themes],
-                "color": [colors[int(t["id"])] for t in themes], "opacity": 0.75},
-        customdata=[[f"theme:{t['id']}", t["name"], t["size"]] for t in themes],
-        hovertemplate=(
-            "<b>%{customdata[1]}</b><br>" + label_size + ": %{customdata[2]}<extra></extra>"
-        ),
-    ))
-    figure.update_layout(height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                         plot_bgcolor="white", xaxis={"visible": False},
-                         yaxis={"visible": False})
+    figure = go.Figure(
+        go.Scatter(
+            x=[t["x"] for t in themes],
+            y=[t["y"] for t in themes],
+            mode="markers+text",
+            text=[t["name"] for t in themes],
+            textposition="top center",
+            marker={
+                "size": [max(10, min(60, 6 * t["size"] ** 0.5)) for t in themes],
+                "color": [colors[int(t["id"])] for t in themes],
+                "opacity": 0.75,
+            },
+            customdata=[[f"theme:{t['id']}", t["name"], t["size"]] for t in themes],
+            hovertemplate=(
+                "<b>%{customdata[1]}</b><br>" + label_size + ": %{customdata[2]}<extra></extra>"
+            ),
+        )
+    )
+    figure.update_layout(
+        height=height,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        plot_bgcolor="white",
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+    )
     return figure
 
 
@@ -205,17 +261,28 @@ def short(name: str, width: int = 32) -> str:
 def heatmap_figure(shares: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
     """Region x theme heatmap; ``shares`` has regions as rows and theme names as columns,
     values in 0..1 (the share of the region's notes in the theme)."""
-    figure = go.Figure(go.Heatmap(
-        z=shares.values, x=[short(str(c)) for c in shares.columns], y=list(shares.index),
-        customdata=[[str(c) for c in shares.columns]] * len(shares.index),
-        colorscale="Blues", zmin=0, texttemplate="%{z:.0%}", textfont={"size": 10},
-        colorbar={"title": {"text": labels["share"]}, "tickformat": ".0%"},
-        hovertemplate=(f"{labels['region']}: %{{y}}<br>{labels['theme']}: %{{customdata}}"
-                       f"<br>{labels['share']}: %{{z:.1%}}<extra></extra>"),
-    ))
+    figure = go.Figure(
+        go.Heatmap(
+            z=shares.values,
+            x=[short(str(c)) for c in shares.columns],
+            y=list(shares.index),
+            customdata=[[str(c) for c in shares.columns]] * len(shares.index),
+            colorscale="Blues",
+            zmin=0,
+            texttemplate="%{z:.0%}",
+            textfont={"size": 10},
+            colorbar={"title": {"text": labels["share"]}, "tickformat": ".0%"},
+            hovertemplate=(
+                f"{labels['region']}: %{{y}}<br>{labels['theme']}: %{{customdata}}"
+                f"<br>{labels['share']}: %{{z:.1%}}<extra></extra>"
+            ),
+        )
+    )
     figure.update_layout(
-        height=max(320, 60 + 42 * len(shares.index)), margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        xaxis={"tickangle": -40, "side": "bottom"}, yaxis={"autorange": "reversed"},
+        height=max(320, 60 + 42 * len(shares.index)),
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        xaxis={"tickangle": -40, "side": "bottom"},
+        yaxis={"autorange": "reversed"},
     )
     return figure
 
@@ -226,19 +293,30 @@ def distinctive_figure(rows: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
 
     ``rows`` columns: theme_name, log_odds, low, high, z (most distinctive first)."""
     rows = rows.iloc[::-1]  # Plotly draws the first bar at the bottom
-    names = [f"{short(str(n), 40)}  (z = {z:.1f})" for n, z in zip(rows["theme_name"], rows["z"],
-                                                                  strict=True)]
-    figure = go.Figure(go.Bar(
-        x=rows["log_odds"], y=names, orientation="h",
-        error_x={"type": "data", "symmetric": False,
-                 "array": (rows["high"] - rows["log_odds"]).clip(lower=0),
-                 "arrayminus": (rows["log_odds"] - rows["low"]).clip(lower=0),
-                 "color": "#444", "thickness": 1.2},
-        marker={"color": ["#1f77b4" if v >= 0 else "#d62728" for v in rows["log_odds"]]},
-        hovertemplate=f"%{{y}}<br>{labels['log_odds']}: %{{x:.2f}}<extra></extra>",
-    ))
+    names = [
+        f"{short(str(n), 40)}  (z = {z:.1f})"
+        for n, z in zip(rows["theme_name"], rows["z"], strict=True)
+    ]
+    figure = go.Figure(
+        go.Bar(
+            x=rows["log_odds"],
+            y=names,
+            orientation="h",
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": (rows["high"] - rows["log_odds"]).clip(lower=0),
+                "arrayminus": (rows["log_odds"] - rows["low"]).clip(lower=0),
+                "color": "#444",
+                "thickness": 1.2,
+            },
+            marker={"color": ["#1f77b4" if v >= 0 else "#d62728" for v in rows["log_odds"]]},
+            hovertemplate=f"%{{y}}<br>{labels['log_odds']}: %{{x:.2f}}<extra></extra>",
+        )
+    )
     figure.update_layout(
-        height=max(240, 60 + 34 * len(rows)), margin={"l": 10, "r": 20, "t": 10, "b": 30},
+        height=max(240, 60 + 34 * len(rows)),
+        margin={"l": 10, "r": 20, "t": 10, "b": 30},
         xaxis={"title": {"text": labels["log_odds"]}, "zeroline": True, "zerolinecolor": "#888"},
     )
     return figure
@@ -247,20 +325,32 @@ def distinctive_figure(rows: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
 def timeline_figure(shares: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
     """Theme share per period; ``shares`` columns: period, theme_name, share, low, high."""
     figure = go.Figure()
-    colors = {name: PALETTE[i % len(PALETTE)]
-              for i, name in enumerate(sorted(shares["theme_name"].unique()))}
+    colors = {
+        name: PALETTE[i % len(PALETTE)]
+        for i, name in enumerate(sorted(shares["theme_name"].unique()))
+    }
     for name, part in shares.groupby("theme_name", sort=False):
         part = part.sort_values("period")
-        figure.add_trace(go.Scatter(
-            x=part["period"], y=part["share"], mode="lines+markers", name=short(str(name)),
-            line={"color": colors[name]},
-            error_y={"type": "data", "symmetric": False,
-                     "array": (part["high"] - part["share"]).clip(lower=0),
-                     "arrayminus": (part["share"] - part["low"]).clip(lower=0), "width": 3},
-            hovertemplate=(f"{html.escape(str(name))}<br>%{{x}}: %{{y:.1%}}<extra></extra>"),
-        ))
+        figure.add_trace(
+            go.Scatter(
+                x=part["period"],
+                y=part["share"],
+                mode="lines+markers",
+                name=short(str(name)),
+                line={"color": colors[name]},
+                error_y={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": (part["high"] - part["share"]).clip(lower=0),
+                    "arrayminus": (part["share"] - part["low"]).clip(lower=0),
+                    "width": 3,
+                },
+                hovertemplate=(f"{html.escape(str(name))}<br>%{{x}}: %{{y:.1%}}<extra></extra>"),
+            )
+        )
     figure.update_layout(
-        height=420, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        height=420,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
         yaxis={"tickformat": ".0%", "title": {"text": labels["share"]}, "rangemode": "tozero"},
         xaxis={"type": "category", "title": {"text": labels["period"]}},
     )
@@ -280,8 +370,9 @@ def flatten_tree(node: dict[str, Any]) -> dict[str, Any]:
     return {**node, "children": children} if children else dict(node)
 
 
-def tree_figure(tree: dict[str, Any], names: dict[int, str] | None = None,
-                height: int = 600) -> go.Figure:
+def tree_figure(
+    tree: dict[str, Any], names: dict[int, str] | None = None, height: int = 600
+) -> go.Figure:
     """The theme tree as a treemap: coarse groups hold their themes, area = notes, each
     theme in its map colour; a click zooms into a group. ``tree`` is ``{"name", "size",
     "children": [...]}`` with ``"theme": id`` on the leaves; ``names`` (theme id -> name)
@@ -309,11 +400,19 @@ def tree_figure(tree: dict[str, Any], names: dict[int, str] | None = None,
 
     walk(flat, "0", "")
     colors = theme_colors([k for k in keys if k is not None])
-    figure = go.Figure(go.Treemap(
-        ids=ids, parents=parents, labels=labels, values=values, branchvalues="total",
-        maxdepth=3, textinfo="label+value", hovertemplate="%{label}: %{value}<extra></extra>",
-        pathbar={"visible": True},
-        marker={"colors": [colors[k] if k is not None else "#eceff3" for k in keys]},
-    ))
+    figure = go.Figure(
+        go.Treemap(
+            ids=ids,
+            parents=parents,
+            labels=labels,
+            values=values,
+            branchvalues="total",
+            maxdepth=3,
+            textinfo="label+value",
+            hovertemplate="%{label}: %{value}<extra></extra>",
+            pathbar={"visible": True},
+            marker={"colors": [colors[k] if k is not None else "#eceff3" for k in keys]},
+        )
+    )
     figure.update_layout(height=height, margin={"l": 0, "r": 0, "t": 30, "b": 0})
     return figure

@@ -101,7 +101,8 @@ class ApiClient:
             detail = _detail(response)
             # FastAPI answers an unknown route with exactly this; real misses say what is missing.
             missing = response.status_code in (404, 405) and detail in (
-                "Not Found", "Method Not Allowed"
+                "Not Found",
+                "Method Not Allowed",
             )
             raise ApiError(detail, response.status_code, missing_endpoint=missing)
         return response
@@ -149,8 +150,13 @@ class ApiClient:
         parts = [("files", (f.filename, f.content, f.media_type)) for f in files]
         form = {k: v for k, v in meta.items() if v}
         return dict(
-            self._json("POST", f"/projects/{project}/documents", files=parts, data=form,
-                       timeout=_LONG_TIMEOUT)
+            self._json(
+                "POST",
+                f"/projects/{project}/documents",
+                files=parts,
+                data=form,
+                timeout=_LONG_TIMEOUT,
+            )
         )
 
     def notes(self, project: str, **filters: Any) -> dict[str, Any]:
@@ -195,31 +201,42 @@ class ApiClient:
 
     def merge_themes(self, project: str, theme_ids: list[int], name: str | None) -> int:
         body = {"themes": theme_ids, "name": name or None}
-        answer = self._json("POST", f"/projects/{project}/themes/merge", json=body,
-                            timeout=_LONG_TIMEOUT)
+        answer = self._json(
+            "POST", f"/projects/{project}/themes/merge", json=body, timeout=_LONG_TIMEOUT
+        )
         return int(answer["theme"])
 
     def split_theme(self, project: str, theme_id: int, parts: int) -> list[int]:
-        answer = self._json("POST", f"/projects/{project}/themes/{theme_id}/split",
-                            json={"parts": parts}, timeout=_LONG_TIMEOUT)
+        answer = self._json(
+            "POST",
+            f"/projects/{project}/themes/{theme_id}/split",
+            json={"parts": parts},
+            timeout=_LONG_TIMEOUT,
+        )
         return [int(k) for k in answer["themes"]]
 
     def move_notes(self, project: str, note_ids: list[int], theme_id: int | None) -> None:
         """Move notes to a theme; ``theme_id`` None marks them unassigned."""
-        self._json("POST", f"/projects/{project}/notes/move",
-                   json={"notes": note_ids, "theme": theme_id}, timeout=_LONG_TIMEOUT)
+        self._json(
+            "POST",
+            f"/projects/{project}/notes/move",
+            json={"notes": note_ids, "theme": theme_id},
+            timeout=_LONG_TIMEOUT,
+        )
 
     # -- comparison and export (another engineer's endpoints) -------------------------
     def compare(
         self, project: str, by: str = "region", period: str | None = None
     ) -> dict[str, Any]:
         params = {"by": by, **({"period": period} if period else {})}
-        return dict(self._json("GET", f"/projects/{project}/compare", params=params,
-                               timeout=_LONG_TIMEOUT))
+        return dict(
+            self._json("GET", f"/projects/{project}/compare", params=params, timeout=_LONG_TIMEOUT)
+        )
 
     def export(self, project: str, fmt: str) -> Download:
-        response = self._request("GET", f"/projects/{project}/export", params={"format": fmt},
-                                 timeout=_LONG_TIMEOUT)
+        response = self._request(
+            "GET", f"/projects/{project}/export", params={"format": fmt}, timeout=_LONG_TIMEOUT
+        )
         disposition = response.headers.get("content-disposition", "")
         filename = _filename_from_disposition(disposition) or f"{project}.{fmt}"
         media_type = response.headers.get("content-type", "application/octet-stream")

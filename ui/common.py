@@ -135,14 +135,14 @@ def _note_map(url: str, secret: str | None, project: str, token: str) -> pd.Data
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False, max_entries=32)
-def _theme(url: str, secret: str | None, project: str, theme_id: int, token: str
-           ) -> dict[str, Any]:
+def _theme(url: str, secret: str | None, project: str, theme_id: int, token: str) -> dict[str, Any]:
     return ApiClient(url, secret).theme(project, theme_id)
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False, max_entries=8)
-def _compare(url: str, secret: str | None, project: str, period: str | None, token: str
-             ) -> dict[str, Any]:
+def _compare(
+    url: str, secret: str | None, project: str, period: str | None, token: str
+) -> dict[str, Any]:
     return ApiClient(url, secret).compare(project, "region", period)
 
 

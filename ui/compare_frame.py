@@ -46,17 +46,32 @@ def share_rows(compare: dict[str, Any], unassigned: str = "–") -> pd.DataFrame
         if low is None or high is None:
             low, high = wilson(count, total)
         theme = _pick(row, "theme")
-        rows.append({
-            "group": str(_pick(row, "group", "")),
-            "theme": int(theme) if theme is not None else -1,
-            "theme_name": str(_pick(row, "theme_name", theme)) if theme is not None
-            else unassigned,
-            "count": count, "total": total, "share": share,
-            "ci_low": float(low), "ci_high": float(high),
-            "period": _pick(row, "period"),
-        })
-    columns = ["group", "theme", "theme_name", "count", "total", "share", "ci_low", "ci_high",
-               "period"]
+        rows.append(
+            {
+                "group": str(_pick(row, "group", "")),
+                "theme": int(theme) if theme is not None else -1,
+                "theme_name": str(_pick(row, "theme_name", theme))
+                if theme is not None
+                else unassigned,
+                "count": count,
+                "total": total,
+                "share": share,
+                "ci_low": float(low),
+                "ci_high": float(high),
+                "period": _pick(row, "period"),
+            }
+        )
+    columns = [
+        "group",
+        "theme",
+        "theme_name",
+        "count",
+        "total",
+        "share",
+        "ci_low",
+        "ci_high",
+        "period",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -78,16 +93,20 @@ def share_matrix(rows: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame()
     pooled = rows.groupby(["group", "theme"], as_index=False)["count"].sum()
     totals = group_totals(rows)
-    pooled["share"] = [c / totals[g] if totals.get(g) else 0.0
-                       for g, c in zip(pooled["group"], pooled["count"], strict=True)]
+    pooled["share"] = [
+        c / totals[g] if totals.get(g) else 0.0
+        for g, c in zip(pooled["group"], pooled["count"], strict=True)
+    ]
     sizes = pooled.groupby("theme")["count"].sum().sort_values(ascending=False)
     order = [k for k in sizes.index if k >= 0] + [k for k in sizes.index if k < 0]
-    matrix = pooled.pivot_table(index="group", columns="theme", values="share",
-                                fill_value=0.0, aggfunc="sum")[order]
+    matrix = pooled.pivot_table(
+        index="group", columns="theme", values="share", fill_value=0.0, aggfunc="sum"
+    )[order]
     names = rows.drop_duplicates("theme").set_index("theme")["theme_name"]
     clashes = names[names.duplicated(keep=False)].index
-    matrix.columns = [f"{names[k]} (#{k})" if k in clashes else str(names[k])
-                      for k in matrix.columns]
+    matrix.columns = [
+        f"{names[k]} (#{k})" if k in clashes else str(names[k]) for k in matrix.columns
+    ]
     return matrix
 
 
@@ -126,12 +145,21 @@ def distinctive_rows(compare: dict[str, Any]) -> pd.DataFrame:
             se = abs(log_odds / z) if z else 0.0
             low, high = log_odds - Z95 * se, log_odds + Z95 * se
         theme = _pick(row, "theme")
-        rows.append({"group": group, "theme": theme,
-                     "theme_name": str(_pick(row, "theme_name", theme)),
-                     "count": row.get("count"), "log_odds": log_odds, "z": z,
-                     "low": float(low), "high": float(high)})
-    frame = pd.DataFrame(rows, columns=["group", "theme", "theme_name", "count", "log_odds", "z",
-                                        "low", "high"])
+        rows.append(
+            {
+                "group": group,
+                "theme": theme,
+                "theme_name": str(_pick(row, "theme_name", theme)),
+                "count": row.get("count"),
+                "log_odds": log_odds,
+                "z": z,
+                "low": float(low),
+                "high": float(high),
+            }
+        )
+    frame = pd.DataFrame(
+        rows, columns=["group", "theme", "theme_name", "count", "log_odds", "z", "low", "high"]
+    )
     return frame.sort_values(["group", "z"], ascending=[True, False]).reset_index(drop=True)
 
 
@@ -150,8 +178,9 @@ def warnings(compare: dict[str, Any]) -> list[Caution]:
     for warning in compare.get("warnings") or []:
         if isinstance(warning, dict):
             details = {k: v for k, v in warning.items() if k not in ("code", "message")}
-            found.append(Caution(str(warning.get("code", "")), details,
-                                 str(warning.get("message", ""))))
+            found.append(
+                Caution(str(warning.get("code", "")), details, str(warning.get("message", "")))
+            )
         else:
             found.append(Caution("", {}, str(warning)))
     return found
@@ -160,8 +189,12 @@ def warnings(compare: dict[str, Any]) -> list[Caution]:
 def association(compare: dict[str, Any]) -> dict[str, float | None]:
     """chi2, its p-value and degrees of freedom, and Cramér's V, whichever are given."""
     chi2 = compare.get("chi2")
-    stats: dict[str, float | None] = {"chi2": None, "p_value": None, "dof": None,
-                                      "cramers_v": compare.get("cramers_v")}
+    stats: dict[str, float | None] = {
+        "chi2": None,
+        "p_value": None,
+        "dof": None,
+        "cramers_v": compare.get("cramers_v"),
+    }
     if isinstance(chi2, dict):
         stats["chi2"] = chi2.get("statistic", chi2.get("chi2"))
         stats["p_value"] = _pick(chi2, "p_value")
@@ -192,8 +225,15 @@ def timeline(rows: pd.DataFrame, group: str | None, top: int) -> pd.DataFrame:
     for period, _theme, name, count in counts.itertuples(index=False):
         total = int(totals[period])
         low, high = wilson(int(count), total)
-        result.append({"period": str(period), "theme_name": name,
-                       "share": count / total if total else 0.0, "low": low, "high": high})
+        result.append(
+            {
+                "period": str(period),
+                "theme_name": name,
+                "share": count / total if total else 0.0,
+                "low": low,
+                "high": high,
+            }
+        )
     return pd.DataFrame(result)
 
 
@@ -201,6 +241,5 @@ def matrix_from_theme_table(table: dict[str, Any]) -> pd.DataFrame:
     """The heatmap's matrix from ``GET /themes`` (its region_share is the same share)."""
     themes = table.get("themes", [])
     regions = sorted({r for th in themes for r in th.get("region_share", {})})
-    data = {th["name"]: [th.get("region_share", {}).get(r, 0.0) for r in regions]
-            for th in themes}
+    data = {th["name"]: [th.get("region_share", {}).get(r, 0.0) for r in regions] for th in themes}
     return pd.DataFrame(data, index=regions)

@@ -23,32 +23,49 @@ TEXTS: dict[str, tuple[str, str]] = {
     "nav_export": ("Vienti", "Export"),
     "project": ("Projekti", "Project"),
     "api_token": ("API-tunnus", "API token"),
-    "api_token_help": ("Ylläpitäjältä saatu tunnus (tk_…). Muokkaukset kirjataan sen "
-                       "käyttäjän nimiin.", "The token from an administrator (tk_…). Edits "
-                       "are recorded under its user."),
+    "api_token_help": (
+        "Ylläpitäjältä saatu tunnus (tk_…). Muokkaukset kirjataan sen käyttäjän nimiin.",
+        "The token from an administrator (tk_…). Edits are recorded under its user.",
+    ),
     "sign_in_first": ("Kirjaudu: anna API-tunnus.", "Sign in: enter an API token."),
     "signed_in_as": ("Kirjautunut: {name} ({role})", "Signed in: {name} ({role})"),
     "administrator": ("ylläpitäjä", "administrator"),
     "member": ("jäsen", "member"),
     "api_address": ("Palvelu: {url}", "Service: {url}"),
-    "no_projects_yet": ("Ei vielä projekteja — luo ensimmäinen alla.",
-                        "No projects yet — create the first one below."),
-    "choose_project_first": ("Valitse tai luo ensin projekti.",
-                             "Choose or create a project first."),
+    "no_projects_yet": (
+        "Ei vielä projekteja — luo ensimmäinen alla.",
+        "No projects yet — create the first one below.",
+    ),
+    "choose_project_first": (
+        "Valitse tai luo ensin projekti.",
+        "Choose or create a project first.",
+    ),
     "go_run_themes": ("Aja teemat projektisivulla", "Run themes on the projects page"),
-    "no_run_yet": ("Tässä projektissa ei ole vielä teema-ajoa. Lataa dokumentit ja aja teemat.",
-                   "This project has no theme run yet. Upload documents and run themes."),
+    "no_run_yet": (
+        "Tässä projektissa ei ole vielä teema-ajoa. Lataa dokumentit ja aja teemat.",
+        "This project has no theme run yet. Upload documents and run themes.",
+    ),
     # errors
-    "error_unreachable": ("Palveluun {url} ei saada yhteyttä. Onko se käynnissä?",
-                          "Cannot reach the service at {url}. Is it running?"),
-    "error_timeout": ("Palvelu ei vastannut ajoissa. Yritä hetken päästä uudelleen.",
-                      "The service did not answer in time. Try again in a moment."),
-    "error_missing_endpoint": ("Palvelusta puuttuu tämä toiminto ({what}).",
-                               "The service does not offer this yet ({what})."),
-    "error_sign_in": ("Kirjaudu sisään: anna API-tunnus sivupalkissa.",
-                      "Sign in: enter an API token in the sidebar."),
-    "error_forbidden": ("Roolisi ei salli tätä ({detail})", "Your role does not allow this "
-                        "({detail})"),
+    "error_unreachable": (
+        "Palveluun {url} ei saada yhteyttä. Onko se käynnissä?",
+        "Cannot reach the service at {url}. Is it running?",
+    ),
+    "error_timeout": (
+        "Palvelu ei vastannut ajoissa. Yritä hetken päästä uudelleen.",
+        "The service did not answer in time. Try again in a moment.",
+    ),
+    "error_missing_endpoint": (
+        "Palvelusta puuttuu tämä toiminto ({what}).",
+        "The service does not offer this yet ({what}).",
+    ),
+    "error_sign_in": (
+        "Kirjaudu sisään: anna API-tunnus sivupalkissa.",
+        "Sign in: enter an API token in the sidebar.",
+    ),
+    "error_forbidden": (
+        "Roolisi ei salli tätä ({detail})",
+        "Your role does not allow this ({detail})",
+    ),
     "error_server": ("Palvelussa tapahtui virhe: {detail}", "The service failed: {detail}"),
     "projects_unreadable": ("Projekteja ei voitu hakea", "Could not read the projects"),
     "project_not_created": ("Projektia ei luotu", "Project not created"),
@@ -65,13 +82,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "projects_title": ("Projektit ja lataus", "Projects and upload"),
     "create_project": ("Luo uusi projekti", "Create a project"),
     "project_name": ("Projektin nimi", "Project name"),
-    "project_name_help": ("Pienet kirjaimet, numerot, - ja _, esim. pohjois-savo-2017.",
-                          "Lowercase letters, digits, - and _, e.g. pohjois-savo-2017."),
+    "project_name_help": (
+        "Pienet kirjaimet, numerot, - ja _, esim. pohjois-savo-2017.",
+        "Lowercase letters, digits, - and _, e.g. pohjois-savo-2017.",
+    ),
     "project_name_invalid": (
         "Nimessä saa olla 1–63 pientä kirjainta, numeroa, '-' tai '_', ja sen pitää alkaa "
         "kirjaimella tai numerolla (esim. pohjois-savo-2017).",
         "A name is 1–63 lowercase letters, digits, '-' or '_', starting with a letter or "
-        "digit (e.g. pohjois-savo-2017)."),
+        "digit (e.g. pohjois-savo-2017).",
+    ),
     "project_description": ("Kuvaus (vapaaehtoinen)", "Description (optional)"),
     "create": ("Luo projekti", "Create project"),
     "project_created": ("Projekti {name} luotiin.", "Project {name} created."),
@@ -81,16 +101,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "upload_files": ("Tiedostot (voit valita monta kerralla)", "Files (choose several at once)"),
     "upload_files_help": ("txt, md, docx, pdf, csv tai xlsx.", "txt, md, docx, pdf, csv or xlsx."),
     "text_column": ("Tekstisarake (csv/xlsx)", "Text column (csv/xlsx)"),
-    "text_column_help": ("Sarake, jossa muistiinpanojen teksti on. Tyhjä: arvataan.",
-                         "Column holding the notes' text. Empty: guessed."),
+    "text_column_help": (
+        "Sarake, jossa muistiinpanojen teksti on. Tyhjä: arvataan.",
+        "Column holding the notes' text. Empty: guessed.",
+    ),
     "run_after_upload": ("Aja teemat latauksen jälkeen", "Run themes after the upload"),
     "upload_button": ("Lataa", "Upload"),
     "upload_no_files": ("Valitse ainakin yksi tiedosto.", "Choose at least one file."),
     "upload_no_region": ("Kerro alue, esim. Pohjois-Savo.", "Give a region, e.g. Pohjois-Savo."),
     "uploading": ("Lähetetään {count} tiedosto(a)…", "Sending {count} file(s)…"),
-    "upload_duplicates": ("Nämä tiedostot olivat jo projektissa, eikä niitä lisätty uudelleen: "
-                          "{files}", "These files were already in the project and were not "
-                          "added again: {files}"),
+    "upload_duplicates": (
+        "Nämä tiedostot olivat jo projektissa, eikä niitä lisätty uudelleen: {files}",
+        "These files were already in the project and were not added again: {files}",
+    ),
     "file_queued": ("jonossa", "queued"),
     "file_processed": ("käsitelty", "processed"),
     "file_duplicate": ("jo ladattu", "already uploaded"),
@@ -100,21 +123,29 @@ TEXTS: dict[str, tuple[str, str]] = {
     "job_state_running": ("käynnissä", "running"),
     "job_state_succeeded": ("valmis", "done"),
     "job_state_failed": ("epäonnistui", "failed"),
-    "job_still_running": ("Työ {job} on yhä käynnissä; palaa sivulle myöhemmin.",
-                          "Job {job} is still running; come back later."),
+    "job_still_running": (
+        "Työ {job} on yhä käynnissä; palaa sivulle myöhemmin.",
+        "Job {job} is still running; come back later.",
+    ),
     "ingest_done": ("Dokumentit käsitelty.", "Documents processed."),
     "ingest_failed": ("Käsittely epäonnistui: {error}", "Processing failed: {error}"),
     "themes_done": ("Teemat valmiina.", "Themes ready."),
     "themes_failed": ("Teemojen etsintä epäonnistui: {error}", "Finding themes failed: {error}"),
-    "themes_summary": ("{themes} teemaa {notes} muistiinpanosta; kohdistamatta {unassigned} %.",
-                       "{themes} themes from {notes} notes; {unassigned} % unassigned."),
+    "themes_summary": (
+        "{themes} teemaa {notes} muistiinpanosta; kohdistamatta {unassigned} %.",
+        "{themes} themes from {notes} notes; {unassigned} % unassigned.",
+    ),
     "run_changes": ("Muutokset edelliseen ajoon", "Changes since the previous run"),
     "open_map": ("Avaa teemakartta", "Open the theme map"),
-    "run_title": ("Aja teemat uudelleen (valinnaiset rajaukset)",
-                  "Run themes again (optional filters)"),
+    "run_title": (
+        "Aja teemat uudelleen (valinnaiset rajaukset)",
+        "Run themes again (optional filters)",
+    ),
     "run_button": ("Aja teemat", "Run themes"),
-    "use_codebook": ("Käytä projektin koodikirjaa teemojen siemeninä",
-                     "Use the project's codebook to seed themes"),
+    "use_codebook": (
+        "Käytä projektin koodikirjaa teemojen siemeninä",
+        "Use the project's codebook to seed themes",
+    ),
     "runs_title": ("Teema-ajot", "Theme runs"),
     "date_from": ("Alkaen", "From"),
     "date_to": ("Asti", "To"),
@@ -155,19 +186,24 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Palvelusta puuttuu vielä muistiinpanojen kartta (GET /projects/…/map). Alla teemat "
         "näkyvät tallennetuissa keskipisteissään.",
         "The service has no note map yet (GET /projects/…/map). Below, the themes are shown "
-        "at their stored centres."),
+        "at their stored centres.",
+    ),
     "search": ("Hae tekstistä", "Search the text"),
     "search_placeholder": ("esim. osaaminen", "e.g. osaaminen"),
     "search_hits": ("Hakuosumat", "Search hits"),
     "date_range": ("Aikaväli", "Date range"),
     "themes": ("Teemat", "Themes"),
-    "map_caption": ("Näkyvissä {shown}/{total} muistiinpanoa, {themes} teemaa",
-                    "Showing {shown}/{total} notes, {themes} themes"),
+    "map_caption": (
+        "Näkyvissä {shown}/{total} muistiinpanoa, {themes} teemaa",
+        "Showing {shown}/{total} notes, {themes} themes",
+    ),
     "map_matches": ("{count} osumaa", "{count} hits"),
-    "map_hint": ("Napsauta teemaa (◆) tai muistiinpanoa, tai valitse työkaluriviltä lasso ja "
-                 "rajaa muistiinpanoja. Vieritys lähentää.",
-                 "Click a theme (◆) or a note, or pick the lasso in the toolbar and draw "
-                 "around notes. Scroll to zoom."),
+    "map_hint": (
+        "Napsauta teemaa (◆) tai muistiinpanoa, tai valitse työkaluriviltä lasso ja "
+        "rajaa muistiinpanoja. Vieritys lähentää.",
+        "Click a theme (◆) or a note, or pick the lasso in the toolbar and draw "
+        "around notes. Scroll to zoom.",
+    ),
     "pick_theme": ("Tai valitse teema listasta", "Or pick a theme from the list"),
     "pick_theme_none": ("—", "—"),
     "theme_notes_title": ("{name}: {count} muistiinpanoa", "{name}: {count} notes"),
@@ -177,8 +213,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "choose_theme": ("Valitse teema", "Choose a theme"),
     "choose_themes": ("Valitse teemat", "Choose themes"),
     "choose_notes": ("Valitse muistiinpanot", "Choose notes"),
-    "choose_theme_first": ("Valitse ensin teema, johon muistiinpanot siirretään.",
-                           "Choose the theme to move the notes to first."),
+    "choose_theme_first": (
+        "Valitse ensin teema, johon muistiinpanot siirretään.",
+        "Choose the theme to move the notes to first.",
+    ),
     "move_button": ("Siirrä {count} muistiinpanoa", "Move {count} notes"),
     "moved": ("{count} muistiinpanoa siirretty.", "{count} notes moved."),
     # themes
@@ -186,25 +224,34 @@ TEXTS: dict[str, tuple[str, str]] = {
     "run_caption": (
         "Ajo #{run} ({created}): {notes} muistiinpanoa, {themes} teemaa, {unassigned} "
         "kohdistamatonta.",
-        "Run #{run} ({created}): {notes} notes, {themes} themes, {unassigned} unassigned."),
+        "Run #{run} ({created}): {notes} notes, {themes} themes, {unassigned} unassigned.",
+    ),
     "no_themes": ("Ajossa ei ole teemoja.", "The run has no themes."),
-    "table_hint": ("Valitse rivejä taulukon vasemmasta reunasta avataksesi tai yhdistääksesi "
-                   "teemoja.", "Select rows at the table's left edge to open or merge themes."),
+    "table_hint": (
+        "Valitse rivejä taulukon vasemmasta reunasta avataksesi tai yhdistääksesi teemoja.",
+        "Select rows at the table's left edge to open or merge themes.",
+    ),
     "open_theme_page_of": ("Avaa teema: {name}", "Open theme: {name}"),
     "merge_title": ("Yhdistä teemoja", "Merge themes"),
-    "merge_which": ("Yhdistettävät teemat (ensimmäinen säilyy)",
-                    "Themes to merge (the first one stays)"),
+    "merge_which": (
+        "Yhdistettävät teemat (ensimmäinen säilyy)",
+        "Themes to merge (the first one stays)",
+    ),
     "merge_name": ("Uusi nimi (vapaaehtoinen)", "New name (optional)"),
-    "merge_name_help": ("Tyhjä: ensimmäisen teeman nimi säilyy.",
-                        "Empty: the first theme's name stays."),
+    "merge_name_help": (
+        "Tyhjä: ensimmäisen teeman nimi säilyy.",
+        "Empty: the first theme's name stays.",
+    ),
     "merge_button": ("Yhdistä", "Merge"),
     "merge_needs_two": ("Valitse ainakin kaksi teemaa.", "Choose at least two themes."),
     "merged": ("{count} teemaa yhdistetty: {name}.", "{count} themes merged: {name}."),
     "tree_title": ("Teemapuu", "Theme tree"),
     "tree_empty": ("Teemapuuta ei ole.", "There is no theme tree."),
-    "tree_hint": ("Napsauta ryhmää tarkentaaksesi, yläpalkkia palataksesi. Pinta-ala = "
-                  "muistiinpanojen määrä.", "Click a group to zoom in, the bar above to go "
-                  "back. Area = number of notes."),
+    "tree_hint": (
+        "Napsauta ryhmää tarkentaaksesi, yläpalkkia palataksesi. Pinta-ala = "
+        "muistiinpanojen määrä.",
+        "Click a group to zoom in, the bar above to go back. Area = number of notes.",
+    ),
     # one theme
     "theme_title": ("Teema", "Theme"),
     "tree_place": ("Paikka teemapuussa", "Place in the theme tree"),
@@ -212,8 +259,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "name_edited": ("Nimen on antanut ihminen.", "Named by a person."),
     "keyword_weight": ("Painoarvo", "Weight"),
     "theme_notes": ("Muistiinpanot ({count})", "Notes ({count})"),
-    "note_scores_title": ("Valitun muistiinpanon läheisimmät teemat",
-                          "The selected note's closest themes"),
+    "note_scores_title": (
+        "Valitun muistiinpanon läheisimmät teemat",
+        "The selected note's closest themes",
+    ),
     "edit_title": ("Muokkaa", "Edit"),
     "rename_tab": ("Nimeä", "Rename"),
     "move_tab": ("Siirrä muistiinpanoja", "Move notes"),
@@ -225,14 +274,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "notes_to_move": ("Muistiinpanot", "Notes"),
     "notes_to_move_help": ("Valitse taulukosta tai tästä.", "Select in the table or here."),
     "unassign_button": ("Merkitse {count} kohdistamattomaksi", "Mark {count} unassigned"),
-    "unassigned_done": ("{count} muistiinpanoa merkitty kohdistamattomiksi.",
-                        "{count} notes marked unassigned."),
+    "unassigned_done": (
+        "{count} muistiinpanoa merkitty kohdistamattomiksi.",
+        "{count} notes marked unassigned.",
+    ),
     "merge_with": ("Yhdistä tähän teemaan", "Merge into this theme"),
     "split_parts": ("Osia", "Parts"),
     "split_button": ("Jaa teema", "Split the theme"),
     "split_done": ("Teema jaettiin {parts} osaan.", "Theme split into {parts} parts."),
-    "split_too_small": ("Teemassa on liian vähän muistiinpanoja jaettavaksi.",
-                        "The theme has too few notes to split."),
+    "split_too_small": (
+        "Teemassa on liian vähän muistiinpanoja jaettavaksi.",
+        "The theme has too few notes to split.",
+    ),
     # compare
     "compare_title": ("Alueiden vertailu", "Compare regions"),
     "compare_endpoint_missing": (
@@ -241,50 +294,68 @@ TEXTS: dict[str, tuple[str, str]] = {
         "teemataulukosta.",
         "The service has no comparison yet (GET /projects/…/compare): distinctive themes, "
         "uncertainty and the time view appear once it exists. The heatmap comes from the "
-        "theme table."),
+        "theme table.",
+    ),
     "heatmap_title": ("Alueet × teemat", "Regions × themes"),
-    "heatmap_caption": ("Solu: kuinka suuri osa alueen muistiinpanoista kuuluu teemaan.",
-                        "Cell: the share of the region's notes in the theme."),
+    "heatmap_caption": (
+        "Solu: kuinka suuri osa alueen muistiinpanoista kuuluu teemaan.",
+        "Cell: the share of the region's notes in the theme.",
+    ),
     "no_comparison_data": ("Vertailtavaa ei ole.", "Nothing to compare."),
-    "small_region": ("Alueella {region} on vain {count} muistiinpanoa (alle {limit}); sen "
-                     "osuudet ovat epävarmoja.", "{region} has only {count} notes (under "
-                     "{limit}); its shares are uncertain."),
-    "warn_small_group": ("Alueella {group} on vain {notes} muistiinpanoa; sen osuuksien "
-                         "luottamusvälit ovat leveitä, vertaa varoen.",
-                         "{group} has only {notes} notes; its shares have wide intervals, "
-                         "compare with care."),
-    "warn_no_test": ("Khiin neliö -testiin tarvitaan vähintään 2 aluetta ja 2 teemaa; testiä "
-                     "ei laskettu.", "The chi-square test needs at least 2 groups and 2 "
-                     "themes; it was not computed."),
-    "warn_small_expected": ("{cells}/{of} solun odotettu frekvenssi on alle 5; testin p-arvo "
-                            "on likimääräinen.", "{cells} of {of} cells have expected counts "
-                            "below 5; the test's p-value is approximate."),
-    "warn_small_period_group": ("Jaksolla {period} näillä alueilla on alle 30 muistiinpanoa: "
-                                "{groups}.", "In {period} these have fewer than 30 notes: "
-                                "{groups}."),
-    "warn_undated": ("{notes} muistiinpanoa on dokumenteista ilman päivämäärää; ne puuttuvat "
-                     "aikasarjasta.", "{notes} notes come from undated documents; they are "
-                     "not in the time view."),
-    "chi2_help": ("Riippumattomuustesti alueiden ja teemojen välillä, vapausasteet {dof}.",
-                  "Test of independence of region and theme, {dof} degrees of freedom."),
+    "small_region": (
+        "Alueella {region} on vain {count} muistiinpanoa (alle {limit}); sen "
+        "osuudet ovat epävarmoja.",
+        "{region} has only {count} notes (under {limit}); its shares are uncertain.",
+    ),
+    "warn_small_group": (
+        "Alueella {group} on vain {notes} muistiinpanoa; sen osuuksien "
+        "luottamusvälit ovat leveitä, vertaa varoen.",
+        "{group} has only {notes} notes; its shares have wide intervals, compare with care.",
+    ),
+    "warn_no_test": (
+        "Khiin neliö -testiin tarvitaan vähintään 2 aluetta ja 2 teemaa; testiä ei laskettu.",
+        "The chi-square test needs at least 2 groups and 2 themes; it was not computed.",
+    ),
+    "warn_small_expected": (
+        "{cells}/{of} solun odotettu frekvenssi on alle 5; testin p-arvo on likimääräinen.",
+        "{cells} of {of} cells have expected counts below 5; the test's p-value is approximate.",
+    ),
+    "warn_small_period_group": (
+        "Jaksolla {period} näillä alueilla on alle 30 muistiinpanoa: {groups}.",
+        "In {period} these have fewer than 30 notes: {groups}.",
+    ),
+    "warn_undated": (
+        "{notes} muistiinpanoa on dokumenteista ilman päivämäärää; ne puuttuvat aikasarjasta.",
+        "{notes} notes come from undated documents; they are not in the time view.",
+    ),
+    "chi2_help": (
+        "Riippumattomuustesti alueiden ja teemojen välillä, vapausasteet {dof}.",
+        "Test of independence of region and theme, {dof} degrees of freedom.",
+    ),
     "cramers_v": ("Cramérin V", "Cramér's V"),
-    "cramers_v_help": ("0 = alueet puhuvat samoista teemoista, 1 = täysin eri teemoista.",
-                       "0 = regions speak of the same themes, 1 = of entirely different ones."),
+    "cramers_v_help": (
+        "0 = alueet puhuvat samoista teemoista, 1 = täysin eri teemoista.",
+        "0 = regions speak of the same themes, 1 = of entirely different ones.",
+    ),
     "distinctive_title": ("Alueelle erottuvimmat teemat", "Each region's most distinctive themes"),
     "distinctive_caption": (
         "Log-vetosuhde alueen ja muiden välillä; viiva = 95 %:n luottamusväli, z = "
         "erottuvuuden vahvuus.",
-        "Log-odds of the region against the rest; line = 95 % interval, z = strength."),
-    "needs_two_regions": ("Vertailuun tarvitaan vähintään kaksi aluetta.",
-                          "A comparison needs at least two regions."),
+        "Log-odds of the region against the rest; line = 95 % interval, z = strength.",
+    ),
+    "needs_two_regions": (
+        "Vertailuun tarvitaan vähintään kaksi aluetta.",
+        "A comparison needs at least two regions.",
+    ),
     "no_distinctive": ("Erottuvia teemoja ei löytynyt.", "No distinctive themes found."),
     "interval_95": ("95 %:n väli", "95 % interval"),
     "log_odds": ("Log-vetosuhde", "Log-odds"),
     "period": ("Jakso", "Period"),
     "timeline_title": ("Teemat ajassa", "Themes over time"),
-    "timeline_no_dates": ("Aikasarjaan tarvitaan dokumentteja vähintään kahdelta jaksolta "
-                          "(päivämäärä ladattaessa).", "The time view needs dated documents "
-                          "from at least two periods."),
+    "timeline_no_dates": (
+        "Aikasarjaan tarvitaan dokumentteja vähintään kahdelta jaksolta (päivämäärä ladattaessa).",
+        "The time view needs dated documents from at least two periods.",
+    ),
     "timeline_top": ("Suurimmat teemat", "Largest themes"),
     "all_regions": ("Kaikki alueet", "All regions"),
     # export
@@ -295,23 +366,33 @@ TEXTS: dict[str, tuple[str, str]] = {
     "format_parquet": ("Parquet", "Parquet"),
     "format_qdpx": ("REFI-QDA-projekti (QDPX)", "REFI-QDA project (QDPX)"),
     "format_qdc": ("Koodikirja (QDC)", "Codebook (QDC)"),
-    "format_csv_help": ("Muistiinpanot teemoineen, yksi rivi kutakin kohden.",
-                        "Notes with their themes, one row each."),
+    "format_csv_help": (
+        "Muistiinpanot teemoineen, yksi rivi kutakin kohden.",
+        "Notes with their themes, one row each.",
+    ),
     "format_xlsx_help": ("Sama taulukko Excel-tiedostona.", "The same table as an Excel file."),
-    "format_parquet_help": ("Sama taulukko analyysiohjelmille.",
-                            "The same table for analysis tools."),
-    "format_qdpx_help": ("NVivo, ATLAS.ti, MAXQDA ja QualCoder avaavat tämän.",
-                         "Opens in NVivo, ATLAS.ti, MAXQDA and QualCoder."),
+    "format_parquet_help": (
+        "Sama taulukko analyysiohjelmille.",
+        "The same table for analysis tools.",
+    ),
+    "format_qdpx_help": (
+        "NVivo, ATLAS.ti, MAXQDA ja QualCoder avaavat tämän.",
+        "Opens in NVivo, ATLAS.ti, MAXQDA and QualCoder.",
+    ),
     "format_qdc_help": ("Teemat koodikirjana (REFI-QDA).", "The themes as a codebook (REFI-QDA)."),
     "export_prepare": ("Valmistele tiedosto", "Prepare the file"),
     "export_preparing": ("Valmistellaan…", "Preparing…"),
     "export_ready": ("{name} valmis ({size} kt).", "{name} ready ({size} KB)."),
     "export_download": ("Lataa {name}", "Download {name}"),
-    "export_rows": ("{rows} riviä, {columns} saraketta; ensimmäiset alla.",
-                    "{rows} rows, {columns} columns; the first ones below."),
+    "export_rows": (
+        "{rows} riviä, {columns} saraketta; ensimmäiset alla.",
+        "{rows} rows, {columns} columns; the first ones below.",
+    ),
     "export_no_preview": ("Tiedoston esikatselu ei onnistunut.", "Could not preview the file."),
-    "export_endpoint_missing": ("Palvelusta puuttuu vielä vienti (GET /projects/…/export).",
-                                "The service has no export yet (GET /projects/…/export)."),
+    "export_endpoint_missing": (
+        "Palvelusta puuttuu vielä vienti (GET /projects/…/export).",
+        "The service has no export yet (GET /projects/…/export).",
+    ),
 }
 
 

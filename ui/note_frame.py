@@ -12,8 +12,19 @@ from typing import Any
 
 import pandas as pd
 
-COLUMNS = ["id", "x", "y", "theme", "theme_name", "text", "region", "document", "group",
-           "kind", "date"]
+COLUMNS = [
+    "id",
+    "x",
+    "y",
+    "theme",
+    "theme_name",
+    "text",
+    "region",
+    "document",
+    "group",
+    "kind",
+    "date",
+]
 
 
 def notes_frame(note_map: dict[str, Any]) -> pd.DataFrame:
@@ -28,8 +39,9 @@ def notes_frame(note_map: dict[str, Any]) -> pd.DataFrame:
     frame["x"] = frame["x"].astype(float)
     frame["y"] = frame["y"].astype(float)
     frame["text"] = frame["text"].fillna("").astype(str)
-    frame["date"] = [dt.date.fromisoformat(d) if isinstance(d, str) and d else None
-                     for d in frame["date"]]
+    frame["date"] = [
+        dt.date.fromisoformat(d) if isinstance(d, str) and d else None for d in frame["date"]
+    ]
     return frame
 
 

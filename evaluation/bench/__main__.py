@@ -1,6 +1,6 @@
 """`make bench`: every speed figure of the project, written under evaluation/results/.
 
-    python -m evaluation.bench [--quick] [--only encoder,themes,incremental,startup,load]
+python -m evaluation.bench [--quick] [--only encoder,themes,incremental,startup,load]
 """
 
 from __future__ import annotations
@@ -33,14 +33,22 @@ def _load_test(work: Path, notes: int, seconds: float) -> dict[str, Any]:
     clients (reads and uploads) while a theme run fits."""
     import httpx
 
-    from tests.postgres import _free_port
+    from tests.postgres import free_port
 
-    port = _free_port()
-    env = {**os.environ, "TEEMA_DATA_DIR": str(work), "TEEMA_LANGUAGE_BACKEND": "simplemma",
-           "HF_HUB_OFFLINE": "1", "TEEMA_MAX_NOTES_PER_DOCUMENT": "50000"}
+    port = free_port()
+    env = {
+        **os.environ,
+        "TEEMA_DATA_DIR": str(work),
+        "TEEMA_LANGUAGE_BACKEND": "simplemma",
+        "HF_HUB_OFFLINE": "1",
+        "TEEMA_MAX_NOTES_PER_DOCUMENT": "50000",
+    }
     process = subprocess.Popen(
-        [sys.executable, "-m", "service.cli", "serve", "--port", str(port)], env=env,
-        cwd=REPO_ROOT, stdout=(work / "api.log").open("wb"), stderr=subprocess.STDOUT,
+        [sys.executable, "-m", "service.cli", "serve", "--port", str(port)],
+        env=env,
+        cwd=REPO_ROOT,
+        stdout=(work / "api.log").open("wb"),
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -51,24 +59,30 @@ def _load_test(work: Path, notes: int, seconds: float) -> dict[str, Any]:
             except httpx.HTTPError:
                 time.sleep(0.1)
         token = (work / "admin-token").read_text().strip()
-        http = httpx.Client(base_url=base, timeout=3600,
-                            headers={"Authorization": f"Bearer {token}"})
+        http = httpx.Client(
+            base_url=base, timeout=3600, headers={"Authorization": f"Bearer {token}"}
+        )
         http.post("/projects", json={"name": "kuorma"})
         sentences = real_sentences()[:notes]
         regions = ["Pohjois-Savo", "Etelä-Savo", "Kainuu", "Lappi", "Pirkanmaa"]
         started = time.perf_counter()
         for number, region in enumerate(regions):
-            part = sentences[number::len(regions)]
+            part = sentences[number :: len(regions)]
             out = io.StringIO()
             writer = csv.writer(out)
             writer.writerow(["teksti"])
             writer.writerows([s] for s in part)
-            response = http.post("/projects/kuorma/documents?wait=true", data={"region": region},
-                                 files=[("files", (f"{region}.csv", out.getvalue().encode()))])
+            response = http.post(
+                "/projects/kuorma/documents?wait=true",
+                data={"region": region},
+                files=[("files", (f"{region}.csv", out.getvalue().encode()))],
+            )
             response.raise_for_status()
         ingest_seconds = time.perf_counter() - started
         started = time.perf_counter()
-        http.post("/projects/kuorma/runs?wait=true", json={"use_codebook": False}).raise_for_status()
+        http.post(
+            "/projects/kuorma/runs?wait=true", json={"use_codebook": False}
+        ).raise_for_status()
         fit_seconds = time.perf_counter() - started
         quiet = api_latency(base, token, "kuorma", seconds=seconds / 2)
         fitting = http.post("/projects/kuorma/runs", json={"use_codebook": False}).json()["job_id"]
@@ -76,11 +90,16 @@ def _load_test(work: Path, notes: int, seconds: float) -> dict[str, Any]:
         busy = api_latency(base, token, "kuorma", seconds=seconds, upload=upload)
         run_state = http.get(f"/jobs/{fitting}").json()["state"]
         rss = _rss_mb(process.pid)
-        return {"notes": len(sentences), "ingest_seconds": round(ingest_seconds, 1),
-                "ingest_notes_per_second": round(len(sentences) / ingest_seconds, 1),
-                "theme_run_seconds": round(fit_seconds, 1), "reads_only": quiet,
-                "reads_and_uploads_while_fitting": busy,
-                "theme_run_state_after_load": run_state, "api_peak_rss_mb": rss}
+        return {
+            "notes": len(sentences),
+            "ingest_seconds": round(ingest_seconds, 1),
+            "ingest_notes_per_second": round(len(sentences) / ingest_seconds, 1),
+            "theme_run_seconds": round(fit_seconds, 1),
+            "reads_only": quiet,
+            "reads_and_uploads_while_fitting": busy,
+            "theme_run_state_after_load": run_state,
+            "api_peak_rss_mb": rss,
+        }
     finally:
         process.terminate()
         process.wait(timeout=60)
@@ -118,8 +137,9 @@ def main(argv: list[str] | None = None) -> int:
             results["themes"] = theme_scaling(sizes, REPO_ROOT / "data" / "bench-cache")
         if "load" in wanted:
             (work / "load").mkdir()
-            results["load"] = _load_test(work / "load", 2000 if args.quick else 20000,
-                                         20 if args.quick else 60)
+            results["load"] = _load_test(
+                work / "load", 2000 if args.quick else 20000, 20 if args.quick else 60
+            )
     path = write_json(RESULTS_DIR / "bench_system.json", results)
     print(f"wrote {path}")
     return 0

@@ -72,7 +72,9 @@ def theme_scaling(sizes: list[int], cache_dir: Path) -> dict[str, Any]:
     lemmas = lemma_documents(FinnishAnalyzer(backend="simplemma").analyze(texts))
     rows = []
     # 64k distinct real sentences are not available here; the largest real set stands in.
-    runs = sorted({s for s in sizes if s <= largest} | ({largest} if max(sizes) > largest else set()))
+    runs = sorted(
+        {s for s in sizes if s <= largest} | ({largest} if max(sizes) > largest else set())
+    )
     for size in runs:
         tracemalloc.start()
         started = time.perf_counter()
@@ -80,9 +82,15 @@ def theme_scaling(sizes: list[int], cache_dir: Path) -> dict[str, Any]:
         seconds = time.perf_counter() - started
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-        rows.append({"notes": size, "seconds": round(seconds, 2), "peak_mb": round(peak / 2**20, 1),
-                     "themes": int(len(model.centroids_)),
-                     "unassigned_share": round(float(model.unassigned_share_), 4)})
+        rows.append(
+            {
+                "notes": size,
+                "seconds": round(seconds, 2),
+                "peak_mb": round(peak / 2**20, 1),
+                "themes": int(len(model.centroids_)),
+                "unassigned_share": round(float(model.unassigned_share_), 4),
+            }
+        )
     exponent = None
     if len(rows) >= 2:
         x = np.log([r["notes"] for r in rows])
@@ -115,8 +123,13 @@ def incremental_assignment(data_dir: Path) -> dict[str, Any]:
         prepared = prepare_document(f"new-{round_}.md", content, validate_meta("Kainuu"), settings)
         started = time.perf_counter()
         result = ingest_document(db, nlp, 1, prepared)
-        timings.append({"notes": result.note_count, "assigned": result.assigned,
-                        "seconds": round(time.perf_counter() - started, 3)})
+        timings.append(
+            {
+                "notes": result.note_count,
+                "assigned": result.assigned,
+                "seconds": round(time.perf_counter() - started, 3),
+            }
+        )
     return {"rounds": timings, "median_seconds": statistics.median(t["seconds"] for t in timings)}
 
 
@@ -134,14 +147,18 @@ def startup() -> dict[str, Any]:
 def _api_ready() -> float:
     import httpx
 
-    from tests.postgres import _free_port
+    from tests.postgres import free_port
 
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "TEEMA_DATA_DIR": str(Path("/tmp") / f"teema-start-{port}")}
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "service.cli", "serve", "--port", str(port)],
-                               env=env, cwd=REPO_ROOT, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "service.cli", "serve", "--port", str(port)],
+        env=env,
+        cwd=REPO_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         while True:
             try:
@@ -156,8 +173,14 @@ def _api_ready() -> float:
         process.wait()
 
 
-def api_latency(base_url: str, token: str, project: str, seconds: float = 60,
-                clients: int = 20, upload: bytes | None = None) -> dict[str, Any]:
+def api_latency(
+    base_url: str,
+    token: str,
+    project: str,
+    seconds: float = 60,
+    clients: int = 20,
+    upload: bytes | None = None,
+) -> dict[str, Any]:
     """20 clients on loopback for a bounded time: theme list, a notes page, the region
     comparison, a CSV export, and (if given) uploads. p50/p95 per endpoint, errors."""
     import httpx
@@ -185,9 +208,11 @@ def api_latency(base_url: str, token: str, project: str, seconds: float = 60,
                 started = time.perf_counter()
                 if name == "upload":
                     body = upload + f"\n- Kuormitustesti {number}-{turn} uusi ajatus".encode()
-                    response = http.post(f"/projects/{project}/documents",
-                                         data={"region": "Kuormitus"},
-                                         files=[("files", (f"load-{number}-{turn}.md", body))])
+                    response = http.post(
+                        f"/projects/{project}/documents",
+                        data={"region": "Kuormitus"},
+                        files=[("files", (f"load-{number}-{turn}.md", body))],
+                    )
                 else:
                     response = http.get(paths[name])
                 elapsed = time.perf_counter() - started
@@ -202,8 +227,15 @@ def api_latency(base_url: str, token: str, project: str, seconds: float = 60,
     for name, values in latencies.items():
         if values:
             ordered = sorted(values)
-            summary[name] = {"requests": len(values),
-                             "p50_ms": round(1000 * ordered[len(ordered) // 2], 1),
-                             "p95_ms": round(1000 * ordered[int(len(ordered) * 0.95)], 1)}
-    return {"clients": clients, "seconds": seconds, "errors": len(errors),
-            "error_samples": errors[:10], "endpoints": summary}
+            summary[name] = {
+                "requests": len(values),
+                "p50_ms": round(1000 * ordered[len(ordered) // 2], 1),
+                "p95_ms": round(1000 * ordered[int(len(ordered) * 0.95)], 1),
+            }
+    return {
+        "clients": clients,
+        "seconds": seconds,
+        "errors": len(errors),
+        "error_samples": errors[:10],
+        "endpoints": summary,
+    }

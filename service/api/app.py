@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
-import logging
-
 from fastapi import FastAPI, Request
 from fastapi.dependencies.models import Dependant
+from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute
-from fastapi.responses import JSONResponse
 
 from service.api.deps import Access, ProjectAccess
 from service.api.limits import RequestSizeLimit
@@ -37,7 +36,6 @@ from service.storage.db import Database
 from service.storage.repository import Conflict, NotFound
 from service.theming.edits import EditError
 
-
 log = logging.getLogger("teemakartta")
 
 
@@ -54,7 +52,8 @@ def create_app(settings: Settings | None = None, nlp: NlpResources | None = None
         if token:
             log.warning(
                 "Created the administrator. Its token (shown once, also saved to %s): %s",
-                settings.data_dir / "admin-token", token,
+                settings.data_dir / "admin-token",
+                token,
             )
         job_queue = InProcessJobQueue(db)
         app.state.settings = settings

@@ -11,13 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service import auth
-
 from service.config import Settings
 from service.jobs import JobQueue
 from service.nlp import NlpResources
 from service.storage import repository
-from service.storage.db import Database
 from service.storage.access import User
+from service.storage.db import Database
 from service.storage.models import Project
 
 
@@ -60,13 +59,15 @@ def get_user(
 ) -> User:
     if credentials is None:
         raise HTTPException(
-            401, "Sign in: send the header 'Authorization: Bearer <token>'.",
+            401,
+            "Sign in: send the header 'Authorization: Bearer <token>'.",
             headers={"WWW-Authenticate": "Bearer"},
         )
     user = auth.user_for_token(session, credentials.credentials)
     if user is None:
         raise HTTPException(
-            401, "This token is not valid; ask an administrator for a new one.",
+            401,
+            "This token is not valid; ask an administrator for a new one.",
             headers={"WWW-Authenticate": "Bearer"},
         )
     return user
@@ -103,8 +104,9 @@ class ProjectAccess:
             )
         if self.permission not in auth.PERMISSIONS[role]:
             raise HTTPException(
-                403, f"Your role {role!r} in this project does not allow this "
-                f"({self.permission}); ask a project admin."
+                403,
+                f"Your role {role!r} in this project does not allow this "
+                f"({self.permission}); ask a project admin.",
             )
         return found
 

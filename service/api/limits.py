@@ -58,12 +58,19 @@ class RequestSizeLimit:
     async def _refuse(self, send: Send) -> None:
         mb = self.limit / 2**20
         body = json.dumps(
-            {"detail": f"The request is larger than the limit of {mb:g} MB; upload fewer "
-                       "or smaller files at a time."}
+            {
+                "detail": f"The request is larger than the limit of {mb:g} MB; upload fewer "
+                "or smaller files at a time."
+            }
         ).encode()
-        await send({
-            "type": "http.response.start", "status": 413,
-            "headers": [(b"content-type", b"application/json"),
-                        (b"content-length", str(len(body)).encode())],
-        })
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})

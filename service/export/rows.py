@@ -19,7 +19,7 @@ from typing import Any, cast
 from sqlalchemy import and_, select, tuple_
 from sqlalchemy.orm import Session
 
-from service.storage.models import Assignment, Codebook, Document, Note, Theme, ThemeRun
+from service.storage.models import Assignment, Codebook, Document, Note, Theme
 
 CHUNK_SIZE = 1000
 
@@ -90,17 +90,6 @@ class ThemeInfo:
     keywords: list[str]
     size: int
     description: str
-
-
-def latest_run(session: Session, project_id: int) -> ThemeRun | None:
-    """The project's current run, or None: notes export without themes before any run."""
-    from service.storage.repository import NotFound
-    from service.theming.edits import current_run
-
-    try:
-        return current_run(session, project_id)
-    except NotFound:
-        return None
 
 
 def _note_query(project_id: int, run_id: int | None) -> Any:

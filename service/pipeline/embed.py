@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
 __all__ = [
+    "compose_model_id",
     "EmbeddingModelNotFoundError",
     "Embedder",
     "SentenceTransformerEmbedder",
@@ -34,6 +35,16 @@ _BUILD_MARKER = ".teemakartta-build.json"  # written by models/build_model.py
 _BUILD_HINT = "run `make setup` (or `python models/build_model.py`) to build the default model"
 # model_id is a primary-key column of String(255) in the embedding cache.
 _MAX_MODEL_ID = 255
+
+
+def compose_model_id(label: str, fingerprint: str, prompt: str | None) -> str:
+    """``<label>@<fingerprint> prompt=<prompt>``, shortened (prompt hashed) to fit the
+    cache's 255-character key."""
+    model_id = f"{label}@{fingerprint} prompt={prompt!r}"
+    if len(model_id) > _MAX_MODEL_ID:
+        prompt_hash = hashlib.sha256(repr(prompt).encode()).hexdigest()[:12]
+        model_id = f"{label[:200]}@{fingerprint} prompt#{prompt_hash}"
+    return model_id
 
 
 def default_model_path() -> Path:
@@ -100,12 +111,7 @@ class SentenceTransformerEmbedder:
             # cache valid; the fingerprint tells different folders of one name apart.
             local = Path(self.model_name_or_path).expanduser().is_dir()
             label = model_dir.name if local else self.model_name_or_path
-            fingerprint = _fingerprint(model_dir)
-            model_id = f"{label}@{fingerprint} prompt={self.prompt!r}"
-            if len(model_id) > _MAX_MODEL_ID:
-                prompt_hash = hashlib.sha256(repr(self.prompt).encode()).hexdigest()[:12]
-                model_id = f"{label[:200]}@{fingerprint} prompt#{prompt_hash}"
-            self.model_id_ = model_id
+            self.model_id_ = compose_model_id(label, _fingerprint(model_dir), self.prompt)
         return self.model_id_
 
     @property

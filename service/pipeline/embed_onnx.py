@@ -31,6 +31,7 @@ from service.pipeline.embed import (
     Embedder,
     EmbeddingModelNotFoundError,
     SentenceTransformerEmbedder,
+    compose_model_id,
     default_model_path,
 )
 
@@ -59,7 +60,6 @@ ONNX_MARKER = ".teemakartta-onnx-build.json"  # written last by models/build_onn
 MODEL_FILE = "model.int8.onnx"
 TOKENIZER_FILE = "tokenizer.json"
 _ST_MARKER = ".teemakartta-build.json"  # models/build_model.py's marker in the source folder
-_MAX_MODEL_ID = 255  # the embedding cache's String(255) key
 _LOG = logging.getLogger(__name__)
 
 
@@ -180,11 +180,7 @@ class OnnxInt8Embedder:
             name = Path(self.model_dir).expanduser().resolve().name
             label = name + ONNX_SUFFIX.replace("-", "+", 1)
             build = hashlib.sha256(json.dumps(marker, sort_keys=True).encode()).hexdigest()[:12]
-            model_id = f"{label}@{build} prompt={self.prompt!r}"
-            if len(model_id) > _MAX_MODEL_ID:
-                prompt_hash = hashlib.sha256(repr(self.prompt).encode()).hexdigest()[:12]
-                model_id = f"{label[:200]}@{build} prompt#{prompt_hash}"
-            self.model_id_ = model_id
+            self.model_id_ = compose_model_id(label, build, self.prompt)
         return self.model_id_
 
     @property

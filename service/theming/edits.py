@@ -19,6 +19,7 @@ from service.storage.db import Database
 from service.storage.models import Assignment, Note, Theme, ThemeEdit, ThemeRun
 from service.storage.repository import NotFound
 from service.theming.notes import NoteRow, note_vectors
+from service.theming.runs import latest_run
 from service.theming.store import refresh_run_themes
 
 
@@ -27,9 +28,8 @@ class EditError(ValueError):
 
 
 def current_run(session: Session, project_id: int) -> ThemeRun:
-    run = session.scalar(
-        select(ThemeRun).where(ThemeRun.project_id == project_id).order_by(ThemeRun.id.desc())
-    )
+    """The latest run, or NotFound (a 404 saying how to start one)."""
+    run = latest_run(session, project_id)
     if run is None:
         raise NotFound("This project has no theme run yet; start one with POST .../runs.")
     return run

@@ -82,13 +82,20 @@ def test_limits_and_metadata(limited: TestClient, small_limits: Settings) -> Non
         "file over the size limit": (_upload(limited, "a.txt", b"sana " * 20_000), 413, "limit"),
         "request over the limit": (_upload(limited, "a.txt", b"x" * 300_000), 413, "limit"),
         "huge single line": (_upload(limited, "a.txt", b"a" * 40_000), 422, "limit"),
-        "more notes than allowed": (_upload(limited, "lc.txt", LEARNING_CAFE), 413, "over the limit"),
+        "more notes than allowed": (
+            _upload(limited, "lc.txt", LEARNING_CAFE),
+            413,
+            "over the limit",
+        ),
         "impossible date": (
-            _upload(limited, "a.txt", "- Yksi ajatus tässä\n".encode(), date="2017-13-45"), 422,
+            _upload(limited, "a.txt", "- Yksi ajatus tässä\n".encode(), date="2017-13-45"),
+            422,
             "YYYY-MM-DD",
         ),
         "region with markup": (
-            _upload(limited, "a.txt", "- Yksi ajatus tässä\n".encode(), region="<b>x</b>"), 422, "Region"
+            _upload(limited, "a.txt", "- Yksi ajatus tässä\n".encode(), region="<b>x</b>"),
+            422,
+            "Region",
         ),
         "only dots as name": (_upload(limited, "../..", b"- ajatus\n"), 422, "file name"),
     }

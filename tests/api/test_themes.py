@@ -53,7 +53,9 @@ def test_run_edit_rerun_keeps_what_people_did(project: TestClient) -> None:
     renamed = client.patch(f"/projects/p/themes/{target['id']}", json={"name": "Yhteistyö"})
     assert renamed.status_code == 200 and renamed.json()["name"] == "Yhteistyö"
     moved = [n["id"] for n in client.get(f"/projects/p/themes/{other['id']}").json()["notes"][:2]]
-    assert client.post("/projects/p/notes/move", json={"notes": moved, "theme": target["id"]}).is_success
+    assert client.post(
+        "/projects/p/notes/move", json={"notes": moved, "theme": target["id"]}
+    ).is_success
     loose = client.get(f"/projects/p/themes/{other['id']}").json()["notes"][0]["id"]
     assert client.post("/projects/p/notes/move", json={"notes": [loose], "theme": None}).is_success
     assert client.get(f"/projects/p/notes/{loose}/scores").json()["theme"] is None
@@ -90,8 +92,12 @@ def test_merge_split_tree_map_and_scores(project: TestClient) -> None:
     assert client.patch("/projects/p/themes/99999", json={"name": "x"}).status_code == 404
 
     tree = client.get("/projects/p/themes/tree").json()
+
     def leaves(node: dict) -> list[int]:
-        return [node["theme"]] if "theme" in node else [k for c in node["children"] for k in leaves(c)]
+        return (
+            [node["theme"]] if "theme" in node else [k for c in node["children"] for k in leaves(c)]
+        )
+
     assert sorted(leaves(tree)) == sorted(sizes)
     assert tree["size"] == sum(sizes.values())
 
@@ -130,7 +136,7 @@ def test_codebook_seeds_themes(project: TestClient) -> None:
     assert {t["seed"] for t in seeded} <= {t["name"] for t in book}
     # a seeded theme keeps its codebook name
     assert all(t["name"] == t["seed"] for t in seeded)
-    bad = client.put("/projects/p/codebook", files={"file": ("k.json", b"{\"themes\": 3}")})
+    bad = client.put("/projects/p/codebook", files={"file": ("k.json", b'{"themes": 3}')})
     assert bad.status_code == 422
     csv_book = "name,description,examples\nLiikenne,Joukkoliikenne ja tiet,bussi;juna\n"
     ok = client.put("/projects/p/codebook", files={"file": ("k.csv", csv_book.encode())})

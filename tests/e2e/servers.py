@@ -18,19 +18,18 @@ from pathlib import Path
 import httpx
 
 from service.config import REPO_ROOT
+from tests.postgres import free_port
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SCREENSHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path, seconds: float) -> None:
@@ -48,11 +47,13 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path, second
 
 
 @contextmanager
-def _process(command: list[str], env: dict[str, str], health: str, log: Path,
-             seconds: float = 120) -> Iterator[None]:
+def _process(
+    command: list[str], env: dict[str, str], health: str, log: Path, seconds: float = 120
+) -> Iterator[None]:
     with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=out,
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command, cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
         try:
             _wait_until_up(health, process, log, seconds)
             yield
@@ -72,8 +73,9 @@ class Servers:
     token: str  # the administrator's, which the UI signs in with
 
     def api(self) -> httpx.Client:
-        return httpx.Client(base_url=self.api_url, timeout=1800,
-                            headers={"Authorization": f"Bearer {self.token}"})
+        return httpx.Client(
+            base_url=self.api_url, timeout=1800, headers={"Authorization": f"Bearer {self.token}"}
+        )
 
 
 @contextmanager
@@ -81,16 +83,33 @@ def api_and_ui(data_dir: Path) -> Iterator[Servers]:
     """Start ``python -m service.cli serve`` and ``streamlit run ui/app.py``."""
     api_port, ui_port = free_port(), free_port()
     api_url, ui_url = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{ui_port}"
-    env = {**os.environ, "TEEMA_DATA_DIR": str(data_dir), "TEEMA_API_URL": api_url,
-           "HF_HUB_OFFLINE": "1"}
+    env = {
+        **os.environ,
+        "TEEMA_DATA_DIR": str(data_dir),
+        "TEEMA_API_URL": api_url,
+        "HF_HUB_OFFLINE": "1",
+    }
     api = [sys.executable, "-m", "service.cli", "serve", "--port", str(api_port)]
-    ui = [sys.executable, "-m", "streamlit", "run", "ui/app.py", "--server.port", str(ui_port),
-          "--server.headless", "true", "--server.address", "127.0.0.1",
-          "--browser.gatherUsageStats", "false"]
+    ui = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "ui/app.py",
+        "--server.port",
+        str(ui_port),
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     with _process(api, env, f"{api_url}/health", data_dir / "api.log"):
         # The service writes its administrator's token on first start; the UI gets it as
         # TEEMA_API_TOKEN, the way a deployment would hand it over.
         token = (data_dir / "admin-token").read_text(encoding="utf-8").strip()
-        with _process(ui, {**env, "TEEMA_API_TOKEN": token}, f"{ui_url}/_stcore/health",
-                      data_dir / "ui.log"):
+        with _process(
+            ui, {**env, "TEEMA_API_TOKEN": token}, f"{ui_url}/_stcore/health", data_dir / "ui.log"
+        ):
             yield Servers(api_url, ui_url, token)

@@ -38,8 +38,9 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with playwright.sync_playwright() as driver:
-        chromium = driver.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                          args=CHROMIUM_ARGS)
+        chromium = driver.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
         yield chromium
         chromium.close()
 
@@ -50,9 +51,15 @@ def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     context.set_default_timeout(PAGE_TIMEOUT_MS)
     outside: list[str] = []
-    context.on("request", lambda request: outside.append(request.url)
-               if urlparse(request.url).hostname not in LOCAL_HOSTS
-               and urlparse(request.url).scheme in ("http", "https", "ws", "wss") else None)
+    context.on(
+        "request",
+        lambda request: (
+            outside.append(request.url)
+            if urlparse(request.url).hostname not in LOCAL_HOSTS
+            and urlparse(request.url).scheme in ("http", "https", "ws", "wss")
+            else None
+        ),
+    )
     yield context.new_page()
     context.close()
     assert outside == []
@@ -64,8 +71,9 @@ def shoot(page: Page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     settle(page)
     # Plotly's "image download succeeded" notes fade on their own; keep them out of the picture.
-    page.wait_for_function("() => !document.querySelector('.plotly-notifier .notifier-note')",
-                           timeout=PAGE_TIMEOUT_MS)
+    page.wait_for_function(
+        "() => !document.querySelector('.plotly-notifier .notifier-note')", timeout=PAGE_TIMEOUT_MS
+    )
     height = page.evaluate(
         "() => Math.max(1000, ...[...document.querySelectorAll('section, [data-testid=stMain]')]"
         ".map(e => e.scrollHeight))"
@@ -79,8 +87,9 @@ def shoot(page: Page, name: str) -> Path:
 
 def settle(page: Page) -> None:
     """Wait until Streamlit has finished its rerun (no 'running' indicator)."""
-    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]",
-                           timeout=PAGE_TIMEOUT_MS)
+    page.wait_for_selector(
+        "[data-testid=stApp][data-test-script-state=notRunning]", timeout=PAGE_TIMEOUT_MS
+    )
     page.wait_for_timeout(300)
 
 
@@ -270,10 +279,12 @@ def test_map_of_5000_notes_renders_in_seconds(servers: Servers, page: Page) -> N
     timings = [map_render_seconds(page, servers.ui_url, "iso") for _ in range(3)]
     drawn = page.evaluate(
         "() => document.querySelector('.js-plotly-plot')._fullData"
-        ".filter(t => t.type === 'scattergl').reduce((n, t) => n + t.x.length, 0)")
+        ".filter(t => t.type === 'scattergl').reduce((n, t) => n + t.x.length, 0)"
+    )
     assert drawn == notes
     shoot(page, "08-map-5000")
-    SCREENSHOTS.parent.joinpath("map_render.json").write_text(json.dumps(
-        {"notes": notes, "seconds": [round(s, 2) for s in timings]}, indent=1))
+    SCREENSHOTS.parent.joinpath("map_render.json").write_text(
+        json.dumps({"notes": notes, "seconds": [round(s, 2) for s in timings]}, indent=1)
+    )
     # The first view includes fetching and caching the map; later views must stay snappy.
     assert min(timings) < 10, timings

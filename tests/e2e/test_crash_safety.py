@@ -23,7 +23,7 @@ from service.config import REPO_ROOT
 from service.storage.db import Database
 from service.storage.models import Assignment, Document, Note, Theme, ThemeRun
 from tests.conftest import SHARED_DATA
-from tests.postgres import PostgresServer, _free_port
+from tests.postgres import PostgresServer, free_port
 
 pytestmark = pytest.mark.slow
 
@@ -32,10 +32,14 @@ class Service:
     """``python -m service.cli serve`` as a subprocess that can be killed for real."""
 
     def __init__(self, data_dir: Path, database_url: str) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "TEEMA_DATA_DIR": str(data_dir),
-                    "TEEMA_DATABASE_URL": database_url, "HF_HUB_OFFLINE": "1"}
+        self.env = {
+            **os.environ,
+            "TEEMA_DATA_DIR": str(data_dir),
+            "TEEMA_DATABASE_URL": database_url,
+            "HF_HUB_OFFLINE": "1",
+        }
         self.log = data_dir / "service.log"
         self.process: subprocess.Popen[bytes] | None = None
         self.data_dir = data_dir
@@ -44,7 +48,10 @@ class Service:
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "service.cli", "serve", "--port", str(self.port)],
-                cwd=REPO_ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT,
+                cwd=REPO_ROOT,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
             )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -52,7 +59,8 @@ class Service:
                 if httpx.get(f"{self.url}/health", timeout=1).is_success:
                     token = (self.data_dir / "admin-token").read_text().strip()
                     return httpx.Client(
-                        base_url=self.url, timeout=900,
+                        base_url=self.url,
+                        timeout=900,
                         headers={"Authorization": f"Bearer {token}"},
                     )
             except httpx.HTTPError:
@@ -119,8 +127,9 @@ def _consistent(database_url: str) -> tuple[int, int]:
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_sigkill_during_ingest_and_theme_run(backend: str, tmp_path: Path,
-                                             request: pytest.FixtureRequest) -> None:
+def test_sigkill_during_ingest_and_theme_run(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     if backend == "sqlite":
         url = f"sqlite:///{tmp_path / 'teema.db'}"
     else:
@@ -131,29 +140,41 @@ def test_sigkill_during_ingest_and_theme_run(backend: str, tmp_path: Path,
     try:
         assert api.post("/projects", json={"name": "p"}).status_code == 201
         big = _proposals_csv(800)
-        started = api.post("/projects/p/documents", data={"region": "Helsinki"},
-                           files=[("files", ("ehdotukset.csv", big))])
+        started = api.post(
+            "/projects/p/documents",
+            data={"region": "Helsinki"},
+            files=[("files", ("ehdotukset.csv", big))],
+        )
         assert started.status_code == 202, started.text
         job_id = started.json()["job_id"]
-        _wait_for(lambda: api.get(f"/jobs/{job_id}").json(),
-                  # 0.15 = lemmas done, embedding under way: the middle of the ingest
-                  lambda job: job["state"] == "running" and job["progress"] >= 0.15, 600)
+        _wait_for(
+            lambda: api.get(f"/jobs/{job_id}").json(),
+            # 0.15 = lemmas done, embedding under way: the middle of the ingest
+            lambda job: job["state"] == "running" and job["progress"] >= 0.15,
+            600,
+        )
         service.kill()
         assert _consistent(url) == (0, 0)
 
         api = service.start()
         job = api.get(f"/jobs/{job_id}").json()
         assert job["state"] == "failed" and "Start it again" in job["error"]
-        retry = api.post("/projects/p/documents?wait=true", data={"region": "Helsinki"},
-                         files=[("files", ("ehdotukset.csv", big))])
+        retry = api.post(
+            "/projects/p/documents?wait=true",
+            data={"region": "Helsinki"},
+            files=[("files", ("ehdotukset.csv", big))],
+        )
         assert retry.status_code == 201, retry.text
         assert _consistent(url) == (1, 0)
 
         run = api.post("/projects/p/runs", json={})
         assert run.status_code == 202
         run_job = run.json()["job_id"]
-        _wait_for(lambda: api.get(f"/jobs/{run_job}").json(),
-                  lambda job: job["state"] == "running" and job["progress"] >= 0.2, 600)
+        _wait_for(
+            lambda: api.get(f"/jobs/{run_job}").json(),
+            lambda job: job["state"] == "running" and job["progress"] >= 0.2,
+            600,
+        )
         service.kill()
         assert _consistent(url) == (1, 0)
 

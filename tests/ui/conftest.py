@@ -7,7 +7,6 @@ through ``at.session_state["api_url"]``.
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -24,15 +23,10 @@ from service.api.app import create_app
 from service.config import Settings
 from service.corpora import read_manifest
 from service.nlp import NlpResources
+from tests.postgres import free_port
 
 APP = Path(__file__).resolve().parents[2] / "ui" / "app.py"
 PAGE_TIMEOUT = 120  # seconds: a page may follow an ingest or theme job to its end
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class ApiServer:
@@ -72,7 +66,8 @@ def api_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def api_url(api_folder: Path, nlp: NlpResources) -> Iterator[str]:
     settings = Settings(  # type: ignore[call-arg]
-        _env_file=None, data_dir=api_folder,
+        _env_file=None,
+        data_dir=api_folder,
         database_url=f"sqlite:///{api_folder / 'teema.db'}",
     )
     server = ApiServer(create_app(settings, nlp)).start()
@@ -101,8 +96,9 @@ class WithoutEndpoints:
 
 
 @pytest.fixture(scope="session")
-def older_api_url(tmp_path_factory: pytest.TempPathFactory, nlp: NlpResources
-                  ) -> Iterator[tuple[str, str]]:
+def older_api_url(
+    tmp_path_factory: pytest.TempPathFactory, nlp: NlpResources
+) -> Iterator[tuple[str, str]]:
     """The real API without GET /map, /compare and /export: its address and admin token."""
     folder = tmp_path_factory.mktemp("older-api")
     settings = Settings(  # type: ignore[call-arg]
@@ -132,9 +128,12 @@ def ingest_corpora(api: httpx.Client, project: str) -> None:
     while api.get(f"/projects/{project}").status_code == 404 and time.monotonic() < deadline:
         time.sleep(0.05)
     for document in read_manifest():
-        form = {"region": document.region, "kind": document.kind,
-                **({"date": document.date} if document.date else {}),
-                **({"event": document.event} if document.event else {})}
+        form = {
+            "region": document.region,
+            "kind": document.kind,
+            **({"date": document.date} if document.date else {}),
+            **({"event": document.event} if document.event else {}),
+        }
         files = [("files", (document.path.name, document.path.read_bytes(), "text/plain"))]
         answer = api.post(f"/projects/{project}/documents?wait=true", data=form, files=files)
         assert answer.status_code in (200, 201), answer.text
@@ -170,8 +169,13 @@ def new_themed_project(api: httpx.Client) -> Callable[[str], str]:
     return make
 
 
-def open_app(api_url: str, token: str | None, project: str | None = None,
-             page: str | None = None, lang: str = "fi") -> AppTest:
+def open_app(
+    api_url: str,
+    token: str | None,
+    project: str | None = None,
+    page: str | None = None,
+    lang: str = "fi",
+) -> AppTest:
     """The app as a new browser session would see it, pointed at the test's API and signed
     in with ``token`` (as if typed in the sidebar)."""
     at = AppTest.from_file(str(APP), default_timeout=PAGE_TIMEOUT)

@@ -14,9 +14,7 @@ from tests.ui.page_content import errors, figure, texts
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 
 
-def test_english_switch(
-    api_url: str, api_token: str, themed_project: str
-) -> None:
+def test_english_switch(api_url: str, api_token: str, themed_project: str) -> None:
     at = open_app(api_url, api_token, themed_project, "views/themes.py", lang="en")
     assert "Themes" in texts(at.main.title)
     assert "Size" in at.dataframe[0].value.columns
@@ -33,8 +31,14 @@ def test_english_switch(
     assert kind.value == "workshop"
 
 
-PAGES = ["views/projects.py", "views/theme_map.py", "views/themes.py", "views/theme_detail.py",
-         "views/compare.py", "views/export.py"]
+PAGES = [
+    "views/projects.py",
+    "views/theme_map.py",
+    "views/themes.py",
+    "views/theme_detail.py",
+    "views/compare.py",
+    "views/export.py",
+]
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -56,7 +60,7 @@ def test_project_without_a_run_gets_a_hint(
 
 
 def test_older_service_without_map_compare_export_gets_finnish_notices(
-    older_api_url: tuple[str, str]
+    older_api_url: tuple[str, str],
 ) -> None:
     url, token = older_api_url
     headers = {"Authorization": f"Bearer {token}"}

@@ -15,18 +15,35 @@ def _leaf(key: int, size: int) -> dict[str, object]:
 
 
 def test_flatten_tree_hoists_levels_named_like_their_parent() -> None:
-    tree = {"name": "a", "size": 6, "children": [
-        {"name": "a", "size": 4, "children": [
-            {"name": "a", "size": 3, "children": [_leaf(1, 2), _leaf(2, 1)]}, _leaf(3, 1)]},
-        {"name": "b", "size": 2, "children": [_leaf(4, 1), _leaf(5, 1)]},
-    ]}
+    tree = {
+        "name": "a",
+        "size": 6,
+        "children": [
+            {
+                "name": "a",
+                "size": 4,
+                "children": [
+                    {"name": "a", "size": 3, "children": [_leaf(1, 2), _leaf(2, 1)]},
+                    _leaf(3, 1),
+                ],
+            },
+            {"name": "b", "size": 2, "children": [_leaf(4, 1), _leaf(5, 1)]},
+        ],
+    }
     flat = charts.flatten_tree(tree)
     assert [c["name"] for c in flat["children"]] == ["t1", "t2", "t3", "b"]
     assert [c["theme"] for c in flat["children"][-1]["children"]] == [4, 5]
     figure = charts.tree_figure(tree, {1: "Uusi nimi"})
     treemap = figure.data[0]
-    assert list(treemap.labels) == ["a", "Uusi nimi (#1)", "t2 (#2)", "t3 (#3)", "b",
-                                    "t4 (#4)", "t5 (#5)"]
+    assert list(treemap.labels) == [
+        "a",
+        "Uusi nimi (#1)",
+        "t2 (#2)",
+        "t3 (#3)",
+        "b",
+        "t4 (#4)",
+        "t5 (#5)",
+    ]
     colors = charts.theme_colors([1, 2, 3, 4, 5])
     assert treemap.marker.colors[1] == colors[1] and treemap.marker.colors[4] == "#eceff3"
     assert list(treemap.values) == [6, 2, 1, 1, 2, 1, 1]  # parents hold their children
@@ -42,8 +59,15 @@ def test_heatmap_keeps_full_names_for_hover_and_shortens_axis_labels() -> None:
 
 
 def test_distinctive_bars_carry_asymmetric_intervals() -> None:
-    rows = pd.DataFrame({"theme_name": ["a", "b"], "log_odds": [1.0, 0.4], "low": [0.5, -0.1],
-                         "high": [1.8, 0.9], "z": [3.0, 1.2]})
+    rows = pd.DataFrame(
+        {
+            "theme_name": ["a", "b"],
+            "log_odds": [1.0, 0.4],
+            "low": [0.5, -0.1],
+            "high": [1.8, 0.9],
+            "z": [3.0, 1.2],
+        }
+    )
     bar = charts.distinctive_figure(rows, LABELS).data[0]
     assert list(bar.y) == ["b  (z = 1.2)", "a  (z = 3.0)"]  # most distinctive on top
     assert list(bar.error_x.array) == pytest.approx([0.5, 0.8])
@@ -51,9 +75,15 @@ def test_distinctive_bars_carry_asymmetric_intervals() -> None:
 
 
 def test_timeline_has_one_line_per_theme() -> None:
-    shares = pd.DataFrame({"period": ["2017-Q4", "2022-Q2", "2017-Q4"],
-                           "theme_name": ["a", "a", "b"], "share": [0.2, 0.4, 0.1],
-                           "low": [0.1, 0.2, 0.0], "high": [0.3, 0.6, 0.3]})
+    shares = pd.DataFrame(
+        {
+            "period": ["2017-Q4", "2022-Q2", "2017-Q4"],
+            "theme_name": ["a", "a", "b"],
+            "share": [0.2, 0.4, 0.1],
+            "low": [0.1, 0.2, 0.0],
+            "high": [0.3, 0.6, 0.3],
+        }
+    )
     figure = charts.timeline_figure(shares, LABELS)
     assert [trace.name for trace in figure.data] == ["a", "b"]
     assert list(figure.data[0].x) == ["2017-Q4", "2022-Q2"]

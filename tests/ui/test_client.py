@@ -62,6 +62,10 @@ def test_the_token_signs_in_and_a_missing_one_is_a_401(api_url: str, api_token: 
 
 def test_filename_from_content_disposition() -> None:
     assert _filename_from_disposition('attachment; filename="a b.csv"') == "a b.csv"
-    assert _filename_from_disposition("attachment; filename*=UTF-8''p%C3%B6ll%C3%B6.csv; "
-                                      'filename="x.csv"') == "pöllö.csv"
+    assert (
+        _filename_from_disposition(
+            "attachment; filename*=UTF-8''p%C3%B6ll%C3%B6.csv; filename=\"x.csv\""
+        )
+        == "pöllö.csv"
+    )
     assert _filename_from_disposition("inline") is None

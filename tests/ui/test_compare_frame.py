@@ -7,13 +7,23 @@ import pytest
 from ui import compare_frame as cf
 
 
-def _row(group: str, theme: int | None, count: int, total: int, period: str | None = None,
-         name: str | None = None) -> dict[str, object]:
+def _row(
+    group: str,
+    theme: int | None,
+    count: int,
+    total: int,
+    period: str | None = None,
+    name: str | None = None,
+) -> dict[str, object]:
     row: dict[str, object] = {
-        "group": group, "theme_id": theme,
+        "group": group,
+        "theme_id": theme,
         "theme_name": name or (f"teema {theme}" if theme is not None else "unassigned"),
-        "count": count, "total": total, "share": count / total,
-        "ci_low": 0.0, "ci_high": 1.0,
+        "count": count,
+        "total": total,
+        "share": count / total,
+        "ci_low": 0.0,
+        "ci_high": 1.0,
     }
     if period:
         row["period"] = period
@@ -21,21 +31,64 @@ def _row(group: str, theme: int | None, count: int, total: int, period: str | No
 
 
 REPORT = {
-    "rows": [_row("Kainuu", 1, 6, 10), _row("Kainuu", 2, 3, 10), _row("Kainuu", None, 1, 10),
-             _row("Lappi", 1, 10, 40), _row("Lappi", 2, 30, 40), _row("Lappi", None, 0, 40)],
-    "distinctive": [
-        {"group": "Kainuu", "assigned_notes": 9, "themes": [
-            {"theme_id": 1, "theme_name": "teema 1", "count": 6, "log_odds": 1.2, "z": 2.4,
-             "rank": 1},
-            {"theme_id": 2, "theme_name": "teema 2", "count": 3, "log_odds": -1.2, "z": -2.4,
-             "rank": 2}]},
-        {"group": "Lappi", "assigned_notes": 40, "themes": [
-            {"theme_id": 2, "theme_name": "teema 2", "count": 30, "log_odds": 0.6, "z": 2.0,
-             "rank": 1}]},
+    "rows": [
+        _row("Kainuu", 1, 6, 10),
+        _row("Kainuu", 2, 3, 10),
+        _row("Kainuu", None, 1, 10),
+        _row("Lappi", 1, 10, 40),
+        _row("Lappi", 2, 30, 40),
+        _row("Lappi", None, 0, 40),
     ],
-    "chi2": 7.5, "dof": 1, "p": 0.006, "cramers_v": 0.39,
-    "warnings": [{"code": "small_group", "message": "region 'Kainuu' has only 10 notes",
-                  "group": "Kainuu", "notes": 10}],
+    "distinctive": [
+        {
+            "group": "Kainuu",
+            "assigned_notes": 9,
+            "themes": [
+                {
+                    "theme_id": 1,
+                    "theme_name": "teema 1",
+                    "count": 6,
+                    "log_odds": 1.2,
+                    "z": 2.4,
+                    "rank": 1,
+                },
+                {
+                    "theme_id": 2,
+                    "theme_name": "teema 2",
+                    "count": 3,
+                    "log_odds": -1.2,
+                    "z": -2.4,
+                    "rank": 2,
+                },
+            ],
+        },
+        {
+            "group": "Lappi",
+            "assigned_notes": 40,
+            "themes": [
+                {
+                    "theme_id": 2,
+                    "theme_name": "teema 2",
+                    "count": 30,
+                    "log_odds": 0.6,
+                    "z": 2.0,
+                    "rank": 1,
+                }
+            ],
+        },
+    ],
+    "chi2": 7.5,
+    "dof": 1,
+    "p": 0.006,
+    "cramers_v": 0.39,
+    "warnings": [
+        {
+            "code": "small_group",
+            "message": "region 'Kainuu' has only 10 notes",
+            "group": "Kainuu",
+            "notes": 10,
+        }
+    ],
 }
 
 
@@ -61,8 +114,9 @@ def test_distinctive_rows_with_intervals_from_z() -> None:
     first = kainuu.iloc[0]
     # se = log_odds / z = 0.5, so the 95 % interval is 1.2 +- 1.96 * 0.5
     assert (first["low"], first["high"]) == pytest.approx((1.2 - 0.98, 1.2 + 0.98), abs=1e-3)
-    flat = cf.distinctive_rows({"distinctive": {"Lappi": [{"theme": 3, "log_odds": 1.0,
-                                                           "z": 0.0}]}})
+    flat = cf.distinctive_rows(
+        {"distinctive": {"Lappi": [{"theme": 3, "log_odds": 1.0, "z": 0.0}]}}
+    )
     assert flat.iloc[0]["low"] == flat.iloc[0]["high"] == 1.0
 
 
@@ -81,31 +135,47 @@ def test_wilson_interval() -> None:
 
 
 def test_timeline_pools_regions_per_period_and_keeps_the_largest_themes() -> None:
-    report = {"rows": [
-        _row("Kainuu", 1, 2, 4, "2017-Q4"), _row("Kainuu", 2, 2, 4, "2017-Q4"),
-        _row("Lappi", 1, 1, 6, "2017-Q4"), _row("Lappi", 2, 5, 6, "2017-Q4"),
-        _row("Lappi", 1, 3, 3, "2022-Q2"), _row("Lappi", 2, 0, 3, "2022-Q2"),
-    ]}
+    report = {
+        "rows": [
+            _row("Kainuu", 1, 2, 4, "2017-Q4"),
+            _row("Kainuu", 2, 2, 4, "2017-Q4"),
+            _row("Lappi", 1, 1, 6, "2017-Q4"),
+            _row("Lappi", 2, 5, 6, "2017-Q4"),
+            _row("Lappi", 1, 3, 3, "2022-Q2"),
+            _row("Lappi", 2, 0, 3, "2022-Q2"),
+        ]
+    }
     rows = cf.share_rows(report)
     pooled = cf.timeline(rows, None, top=1)
     assert pooled["theme_name"].unique().tolist() == ["teema 2"]  # 7 notes against 6
     q4 = pooled[pooled["period"] == "2017-Q4"].iloc[0]
     assert q4["share"] == pytest.approx(7 / 10)
     lappi = cf.timeline(rows, "Lappi", top=2)
-    assert lappi[(lappi["period"] == "2022-Q2") & (lappi["theme_name"] == "teema 1")][
-        "share"].iloc[0] == pytest.approx(1.0)
+    assert lappi[(lappi["period"] == "2022-Q2") & (lappi["theme_name"] == "teema 1")]["share"].iloc[
+        0
+    ] == pytest.approx(1.0)
 
 
 def test_matrix_from_theme_table() -> None:
-    table = {"themes": [{"name": "a", "region_share": {"Kainuu": 0.5, "Lappi": 0.1}},
-                        {"name": "b", "region_share": {"Kainuu": 0.2}}]}
+    table = {
+        "themes": [
+            {"name": "a", "region_share": {"Kainuu": 0.5, "Lappi": 0.1}},
+            {"name": "b", "region_share": {"Kainuu": 0.2}},
+        ]
+    }
     matrix = cf.matrix_from_theme_table(table)
     assert matrix.loc["Lappi", "b"] == 0.0 and matrix.loc["Kainuu", "a"] == 0.5
 
 
 def test_timeline_counts_unassigned_in_totals_but_not_as_a_theme() -> None:
-    report = {"rows": [_row("Kainuu", 1, 1, 4, "2017-Q4"), _row("Kainuu", None, 3, 4, "2017-Q4"),
-                       _row("Kainuu", 1, 2, 2, "2018-Q1"), _row("Kainuu", None, 0, 2, "2018-Q1")]}
+    report = {
+        "rows": [
+            _row("Kainuu", 1, 1, 4, "2017-Q4"),
+            _row("Kainuu", None, 3, 4, "2017-Q4"),
+            _row("Kainuu", 1, 2, 2, "2018-Q1"),
+            _row("Kainuu", None, 0, 2, "2018-Q1"),
+        ]
+    }
     series = cf.timeline(cf.share_rows(report, "Kohdistamaton"), None, top=5)
     assert series["theme_name"].unique().tolist() == ["teema 1"]
     assert series["share"].tolist() == pytest.approx([0.25, 1.0])

@@ -38,8 +38,11 @@ def test_every_key_asked_for_is_translated() -> None:
 
 
 def test_both_languages_share_placeholders() -> None:
-    mismatched = [key for key, (finnish, english) in TEXTS.items()
-                  if not finnish or not english or _fields(finnish) != _fields(english)]
+    mismatched = [
+        key
+        for key, (finnish, english) in TEXTS.items()
+        if not finnish or not english or _fields(finnish) != _fields(english)
+    ]
     assert mismatched == []
 
 

@@ -26,8 +26,13 @@ def test_map_draws_every_note_and_lists_a_theme(
     # each note at its stored position, in its theme's trace
     by_id = {n["id"]: n for n in note_map}
     for trace in note_traces:
-        for note_id, x, y, row in zip([r[0] for r in trace["customdata"]], numbers(trace["x"]),
-                                      numbers(trace["y"]), trace["customdata"], strict=True):
+        for note_id, x, y, row in zip(
+            [r[0] for r in trace["customdata"]],
+            numbers(trace["x"]),
+            numbers(trace["y"]),
+            trace["customdata"],
+            strict=True,
+        ):
             assert (x, y) == pytest.approx((by_id[note_id]["x"], by_id[note_id]["y"]))
             assert row[1] == (by_id[note_id]["theme_name"] or "Kohdistamaton")
     named = [a["text"] for a in drawn["layout"]["annotations"]]

@@ -14,16 +14,32 @@ from ui.note_frame import MapFilters, MapSelection, notes_frame, read_selection,
 
 def _map(n: int = 6) -> dict[str, object]:
     regions = ["Kainuu", "Lappi", "Kainuu", "Lappi", "Kainuu", "Lappi"]
-    return {"run_id": 1, "notes": [
-        {"id": 10 + i, "x": float(i), "y": float(-i), "theme": (i % 3) if i < 5 else None,
-         "theme_name": f"teema {i % 3}" if i < 5 else None,
-         "text": ["Osaaminen ja työ", "Nuoret lähtevät", "OSAAMISEN kehittäminen", "Liikenne",
-                  "Työvoima puuttuu", "Kulttuuri"][i],
-         "region": regions[i], "document": f"d{i % 2}.txt", "group": None,
-         "kind": "workshop" if i % 2 else "other",
-         "date": ["2017-11-01", None, "2018-02-01", "2019-05-05", None, "2017-01-01"][i]}
-        for i in range(n)
-    ]}
+    return {
+        "run_id": 1,
+        "notes": [
+            {
+                "id": 10 + i,
+                "x": float(i),
+                "y": float(-i),
+                "theme": (i % 3) if i < 5 else None,
+                "theme_name": f"teema {i % 3}" if i < 5 else None,
+                "text": [
+                    "Osaaminen ja työ",
+                    "Nuoret lähtevät",
+                    "OSAAMISEN kehittäminen",
+                    "Liikenne",
+                    "Työvoima puuttuu",
+                    "Kulttuuri",
+                ][i],
+                "region": regions[i],
+                "document": f"d{i % 2}.txt",
+                "group": None,
+                "kind": "workshop" if i % 2 else "other",
+                "date": ["2017-11-01", None, "2018-02-01", "2019-05-05", None, "2017-01-01"][i],
+            }
+            for i in range(n)
+        ],
+    }
 
 
 def test_notes_frame_types_and_unassigned() -> None:
@@ -61,12 +77,22 @@ def test_selection_click_on_theme_marker_or_note_lasso_and_box() -> None:
     assert read_selection(click, frame) == MapSelection(theme=1)
     unassigned_click = {"points": [{"customdata": [15, None]}], "box": [], "lasso": []}
     assert read_selection(unassigned_click, frame) == MapSelection(note_ids=(15,))
-    lasso = {"points": [{"customdata": [11]}, {"customdata": [12]}, {"customdata": [11]},
-                        {"customdata": ["theme:1"]}],
-             "box": [], "lasso": [{"x": [0, 1, 1], "y": [0, 0, 1]}]}
+    lasso = {
+        "points": [
+            {"customdata": [11]},
+            {"customdata": [12]},
+            {"customdata": [11]},
+            {"customdata": ["theme:1"]},
+        ],
+        "box": [],
+        "lasso": [{"x": [0, 1, 1], "y": [0, 0, 1]}],
+    }
     assert read_selection(lasso, frame) == MapSelection(note_ids=(11, 12))
-    one_in_box = {"points": [{"customdata": [11]}], "box": [{"x": [0, 1], "y": [0, 1]}],
-                  "lasso": []}
+    one_in_box = {
+        "points": [{"customdata": [11]}],
+        "box": [{"x": [0, 1], "y": [0, 1]}],
+        "lasso": [],
+    }
     assert read_selection(one_in_box, frame) == MapSelection(note_ids=(11,))
 
 
@@ -88,11 +114,20 @@ def test_map_figure_handles_5000_notes_quickly() -> None:
     import time
 
     rng = np.random.default_rng(0)
-    frame = pd.DataFrame({
-        "id": np.arange(5000), "x": rng.normal(size=5000), "y": rng.normal(size=5000),
-        "theme": rng.integers(-1, 60, size=5000), "text": ["sana " * 40] * 5000,
-        "region": "Kainuu", "document": "d.txt", "group": None, "kind": "workshop", "date": None,
-    })
+    frame = pd.DataFrame(
+        {
+            "id": np.arange(5000),
+            "x": rng.normal(size=5000),
+            "y": rng.normal(size=5000),
+            "theme": rng.integers(-1, 60, size=5000),
+            "text": ["sana " * 40] * 5000,
+            "region": "Kainuu",
+            "document": "d.txt",
+            "group": None,
+            "kind": "workshop",
+            "date": None,
+        }
+    )
     frame["theme_name"] = [f"teema {k}" if k >= 0 else None for k in frame["theme"]]
     labels = {"unassigned": "K", "matches": "O", "legend": "T"}
     started = time.perf_counter()
@@ -104,9 +139,20 @@ def test_map_figure_handles_5000_notes_quickly() -> None:
 
 def test_theme_names_that_would_overlap_are_left_out_and_edges_grow_inwards() -> None:
     notes = pd.DataFrame({"x": [0.0, 10.0], "y": [0.0, 10.0]})
-    centres = pd.DataFrame({"x": [5.0, 5.1, 5.0, 0.0, 10.0], "y": [5.0, 5.1, 8.0, 2.0, 2.0],
-                            "name": ["iso teema", "pieni päällä", "ylempänä",
-                                     "vasemman reunan pitkä nimi", "oikean reunan pitkä nimi"],
-                            "size": [50, 10, 20, 5, 5]}, index=[1, 2, 3, 4, 5])
+    centres = pd.DataFrame(
+        {
+            "x": [5.0, 5.1, 5.0, 0.0, 10.0],
+            "y": [5.0, 5.1, 8.0, 2.0, 2.0],
+            "name": [
+                "iso teema",
+                "pieni päällä",
+                "ylempänä",
+                "vasemman reunan pitkä nimi",
+                "oikean reunan pitkä nimi",
+            ],
+            "size": [50, 10, 20, 5, 5],
+        },
+        index=[1, 2, 3, 4, 5],
+    )
     placed = {key: anchor for key, _row, anchor in charts.placed_labels(centres, notes)}
     assert placed == {1: "center", 3: "center", 4: "left", 5: "right"}  # 2 would cover 1

@@ -29,10 +29,12 @@ def test_create_project_and_upload_several_files_with_progress(
     assert api.get("/projects/lataus").status_code == 200
     assert at.session_state["project"] == "lataus"
 
-    at.file_uploader(key="upload_files").set_value([
-        (LEARNING_CAFE.name, LEARNING_CAFE.read_bytes(), "text/plain"),
-        (PUNOS.name, PUNOS.read_bytes(), "text/plain"),
-    ])
+    at.file_uploader(key="upload_files").set_value(
+        [
+            (LEARNING_CAFE.name, LEARNING_CAFE.read_bytes(), "text/plain"),
+            (PUNOS.name, PUNOS.read_bytes(), "text/plain"),
+        ]
+    )
     at.text_input(key="upload_region").set_value("Pohjois-Savo")
     at.text_input(key="upload_event").set_value("Learning Cafe")
     at.checkbox(key="upload_run_after").uncheck()
@@ -54,10 +56,12 @@ def test_rejected_file_says_which_and_why_and_nothing_is_written(
 ) -> None:
     api.post("/projects", json={"name": "hylatty"})
     at = open_app(api_url, api_token, project="hylatty")
-    at.file_uploader(key="upload_files").set_value([
-        (LEARNING_CAFE.name, LEARNING_CAFE.read_bytes(), "text/plain"),
-        ("tyhja.txt", b"   \n", "text/plain"),
-    ])
+    at.file_uploader(key="upload_files").set_value(
+        [
+            (LEARNING_CAFE.name, LEARNING_CAFE.read_bytes(), "text/plain"),
+            ("tyhja.txt", b"   \n", "text/plain"),
+        ]
+    )
     at.text_input(key="upload_region").set_value("Kainuu")
     next(b for b in at.button if b.label == "Lataa").click().run()
     assert not at.exception
@@ -81,9 +85,9 @@ def test_upload_runs_themes_and_follows_the_job(
 ) -> None:
     api.post("/projects", json={"name": "ajo"})
     at = open_app(api_url, api_token, project="ajo")
-    at.file_uploader(key="upload_files").set_value([
-        (path.name, path.read_bytes(), "text/plain") for path in sorted(CORPORA.glob("*.txt"))
-    ])
+    at.file_uploader(key="upload_files").set_value(
+        [(path.name, path.read_bytes(), "text/plain") for path in sorted(CORPORA.glob("*.txt"))]
+    )
     at.text_input(key="upload_region").set_value("Savo")
     next(b for b in at.button if b.label == "Lataa").click().run()
     assert not at.exception and not errors(at), errors(at)

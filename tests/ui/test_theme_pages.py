@@ -24,13 +24,16 @@ def test_theme_table_shows_sizes_region_shares_keywords_and_examples(
     assert list(table["Koko"]) == [th["size"] for th in themes]
     region = "Alue: Pohjois-Savo"
     assert table[region].tolist() == pytest.approx(
-        [th["region_share"].get("Pohjois-Savo", 0) for th in themes])
+        [th["region_share"].get("Pohjois-Savo", 0) for th in themes]
+    )
     assert table["Avainsanat"].iloc[0].startswith(themes[0]["keywords"][0])
     assert table["Esimerkki 1"].iloc[0] == themes[0]["representatives"][0]["text"]
 
 
 def test_merge_from_the_table_page_persists(
-    api_url: str, api_token: str, api: httpx.Client,
+    api_url: str,
+    api_token: str,
+    api: httpx.Client,
     new_themed_project: Callable[[str], str],
 ) -> None:
     project = new_themed_project("yhdista")
@@ -39,7 +42,8 @@ def test_merge_from_the_table_page_persists(
     at = open_app(api_url, api_token, project, "views/themes.py")
     at.multiselect[0].set_value([first, second])
     next(w for w in at.text_input if w.label == "Uusi nimi (vapaaehtoinen)").set_value(
-        "Yhdistetty teema")
+        "Yhdistetty teema"
+    )
     next(b for b in at.button if b.label == "Yhdistä").click().run()
     assert not at.exception and not errors(at), errors(at)
     after = api.get(f"/projects/{project}/themes").json()["themes"]
@@ -96,7 +100,9 @@ def test_theme_page_edits_are_saved_shown_and_survive_reload_and_new_run(
 
 
 def test_split_from_the_theme_page(
-    api_url: str, api_token: str, api: httpx.Client,
+    api_url: str,
+    api_token: str,
+    api: httpx.Client,
     new_themed_project: Callable[[str], str],
 ) -> None:
     project = new_themed_project("jako")

@@ -18,14 +18,24 @@ PERIOD = "quarter"
 
 
 def _csv_button(frame: pd.DataFrame, name: str, key: str, index: bool = False) -> None:
-    st.download_button(t("download_csv"), frame.to_csv(index=index).encode("utf-8"),
-                       file_name=f"{name}.csv", mime="text/csv", key=key,
-                       on_click="ignore")  # a download need not rerun the page
+    st.download_button(
+        t("download_csv"),
+        frame.to_csv(index=index).encode("utf-8"),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=key,
+        on_click="ignore",
+    )  # a download need not rerun the page
 
 
 def _labels() -> dict[str, str]:
-    return {"share": t("col_share"), "region": t("col_region"), "theme": t("col_theme"),
-            "log_odds": t("log_odds"), "period": t("period")}
+    return {
+        "share": t("col_share"),
+        "region": t("col_region"),
+        "theme": t("col_theme"),
+        "log_odds": t("log_odds"),
+        "period": t("period"),
+    }
 
 
 def _heatmap(matrix: pd.DataFrame, totals: dict[str, int], project: str) -> None:
@@ -36,17 +46,26 @@ def _heatmap(matrix: pd.DataFrame, totals: dict[str, int], project: str) -> None
         return
     shown = matrix.copy()
     if totals:
-        shown.index = [f"{g} (n={totals.get(g, 0)})" + (" (!)" if totals.get(g, 0) < cf.SMALL_GROUP
-                                                      else "") for g in shown.index]
-    st.plotly_chart(charts.heatmap_figure(shown, _labels()), width="stretch",
-                    config=charts.chart_config(f"alueet-teemat-{project}"), key="heatmap")
+        shown.index = [
+            f"{g} (n={totals.get(g, 0)})" + (" (!)" if totals.get(g, 0) < cf.SMALL_GROUP else "")
+            for g in shown.index
+        ]
+    st.plotly_chart(
+        charts.heatmap_figure(shown, _labels()),
+        width="stretch",
+        config=charts.chart_config(f"alueet-teemat-{project}"),
+        key="heatmap",
+    )
     _csv_button(matrix, f"alueet-teemat-{project}", "heatmap_csv", index=True)
 
 
 def _small_groups(totals: dict[str, int]) -> None:
     """The page's own check, used when the service gave no warnings of its own."""
-    small = [t("small_region", region=g, count=n, limit=cf.SMALL_GROUP)
-             for g, n in sorted(totals.items()) if n < cf.SMALL_GROUP]
+    small = [
+        t("small_region", region=g, count=n, limit=cf.SMALL_GROUP)
+        for g, n in sorted(totals.items())
+        if n < cf.SMALL_GROUP
+    ]
     _warn_all(small)
 
 
@@ -79,8 +98,11 @@ def _association(compare: dict[str, Any]) -> None:
         return
     left, middle, right = st.columns(3)
     if stats["chi2"] is not None:
-        left.metric("χ²", f"{float(stats['chi2']):.1f}",
-                    help=t("chi2_help", dof=stats["dof"] if stats["dof"] is not None else "?"))
+        left.metric(
+            "χ²",
+            f"{float(stats['chi2']):.1f}",
+            help=t("chi2_help", dof=stats["dof"] if stats["dof"] is not None else "?"),
+        )
     if stats["p_value"] is not None:
         p_value = float(stats["p_value"])
         middle.metric("p", "< 0.001" if p_value < 0.001 else f"{p_value:.3f}")
@@ -102,16 +124,25 @@ def _distinctive(compare: dict[str, Any], project: str) -> None:
     if top.empty:
         st.info(t("no_distinctive"))
     else:
-        st.plotly_chart(charts.distinctive_figure(top, _labels()), width="stretch",
-                        config=charts.chart_config(f"erottuvat-{project}-{group}"),
-                        key="distinctive")
-        ranked = pd.DataFrame({
-            "#": range(1, len(top) + 1), t("col_theme"): top["theme_name"],
-            t("col_notes"): top["count"], t("log_odds"): top["log_odds"].round(2),
-            t("interval_95"): [f"{low:.2f} – {high:.2f}" for low, high in
-                               zip(top["low"], top["high"], strict=True)],
-            "z": top["z"].round(1),
-        })
+        st.plotly_chart(
+            charts.distinctive_figure(top, _labels()),
+            width="stretch",
+            config=charts.chart_config(f"erottuvat-{project}-{group}"),
+            key="distinctive",
+        )
+        ranked = pd.DataFrame(
+            {
+                "#": range(1, len(top) + 1),
+                t("col_theme"): top["theme_name"],
+                t("col_notes"): top["count"],
+                t("log_odds"): top["log_odds"].round(2),
+                t("interval_95"): [
+                    f"{low:.2f} – {high:.2f}"
+                    for low, high in zip(top["low"], top["high"], strict=True)
+                ],
+                "z": top["z"].round(1),
+            }
+        )
         st.dataframe(ranked, hide_index=True, width="stretch")
     _csv_button(rows, f"erottuvat-teemat-{project}", "distinctive_csv")
 
@@ -124,12 +155,20 @@ def _timeline(rows: pd.DataFrame, project: str) -> None:
     left, right = st.columns([2, 1])
     groups = sorted(rows["group"].unique())
     options: list[str | None] = [None, *groups]
-    group = left.selectbox(t("col_region"), options, key=translated("timeline_region"),
-                           format_func=option_labels(options, lambda g: g or t("all_regions")))
+    group = left.selectbox(
+        t("col_region"),
+        options,
+        key=translated("timeline_region"),
+        format_func=option_labels(options, lambda g: g or t("all_regions")),
+    )
     top = right.slider(t("timeline_top"), 1, 12, 6, key="timeline_top")
     series = cf.timeline(rows, group, top)
-    st.plotly_chart(charts.timeline_figure(series, _labels()), width="stretch",
-                    config=charts.chart_config(f"teemat-ajassa-{project}"), key="timeline")
+    st.plotly_chart(
+        charts.timeline_figure(series, _labels()),
+        width="stretch",
+        config=charts.chart_config(f"teemat-ajassa-{project}"),
+        key="timeline",
+    )
     _csv_button(series, f"teemat-ajassa-{project}", "timeline_csv")
 
 

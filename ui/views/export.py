@@ -35,16 +35,21 @@ def _preview(download: Download, fmt: str) -> None:
 
 
 def _page(project: str) -> None:
-    fmt = st.radio(t("export_format"), FORMATS,
-                   format_func=option_labels(FORMATS, lambda f: t(f"format_{f}")),
-                   key=translated("export_format"))
+    fmt = st.radio(
+        t("export_format"),
+        FORMATS,
+        format_func=option_labels(FORMATS, lambda f: t(f"format_{f}")),
+        key=translated("export_format"),
+    )
     st.caption(t(f"format_{fmt}_help"))
     prepared_key = (project, fmt, common.data_version())
     if st.button(t("export_prepare"), type="primary", key="export_prepare"):
         try:
             with st.spinner(t("export_preparing")):
-                st.session_state["export_file"] = (prepared_key,
-                                                   common.client().export(project, fmt))
+                st.session_state["export_file"] = (
+                    prepared_key,
+                    common.client().export(project, fmt),
+                )
         except ApiError as error:
             st.session_state.pop("export_file", None)
             if error.missing_endpoint:
@@ -56,11 +61,19 @@ def _page(project: str) -> None:
     if not stored or stored[0] != prepared_key:
         return
     download: Download = stored[1]
-    st.success(t("export_ready", name=download.filename,
-                 size=f"{len(download.content) / 1024:.0f}"), icon=":material/check_circle:")
-    st.download_button(t("export_download", name=download.filename), download.content,
-                       file_name=download.filename, mime=download.media_type,
-                       key="export_download", type="primary", on_click="ignore")
+    st.success(
+        t("export_ready", name=download.filename, size=f"{len(download.content) / 1024:.0f}"),
+        icon=":material/check_circle:",
+    )
+    st.download_button(
+        t("export_download", name=download.filename),
+        download.content,
+        file_name=download.filename,
+        mime=download.media_type,
+        key="export_download",
+        type="primary",
+        on_click="ignore",
+    )
     _preview(download, fmt)
 
 

@@ -57,14 +57,19 @@ def _project_overview(project: str) -> None:
     if not documents:
         st.info(t("no_documents"))
         return
-    table = pd.DataFrame([
-        {
-            t("col_file"): d["filename"], t("col_region"): d["region"],
-            t("col_kind"): t(f"kind_{d['kind']}"), t("col_date"): d["date"] or "",
-            t("col_event"): d["event"] or "", t("col_notes"): d["note_count"],
-        }
-        for d in documents
-    ])
+    table = pd.DataFrame(
+        [
+            {
+                t("col_file"): d["filename"],
+                t("col_region"): d["region"],
+                t("col_kind"): t(f"kind_{d['kind']}"),
+                t("col_date"): d["date"] or "",
+                t("col_event"): d["event"] or "",
+                t("col_notes"): d["note_count"],
+            }
+            for d in documents
+        ]
+    )
     st.dataframe(table, hide_index=True, width="stretch")
 
 
@@ -72,18 +77,28 @@ def _upload_form(project: str) -> None:
     with st.form("upload", clear_on_submit=False):
         st.subheader(t("upload_title"))
         files = st.file_uploader(
-            t("upload_files"), type=FILE_TYPES, accept_multiple_files=True, key="upload_files",
+            t("upload_files"),
+            type=FILE_TYPES,
+            accept_multiple_files=True,
+            key="upload_files",
             help=t("upload_files_help"),
         )
         left, right = st.columns(2)
         region = left.text_input(t("col_region"), placeholder="Pohjois-Savo", key="upload_region")
-        kind = right.selectbox(t("col_kind"), KINDS, format_func=_kind_label(),
-                               key=translated("upload_kind"))
-        date = left.date_input(t("col_date"), value=None, format="DD.MM.YYYY",
-                               min_value=dt.date(1990, 1, 1), key="upload_date")
+        kind = right.selectbox(
+            t("col_kind"), KINDS, format_func=_kind_label(), key=translated("upload_kind")
+        )
+        date = left.date_input(
+            t("col_date"),
+            value=None,
+            format="DD.MM.YYYY",
+            min_value=dt.date(1990, 1, 1),
+            key="upload_date",
+        )
         event = right.text_input(t("col_event"), key="upload_event")
-        text_column = left.text_input(t("text_column"), help=t("text_column_help"),
-                                      key="upload_text_column")
+        text_column = left.text_input(
+            t("text_column"), help=t("text_column_help"), key="upload_text_column"
+        )
         run_after = right.checkbox(t("run_after_upload"), value=True, key="upload_run_after")
         submitted = st.form_submit_button(t("upload_button"), type="primary")
     if not submitted:
@@ -95,11 +110,15 @@ def _upload_form(project: str) -> None:
         st.error(t("upload_no_region"))
         return
     meta = {
-        "region": region.strip(), "kind": kind, "event": event.strip() or None,
-        "date": date.isoformat() if date else None, "text_column": text_column.strip() or None,
+        "region": region.strip(),
+        "kind": kind,
+        "event": event.strip() or None,
+        "date": date.isoformat() if date else None,
+        "text_column": text_column.strip() or None,
     }
-    uploads = [UploadFile(f.name, f.getvalue(), f.type or "application/octet-stream")
-               for f in files]
+    uploads = [
+        UploadFile(f.name, f.getvalue(), f.type or "application/octet-stream") for f in files
+    ]
     try:
         with st.spinner(t("uploading", count=len(uploads))):
             answer = common.client().upload(project, uploads, meta)
@@ -122,18 +141,21 @@ def _upload_form(project: str) -> None:
 
 def _show_upload_answer(slot: Any, answer: dict[str, Any], processed: bool) -> None:
     """Each file's fate: queued (then processed) or already in the project."""
+
     def status(state: str) -> str:
         return t("file_processed") if processed and state == "queued" else t(f"file_{state}")
 
     rows = [
-        {t("col_file"): f["filename"], t("col_status"): status(f["status"]),
-         t("col_notes"): f["note_count"]}
+        {
+            t("col_file"): f["filename"],
+            t("col_status"): status(f["status"]),
+            t("col_notes"): f["note_count"],
+        }
         for f in answer.get("files", [])
     ]
     with slot.container():
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-        duplicates = [f["filename"] for f in answer.get("files", [])
-                      if f["status"] == "duplicate"]
+        duplicates = [f["filename"] for f in answer.get("files", []) if f["status"] == "duplicate"]
         if duplicates:
             st.info(t("upload_duplicates", files=", ".join(duplicates)))
 
@@ -159,9 +181,14 @@ def _run_themes(project: str, request: dict[str, Any]) -> None:
     common.data_changed()
     if _report_job(job, "themes_done", "themes_failed") and job is not None:
         result = job.get("result") or {}
-        st.write(t("themes_summary", themes=result.get("themes", "?"),
-                   notes=result.get("notes", "?"),
-                   unassigned=f"{100 * float(result.get('unassigned_share') or 0):.0f}"))
+        st.write(
+            t(
+                "themes_summary",
+                themes=result.get("themes", "?"),
+                notes=result.get("notes", "?"),
+                unassigned=f"{100 * float(result.get('unassigned_share') or 0):.0f}",
+            )
+        )
         _show_changes(result.get("changes"))
         st.page_link("views/theme_map.py", label=t("open_map"), icon=":material/map:")
 
@@ -184,8 +211,9 @@ def _run_form(project: str) -> None:
         regions = sorted({d["region"] for d in documents})
         with st.form("run"):
             chosen_regions = st.multiselect(t("col_region"), regions, placeholder=t("all"))
-            chosen_kinds = st.multiselect(t("col_kind"), KINDS, placeholder=t("all"),
-                                          format_func=_kind_label())
+            chosen_kinds = st.multiselect(
+                t("col_kind"), KINDS, placeholder=t("all"), format_func=_kind_label()
+            )
             left, right = st.columns(2)
             date_from = left.date_input(t("date_from"), value=None, format="DD.MM.YYYY")
             date_to = right.date_input(t("date_to"), value=None, format="DD.MM.YYYY")
@@ -193,7 +221,9 @@ def _run_form(project: str) -> None:
             if not st.form_submit_button(t("run_button"), type="primary"):
                 return
         request = {
-            "regions": chosen_regions, "kinds": chosen_kinds, "use_codebook": use_codebook,
+            "regions": chosen_regions,
+            "kinds": chosen_kinds,
+            "use_codebook": use_codebook,
             "date_from": date_from.isoformat() if date_from else None,
             "date_to": date_to.isoformat() if date_to else None,
         }
@@ -210,8 +240,11 @@ def _unfinished_jobs(project: str) -> None:
     for job in jobs:
         if job["state"] in ("queued", "running"):
             label = t("job_themes") if job["kind"] == "themes" else t("job_ingest")
-            done_key, failed_key = (("themes_done", "themes_failed") if job["kind"] == "themes"
-                                    else ("ingest_done", "ingest_failed"))
+            done_key, failed_key = (
+                ("themes_done", "themes_failed")
+                if job["kind"] == "themes"
+                else ("ingest_done", "ingest_failed")
+            )
             _report_job(common.follow_job(job["id"], label), done_key, failed_key)
             common.data_changed()
 
@@ -226,12 +259,17 @@ def _runs(project: str) -> None:
     if not runs:
         return
     st.subheader(t("runs_title"))
-    table = pd.DataFrame([
-        {"#": r["id"], t("col_created"): r["created_at"][:16].replace("T", " "),
-         t("col_notes"): r["note_count"],
-         t("col_unassigned"): f"{100 * float(r.get('unassigned_share') or 0):.0f} %"}
-        for r in runs
-    ])
+    table = pd.DataFrame(
+        [
+            {
+                "#": r["id"],
+                t("col_created"): r["created_at"][:16].replace("T", " "),
+                t("col_notes"): r["note_count"],
+                t("col_unassigned"): f"{100 * float(r.get('unassigned_share') or 0):.0f} %",
+            }
+            for r in runs
+        ]
+    )
     st.dataframe(table, hide_index=True, width="stretch")
 
 

@@ -33,8 +33,12 @@ def _choose_theme(themes: list[dict[str, Any]]) -> int:
         except ValueError:
             continue
     st.session_state["detail_theme"] = desired
-    chosen = st.selectbox(t("nav_theme"), options, key="detail_theme",
-                          format_func=option_labels(options, lambda k: f"{names[k]} (#{k})"))
+    chosen = st.selectbox(
+        t("nav_theme"),
+        options,
+        key="detail_theme",
+        format_func=option_labels(options, lambda k: f"{names[k]} (#{k})"),
+    )
     st.query_params["theme"] = str(chosen)
     return int(chosen)
 
@@ -43,9 +47,11 @@ def _keywords_figure(keywords: list[list[Any]]) -> go.Figure:
     words = [str(w) for w, _ in keywords][:15][::-1]
     weights = [float(s) for _, s in keywords][:15][::-1]
     figure = go.Figure(go.Bar(x=weights, y=words, orientation="h", marker={"color": "#1f77b4"}))
-    figure.update_layout(height=max(200, 24 * len(words) + 40),
-                         margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                         xaxis={"title": {"text": t("keyword_weight")}})
+    figure.update_layout(
+        height=max(200, 24 * len(words) + 40),
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        xaxis={"title": {"text": t("keyword_weight")}},
+    )
     return figure
 
 
@@ -71,31 +77,49 @@ def _header(detail: dict[str, Any]) -> None:
     keywords = detail.get("keywords") or []
     if keywords:
         right.markdown(f"**{t('col_keywords')}**")
-        right.plotly_chart(_keywords_figure(keywords), config=charts.chart_config("avainsanat"),
-                           width="stretch", key="keywords_chart")
+        right.plotly_chart(
+            _keywords_figure(keywords),
+            config=charts.chart_config("avainsanat"),
+            width="stretch",
+            key="keywords_chart",
+        )
 
 
 def _notes(detail: dict[str, Any]) -> list[int]:
     """The theme's notes with row selection; returns the ids of the selected notes."""
     notes = detail["notes"]
-    frame = pd.DataFrame({
-        "id": [n["id"] for n in notes], t("col_text"): [n["text"] for n in notes],
-        t("col_region"): [n["region"] for n in notes],
-        t("col_document"): [n["document"] for n in notes],
-        t("col_group"): [n.get("group") or "" for n in notes],
-        t("col_score"): [n.get("score") for n in notes],
-        t("col_source"): [t(f"source_{n.get('source', 'model')}") for n in notes],
-    })
+    frame = pd.DataFrame(
+        {
+            "id": [n["id"] for n in notes],
+            t("col_text"): [n["text"] for n in notes],
+            t("col_region"): [n["region"] for n in notes],
+            t("col_document"): [n["document"] for n in notes],
+            t("col_group"): [n.get("group") or "" for n in notes],
+            t("col_score"): [n.get("score") for n in notes],
+            t("col_source"): [t(f"source_{n.get('source', 'model')}") for n in notes],
+        }
+    )
     st.subheader(t("theme_notes", count=len(notes)))
     event = st.dataframe(
-        frame, hide_index=True, width="stretch", key=f"theme_notes_{detail['id']}",
-        on_select="rerun", selection_mode="multi-row",
-        column_config={t("col_text"): st.column_config.TextColumn(width="large"),
-                       t("col_score"): st.column_config.NumberColumn(format="%.2f")},
+        frame,
+        hide_index=True,
+        width="stretch",
+        key=f"theme_notes_{detail['id']}",
+        on_select="rerun",
+        selection_mode="multi-row",
+        column_config={
+            t("col_text"): st.column_config.TextColumn(width="large"),
+            t("col_score"): st.column_config.NumberColumn(format="%.2f"),
+        },
     )
-    st.download_button(t("download_csv"), frame.to_csv(index=False).encode("utf-8"),
-                       file_name=f"teema-{detail['id']}.csv", mime="text/csv", key="theme_csv",
-                       on_click="ignore")
+    st.download_button(
+        t("download_csv"),
+        frame.to_csv(index=False).encode("utf-8"),
+        file_name=f"teema-{detail['id']}.csv",
+        mime="text/csv",
+        key="theme_csv",
+        on_click="ignore",
+    )
     rows = list(event["selection"]["rows"]) if event else []
     return [int(frame["id"].iloc[i]) for i in rows if i < len(frame)]
 
@@ -114,8 +138,9 @@ def _save(action: str, call: Any, flash: str) -> None:
     st.rerun()
 
 
-def _edits(project: str, detail: dict[str, Any], selected: list[int],
-           names: dict[int, str]) -> None:
+def _edits(
+    project: str, detail: dict[str, Any], selected: list[int], names: dict[int, str]
+) -> None:
     key = int(detail["id"])
     api = common.client()
     rename, move, merge, split = st.tabs(
@@ -124,51 +149,81 @@ def _edits(project: str, detail: dict[str, Any], selected: list[int],
     with rename, st.form("rename"):
         name = st.text_input(t("new_name"), value=detail["name"], max_chars=255)
         if st.form_submit_button(t("rename_button")) and name.strip():
-            _save("rename", lambda: api.rename_theme(project, key, name.strip()),
-                  t("renamed", name=name.strip()))
+            _save(
+                "rename",
+                lambda: api.rename_theme(project, key, name.strip()),
+                t("renamed", name=name.strip()),
+            )
     with move:
         labels = {int(n["id"]): n["text"] for n in detail["notes"]}
         chosen = st.multiselect(
-            t("notes_to_move"), list(labels), default=selected, placeholder=t("choose_notes"),
+            t("notes_to_move"),
+            list(labels),
+            default=selected,
+            placeholder=t("choose_notes"),
             format_func=option_labels(labels, lambda i: charts.short(labels[i], 90)),
             help=t("notes_to_move_help"),
         )
         others = [k for k in names if k != key]
-        target = st.selectbox(t("move_to"), others, index=None, placeholder=t("choose_theme"),
-                              format_func=common.theme_labels(others, names))
+        target = st.selectbox(
+            t("move_to"),
+            others,
+            index=None,
+            placeholder=t("choose_theme"),
+            format_func=common.theme_labels(others, names),
+        )
         left, right = st.columns(2)
-        if left.button(t("move_button", count=len(chosen)),
-                       disabled=not chosen or target is None, key="move_notes"):
+        if left.button(
+            t("move_button", count=len(chosen)),
+            disabled=not chosen or target is None,
+            key="move_notes",
+        ):
             goal = int(target) if target is not None else None
-            _save("move", lambda: api.move_notes(project, chosen, goal),
-                  t("moved", count=len(chosen)))
-        if right.button(t("unassign_button", count=len(chosen)), disabled=not chosen,
-                        key="unassign_notes"):
-            _save("unassign", lambda: api.move_notes(project, chosen, None),
-                  t("unassigned_done", count=len(chosen)))
+            _save(
+                "move", lambda: api.move_notes(project, chosen, goal), t("moved", count=len(chosen))
+            )
+        if right.button(
+            t("unassign_button", count=len(chosen)), disabled=not chosen, key="unassign_notes"
+        ):
+            _save(
+                "unassign",
+                lambda: api.move_notes(project, chosen, None),
+                t("unassigned_done", count=len(chosen)),
+            )
     with merge, st.form("merge_into"):
         others = [k for k in names if k != key]
-        into = st.multiselect(t("merge_with"), others, placeholder=t("choose_themes"),
-                              format_func=common.theme_labels(others, names))
+        into = st.multiselect(
+            t("merge_with"),
+            others,
+            placeholder=t("choose_themes"),
+            format_func=common.theme_labels(others, names),
+        )
         merged_name = st.text_input(t("merge_name"), value=detail["name"])
         if st.form_submit_button(t("merge_button")):
             if not into:
                 st.error(t("merge_needs_two"))
             else:
                 ids = [key, *[int(k) for k in into]]
-                _save("merge", lambda: api.merge_themes(project, ids, merged_name.strip()),
-                      t("merged", count=len(ids), name=merged_name.strip()))
+                _save(
+                    "merge",
+                    lambda: api.merge_themes(project, ids, merged_name.strip()),
+                    t("merged", count=len(ids), name=merged_name.strip()),
+                )
     with split, st.form("split"):
         size = len(detail["notes"])
         if size < 2:
             st.info(t("split_too_small"))
             st.form_submit_button(t("split_button"), disabled=True)
         else:
-            parts = st.number_input(t("split_parts"), min_value=2, max_value=min(20, size),
-                                    value=2, step=1)
+            parts = st.number_input(
+                t("split_parts"), min_value=2, max_value=min(20, size), value=2, step=1
+            )
             if st.form_submit_button(t("split_button")):
-                _save("split", lambda: api.split_theme(project, key, int(parts)),
-                      t("split_done", parts=int(parts)))
+                _save(
+                    "split",
+                    lambda: api.split_theme(project, key, int(parts)),
+                    t("split_done", parts=int(parts)),
+                )
 
 
 def _scores(project: str, note_id: int) -> None:
@@ -179,10 +234,12 @@ def _scores(project: str, note_id: int) -> None:
         except ApiError as error:
             common.show_error(error)
             return
-        frame = pd.DataFrame([
-            {t("col_theme"): f"{s['name']} ({s['theme']})", t("col_score"): s["score"]}
-            for s in scores.get("scores", [])
-        ])
+        frame = pd.DataFrame(
+            [
+                {t("col_theme"): f"{s['name']} ({s['theme']})", t("col_score"): s["score"]}
+                for s in scores.get("scores", [])
+            ]
+        )
         st.dataframe(frame, hide_index=True, width="stretch")
 
 

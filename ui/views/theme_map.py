@@ -38,32 +38,52 @@ def _theme_centres(project: str) -> None:
             common.show_error(error)
         return
     if table["themes"]:
-        st.plotly_chart(charts.theme_centres_figure(table["themes"], t("col_size")),
-                        config=charts.chart_config("teemakartta-teemat"), width="stretch")
+        st.plotly_chart(
+            charts.theme_centres_figure(table["themes"], t("col_size")),
+            config=charts.chart_config("teemakartta-teemat"),
+            width="stretch",
+        )
 
 
 def _filters(notes: pd.DataFrame) -> tuple[MapFilters, str]:
     left, middle, right = st.columns(3)
-    regions = left.multiselect(t("col_region"), sorted(notes["region"].dropna().unique()),
-                               placeholder=t("all"), key="map_regions")
-    documents = middle.multiselect(t("col_document"), sorted(notes["document"].dropna().unique()),
-                                   placeholder=t("all"), key="map_documents")
-    kinds = right.multiselect(t("col_kind"), sorted(notes["kind"].dropna().unique()),
-                              format_func=option_labels(notes["kind"].dropna().unique(),
-                                                        lambda k: t(f"kind_{k}")),
-                              placeholder=t("all"),
-                              key=translated("map_kinds"))
+    regions = left.multiselect(
+        t("col_region"),
+        sorted(notes["region"].dropna().unique()),
+        placeholder=t("all"),
+        key="map_regions",
+    )
+    documents = middle.multiselect(
+        t("col_document"),
+        sorted(notes["document"].dropna().unique()),
+        placeholder=t("all"),
+        key="map_documents",
+    )
+    kinds = right.multiselect(
+        t("col_kind"),
+        sorted(notes["kind"].dropna().unique()),
+        format_func=option_labels(notes["kind"].dropna().unique(), lambda k: t(f"kind_{k}")),
+        placeholder=t("all"),
+        key=translated("map_kinds"),
+    )
     left, right = st.columns([2, 1])
     query = left.text_input(t("search"), placeholder=t("search_placeholder"), key="map_search")
     dates = sorted(d for d in notes["date"] if d is not None)
     date_from = date_to = None
     if dates:
-        chosen = right.date_input(t("date_range"), value=(dates[0], dates[-1]),
-                                  min_value=dates[0], max_value=dates[-1],
-                                  format="DD.MM.YYYY", key="map_dates")
+        chosen = right.date_input(
+            t("date_range"),
+            value=(dates[0], dates[-1]),
+            min_value=dates[0],
+            max_value=dates[-1],
+            format="DD.MM.YYYY",
+            key="map_dates",
+        )
         # Only a range narrower than the data's own narrows the map (and drops undated notes).
-        if isinstance(chosen, tuple) and len(chosen) == 2 and (chosen[0], chosen[1]) != (
-            dates[0], dates[-1]
+        if (
+            isinstance(chosen, tuple)
+            and len(chosen) == 2
+            and (chosen[0], chosen[1]) != (dates[0], dates[-1])
         ):
             date_from, date_to = chosen
     return MapFilters(regions, documents, kinds, date_from, date_to), query
@@ -77,25 +97,39 @@ def _theme_names(notes: pd.DataFrame) -> dict[int, str]:
 def _listing(notes: pd.DataFrame, selection: MapSelection, names: dict[int, str]) -> pd.DataFrame:
     if selection.theme is not None:
         chosen = notes[notes["theme"] == selection.theme]
-        st.subheader(t("theme_notes_title", name=names.get(selection.theme, "?"),
-                       count=len(chosen)))
+        st.subheader(
+            t("theme_notes_title", name=names.get(selection.theme, "?"), count=len(chosen))
+        )
         if st.button(t("open_theme_page"), key="map_open_theme"):
             st.session_state["theme_request"] = selection.theme
             st.switch_page("views/theme_detail.py")
     else:
         chosen = notes[notes["id"].isin(selection.note_ids)]
         st.subheader(t("selected_notes_title", count=len(chosen)))
-    table = pd.DataFrame({
-        "id": chosen["id"], t("col_text"): chosen["text"],
-        t("col_theme"): [common.theme_label(int(k), names) for k in chosen["theme"]],
-        t("col_region"): chosen["region"], t("col_document"): chosen["document"],
-        t("col_group"): chosen["group"].fillna(""),
-    })
-    st.dataframe(table, hide_index=True, width="stretch",
-                 column_config={t("col_text"): st.column_config.TextColumn(width="large")})
-    st.download_button(t("download_csv"), table.to_csv(index=False).encode("utf-8"),
-                       file_name="muistiinpanot.csv", mime="text/csv", key="map_listing_csv",
-                       on_click="ignore")
+    table = pd.DataFrame(
+        {
+            "id": chosen["id"],
+            t("col_text"): chosen["text"],
+            t("col_theme"): [common.theme_label(int(k), names) for k in chosen["theme"]],
+            t("col_region"): chosen["region"],
+            t("col_document"): chosen["document"],
+            t("col_group"): chosen["group"].fillna(""),
+        }
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={t("col_text"): st.column_config.TextColumn(width="large")},
+    )
+    st.download_button(
+        t("download_csv"),
+        table.to_csv(index=False).encode("utf-8"),
+        file_name="muistiinpanot.csv",
+        mime="text/csv",
+        key="map_listing_csv",
+        on_click="ignore",
+    )
     return chosen
 
 
@@ -103,8 +137,13 @@ def _move_form(project: str, note_ids: list[int], names: dict[int, str]) -> None
     options: list[int] = [-1, *sorted(names, key=lambda k: names[k].casefold())]
     with st.form("map_move"):
         # No default target: a stray click must not move a whole lasso of notes anywhere.
-        target = st.selectbox(t("move_to"), options, index=None, placeholder=t("choose_theme"),
-                              format_func=common.theme_labels(options, names))
+        target = st.selectbox(
+            t("move_to"),
+            options,
+            index=None,
+            placeholder=t("choose_theme"),
+            format_func=common.theme_labels(options, names),
+        )
         if not st.form_submit_button(t("move_button", count=len(note_ids))):
             return
     if target is None:
@@ -142,16 +181,22 @@ if project and notes is not None:
     labels = {"unassigned": t("unassigned"), "matches": t("search_hits"), "legend": t("themes")}
     figure = charts.note_map_figure(notes, visible, matches, labels)
     event = st.plotly_chart(
-        figure, key="note_map", on_select="rerun", selection_mode=("points", "box", "lasso"),
-        config=charts.chart_config(f"teemakartta-{project}", scroll_zoom=True), width="stretch",
+        figure,
+        key="note_map",
+        on_select="rerun",
+        selection_mode=("points", "box", "lasso"),
+        config=charts.chart_config(f"teemakartta-{project}", scroll_zoom=True),
+        width="stretch",
     )
     selection = read_selection(dict(event["selection"]) if event else None, notes[visible])
     sizes = notes["theme"].value_counts()
     options: list[int | None] = [None, *sorted(names, key=lambda k: -int(sizes.get(k, 0)))]
     picked = st.selectbox(
-        t("pick_theme"), options,
-        format_func=option_labels(options, lambda k: t("pick_theme_none") if k is None
-                                  else common.theme_label(k, names)),
+        t("pick_theme"),
+        options,
+        format_func=option_labels(
+            options, lambda k: t("pick_theme_none") if k is None else common.theme_label(k, names)
+        ),
         key=translated("map_pick_theme"),
     )
     if selection.empty and picked is not None:

@@ -22,10 +22,14 @@ def theme_table_frame(table: dict[str, Any]) -> pd.DataFrame:
     for theme in table["themes"]:
         representatives = [r["text"] for r in theme.get("representatives", [])][:3]
         row = {
-            "id": theme["id"], t("col_theme"): theme["name"], t("col_size"): theme["size"],
+            "id": theme["id"],
+            t("col_theme"): theme["name"],
+            t("col_size"): theme["size"],
             t("col_share"): theme["share"],
-            **{f"{t('col_region')}: {r}": theme.get("region_share", {}).get(r, 0.0)
-               for r in regions},
+            **{
+                f"{t('col_region')}: {r}": theme.get("region_share", {}).get(r, 0.0)
+                for r in regions
+            },
             t("col_keywords"): ", ".join(theme.get("keywords", [])[:KEYWORDS_SHOWN]),
         }
         for i in range(3):
@@ -37,17 +41,28 @@ def theme_table_frame(table: dict[str, Any]) -> pd.DataFrame:
 def _run_caption(table: dict[str, Any]) -> None:
     run = table.get("run") or {}
     notes = int(run.get("note_count") or 0)
-    st.caption(t("run_caption", run=run.get("id", "?"), created=str(run.get("created_at", ""))[:16]
-                 .replace("T", " "), notes=notes, themes=len(table["themes"]),
-                 unassigned=table.get("unassigned", 0)))
+    st.caption(
+        t(
+            "run_caption",
+            run=run.get("id", "?"),
+            created=str(run.get("created_at", ""))[:16].replace("T", " "),
+            notes=notes,
+            themes=len(table["themes"]),
+            unassigned=table.get("unassigned", 0),
+        )
+    )
 
 
 def _merge(project: str, chosen: list[int], names: dict[int, str]) -> None:
     with st.form("merge"):
         st.markdown(f"**{t('merge_title')}**")
-        picked = st.multiselect(t("merge_which"), list(names), default=chosen,
-                                placeholder=t("choose_themes"),
-                                format_func=common.theme_labels(names, names))
+        picked = st.multiselect(
+            t("merge_which"),
+            list(names),
+            default=chosen,
+            placeholder=t("choose_themes"),
+            format_func=common.theme_labels(names, names),
+        )
         name = st.text_input(t("merge_name"), help=t("merge_name_help"))
         if not st.form_submit_button(t("merge_button")):
             return
@@ -75,8 +90,9 @@ def _tree(project: str, names: dict[int, str]) -> None:
         if not tree:
             st.info(t("tree_empty"))
             return
-        st.plotly_chart(charts.tree_figure(tree, names), config=charts.chart_config("teemapuu"),
-                        width="stretch")
+        st.plotly_chart(
+            charts.tree_figure(tree, names), config=charts.chart_config("teemapuu"), width="stretch"
+        )
         st.caption(t("tree_hint"))
 
 
@@ -100,16 +116,27 @@ def _page(project: str) -> None:
     percent = st.column_config.NumberColumn(format="percent")
     config: dict[str, Any] = {
         "id": st.column_config.NumberColumn("#", width="small"),
-        t("col_share"): st.column_config.ProgressColumn(format="percent", min_value=0,
-                                                        max_value=1),
+        t("col_share"): st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1),
         t("col_theme"): st.column_config.TextColumn(width="medium"),
         **{c: percent for c in frame.columns if c.startswith(f"{t('col_region')}: ")},
     }
-    event = st.dataframe(frame, hide_index=True, width="stretch", column_config=config,
-                         key="theme_table", on_select="rerun", selection_mode="multi-row")
-    st.download_button(t("download_csv"), frame.to_csv(index=False).encode("utf-8"),
-                       file_name=f"teemat-{project}.csv", mime="text/csv", key="themes_csv",
-                       on_click="ignore")
+    event = st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        column_config=config,
+        key="theme_table",
+        on_select="rerun",
+        selection_mode="multi-row",
+    )
+    st.download_button(
+        t("download_csv"),
+        frame.to_csv(index=False).encode("utf-8"),
+        file_name=f"teemat-{project}.csv",
+        mime="text/csv",
+        key="themes_csv",
+        on_click="ignore",
+    )
     rows = list(event["selection"]["rows"]) if event else []
     chosen = [int(frame["id"].iloc[i]) for i in rows if i < len(frame)]
     names = {int(th["id"]): str(th["name"]) for th in table["themes"]}

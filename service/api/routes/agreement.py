@@ -48,7 +48,9 @@ def upload_human_codes(
 
 
 @router.get("/agreement", responses={404: {"description": "No theme run or no human codes"}})
-def agreement(project: ExportProject, session: SessionDep, coder: str | None = None) -> dict[str, Any]:
+def agreement(
+    project: ExportProject, session: SessionDep, coder: str | None = None
+) -> dict[str, Any]:
     """Per coder: Cohen's kappa (themes mapped one-to-one onto codes by the Hungarian
     algorithm), Krippendorff's alpha, ARI and NMI, overall and per region, with the codes
     the model splits and the themes that merge codes."""

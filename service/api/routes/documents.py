@@ -140,7 +140,12 @@ def delete_document(
 ) -> None:
     document = repository.get_document(session, project.id, document_id)
     auth.audit(
-        session, user, "delete_document", project.name,
-        document_id=document.id, filename=document.filename, notes=document.note_count,
+        session,
+        user,
+        "delete_document",
+        project.name,
+        document_id=document.id,
+        filename=document.filename,
+        notes=document.note_count,
     )
     repository.delete_document(session, document)

@@ -22,9 +22,10 @@ from service.export import (
     export_filename,
     write_export,
 )
-from service.export.rows import iter_note_rows, latest_run
+from service.export.rows import iter_note_rows
 from service.export.tabular import csv_chunks
 from service.storage.repository import NotFound
+from service.theming.runs import latest_run
 
 router = APIRouter(prefix="/projects/{project}", tags=["exports"])
 

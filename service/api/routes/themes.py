@@ -16,7 +16,6 @@ from service.theming.edits import current_run
 router = APIRouter(prefix="/projects/{project}", tags=["themes"])
 
 
-
 class Rename(BaseModel):
     name: str = Field(min_length=1, max_length=255)
 

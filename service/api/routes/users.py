@@ -87,7 +87,13 @@ def audit_log(
     """Exports, deletions, theme and membership edits: who, what, when (newest first)."""
     rows = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit))
     return [
-        {"id": e.id, "user": e.user_name, "action": e.action, "project": e.project_name,
-         "details": e.details, "created_at": e.created_at.isoformat()}
+        {
+            "id": e.id,
+            "user": e.user_name,
+            "action": e.action,
+            "project": e.project_name,
+            "details": e.details,
+            "created_at": e.created_at.isoformat(),
+        }
         for e in rows
     ]
