@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     embedding_backend: str = Field(
         default="sentence-transformers",
         description='"sentence-transformers" (float32) or "onnx-int8" (ONNX Runtime int8, '
-        "about 4x faster on this kind of CPU; needs a local model folder).",
+        "about 2.7x faster on this kind of CPU; needs a local model folder).",
     )
     language_backend: str = Field(
         default="auto",

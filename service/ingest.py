@@ -13,6 +13,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
 KINDS = ("workshop", "project_description", "other")
 _REGION_RE = re.compile(r"^[\w .,()'/-]{1,100}$")
 _EMBED_CHUNK = 256
+# One worker: spaCy takes one batch at a time anyway (language._SPACY_LOCK).
+_BESIDE_ENCODER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lemmatize")
 
 ProgressFn = Callable[[float, str], None]
 
@@ -185,7 +188,9 @@ def ingest_document(
         return IngestResult(existing.id, existing.filename, existing.note_count, duplicate=True)
 
     report(0.02, "lemmatisoidaan")
-    analyses = nlp.analyzer.analyze([note.text for note in prepared.notes])
+    # Lemmatizing runs beside the encoder, not before it: it is hidden behind embedding
+    # as far as the cores allow (both release the GIL in their numeric kernels).
+    analyzing = _BESIDE_ENCODER.submit(nlp.analyzer.analyze, [n.text for n in prepared.notes])
     texts = [embedding_text(note.text, note.context) for note in prepared.notes]
     hashes = [text_hash(text) for text in texts]
     embedder = nlp.embedder
@@ -197,6 +202,7 @@ def ingest_document(
     for i in range(0, len(missing), _EMBED_CHUNK):
         report(0.15 + 0.8 * i / max(len(missing), 1), "upotetaan")
         new_vectors.append(embedder.embed([text_of[h] for h in missing[i : i + _EMBED_CHUNK]]))
+    analyses = analyzing.result()
     report(0.96, "tallennetaan")
 
     try:

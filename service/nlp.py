@@ -40,4 +40,5 @@ class NlpResources:
         from service.pipeline.language import FinnishAnalyzer
 
         with self._lock:
-            return FinnishAnalyzer(backend=self.settings.language_backend)
+            # Named entities are not used downstream and cost ~40% of spaCy's time.
+            return FinnishAnalyzer(backend=self.settings.language_backend, entities=False)
