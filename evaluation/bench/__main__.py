@@ -1,6 +1,9 @@
 """`make bench`: every speed figure of the project, written under evaluation/results/.
 
-python -m evaluation.bench [--quick] [--only encoder,themes,incremental,startup,load]
+python -m evaluation.bench [--quick] [--only encoder,ingest,themes,incremental,startup,load]
+
+Each part's result is merged into ``bench_system.json`` as soon as it is measured (a
+part run alone replaces only its own entry); the encoder writes ``bench_encoder.json``.
 """
 
 from __future__ import annotations
@@ -8,6 +11,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import json
 import os
 import subprocess
 import sys
@@ -21,11 +25,13 @@ from evaluation.bench.system import (
     api_latency,
     incremental_assignment,
     real_sentences,
+    rss_mb,
     startup,
     theme_scaling,
+    wait_for,
 )
 
-PARTS = ("encoder", "themes", "incremental", "startup", "load")
+PARTS = ("encoder", "ingest", "themes", "incremental", "startup", "load")
 
 
 def _load_test(work: Path, notes: int, seconds: float) -> dict[str, Any]:
@@ -52,12 +58,7 @@ def _load_test(work: Path, notes: int, seconds: float) -> dict[str, Any]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(600):
-            try:
-                if httpx.get(f"{base}/health", timeout=0.5).is_success:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+        wait_for(f"{base}/health", time.perf_counter(), limit=120)
         token = (work / "admin-token").read_text().strip()
         http = httpx.Client(
             base_url=base, timeout=3600, headers={"Authorization": f"Bearer {token}"}
@@ -89,7 +90,7 @@ def _load_test(work: Path, notes: int, seconds: float) -> dict[str, Any]:
         upload = "\n".join(f"- {s}" for s in sentences[:20]).encode()
         busy = api_latency(base, token, "kuorma", seconds=seconds, upload=upload)
         run_state = http.get(f"/jobs/{fitting}").json()["state"]
-        rss = _rss_mb(process.pid)
+        rss = rss_mb("VmHWM", process.pid)
         return {
             "notes": len(sentences),
             "ingest_seconds": round(ingest_seconds, 1),
@@ -105,42 +106,53 @@ def _load_test(work: Path, notes: int, seconds: float) -> dict[str, Any]:
         process.wait(timeout=60)
 
 
-def _rss_mb(pid: int) -> float | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        return None
-    return None
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, shorter load")
     parser.add_argument("--only", default=",".join(PARTS), help="comma-separated parts")
     args = parser.parse_args(argv)
     wanted = [p for p in args.only.split(",") if p]
-    results: dict[str, Any] = {"machine": machine_info(), "quick": args.quick}
+    path = RESULTS_DIR / "bench_system.json"
+    earlier = json.loads(path.read_text()) if path.exists() else {}
+    results: dict[str, Any] = {part: earlier[part] for part in PARTS if part in earlier}
+
+    def record(part: str, value: Any) -> None:
+        results[part] = {"machine": machine_info(), "quick": args.quick, **value}
+        write_json(path, results)
+        print(f"{part}: written to {path}", flush=True)
+
     with tempfile.TemporaryDirectory(prefix="teema-bench-") as tmp:
         work = Path(tmp)
         if "encoder" in wanted:
             from evaluation.bench.encoder import run as encoder_run
 
-            results["encoder"] = encoder_run(quick=args.quick)
+            encoder_run(quick=args.quick)  # writes bench_encoder.json and its plot
+        if "ingest" in wanted:
+            from evaluation.bench.ingest import run as ingest_run
+
+            record("ingest", ingest_run(sample=128 if args.quick else 512))
         if "startup" in wanted:
-            results["startup"] = startup()
+            record("startup", startup(work / "startup"))
         if "incremental" in wanted:
-            results["incremental"] = incremental_assignment(work / "incremental")
+            record(
+                "incremental",
+                {
+                    backend: incremental_assignment(work / f"incremental-{backend}", backend)
+                    for backend in ("sentence-transformers", "onnx-int8")
+                },
+            )
         if "themes" in wanted:
             sizes = [1000, 4000] if args.quick else [1000, 4000, 16000, 64000]
-            results["themes"] = theme_scaling(sizes, REPO_ROOT / "data" / "bench-cache")
+            record("themes", theme_scaling(sizes))
         if "load" in wanted:
             (work / "load").mkdir()
-            results["load"] = _load_test(
-                work / "load", 2000 if args.quick else 20000, 20 if args.quick else 60
+            record(
+                "load",
+                _load_test(work / "load", 2000 if args.quick else 20000, 20 if args.quick else 60),
             )
-    path = write_json(RESULTS_DIR / "bench_system.json", results)
+    from evaluation.bench.plots import plot_system
+
+    plot_system(results, RESULTS_DIR / "bench_system.png")
     print(f"wrote {path}")
     return 0
 

@@ -7,6 +7,7 @@ into sentences, embedded once and cached in a local database.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -15,7 +16,6 @@ import subprocess
 import sys
 import threading
 import time
-import tracemalloc
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -58,49 +58,109 @@ def _cached_vectors(texts: list[str], cache: Path) -> np.ndarray:
     return vectors
 
 
-def theme_scaling(sizes: list[int], cache_dir: Path) -> dict[str, Any]:
-    """Seconds and peak traced memory of ThemeModel.fit at each size; the fitted exponent."""
-    from service.pipeline.language import FinnishAnalyzer, lemma_documents
-    from service.pipeline.themes import ThemeModel
-
+def _scaling_notes(size: int) -> tuple[list[str], np.ndarray]:
+    """The first ``size`` of a fixed random order of the real sentences, with their cached
+    vectors (embedded once by the default embedder)."""
     sentences = real_sentences()
-    largest = min(max(sizes), len(sentences))
     rng = np.random.default_rng(0)
-    chosen = sorted(rng.choice(len(sentences), largest, replace=False).tolist())
-    texts = [sentences[i] for i in chosen]
-    vectors = _cached_vectors(texts, cache_dir / f"sentences-{largest}.npy")
-    lemmas = lemma_documents(FinnishAnalyzer(backend="simplemma").analyze(texts))
-    rows = []
-    # 64k distinct real sentences are not available here; the largest real set stands in.
-    runs = sorted(
-        {s for s in sizes if s <= largest} | ({largest} if max(sizes) > largest else set())
-    )
-    for size in runs:
-        tracemalloc.start()
+    order = rng.permutation(len(sentences))[: min(size, len(sentences))]
+    texts = [sentences[i] for i in order]
+    # Caches are named by the sentence list; the order is fixed, so a larger cache of the
+    # same list holds this one as its first rows.
+    key = hashlib.sha256("\n".join(sentences).encode()).hexdigest()[:12]
+    caches = sorted(SCALING_CACHE.glob(f"sentences-{key}-*.npy"), key=lambda p: p.stat().st_size)
+    for cache in caches:
+        stored = np.load(cache, mmap_mode="r")
+        if len(stored) >= len(texts):
+            return texts, np.array(stored[: len(texts)])
+    return texts, _cached_vectors(texts, SCALING_CACHE / f"sentences-{key}-{len(texts)}.npy")
+
+
+SCALING_CACHE = REPO_ROOT / "data" / "bench-cache"
+
+
+def _fit_once(size: int, method: str) -> dict[str, Any]:
+    """One theme fit in this (fresh) process: seconds, peak RSS, themes, unassigned share.
+
+    ``ours``: ThemeModel.fit (UMAP layouts, HDBSCAN, outlier policy, c-TF-IDF keywords
+    over simplemma lemmas); ``bertopic``: BERTopic with its defaults on the same vectors.
+    Imports, data and lemmas are ready before the clock starts.
+    """
+    texts, vectors = _scaling_notes(size)
+    texts, vectors = texts[:size], vectors[:size]
+    if method == "ours":
+        from service.pipeline.language import FinnishAnalyzer, lemma_documents
+        from service.pipeline.themes import ThemeModel
+
+        lemmas = lemma_documents(FinnishAnalyzer(backend="simplemma").analyze(texts))
+        before = rss_mb()
         started = time.perf_counter()
-        model = ThemeModel().fit(vectors[:size], lemmas[:size])
+        model = ThemeModel().fit(vectors, lemmas)
         seconds = time.perf_counter() - started
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
-        rows.append(
-            {
-                "notes": size,
-                "seconds": round(seconds, 2),
-                "peak_mb": round(peak / 2**20, 1),
-                "themes": int(len(model.centroids_)),
-                "unassigned_share": round(float(model.unassigned_share_), 4),
-            }
-        )
-    exponent = None
-    if len(rows) >= 2:
-        x = np.log([r["notes"] for r in rows])
-        y = np.log([r["seconds"] for r in rows])
-        exponent = round(float(np.polyfit(x, y, 1)[0]), 2)
-    return {"available_sentences": len(sentences), "runs": rows, "time_exponent": exponent}
+        themes, unassigned = int(len(model.centroids_)), float(model.unassigned_share_)
+    else:
+        from evaluation.evaluate import _bertopic
+
+        before = rss_mb()
+        started = time.perf_counter()
+        labels = _bertopic(texts, vectors, reduce=False)
+        seconds = time.perf_counter() - started
+        themes = int(len(set(labels.tolist()) - {-1}))
+        unassigned = float(np.mean(labels == -1))
+    return {
+        "method": method,
+        "notes": len(texts),
+        "seconds": round(seconds, 2),
+        "rss_before_fit_mb": before,
+        "peak_rss_mb": rss_mb("VmHWM"),
+        "themes": themes,
+        "unassigned_share": round(unassigned, 4),
+    }
 
 
-def incremental_assignment(data_dir: Path) -> dict[str, Any]:
-    """100 new notes (one document) assigned to an existing run, embedding included."""
+def rss_mb(field: str = "VmRSS", pid: int | str = "self") -> float | None:
+    """Resident memory (or its peak, ``VmHWM``) of a process, in MiB."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(f"{field}:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        return None
+    return None
+
+
+def theme_scaling(sizes: list[int], baseline: bool = True) -> dict[str, Any]:
+    """Theme fits at each size, each in a fresh process (so peak RSS is the fit's own),
+    ours and BERTopic's defaults alternating; the fitted time exponent of each."""
+    sentences = len(real_sentences())
+    largest = min(max(sizes), sentences)
+    _scaling_notes(largest)  # embed once, outside every timing
+    # 64k distinct real sentences are not available here; the largest real set stands in.
+    runs = sorted({s for s in sizes if s <= largest} | {largest})
+    rows: list[dict[str, Any]] = []
+    for number, size in enumerate(runs):
+        methods = ["ours", "bertopic"] if baseline else ["ours"]
+        for method in methods if number % 2 == 0 else methods[::-1]:
+            command = [sys.executable, "-m", "evaluation.bench.system", "fit", str(size), method]
+            done = subprocess.run(
+                command, cwd=REPO_ROOT, capture_output=True, text=True, check=False
+            )
+            if done.returncode != 0:
+                raise RuntimeError(f"{method} at {size} notes failed:\n{done.stderr[-3000:]}")
+            rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    exponents = {}
+    for method in {r["method"] for r in rows}:
+        mine = [r for r in rows if r["method"] == method]
+        if len(mine) >= 2:
+            x = np.log([r["notes"] for r in mine])
+            y = np.log([r["seconds"] for r in mine])
+            exponents[method] = round(float(np.polyfit(x, y, 1)[0]), 2)
+    return {"available_sentences": sentences, "runs": rows, "time_exponent": exponents}
+
+
+def incremental_assignment(data_dir: Path, backend: str) -> dict[str, Any]:
+    """100 new notes (one document) assigned to an existing run: the whole ingest of the
+    document (parse, lemmatize, embed, store, assign) with the given embedding backend."""
     from service.config import Settings
     from service.corpora import load_samples
     from service.ingest import ingest_document, prepare_document, validate_meta
@@ -109,7 +169,7 @@ def incremental_assignment(data_dir: Path) -> dict[str, Any]:
     from service.theming.notes import RunFilters
     from service.theming.runs import fit_run
 
-    settings = Settings(data_dir=data_dir, database_url=None)
+    settings = Settings(data_dir=data_dir, database_url=None, embedding_backend=backend)
     db = Database(settings.resolved_database_url)
     db.migrate()
     nlp = NlpResources(settings)
@@ -130,23 +190,75 @@ def incremental_assignment(data_dir: Path) -> dict[str, Any]:
                 "seconds": round(time.perf_counter() - started, 3),
             }
         )
-    return {"rounds": timings, "median_seconds": statistics.median(t["seconds"] for t in timings)}
+    return {
+        "embedding_backend": backend,
+        "rounds": timings,
+        "median_seconds": statistics.median(t["seconds"] for t in timings),
+    }
 
 
-def startup() -> dict[str, Any]:
-    """`teemakartta --help` and the API answering /health, from a cold process."""
+def startup(work: Path) -> dict[str, Any]:
+    """`teemakartta --help`, the API answering /health from a cold process, and a second
+    `make run` (installed machine, samples already in) until API and UI both answer."""
     cli = [sys.executable, "-m", "service.cli", "--help"]
     help_times = []
     for _ in range(3):
         started = time.perf_counter()
         subprocess.run(cli, capture_output=True, check=True, cwd=REPO_ROOT)
         help_times.append(time.perf_counter() - started)
-    return {"cli_help_seconds": round(min(help_times), 3), "api_ready_seconds": _api_ready()}
+    return {
+        "cli_help_seconds": round(min(help_times), 3),
+        "api_ready_seconds": _api_ready(),
+        "second_make_run_ready_seconds": _second_make_run(work),
+    }
+
+
+def wait_for(url: str, started: float, limit: float = 120) -> float:
+    """Seconds from ``started`` until ``url`` answers 2xx; RuntimeError after ``limit``."""
+    import httpx
+
+    while time.perf_counter() - started < limit:
+        try:
+            if httpx.get(url, timeout=0.5).is_success:
+                return round(time.perf_counter() - started, 3)
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.05)
+    raise RuntimeError(f"{url} did not answer within {limit:g} s")
+
+
+def _second_make_run(work: Path) -> float:
+    from tests.postgres import free_port
+
+    api_port, ui_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "TEEMA_DATA_DIR": str(work),
+        "TEEMA_API_PORT": str(api_port),
+        "TEEMA_UI_PORT": str(ui_port),
+        "HF_HUB_OFFLINE": "1",
+    }
+    # The first run ingests the samples (embedding them); the second finds them in place.
+    samples = [sys.executable, "-m", "service.cli", "samples"]
+    subprocess.run(samples, env=env, cwd=REPO_ROOT, capture_output=True, check=True)
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        ["make", "--no-print-directory", "run"],
+        env=env,
+        cwd=REPO_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{api_port}/health", started)
+        return wait_for(f"http://127.0.0.1:{ui_port}/_stcore/health", started)
+    finally:
+        os.killpg(process.pid, 15)
+        process.wait(timeout=60)
 
 
 def _api_ready() -> float:
-    import httpx
-
     from tests.postgres import free_port
 
     port = free_port()
@@ -160,14 +272,7 @@ def _api_ready() -> float:
         stderr=subprocess.DEVNULL,
     )
     try:
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=0.5).is_success:
-                    return round(time.perf_counter() - started, 3)
-            except httpx.HTTPError:
-                time.sleep(0.05)
-            if time.perf_counter() - started > 60:
-                raise RuntimeError("the API did not start in 60 s")
+        return wait_for(f"http://127.0.0.1:{port}/health", started, limit=60)
     finally:
         process.terminate()
         process.wait()
@@ -239,3 +344,10 @@ def api_latency(
         "error_samples": errors[:10],
         "endpoints": summary,
     }
+
+
+if __name__ == "__main__":  # python -m evaluation.bench.system fit SIZE ours|bertopic
+    _, command, size_arg, method_arg = sys.argv
+    if command != "fit" or method_arg not in ("ours", "bertopic"):
+        raise SystemExit("usage: python -m evaluation.bench.system fit SIZE ours|bertopic")
+    print(json.dumps(_fit_once(int(size_arg), method_arg)))

@@ -1,0 +1,103 @@
+"""The system benchmark's picture: one panel per measured part, targets as dashed lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+
+def plot_system(results: dict[str, Any], path: Path) -> Path | None:
+    """Write ``path`` (PNG) from ``bench_system.json``'s content; None if nothing to draw."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    panels = [
+        (name, draw)
+        for name, draw in (
+            ("themes", _themes),
+            ("ingest", _ingest),
+            ("load", _load),
+            ("startup", _startup),
+        )
+        if name in results
+    ]
+    if not panels:
+        return None
+    figure, axes = plt.subplots(1, len(panels), figsize=(5.2 * len(panels), 4.2))
+    for axis, (name, draw) in zip(axes if len(panels) > 1 else [axes], panels, strict=True):
+        draw(axis, results[name])
+    machine = next(iter(results.values()))["machine"]
+    figure.suptitle(
+        f"Teemakartta system bench — {machine['cpu_model']}, {machine['logical_cpus']} CPUs",
+        fontsize=11,
+    )
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    return path
+
+
+def _themes(axis: Any, part: dict[str, Any]) -> None:
+    for method, colour in (("ours", "tab:blue"), ("bertopic", "tab:orange")):
+        rows = [r for r in part["runs"] if r["method"] == method]
+        if rows:
+            exponent = part["time_exponent"].get(method)
+            axis.loglog(
+                [r["notes"] for r in rows],
+                [r["seconds"] for r in rows],
+                "o-",
+                color=colour,
+                label=f"{method} (time ~ n^{exponent})",
+            )
+    axis.axhline(120, color="grey", linestyle="--", linewidth=1)
+    axis.text(1000, 125, "target: 16k notes < 120 s", fontsize=8, color="grey")
+    axis.set_xlabel("notes")
+    axis.set_ylabel("fit seconds")
+    axis.set_title("Theme run scaling (embeddings cached)")
+    axis.legend(fontsize=8)
+
+
+def _ingest(axis: Any, part: dict[str, Any]) -> None:
+    names = list(part["datasets"])
+    ratios = [part["datasets"][n]["ratio"] for n in names]
+    axis.bar(range(len(names)), ratios, color="tab:green")
+    axis.axhline(0.9, color="grey", linestyle="--", linewidth=1)
+    axis.set_xticks(range(len(names)), [n.split("_")[0] for n in names])
+    axis.set_ylim(0, 1.2)
+    axis.set_ylabel("ingest notes/s ÷ encoder notes/s")
+    axis.set_title("End-to-end ingest vs encoder (target 0.9)")
+    for x, ratio in enumerate(ratios):
+        axis.text(x, ratio + 0.02, f"{ratio:.2f}", ha="center", fontsize=9)
+
+
+def _load(axis: Any, part: dict[str, Any]) -> None:
+    endpoints = part["reads_only"]["endpoints"]
+    names = list(endpoints)
+    p50 = [endpoints[n]["p50_ms"] for n in names]
+    p95 = [endpoints[n]["p95_ms"] for n in names]
+    positions = range(len(names))
+    axis.bar([x - 0.2 for x in positions], p50, width=0.4, label="p50")
+    axis.bar([x + 0.2 for x in positions], p95, width=0.4, label="p95")
+    axis.axhline(200, color="grey", linestyle="--", linewidth=1)
+    axis.set_yscale("log")
+    axis.set_xticks(list(positions), names, rotation=20, fontsize=8)
+    axis.set_ylabel("ms")
+    axis.set_title(f"20 clients, {part['notes']:,} notes (target p95 < 200 ms)")
+    axis.legend(fontsize=8)
+
+
+def _startup(axis: Any, part: dict[str, Any]) -> None:
+    names = ["cli_help_seconds", "api_ready_seconds", "second_make_run_ready_seconds"]
+    targets = [1, 3, 30]
+    values = [part.get(n) or 0 for n in names]
+    labels = ["--help", "API ready", "2nd make run"]
+    axis.bar(range(3), values, color="tab:purple")
+    for x, (value, target) in enumerate(zip(values, targets, strict=True)):
+        axis.hlines(target, x - 0.4, x + 0.4, colors="grey", linestyles="--")
+        axis.text(x, value * 1.1 + 0.01, f"{value:.2f} s", ha="center", fontsize=9)
+    axis.set_yscale("log")
+    axis.set_xticks(range(3), labels)
+    axis.set_ylabel("seconds (dashed: target)")
+    axis.set_title("Start-up")

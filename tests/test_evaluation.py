@@ -1,0 +1,95 @@
+"""The evaluation command and the benchmark's pieces, on small real inputs.
+
+The quality figures themselves come from `teemakartta evaluate` runs on the full data
+sets (README); these tests check that the machinery measuring them is right.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from evaluation.bench.plots import plot_system
+from evaluation.bench.system import real_sentences
+from evaluation.evaluate import score
+from service.config import REPO_ROOT
+
+SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+
+
+def test_score_ignores_label_names_and_counts_unassigned_as_a_cluster() -> None:
+    gold = np.array(["a", "a", "b", "b", "c", "c"])
+    assert score(gold, np.array([5, 5, 1, 1, 0, 0]))["ari"] == 1.0
+    partial = score(gold, np.array([0, 0, 1, 1, -1, -1]))
+    assert partial["ari"] == 1.0  # -1 is one more cluster, here a pure one
+    assert partial["themes"] == 2 and partial["unassigned_share"] == pytest.approx(1 / 3, abs=1e-4)
+    assert score(gold, np.array([0, 1, 0, 1, 0, 1]))["nmi"] < 0.2
+
+
+def test_evaluate_command_scores_pipeline_and_baselines(tmp_path: Path) -> None:
+    rows = [json.loads(line) for line in (SHARED_DATA / "sib200_fin_topics.jsonl").open()]
+    by_label: dict[str, list[dict]] = {}
+    for row in rows:
+        by_label.setdefault(row["label"], []).append(row)
+    subset = [row for label in sorted(by_label) for row in by_label[label][:30]]
+    dataset = tmp_path / "sib-small.jsonl"
+    dataset.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in subset) + "\n")
+    output = tmp_path / "result.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "service.cli", "evaluate", "--dataset", str(dataset),
+         "--baselines", "--json", "--output", str(output)],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout)
+    assert json.loads(output.read_text()) == result
+    assert result["notes"] == len(subset) and result["labels"] == len(by_label)
+    methods = result["methods"]
+    assert set(methods) == {
+        "teemakartta", "bertopic_default", "bertopic_reduce_outliers", "kmeans_true_k"
+    }  # fmt: skip
+    for scores in methods.values():
+        assert -1 <= scores["ari"] <= 1 and 0 <= scores["nmi"] <= 1
+    ours = methods["teemakartta"]
+    assert ours["themes"] >= 2 and ours["unassigned_share"] <= 0.1
+    assert methods["kmeans_true_k"]["themes"] == len(by_label)
+    # Topic sentences of 7 kinds: any working pipeline finds far more than chance.
+    assert ours["ari"] > 0.05 and ours["nmi"] > 0.15
+    assert len(result["theme_names"]) == ours["themes"]
+
+
+def test_evaluate_command_says_what_is_missing(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "service.cli", "evaluate", "--dataset", str(tmp_path / "x")],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode != 0
+    assert "does not exist" in done.stdout + done.stderr
+
+
+def test_bench_sentences_are_distinct_real_sentences() -> None:
+    sentences = real_sentences()
+    assert len(sentences) > 16000
+    assert len(set(sentences)) == len(sentences)
+    assert all(len(s.split()) >= 4 and s == " ".join(s.split()) for s in sentences)
+
+
+def test_system_plot_draws_every_measured_part(tmp_path: Path) -> None:
+    machine = {"cpu_model": "test CPU", "logical_cpus": 2}
+    runs = [
+        {"method": m, "notes": n, "seconds": s}
+        for m, n, s in [("ours", 1000, 2.0), ("ours", 4000, 7.5), ("bertopic", 1000, 3.0)]
+    ]
+    results = {
+        "themes": {"machine": machine, "runs": runs, "time_exponent": {"ours": 0.95}},
+        "ingest": {"machine": machine, "datasets": {"sib200_fin_topics": {"ratio": 0.73}}},
+        "startup": {"machine": machine, "cli_help_seconds": 0.2, "api_ready_seconds": 1.6},
+    }
+    path = plot_system(results, tmp_path / "bench.png")
+    assert path is not None and path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert plot_system({}, tmp_path / "none.png") is None
