@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
+from fastapi import APIRouter, File, Form, Path, Query, Response, UploadFile, status
 
 from service import auth
 from service.api.deps import (
@@ -31,6 +31,10 @@ from service.jobs import Progress
 from service.storage import repository
 
 router = APIRouter(prefix="/projects/{project}/documents", tags=["documents"])
+
+# Ids are positive 64-bit integers in the database: any other number is no id (422),
+# not a crash (500).
+MAX_ID = 2**63 - 1
 
 _READ_CHUNK = 1 << 20
 
@@ -127,7 +131,9 @@ def list_documents(project: ReadProject, session: SessionDep) -> list[DocumentOu
 
 
 @router.get("/{document_id}", responses={404: {"description": "No such document"}})
-def get_document(project: ReadProject, document_id: int, session: SessionDep) -> DocumentDetail:
+def get_document(
+    project: ReadProject, document_id: Annotated[int, Path(ge=1, le=MAX_ID)], session: SessionDep
+) -> DocumentDetail:
     document = repository.get_document(session, project.id, document_id)
     base = DocumentOut.model_validate(document).model_dump()
     notes = [note_out(note, document) for note in document.notes]
@@ -136,7 +142,10 @@ def get_document(project: ReadProject, document_id: int, session: SessionDep) ->
 
 @router.delete("/{document_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_document(
-    project: UploadProject, document_id: int, session: SessionDep, user: SignedIn
+    project: UploadProject,
+    document_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    session: SessionDep,
+    user: SignedIn,
 ) -> None:
     document = repository.get_document(session, project.id, document_id)
     auth.audit(

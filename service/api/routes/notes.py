@@ -13,6 +13,10 @@ from service.storage.models import Document, Note
 
 router = APIRouter(prefix="/projects/{project}/notes", tags=["notes"])
 
+# Ids are positive 64-bit integers in the database: any other number is no id (422),
+# not a crash (500).
+MAX_ID = 2**63 - 1
+
 
 def note_out(note: Note, document: Document) -> NoteOut:
     return NoteOut(
@@ -43,12 +47,12 @@ def list_notes(
     project: ReadProject,
     session: SessionDep,
     region: str | None = None,
-    document_id: int | None = None,
+    document_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     group: str | None = None,
     kind: str | None = None,
     q: Annotated[str | None, Query(max_length=200, description="Text to search for")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> NotePage:
     where = repository.NoteFilter(
         region=region, document_id=document_id, group=group, kind=kind, search=q

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Path, Query, Response, status
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
@@ -19,10 +19,16 @@ from service.theming.views import run_summary
 
 router = APIRouter(prefix="/projects/{project}/runs", tags=["themes"])
 
+# Ids are positive 64-bit integers in the database: any other number is no id (422),
+# not a crash (500).
+MAX_ID = 2**63 - 1
+
 
 class RunRequest(BaseModel):
     regions: list[str] = Field(default_factory=list, max_length=500)
-    document_ids: list[int] = Field(default_factory=list, max_length=10_000)
+    document_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(
+        default_factory=list, max_length=10_000
+    )
     kinds: list[str] = Field(default_factory=list, max_length=10)
     date_from: dt.date | None = None
     date_to: dt.date | None = None
@@ -75,7 +81,9 @@ def list_runs(project: ReadProject, session: SessionDep) -> list[dict[str, Any]]
 
 
 @router.get("/{run_id}", responses={404: {"description": "No such run"}})
-def get_run(project: ReadProject, run_id: int, session: SessionDep) -> dict[str, Any]:
+def get_run(
+    project: ReadProject, run_id: Annotated[int, Path(ge=1, le=MAX_ID)], session: SessionDep
+) -> dict[str, Any]:
     run = session.get(ThemeRun, run_id)
     if run is None or run.project_id != project.id:
         raise NotFound(f"No run {run_id} in this project.")

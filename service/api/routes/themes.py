@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Path, status
 from pydantic import BaseModel, Field
 
 from service import auth
@@ -15,13 +15,18 @@ from service.theming.edits import current_run
 
 router = APIRouter(prefix="/projects/{project}", tags=["themes"])
 
+# Ids are positive 64-bit integers in the database: any other number is no id (422),
+# not a crash (500).
+MAX_ID = 2**63 - 1
+ThemeKey = Annotated[int, Path(ge=1, le=MAX_ID)]
+
 
 class Rename(BaseModel):
     name: str = Field(min_length=1, max_length=255)
 
 
 class Merge(BaseModel):
-    themes: list[int] = Field(min_length=2, max_length=100)
+    themes: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(min_length=2, max_length=100)
     name: str | None = Field(default=None, max_length=255)
 
 
@@ -30,8 +35,10 @@ class Split(BaseModel):
 
 
 class Move(BaseModel):
-    notes: list[int] = Field(min_length=1, max_length=10_000)
-    theme: int | None = Field(description="Target theme id; null marks the notes unassigned")
+    notes: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(min_length=1, max_length=10_000)
+    theme: int | None = Field(
+        ge=1, le=MAX_ID, description="Target theme id; null marks the notes unassigned"
+    )
 
 
 def _audit(db: DatabaseDep, user: User, project: str, action: str, **details: Any) -> None:
@@ -56,14 +63,14 @@ def theme_tree(project: ReadProject, session: SessionDep) -> dict[str, Any]:
 
 
 @router.get("/themes/{key}", responses={404: {"description": "No such theme"}})
-def get_theme(project: ReadProject, key: int, session: SessionDep) -> dict[str, Any]:
+def get_theme(project: ReadProject, key: ThemeKey, session: SessionDep) -> dict[str, Any]:
     return views.theme_detail(session, project.id, key)
 
 
 @router.patch("/themes/{key}", responses={404: {"description": "No such theme"}})
 def rename_theme(
     project: EditProject,
-    key: int,
+    key: ThemeKey,
     body: Rename,
     db: DatabaseDep,
     user: UserDep,
@@ -90,7 +97,7 @@ def merge_themes(
 @router.post("/themes/{key}/split")
 def split_theme(
     project: EditProject,
-    key: int,
+    key: ThemeKey,
     body: Split,
     db: DatabaseDep,
     nlp: NlpDep,
@@ -115,7 +122,9 @@ def move_notes(
 
 
 @router.get("/notes/{note_id}/scores", responses={404: {"description": "Not in the run"}})
-def note_scores(project: ReadProject, note_id: int, session: SessionDep) -> dict[str, Any]:
+def note_scores(
+    project: ReadProject, note_id: Annotated[int, Path(ge=1, le=MAX_ID)], session: SessionDep
+) -> dict[str, Any]:
     return views.note_scores(session, project.id, note_id)
 
 
