@@ -99,6 +99,8 @@ def _fit_once(size: int, method: str) -> dict[str, Any]:
         seconds = time.perf_counter() - started
         themes, unassigned = int(len(model.centroids_)), float(model.unassigned_share_)
     else:
+        import bertopic  # noqa: F401  (imported before the clock, like ours)
+
         from evaluation.evaluate import _bertopic
 
         before = rss_mb()

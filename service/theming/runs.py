@@ -121,11 +121,20 @@ def fit_run(
     with db.session() as session:
         previous_run = latest_run(session, project_id)
         previous, previous_of_note, human = _previous(session, previous_run)
+        # Centroids of another embedding model live in another space (maybe of another
+        # size): nothing can be matched, every theme is new.
+        comparable = [
+            p
+            for p in previous
+            if previous_run is not None
+            and previous_run.model_id == nlp.embedder.model_id
+            and p.centroid.shape == (vectors.shape[1],)
+        ]
         # Raw e5 centroids all sit near cosine 0.98; compare them centred on this run's
         # corpus mean, where one theme stays above ~0.8 and different themes fall below 0.4.
         pairs = match_centroids(
-            _centred(np.stack([p.centroid for p in previous]), model.center_)
-            if previous
+            _centred(np.stack([p.centroid for p in comparable]), model.center_)
+            if comparable
             else np.zeros((0, vectors.shape[1])),
             _centred(model.centroids_, model.center_),
             min_similarity=MATCH_MIN_SIMILARITY,
@@ -136,7 +145,7 @@ def fit_run(
         keys: list[int] = []
         for index in range(len(model.centroids_)):
             if index in pairs:
-                keys.append(previous[pairs[index]].key)
+                keys.append(comparable[pairs[index]].key)
             else:
                 keys.append(next_key)
                 next_key += 1

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 
+from service.config import Settings
+from service.storage.db import Database
+from service.storage.models import ThemeRun
 from tests.conftest import CORPORA
 
 
@@ -160,3 +164,20 @@ def test_a_run_needs_notes(client: TestClient) -> None:
     job = client.get(f"/jobs/{response.json()['job_id']}").json()
     assert job["state"] == "failed" and "at least 5 notes" in job["error"]
     assert client.get("/projects/p/themes").status_code == 404
+
+
+def test_a_run_after_a_model_change_matches_nothing(
+    project: TestClient, settings: Settings
+) -> None:
+    """Centroids of another embedding model live in another space: all themes are new."""
+    client = project
+    _run(client, use_codebook=False)
+    before = {t["id"] for t in client.get("/projects/p/themes").json()["themes"]}
+    db = Database(settings.resolved_database_url)
+    with db.session() as session:
+        session.execute(update(ThemeRun).values(model_id="another-model@0 prompt=None"))
+    db.dispose()
+    second = _run(client, use_codebook=False)
+    after = {t["id"] for t in client.get("/projects/p/themes").json()["themes"]}
+    assert second["changes"]["persisted"] == [] and not before & after
+    assert sorted(second["changes"]["new"]) == sorted(after)
