@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Select, delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from service.storage.embeddings import delete_orphan_vectors
 from service.storage.models import Document, Job, Note, Project
@@ -110,6 +110,8 @@ def _filtered_notes(project_id: int, where: NoteFilter) -> Select[tuple[Note, Do
         select(Note, Document)
         .join(Document, Note.document_id == Document.id)
         .where(Note.project_id == project_id)
+        # A document's full text would otherwise travel with every one of its notes.
+        .options(defer(Document.text))
     )
     if where.region:
         query = query.where(Document.region == where.region)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, defer
 
 from service.storage.models import Assignment, Document, Note, Theme, ThemeRun
 from service.storage.repository import NotFound
@@ -29,14 +29,19 @@ def run_summary(run: ThemeRun) -> dict[str, Any]:
 def _region_counts(
     session: Session, run_id: int
 ) -> tuple[Counter[str], Counter[tuple[str, int | None]]]:
+    """Notes per region and per (region, theme key) in a run, counted by the database."""
     rows = session.execute(
-        select(Document.region, Assignment.theme_key)
+        select(Document.region, Assignment.theme_key, func.count())
         .join(Note, Note.id == Assignment.note_id)
         .join(Document, Document.id == Note.document_id)
         .where(Assignment.run_id == run_id)
+        .group_by(Document.region, Assignment.theme_key)
     ).all()
-    per_region: Counter[str] = Counter(region for region, _ in rows)
-    per_pair: Counter[tuple[str, int | None]] = Counter((region, key) for region, key in rows)
+    per_region: Counter[str] = Counter()
+    per_pair: Counter[tuple[str, int | None]] = Counter()
+    for region, key, count in rows:
+        per_region[region] += count
+        per_pair[(region, key)] = count
     return per_region, per_pair
 
 
@@ -90,6 +95,7 @@ def theme_detail(session: Session, project_id: int, key: int) -> dict[str, Any]:
         select(Note, Document, Assignment)
         .join(Assignment, Assignment.note_id == Note.id)
         .join(Document, Document.id == Note.document_id)
+        .options(defer(Document.text))
         .where(Assignment.run_id == run.id, Assignment.theme_key == key)
         .order_by(Assignment.score.desc(), Note.id)
     ).all()
@@ -164,6 +170,7 @@ def note_map(session: Session, project_id: int) -> dict[str, Any]:
         select(Assignment, Note, Document)
         .join(Note, Note.id == Assignment.note_id)
         .join(Document, Document.id == Note.document_id)
+        .options(defer(Document.text))
         .where(Assignment.run_id == run.id)
         .order_by(Note.id)
     ).all()
