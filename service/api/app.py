@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute
 
+from service.api.cache import ViewCache
 from service.api.deps import Access, ProjectAccess
 from service.api.limits import RequestSizeLimit
 from service.api.routes import (
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None, nlp: NlpResources | None = None
         app.state.db = db
         app.state.nlp = nlp or NlpResources(settings)
         app.state.jobs = job_queue
+        app.state.views = ViewCache()
         yield
         job_queue.shutdown()
         db.dispose()

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service import auth
+from service.api.cache import ViewCache
 from service.config import Settings
 from service.jobs import JobQueue
 from service.nlp import NlpResources
@@ -36,6 +37,10 @@ def get_jobs(request: Request) -> JobQueue:
     return request.app.state.jobs  # type: ignore[no-any-return]
 
 
+def get_views(request: Request) -> ViewCache:
+    return request.app.state.views  # type: ignore[no-any-return]
+
+
 def get_session(db: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
     with db.session() as session:
         yield session
@@ -45,6 +50,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
 NlpDep = Annotated[NlpResources, Depends(get_nlp)]
 JobsDep = Annotated[JobQueue, Depends(get_jobs)]
+ViewsDep = Annotated[ViewCache, Depends(get_views)]
 # scope="function": the session commits before the answer is sent, so a client that acts
 # on a 201 at once (create a project, then upload into it) always finds what was made.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]

@@ -75,3 +75,7 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+# Imported for its session listener: every flush bumps the touched projects' revision.
+from service.storage import revision as _revision  # noqa: E402, F401

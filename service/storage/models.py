@@ -39,6 +39,10 @@ class Project(Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    # Bumped in the same transaction as every change to the project's documents, notes,
+    # runs, themes, assignments, edits or codebook (storage/revision.py); read views are
+    # cached under it.
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     documents: Mapped[list[Document]] = relationship(
         back_populates="project", cascade="all, delete-orphan", passive_deletes=True

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, HTTPException, Query, Response, status
 
 from service.analysis.prevalence import BY_FIELDS, PERIODS, CompareError, check_choice, compare_run
-from service.api.deps import ReadProject, SessionDep
+from service.api.deps import ReadProject, SessionDep, ViewsDep
 from service.theming.edits import current_run
 
 router = APIRouter(prefix="/projects/{project}", tags=["compare"])
@@ -15,6 +15,7 @@ router = APIRouter(prefix="/projects/{project}", tags=["compare"])
 
 @router.get(
     "/compare",
+    response_model=dict[str, Any],
     responses={
         404: {"description": "No such project, or it has no theme run"},
         422: {"description": "Unknown field or period"},
@@ -23,11 +24,12 @@ router = APIRouter(prefix="/projects/{project}", tags=["compare"])
 def compare_themes(
     project: ReadProject,
     session: SessionDep,
+    cache: ViewsDep,
     by: Annotated[str, Query(description=f"One of: {', '.join(BY_FIELDS)}")] = "region",
     period: Annotated[
         str | None, Query(description=f"One of: {', '.join(PERIODS)}; omit for no time split")
     ] = None,
-) -> dict[str, Any]:
+) -> Response:
     """Theme prevalence per group (count, share, 95% Wilson interval), distinctive themes
     per group (weighted log-odds with an informative Dirichlet prior, z-score, rank), a
     chi-square test of independence with Cramér's V, and small-sample warnings.
@@ -38,5 +40,9 @@ def compare_themes(
         check_choice(by, period)
     except CompareError as error:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from None
-    run = current_run(session, project.id)
-    return {"project": project.name, **compare_run(session, run, by, period)}
+
+    def report() -> dict[str, Any]:
+        run = current_run(session, project.id)
+        return {"project": project.name, **compare_run(session, run, by, period)}
+
+    return cache.json(session, project.id, "compare", (by, period), report)

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, status
+from fastapi import APIRouter, Path, Response, status
 from pydantic import BaseModel, Field
 
 from service import auth
-from service.api.deps import DatabaseDep, EditProject, NlpDep, ReadProject, SessionDep, UserDep
+from service.api.deps import (
+    DatabaseDep,
+    EditProject,
+    NlpDep,
+    ReadProject,
+    SessionDep,
+    UserDep,
+    ViewsDep,
+)
 from service.storage.access import User
 from service.theming import edits, views
 from service.theming.edits import current_run
@@ -46,15 +54,17 @@ def _audit(db: DatabaseDep, user: User, project: str, action: str, **details: An
         auth.audit(session, user, action, project, **details)
 
 
-@router.get("/themes")
-def list_themes(project: ReadProject, session: SessionDep) -> dict[str, Any]:
-    return views.theme_table(session, project.id)
+@router.get("/themes", response_model=dict[str, Any])
+def list_themes(project: ReadProject, session: SessionDep, cache: ViewsDep) -> Response:
+    return cache.json(
+        session, project.id, "themes", (), lambda: views.theme_table(session, project.id)
+    )
 
 
-@router.get("/map")
-def note_map(project: ReadProject, session: SessionDep) -> dict[str, Any]:
+@router.get("/map", response_model=dict[str, Any])
+def note_map(project: ReadProject, session: SessionDep, cache: ViewsDep) -> Response:
     """Notes of the current run with their map position, theme, and provenance."""
-    return views.note_map(session, project.id)
+    return cache.json(session, project.id, "map", (), lambda: views.note_map(session, project.id))
 
 
 @router.get("/themes/tree")
