@@ -67,3 +67,14 @@ def _finish(node: dict[str, Any]) -> dict[str, Any]:
     if "children" in node:
         node["children"] = [_finish(child) for child in node["children"]]
     return node
+
+
+def with_names(node: dict[str, Any], names: dict[int, str]) -> dict[str, Any]:
+    """A copy of a stored tree whose leaves carry their theme's current name
+    (``theme_name``): people rename themes after the tree was built."""
+    named = dict(node)
+    if "theme" in named:
+        named["theme_name"] = names.get(int(named["theme"]), named.get("name", ""))
+    if "children" in named:
+        named["children"] = [with_names(child, names) for child in named["children"]]
+    return named

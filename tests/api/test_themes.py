@@ -104,6 +104,14 @@ def test_merge_split_tree_map_and_scores(project: TestClient) -> None:
 
     assert sorted(leaves(tree)) == sorted(sizes)
     assert tree["size"] == sum(sizes.values())
+    assert client.patch(f"/projects/p/themes/{a}", json={"name": "Uusi nimi"}).is_success
+
+    def leaf_names(node: dict) -> dict[int, str]:
+        if "theme" in node:
+            return {node["theme"]: node["theme_name"]}
+        return {k: v for child in node["children"] for k, v in leaf_names(child).items()}
+
+    assert leaf_names(client.get("/projects/p/themes/tree").json())[a] == "Uusi nimi"
 
     points = client.get("/projects/p/map").json()["notes"]
     assert len(points) == client.get("/projects/p/notes").json()["total"]

@@ -84,6 +84,7 @@ def test_views_come_from_the_cache_until_the_project_changes(
     assert names[key] == "Uusi nimi"
 
     before = client.get("/projects/p/map").json()["notes"]
+    total_before = client.get("/projects/p/notes?limit=5").json()["total"]
     compare_before = client.get("/projects/p/compare?by=region").json()
     document = client.get("/projects/p/documents").json()[0]
     assert client.delete(f"/projects/p/documents/{document['id']}").status_code == 204
@@ -91,3 +92,6 @@ def test_views_come_from_the_cache_until_the_project_changes(
     assert len(after) == len(before) - document["note_count"]
     compare_after = client.get("/projects/p/compare?by=region").json()
     assert compare_after["notes"] == compare_before["notes"] - document["note_count"]
+    assert client.get("/projects/p/notes?limit=5").json()["total"] == (
+        total_before - document["note_count"]
+    )

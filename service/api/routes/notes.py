@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
-from service.api.deps import ReadProject, SessionDep
+from service.api.deps import ReadProject, SessionDep, ViewsDep
 from service.api.schemas import NoteOut, NotePage
 from service.storage import repository
 from service.storage.models import Document, Note
@@ -42,10 +42,11 @@ def note_out(note: Note, document: Document) -> NoteOut:
     )
 
 
-@router.get("")
+@router.get("", response_model=NotePage)
 def list_notes(
     project: ReadProject,
     session: SessionDep,
+    cache: ViewsDep,
     region: str | None = None,
     document_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     group: str | None = None,
@@ -53,11 +54,15 @@ def list_notes(
     q: Annotated[str | None, Query(max_length=200, description="Text to search for")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
-) -> NotePage:
+) -> Response:
     where = repository.NoteFilter(
         region=region, document_id=document_id, group=group, kind=kind, search=q
     )
-    rows, total = repository.list_notes(session, project.id, where, limit, offset)
-    return NotePage(
-        total=total, limit=limit, offset=offset, notes=[note_out(n, d) for n, d in rows]
-    )
+
+    def page() -> dict[str, Any]:
+        rows, total = repository.list_notes(session, project.id, where, limit, offset)
+        notes = [note_out(n, d) for n, d in rows]
+        return NotePage(total=total, limit=limit, offset=offset, notes=notes).model_dump()
+
+    params = (region, document_id, group, kind, q, limit, offset)
+    return cache.json(session, project.id, "notes", params, page)

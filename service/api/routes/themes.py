@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Response, status
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 
 from service import auth
 from service.api.deps import (
@@ -18,8 +19,10 @@ from service.api.deps import (
     ViewsDep,
 )
 from service.storage.access import User
+from service.storage.models import Theme
 from service.theming import edits, views
 from service.theming.edits import current_run
+from service.theming.tree import with_names
 
 router = APIRouter(prefix="/projects/{project}", tags=["themes"])
 
@@ -69,7 +72,10 @@ def note_map(project: ReadProject, session: SessionDep, cache: ViewsDep) -> Resp
 
 @router.get("/themes/tree")
 def theme_tree(project: ReadProject, session: SessionDep) -> dict[str, Any]:
-    return current_run(session, project.id).tree
+    """Coarse to fine; each leaf carries its theme's id (``theme``) and current name."""
+    run = current_run(session, project.id)
+    names = dict(session.execute(select(Theme.key, Theme.name).where(Theme.run_id == run.id)).all())
+    return with_names(run.tree, names) if run.tree else {}
 
 
 @router.get("/themes/{key}", responses={404: {"description": "No such theme"}})
