@@ -287,9 +287,11 @@ def api_latency(
     seconds: float = 60,
     clients: int = 20,
     upload: bytes | None = None,
+    only: str | None = None,
 ) -> dict[str, Any]:
     """20 clients on loopback for a bounded time: theme list, a notes page, the region
-    comparison, a CSV export, and (if given) uploads. p50/p95 per endpoint, errors."""
+    comparison, a CSV export (or ``only`` one of them), and (if given) uploads, each
+    client taking them in turn. p50/p95 per endpoint, errors."""
     import httpx
 
     paths = {
@@ -298,6 +300,8 @@ def api_latency(
         "compare": f"/projects/{project}/compare?by=region",
         "csv export": f"/projects/{project}/export?format=csv",
     }
+    if only is not None:
+        paths = {only: paths[only]}
     latencies: dict[str, list[float]] = {name: [] for name in paths}
     latencies["upload"] = []
     errors: list[str] = []
