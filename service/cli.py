@@ -65,7 +65,7 @@ def ingest(
     text_column: Annotated[str | None, typer.Option(help="csv/xlsx text column.")] = None,
 ) -> None:
     """Ingest documents: parse, split into notes, lemmatize, embed and store."""
-    from rich.progress import Progress
+    from rich.progress import Progress, TaskID
 
     from service.ingest import UploadError, ingest_document, prepare_document, validate_meta
     from service.nlp import NlpResources
@@ -95,13 +95,11 @@ def ingest(
                 prepared = prepare_document(
                     path.name, path.read_bytes(), meta, settings, text_column
                 )
-                result = ingest_document(
-                    db,
-                    nlp,
-                    project_id,
-                    prepared,
-                    lambda fraction, _msg, task=task: bar.update(task, completed=fraction),
-                )
+
+                def advance(fraction: float, _message: str, task: TaskID = task) -> None:
+                    bar.update(task, completed=fraction)
+
+                result = ingest_document(db, nlp, project_id, prepared, advance)
             except UploadError as error:
                 failures += 1
                 bar.console.print(f"[red]{path}: skipped — {error.message}[/red]")

@@ -22,23 +22,23 @@ from service.storage.models import Project
 
 
 def get_settings(request: Request) -> Settings:
-    return request.app.state.settings  # type: ignore[no-any-return]
+    return request.app.state.settings
 
 
 def get_database(request: Request) -> Database:
-    return request.app.state.db  # type: ignore[no-any-return]
+    return request.app.state.db
 
 
 def get_nlp(request: Request) -> NlpResources:
-    return request.app.state.nlp  # type: ignore[no-any-return]
+    return request.app.state.nlp
 
 
 def get_jobs(request: Request) -> JobQueue:
-    return request.app.state.jobs  # type: ignore[no-any-return]
+    return request.app.state.jobs
 
 
 def get_views(request: Request) -> ViewCache:
-    return request.app.state.views  # type: ignore[no-any-return]
+    return request.app.state.views
 
 
 def get_session(db: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:

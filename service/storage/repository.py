@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session, defer
@@ -97,6 +97,9 @@ def delete_document(session: Session, document: Document) -> None:
     delete_orphan_vectors(session)
 
 
+_Query = TypeVar("_Query", bound=Select[*tuple[Any, ...]])
+
+
 @dataclass(frozen=True)
 class NoteFilter:
     region: str | None = None
@@ -106,9 +109,7 @@ class NoteFilter:
     search: str | None = None
 
 
-def _filtered(
-    query: Select[Any], project_id: int, where: NoteFilter, join: bool = True
-) -> Select[Any]:
+def _filtered(query: _Query, project_id: int, where: NoteFilter, join: bool = True) -> _Query:
     """``query`` over notes narrowed to the filter; joined to the notes' documents when
     ``join`` or when the filter needs them."""
     if join or where.region or where.kind:

@@ -11,9 +11,9 @@ ORM delete of a document or project, which is seen.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import event, select, update
+from sqlalchemy import Table, event, select, update
 from sqlalchemy.orm import Session
 
 from service.storage.human_codes import HumanCode
@@ -58,10 +58,11 @@ def _bump_revisions(session: Session, _context: Any) -> None:
         return
     projects = _touched_projects(session, objects)
     if projects:
+        table = cast(Table, Project.__table__)
         session.connection().execute(
-            update(Project.__table__)
-            .where(Project.__table__.c.id.in_(sorted(projects)))
-            .values(revision=Project.__table__.c.revision + 1)
+            update(table)
+            .where(table.c.id.in_(sorted(projects)))
+            .values(revision=table.c.revision + 1)
         )
 
 

@@ -61,12 +61,12 @@ def change_report(
         if count >= share * new_size[after]:
             merged_from[after].append(before)
     kept = set(previous_keys) & set(new_keys)
-    splits = [
+    splits: list[dict[str, Any]] = [
         {"from": before, "into": sorted(afters)}
         for before, afters in sorted(split_into.items())
         if len(afters) > 1
     ]
-    merges = [
+    merges: list[dict[str, Any]] = [
         {"from": sorted(befores), "into": after}
         for after, befores in sorted(merged_from.items())
         if len(befores) > 1
