@@ -187,7 +187,7 @@ def ingest_document(
     if existing is not None:
         return IngestResult(existing.id, existing.filename, existing.note_count, duplicate=True)
 
-    report(0.02, "lemmatisoidaan")
+    report(0.02, "lemmatizing")
     # Lemmatizing runs beside the encoder, not before it: it is hidden behind embedding
     # as far as the cores allow (both release the GIL in their numeric kernels).
     analyzing = _BESIDE_ENCODER.submit(nlp.analyzer.analyze, [n.text for n in prepared.notes])
@@ -200,10 +200,10 @@ def ingest_document(
     text_of = dict(zip(hashes, texts, strict=True))
     new_vectors: list[np.ndarray] = []
     for i in range(0, len(missing), _EMBED_CHUNK):
-        report(0.15 + 0.8 * i / max(len(missing), 1), "upotetaan")
+        report(0.15 + 0.8 * i / max(len(missing), 1), "embedding")
         new_vectors.append(embedder.embed([text_of[h] for h in missing[i : i + _EMBED_CHUNK]]))
     analyses = analyzing.result()
-    report(0.96, "tallennetaan")
+    report(0.96, "storing")
 
     try:
         with db.session() as session:

@@ -99,7 +99,7 @@ class InProcessJobQueue:
             log.exception("job %s failed", job_id)
             self._set(job_id, state=FAILED, error=f"Internal error: {error!r}")
         else:
-            self._set(job_id, state=SUCCEEDED, progress=1.0, result=result, message="valmis")
+            self._set(job_id, state=SUCCEEDED, progress=1.0, result=result, message="done")
 
     def _set(self, job_id: str, **values: Any) -> None:
         with self._db.session() as session:

@@ -13,7 +13,7 @@ import streamlit as st
 
 from ui.charts import hover_text
 from ui.client import ApiClient, ApiError, default_api_url
-from ui.i18n import option_labels, t
+from ui.i18n import job_message, option_labels, t
 from ui.note_frame import notes_frame
 
 # A page reruns on every click, so reads are cached; the key includes a freshness token
@@ -178,7 +178,8 @@ def follow_job(job_id: str, label: str) -> dict[str, Any] | None:
             show_error(error, "job_unreadable")
             return None
         progress = min(max(float(job.get("progress") or 0.0), 0.0), 1.0)
-        message = job.get("message") or t(f"job_state_{job['state']}")
+        message = job.get("message")
+        message = job_message(message) if message else t(f"job_state_{job['state']}")
         bar.progress(progress, text=f"{label} — {message}")
         if job["state"] in ("succeeded", "failed"):
             if job["state"] == "succeeded":

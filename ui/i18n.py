@@ -123,6 +123,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "job_state_running": ("käynnissä", "running"),
     "job_state_succeeded": ("valmis", "done"),
     "job_state_failed": ("epäonnistui", "failed"),
+    # Stages the service reports in a job's message (English), shown in the UI language.
+    "job_stage_lemmatizing": ("lemmatisoidaan", "lemmatizing"),
+    "job_stage_embedding": ("upotetaan", "embedding"),
+    "job_stage_storing": ("tallennetaan", "storing"),
+    "job_stage_loading embeddings": ("haetaan upotukset", "loading embeddings"),
+    "job_stage_finding themes": ("etsitään teemoja", "finding themes"),
+    "job_stage_done": ("valmis", "done"),
     "job_still_running": (
         "Työ {job} on yhä käynnissä; palaa sivulle myöhemmin.",
         "Job {job} is still running; come back later.",
@@ -432,3 +439,14 @@ def t(key: str, lang: str | None = None, **values: Any) -> str:
         return key
     text = texts[0] if (lang or language()) == "fi" else texts[1]
     return text.format(**values) if values else text
+
+
+def job_message(message: str, lang: str | None = None) -> str:
+    """A job's message (``"<stage>"`` or ``"<file>: <stage>"``, stages in English) with
+    its stage in the UI language; unknown stages are shown as they are."""
+    prefix, _, stage = message.rpartition(": ")
+    key = f"job_stage_{stage}"
+    if key not in TEXTS:
+        return message
+    shown = t(key, lang)
+    return f"{prefix}: {shown}" if prefix else shown

@@ -109,14 +109,14 @@ def fit_run(
             f"A theme run needs at least 5 notes; this selection has {len(notes)}. "
             "Upload more documents or widen the filters."
         )
-    report(0.05, "haetaan upotukset")
+    report(0.05, "loading embeddings")
     vectors = note_vectors(db, nlp, notes)
     seed_names, seeds = _seed_vectors(db, nlp, project_id) if use_codebook else ([], None)
-    report(0.2, "etsitään teemoja")
+    report(0.2, "finding themes")
     started = time.perf_counter()
     model = ThemeModel().fit(vectors, [n.lemma_doc for n in notes], seeds=seeds)
     fit_seconds = time.perf_counter() - started
-    report(0.9, "tallennetaan")
+    report(0.9, "storing")
 
     with db.session() as session:
         previous_run = latest_run(session, project_id)
@@ -207,7 +207,7 @@ def fit_run(
             "fit_seconds": run.fit_seconds,
             "changes": run.changes,
         }
-    report(1.0, "valmis")
+    report(1.0, "done")
     return summary
 
 

@@ -6,7 +6,7 @@ import ast
 import string
 from pathlib import Path
 
-from ui.i18n import LANGUAGES, TEXTS, t
+from ui.i18n import LANGUAGES, TEXTS, job_message, t
 
 UI = Path(__file__).resolve().parents[2] / "ui"
 
@@ -68,3 +68,33 @@ def test_finnish_is_the_default_and_english_on_request() -> None:
     assert t("nav_map", lang="en") == "Theme map"
     assert t("moved", lang="fi", count=3) == "3 muistiinpanoa siirretty."
     assert t("no-such-key") == "no-such-key"
+
+
+def _service_stages() -> set[str]:
+    """Literal stage messages the service reports: report(x, "...") and message="..."."""
+    stages: set[str] = set()
+    service = UI.parent / "service"
+    for path in service.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            if name == "report" and len(node.args) == 2:
+                stage = node.args[1]
+                if isinstance(stage, ast.Constant) and isinstance(stage.value, str):
+                    stages.add(stage.value)
+            for keyword in node.keywords:
+                value = keyword.value
+                if keyword.arg == "message" and isinstance(value, ast.Constant) and value.value:
+                    stages.add(str(value.value))
+    return stages
+
+
+def test_job_stages_from_the_service_are_shown_in_both_languages() -> None:
+    stages = _service_stages()
+    assert {"lemmatizing", "embedding", "finding themes", "done"} <= stages
+    assert sorted(s for s in stages if f"job_stage_{s}" not in TEXTS) == []
+    assert job_message("muistio.docx: embedding", "fi") == "muistio.docx: upotetaan"
+    assert job_message("finding themes", "en") == "finding themes"
+    assert job_message("done", "fi") == "valmis"
+    assert job_message("something new", "fi") == "something new"
