@@ -92,3 +92,34 @@ def test_a_failing_job_reports_its_error(settings: Settings) -> None:
         job = session.get(Job, job_id)
         assert job is not None and job.state == FAILED and "boom" in (job.error or "")
     queue.shutdown()
+
+
+class _BrokenAnalyzer:
+    def analyze(self, texts: list[str]) -> list[object]:
+        raise RuntimeError("lemmatizer crashed")
+
+
+def test_a_lemmatizer_failure_beside_the_encoder_writes_nothing(
+    settings: Settings, nlp: NlpResources
+) -> None:
+    """Lemmatizing runs in a thread beside the encoder; its failure still fails the
+    ingest, after embedding and before any write."""
+    db = _db(settings)
+    with db.session() as session:
+        project_id = repository.create_project(session, "p").id
+    broken = NlpResources(settings)
+    broken.__dict__["embedder"] = nlp.embedder
+    broken.__dict__["analyzer"] = _BrokenAnalyzer()
+    content = "- Osaavan työvoiman saatavuus\n- Nuorten harrastukset\n".encode()
+    prepared = prepare_document("a.md", content, validate_meta("Kainuu"), settings)
+    try:
+        ingest_document(db, broken, project_id, prepared)
+    except RuntimeError as error:
+        assert "lemmatizer crashed" in str(error)
+    else:
+        raise AssertionError("the ingest should have failed")
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Note)) == 0
+        assert session.scalar(select(func.count()).select_from(Embedding)) == 0
+    # The same document goes in once the lemmatizer works.
+    assert ingest_document(db, nlp, project_id, prepared).note_count == 2
