@@ -31,7 +31,7 @@ import numpy as np
 
 from evaluation.datasets import LabelledNotes, cached_lemma_docs, cached_vectors, read_jsonl
 
-__all__ = ["machine_info", "main", "run_evaluation", "score"]
+__all__ = ["machine_info", "main", "most_frequent_labels", "run_evaluation", "score"]
 
 UNASSIGNED_NOTE = "unassigned notes (-1) count as one cluster of their own in ARI/NMI/V-measure"
 _LIBRARIES = (
@@ -111,11 +111,32 @@ def _kmeans(vectors: np.ndarray, k: int) -> np.ndarray:
     return KMeans(n_clusters=k, n_init=10, random_state=42).fit(vectors).labels_
 
 
+def most_frequent_labels(notes: LabelledNotes, k: int) -> tuple[LabelledNotes, np.ndarray]:
+    """The notes of the ``k`` most frequent labels (ties by label name), and their rows.
+
+    A data set with fewer, clearer topics than the original: the pipeline must not split
+    them up to fill its theme-count window."""
+    counts = np.bincount(notes.labels, minlength=len(notes.label_names))
+    chosen = sorted(np.lexsort((np.array(notes.label_names), -counts))[:k].tolist())
+    keep = np.flatnonzero(np.isin(notes.labels, chosen))
+    codes = np.searchsorted(np.array(chosen), notes.labels[keep])
+    subset = LabelledNotes(
+        name=f"{notes.name}_top{k}",
+        ids=tuple(notes.ids[i] for i in keep),
+        texts=tuple(notes.texts[i] for i in keep),
+        labels=codes.astype(np.int64),
+        label_names=tuple(notes.label_names[c] for c in chosen),
+        regions=tuple(notes.regions[i] for i in keep),
+    )
+    return subset, keep
+
+
 def run_evaluation(
     dataset_path: Path | str,
     baselines: bool = False,
     embedder: Any = None,
     analyzer: Any = None,
+    top_labels: int | None = None,
 ) -> dict[str, Any]:
     """Score the default pipeline (and baselines) on one JSONL data set.
 
@@ -143,6 +164,9 @@ def run_evaluation(
     notes: LabelledNotes = read_jsonl(Path(dataset_path))
     vectors, embed_seconds = cached_vectors(notes, embedder)
     lemma_docs, lemma_seconds = cached_lemma_docs(notes, analyzer)
+    if top_labels is not None:  # after the caches: a subset reuses the full set's vectors
+        notes, keep = most_frequent_labels(notes, top_labels)
+        vectors, lemma_docs = vectors[keep], [lemma_docs[i] for i in keep]
 
     model = ThemeModel()
     labels, seconds = _timed(lambda: model.fit(vectors, lemma_docs).labels_)
@@ -162,6 +186,7 @@ def run_evaluation(
             methods[name] = {**score(notes.labels, found), "fit_seconds": seconds}
     return {
         "dataset": notes.name,
+        "top_labels": top_labels,
         "notes": len(notes.texts),
         "labels": len(notes.label_names),
         "note": UNASSIGNED_NOTE,
@@ -207,10 +232,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--baselines", action="store_true", help="also run the baselines")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--output", type=Path, help="also write the JSON result here")
+    parser.add_argument(
+        "--top-labels", type=int, metavar="K", help="only the notes of the K most frequent labels"
+    )
     args = parser.parse_args(argv)
+    if args.top_labels is not None and args.top_labels < 2:
+        parser.error("--top-labels needs at least 2 labels")
     if not args.dataset.is_file():
         parser.error(f"no such data set: {args.dataset}")
-    result = run_evaluation(args.dataset, baselines=args.baselines)
+    result = run_evaluation(args.dataset, baselines=args.baselines, top_labels=args.top_labels)
     text = json.dumps(result, ensure_ascii=False, indent=2)
     if args.output:
         args.output.parent.mkdir(parents=True, exist_ok=True)

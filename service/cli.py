@@ -330,6 +330,9 @@ def evaluate(
     baselines: Annotated[bool, typer.Option(help="Also run BERTopic and k-means.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     output: Annotated[Path | None, typer.Option(help="Also write the JSON result here.")] = None,
+    top_labels: Annotated[
+        int | None, typer.Option(help="Only the notes of the K most frequent labels.", min=2)
+    ] = None,
 ) -> None:
     """Score the default theme pipeline (ARI, NMI, V-measure) against a data set's labels."""
     from evaluation.evaluate import main as evaluate_main
@@ -338,6 +341,7 @@ def evaluate(
         raise _fail(f"{dataset} does not exist.")
     argv = ["--dataset", str(dataset)] + ["--baselines"] * baselines + ["--json"] * as_json
     argv += ["--output", str(output)] if output else []
+    argv += ["--top-labels", str(top_labels)] if top_labels else []
     raise typer.Exit(code=evaluate_main(argv))
 
 

@@ -93,3 +93,29 @@ def test_system_plot_draws_every_measured_part(tmp_path: Path) -> None:
     path = plot_system(results, tmp_path / "bench.png")
     assert path is not None and path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert plot_system({}, tmp_path / "none.png") is None
+
+
+def test_top_labels_keeps_the_most_frequent_labels_and_recodes_them() -> None:
+    from evaluation.datasets import LabelledNotes
+    from evaluation.evaluate import most_frequent_labels
+
+    names = ("a", "b", "c", "d")
+    labels = np.array([0, 1, 1, 2, 2, 2, 3, 3, 3])
+    notes = LabelledNotes(
+        "x", tuple(map(str, range(9))), tuple(f"t{i}" for i in range(9)), labels, names,
+        tuple([None] * 9),
+    )  # fmt: skip
+    subset, keep = most_frequent_labels(notes, 2)
+    assert subset.label_names == ("c", "d") and keep.tolist() == [3, 4, 5, 6, 7, 8]
+    assert subset.labels.tolist() == [0, 0, 0, 1, 1, 1] and subset.texts[0] == "t3"
+    assert subset.name == "x_top2"
+
+
+def test_evaluate_refuses_a_subset_of_fewer_than_two_labels() -> None:
+    dataset = SHARED_DATA / "sib200_fin_topics.jsonl"
+    done = subprocess.run(
+        [sys.executable, "-m", "service.cli", "evaluate", "--dataset", str(dataset),
+         "--top-labels", "1"],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode != 0 and "top-labels" in done.stdout + done.stderr

@@ -13,13 +13,15 @@ number of notes n instead of being tuned per corpus:
   graph widens with the corpus instead of staying at 15 notes.
 * HDBSCAN with excess-of-mass selection and ``min_cluster_size = sqrt(n) / 2``: a
   theme must hold a size that grows with the corpus (40 notes: 3; 4,000: 32).
-* The theme count must fall in ``[ceil(0.75 log2 n), floor(1.5 log2 n)]`` (40 notes: 4..7;
+* A theme-count window ``[ceil(0.75 log2 n), floor(1.5 log2 n)]`` (40 notes: 4..7;
   1,000: 8..14; 4,000: 9..17; 16,000: 11..20): tens of themes, never hundreds, while a
   corpus that really holds more topics than log2 n keeps the clusters HDBSCAN found
   (a cap at 1.25 log2 n merged three of Eduskunta's 17 into others).
-  When HDBSCAN finds fewer (one dense blob swallowing the rest, its known failure on
-  continuous embedding spaces), its leaf clusters are merged by Ward linkage up to the
-  minimum; when it finds more, its clusters are merged down to the maximum.
+  When HDBSCAN fails the way it is known to on continuous embedding spaces (fewer than
+  two clusters, or one blob holding over half of the clustered notes) and finds fewer
+  than the minimum, its leaf clusters are merged by Ward linkage up to the minimum; a
+  few balanced clusters are kept as found (a corpus may really have three topics).
+  When it finds more than the maximum, its clusters are merged down to the maximum.
 * Outlier policy: HDBSCAN's outliers (17-50% of notes) join the nearest theme in the
   UMAP space, then a few Lloyd (k-means) rounds in that space let theme borders
   settle; a note stays visibly unassigned (-1) only when its cosine to its theme is a
@@ -45,6 +47,7 @@ __all__ = ["ThemeModel", "split_labels", "theme_keywords", "theme_name"]
 # Below this many notes there is nothing for UMAP/HDBSCAN to find: one theme.
 _MIN_NOTES_TO_CLUSTER = 6
 _REFINE_ROUNDS = 10  # Lloyd rounds after HDBSCAN; they usually settle in 3-6
+_BLOB_SHARE = 0.5  # one cluster above this share of the clustered notes is a blob
 _MAD_TO_SIGMA = 1.4826  # MAD of a normal distribution times this is its standard deviation
 
 Merge = tuple[int, int, float, int]
@@ -63,6 +66,15 @@ def _group_means(vectors: np.ndarray, labels: np.ndarray, count: int) -> np.ndar
     np.add.at(sums, labels[labels >= 0], vectors[labels >= 0])
     sizes = np.bincount(labels[labels >= 0], minlength=count).astype(np.float64)
     return sums / np.maximum(sizes, 1.0)[:, None]
+
+
+def _degenerate(labels: np.ndarray) -> bool:
+    """HDBSCAN's known failure on continuous embedding spaces: fewer than two clusters,
+    or one blob holding more than half of the clustered notes."""
+    clustered = labels[labels >= 0]
+    if clustered.size == 0 or int(clustered.max()) < 1:
+        return True
+    return bool(np.bincount(clustered).max() > _BLOB_SHARE * clustered.size)
 
 
 def _relabel_by_size(labels: np.ndarray) -> np.ndarray:
@@ -328,7 +340,7 @@ class ThemeModel:
             .labels_
         )
         found = int(labels.max()) + 1
-        if found < least:
+        if found < least and _degenerate(labels):
             leaves = (
                 hdbscan.HDBSCAN(
                     min_cluster_size=max(2, round(size / 2)), cluster_selection_method="leaf"

@@ -197,3 +197,30 @@ def test_keyword_diversity_and_names(sib: dict[str, object], fitted: ThemeModel)
         "Kesätyöpaikka · yritys"
     )
     assert theme_name([]) == "(nimetön teema)"
+
+
+def _topics(sizes: list[int], spread: float, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Unit vectors around one random direction per topic (384-d, like e5)."""
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(len(sizes), 384))
+    labels = np.repeat(np.arange(len(sizes)), sizes)
+    vectors = centres[labels] + spread * rng.normal(size=(len(labels), 384))
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True), labels
+
+
+def test_a_few_balanced_topics_are_kept_not_split_up_to_the_window() -> None:
+    """600 notes make a window of 7..13 themes, but three clear, balanced topics stay
+    three: the minimum only repairs HDBSCAN's blob failure."""
+    vectors, truth = _topics([200, 200, 200], spread=0.05)
+    docs = [f"aihe{t} sana{t}" for t in truth]
+    model = ThemeModel().fit(vectors, docs)
+    assert len(model.centroids_) == 3
+    assert adjusted_rand_score(truth, model.labels_) > 0.98  # a few robust outliers aside
+
+
+def test_one_blob_is_still_split_up_to_the_minimum() -> None:
+    """A blob holding most notes is the failure the minimum is for."""
+    vectors, truth = _topics([500, 30, 30], spread=0.05)
+    docs = [f"aihe{t} sana{t}" for t in truth]
+    model = ThemeModel().fit(vectors, docs)
+    assert len(model.centroids_) >= int(np.ceil(0.75 * np.log2(len(truth))))
