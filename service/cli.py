@@ -350,10 +350,13 @@ def _register_commands() -> None:
     from service.commands.agreement import agreement, human_codes
     from service.commands.compare import compare
     from service.commands.export import export
+    from service.commands.theme import codebook, theme_app
 
     app.command()(compare)
     app.command()(export)
     app.command("human-codes")(human_codes)
+    app.command()(codebook)
+    app.add_typer(theme_app, name="theme")
     app.command()(agreement)
 
 

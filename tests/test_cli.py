@@ -89,3 +89,39 @@ def test_help_is_fast_and_imports_nothing_heavy() -> None:
     )
     assert "ingest" in help_run.stdout
     assert time.perf_counter() - started < 5
+
+
+def test_theme_edits_tree_and_codebook_from_the_command_line(tmp_path: Path) -> None:
+    env = {"TEEMA_DATA_DIR": str(tmp_path)}
+    runner = CliRunner()
+
+    def run(*args: str) -> str:
+        result = runner.invoke(app, list(args), env=env)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    document = str(CORPORA / "pohjois-savo_learning-cafe_2017.txt")
+    run("ingest", document, "--project", "lc", "--region", "Pohjois-Savo")
+    assert "has no codebook" in run("codebook", "--project", "lc")
+    assert "- Vetovoima" in run("codebook", "--project", "lc", "--default")
+    assert "- Vetovoima" in run("codebook", "--project", "lc")
+    assert "no codebook now" in run("codebook", "--project", "lc", "--clear")
+    run("themes", "--project", "lc")
+
+    tree = json.loads(run("theme", "tree", "--project", "lc", "--json"))
+
+    def leaves(node: dict) -> list[dict]:
+        return [node] if "theme" in node else [x for c in node["children"] for x in leaves(c)]
+
+    keys = [leaf["theme"] for leaf in leaves(tree)]
+    run("theme", "rename", "--project", "lc", str(keys[0]), "Kunnan rooli")
+    assert f"[{keys[0]}] Kunnan rooli" in run("theme", "tree", "--project", "lc")
+    assert f"into theme {keys[0]}" in run("theme", "merge", "--project", "lc", *map(str, keys[:2]))
+    assert "split into" in run("theme", "split", "--project", "lc", str(keys[0]), "--parts", "2")
+    notes = json.loads(run("notes", "--project", "lc", "--format", "jsonl").splitlines()[0])
+    assert "unassigned" in run("theme", "move", "--project", "lc", str(notes["id"]))
+
+    unknown = runner.invoke(app, ["theme", "rename", "--project", "lc", "99999", "x"], env=env)
+    assert unknown.exit_code == 2 and "Traceback" not in unknown.output
+    both = runner.invoke(app, ["codebook", "--project", "lc", "--default", "--clear"], env=env)
+    assert both.exit_code == 2 and "one of" in both.output

@@ -57,6 +57,13 @@ class Codebook:
     def names(self) -> list[str]:
         return [theme.name for theme in self.themes]
 
+    def records(self) -> list[dict[str, Any]]:
+        """The codebook as stored and served: name, description, examples per theme."""
+        return [
+            {"name": t.name, "description": t.description, "examples": list(t.examples)}
+            for t in self.themes
+        ]
+
 
 def seed_texts(codebook: Codebook) -> list[str]:
     """One text per seed theme to embed: "name. description. example; example".

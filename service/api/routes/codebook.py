@@ -15,19 +15,12 @@ router = APIRouter(tags=["codebook"])
 _MAX_CODEBOOK_BYTES = 1 << 20
 
 
-def _as_json(book: Any) -> list[dict[str, Any]]:
-    return [
-        {"name": t.name, "description": t.description, "examples": list(t.examples)}
-        for t in book.themes
-    ]
-
-
 @router.get("/codebooks/default")
 def default_codebook(_user: SignedIn) -> list[dict[str, Any]]:
     """The shipped Finnish codebook for regional development workshops."""
     from service.pipeline.codebook import default_codebook
 
-    return _as_json(default_codebook())
+    return default_codebook().records()
 
 
 @router.get("/projects/{project}/codebook")
@@ -50,7 +43,7 @@ def put_codebook(
     from service.pipeline.codebook import CodebookError, default_codebook, read_codebook
 
     if use_default:
-        themes = _as_json(default_codebook())
+        themes = default_codebook().records()
     elif file is None:
         raise UploadError("Send a codebook file (.json or .csv) or use_default=true.")
     else:
@@ -58,7 +51,7 @@ def put_codebook(
         if len(content) > _MAX_CODEBOOK_BYTES:
             raise UploadError("A codebook file is at most 1 MB.", 413)
         try:
-            themes = _as_json(read_codebook(content, file.filename or "codebook.json"))
+            themes = read_codebook(content, file.filename or "codebook.json").records()
         except CodebookError as error:
             raise UploadError(str(error)) from None
     stored = session.get(Codebook, project.id)

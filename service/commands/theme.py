@@ -1,0 +1,204 @@
+"""``teemakartta theme ...`` (edit the current run's themes, show the tree) and
+``teemakartta codebook`` (show, set or clear a project's codebook).
+
+The same operations as the API, on the same database; edits are logged with the author
+``cli:<login name>`` and survive the next run like any other edit.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+
+from service.commands import fail
+from service.config import Settings
+
+if TYPE_CHECKING:
+    from service.storage.db import Database
+
+theme_app = typer.Typer(help="Edit the current run's themes or show its theme tree.")
+ProjectOption = Annotated[str, typer.Option(help="Project name.")]
+_T = TypeVar("_T")
+
+
+def _author() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+@contextmanager
+def _project(project: str) -> Iterator[tuple[Database, int]]:
+    """The database and the project's id; a clear error if the project is unknown."""
+    from service.storage import repository
+    from service.storage.db import Database
+
+    db = Database(Settings().resolved_database_url)
+    db.migrate()
+    try:
+        with db.session() as session:
+            project_id = repository.get_project(session, project).id
+        yield db, project_id
+    except repository.NotFound as error:
+        raise fail(str(error)) from None
+    finally:
+        db.dispose()
+
+
+def _edit(action: Callable[[], _T]) -> _T:
+    """Run an edit; its user errors (unknown theme, bad name, no run) end the command."""
+    from service.storage.repository import NotFound
+    from service.theming.edits import EditError
+
+    try:
+        return action()
+    except (EditError, NotFound) as error:
+        raise fail(str(error)) from None
+
+
+@theme_app.command()
+def rename(project: ProjectOption, theme: int, name: str) -> None:
+    """Give THEME (an id from `teemakartta themes`) a new NAME."""
+    from service.theming.edits import rename_theme
+
+    with _project(project) as (db, project_id):
+        _edit(lambda: rename_theme(db, project_id, theme, name, _author()))
+    typer.echo(f"Theme {theme} is now {name.strip()!r}.")
+
+
+@theme_app.command()
+def merge(
+    project: ProjectOption,
+    themes: Annotated[list[int], typer.Argument(help="Theme ids; the first one stays.")],
+    name: Annotated[str | None, typer.Option(help="A new name for the merged theme.")] = None,
+) -> None:
+    """Merge THEMES into the first one given."""
+    from service.nlp import NlpResources
+    from service.theming.edits import merge_themes
+
+    with _project(project) as (db, project_id):
+        nlp = NlpResources(Settings())
+        key = _edit(lambda: merge_themes(db, nlp, project_id, themes, name, _author()))
+    typer.echo(f"Merged {', '.join(map(str, themes))} into theme {key}.")
+
+
+@theme_app.command()
+def split(
+    project: ProjectOption,
+    theme: int,
+    parts: Annotated[int, typer.Option(help="Number of parts (2-20).")] = 2,
+) -> None:
+    """Re-cluster THEME into PARTS themes; the first part keeps its id."""
+    from service.nlp import NlpResources
+    from service.theming.edits import split_theme
+
+    with _project(project) as (db, project_id):
+        nlp = NlpResources(Settings())
+        keys = _edit(lambda: split_theme(db, nlp, project_id, theme, parts, _author()))
+    typer.echo(f"Theme {theme} split into {', '.join(map(str, keys))}.")
+
+
+@theme_app.command()
+def move(
+    project: ProjectOption,
+    notes: Annotated[list[int], typer.Argument(help="Note ids.")],
+    to: Annotated[int | None, typer.Option(help="Target theme id; omit to unassign.")] = None,
+) -> None:
+    """Move NOTES to a theme (--to ID), or mark them unassigned."""
+    from service.nlp import NlpResources
+    from service.theming.edits import move_notes
+
+    with _project(project) as (db, project_id):
+        nlp = NlpResources(Settings())
+        _edit(lambda: move_notes(db, nlp, project_id, notes, to, _author()))
+    where = f"theme {to}" if to is not None else "unassigned"
+    typer.echo(f"Moved {len(notes)} note(s) to {where}.")
+
+
+@theme_app.command()
+def tree(
+    project: ProjectOption,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the tree as JSON.")] = False,
+) -> None:
+    """Print the current run's theme tree, coarse to fine, with current theme names."""
+    from sqlalchemy import select
+
+    from service.storage.models import Theme
+    from service.theming.edits import current_run
+    from service.theming.tree import with_names
+
+    with _project(project) as (db, project_id), db.session() as session:
+        run = _edit(lambda: current_run(session, project_id))
+        rows = session.execute(select(Theme.key, Theme.name).where(Theme.run_id == run.id))
+        names = {int(key): str(name) for key, name in rows}
+        root = with_names(run.tree, names) if run.tree else {}
+    if as_json:
+        typer.echo(json.dumps(root, ensure_ascii=False, indent=2))
+    else:
+        for line in _tree_lines(root):
+            typer.echo(line)
+
+
+def _tree_lines(node: dict[str, Any], depth: int = 0) -> Iterator[str]:
+    if not node:
+        return
+    leaf = "theme" in node
+    label = f"[{node['theme']}] {node['theme_name']}" if leaf else f"{node['name']} …"
+    yield f"{'  ' * depth}{label} ({node['size']})"
+    for child in node.get("children", []):
+        yield from _tree_lines(child, depth + 1)
+
+
+def codebook(
+    project: ProjectOption,
+    file: Annotated[Path | None, typer.Option(help="Set from a .json or .csv codebook.")] = None,
+    default: Annotated[bool, typer.Option(help="Set the shipped default codebook.")] = False,
+    clear: Annotated[bool, typer.Option(help="Remove the project's codebook.")] = False,
+) -> None:
+    """Show a project's codebook, or set it (--file, --default) or remove it (--clear).
+    Theme runs are seeded with it unless run with --no-codebook."""
+    from service.pipeline.codebook import CodebookError, default_codebook, read_codebook
+    from service.storage.models import Codebook
+
+    if sum([file is not None, default, clear]) > 1:
+        raise fail("Give one of --file, --default or --clear.")
+    themes: list[dict[str, Any]] | None = None
+    if default:
+        themes = default_codebook().records()
+    elif file is not None:
+        if not file.is_file():
+            raise fail(f"{file} does not exist.")
+        if file.stat().st_size > 1_000_000:
+            raise fail(f"{file} is over 1 MB; a codebook is a short list of themes.")
+        try:
+            themes = read_codebook(file.read_bytes(), file.name).records()
+        except CodebookError as error:
+            raise fail(str(error)) from None
+    with _project(project) as (db, project_id), db.session() as session:
+        stored = session.get(Codebook, project_id)
+        if clear:
+            if stored is not None:
+                session.delete(stored)
+            typer.echo(f"Project {project!r} has no codebook now.")
+            return
+        if themes is not None:
+            if stored is None:
+                session.add(Codebook(project_id=project_id, themes=themes))
+            else:
+                stored.themes = themes
+        shown = themes if themes is not None else (stored.themes if stored else [])
+    if not shown:
+        typer.echo(f"Project {project!r} has no codebook (set one with --file or --default).")
+        return
+    for seed in shown:
+        examples = "; ".join(seed.get("examples") or [])
+        typer.echo(f"- {seed['name']}: {seed.get('description', '')}")
+        if examples:
+            typer.echo(f"    e.g. {examples}")
