@@ -9,8 +9,6 @@ part run alone replaces only its own entry); the encoder writes ``bench_encoder.
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import os
 import subprocess
@@ -20,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from evaluation.bench.common import REPO_ROOT, RESULTS_DIR, machine_info, write_json
+from evaluation.bench.common import REPO_ROOT, RESULTS_DIR, csv_upload, machine_info, write_json
 from evaluation.bench.system import (
     api_latency,
     incremental_assignment,
@@ -71,14 +69,10 @@ def _load_test(work: Path, notes: int, seconds: float) -> dict[str, Any]:
         started = time.perf_counter()
         for number, region in enumerate(regions):
             part = sentences[number :: len(regions)]
-            out = io.StringIO()
-            writer = csv.writer(out)
-            writer.writerow(["teksti"])
-            writer.writerows([s] for s in part)
             response = http.post(
                 "/projects/kuorma/documents?wait=true",
                 data={"region": region},
-                files=[("files", (f"{region}.csv", out.getvalue().encode()))],
+                files=[("files", (f"{region}.csv", csv_upload(part)))],
             )
             response.raise_for_status()
         ingest_seconds = time.perf_counter() - started

@@ -7,6 +7,8 @@ report medians of paired ratios next to totals; the load average is recorded wit
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import platform
@@ -156,3 +158,12 @@ def write_json(path: Path, content: object) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(content, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
+
+
+def csv_upload(texts: Sequence[str]) -> bytes:
+    """A CSV file of one note per row (column ``teksti``), as a user would upload it."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["teksti"])
+    writer.writerows([text] for text in texts)
+    return out.getvalue().encode("utf-8")

@@ -16,25 +16,15 @@ writing add to the encoder's time (target: >= 0.9).
 
 from __future__ import annotations
 
-import csv
-import io
 import statistics
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from evaluation.bench.common import SHARED_DATA, read_labelled
+from evaluation.bench.common import SHARED_DATA, csv_upload, read_labelled
 
 DATASETS = ("omastadi_proposals", "sib200_fin_topics")
-
-
-def _csv_upload(texts: list[str]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["teksti"])
-    writer.writerows([text] for text in texts)
-    return out.getvalue().encode("utf-8")
 
 
 def _ingest_once(nlp: Any, name: str, content: bytes, expected: int) -> tuple[float, int]:
@@ -82,7 +72,7 @@ def run(sample: int = 512, rounds: int = 2) -> dict[str, Any]:
     contenders = ["encoder", "ingest", "ingest_simplemma"]
     for name in DATASETS:
         notes = read_labelled(SHARED_DATA / f"{name}.jsonl").sample(sample)
-        content = _csv_upload(notes.texts)
+        content = csv_upload(notes.texts)
         distinct = len(set(notes.texts))
         times: dict[str, list[float]] = {c: [] for c in contenders}
         stored = 0

@@ -7,14 +7,13 @@ notes keep the ingest (embedding on two CPU cores) to a few minutes."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections import defaultdict
 
 import httpx
 import pytest
 
+from evaluation.bench.common import csv_upload
 from service.config import REPO_ROOT
 
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
@@ -27,14 +26,6 @@ def _rows(name: str) -> list[dict[str, str]]:
         pytest.skip(f"{path} is not here; the 5,000-note check needs ../shared/data.")
     with path.open(encoding="utf-8") as lines:
         return [json.loads(line) for line in lines if line.strip()]
-
-
-def _csv(texts: list[str]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["teksti"])
-    writer.writerows([text] for text in texts)
-    return out.getvalue().encode("utf-8")
 
 
 def upload_5000_notes(api: httpx.Client, project: str) -> int:
@@ -56,7 +47,7 @@ def upload_5000_notes(api: httpx.Client, project: str) -> int:
         answer = api.post(
             f"/projects/{project}/documents?wait=true",
             data={"region": region, "kind": "other", "text_column": "teksti"},
-            files=[("files", (name, _csv(texts), "text/csv"))],
+            files=[("files", (name, csv_upload(texts), "text/csv"))],
         )
         answer.raise_for_status()
         total = api.get(f"/projects/{project}/notes?limit=1").json()["total"]
