@@ -106,6 +106,15 @@ def show_no_run() -> None:
     st.page_link("views/projects.py", label=t("go_run_themes"), icon=":material/play_arrow:")
 
 
+def show_read_error(error: ApiError, context: str | None = None) -> None:
+    """A failed read of a project's themes: how to start a run if there is none yet,
+    otherwise the error (with ``context`` as for ``show_error``)."""
+    if no_run_yet(error):
+        show_no_run()
+    else:
+        show_error(error, context)
+
+
 def freshness(project: str) -> str:
     """Changes whenever anyone starts a new run or edits a theme: two small reads."""
     api = client()

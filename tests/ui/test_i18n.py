@@ -12,7 +12,7 @@ UI = Path(__file__).resolve().parents[2] / "ui"
 
 
 def _keys_asked_for() -> set[str]:
-    """Literal first arguments of t(...) and show_error(error, "...") calls in ui/."""
+    """Literal first arguments of t(...) and contexts of show_error / show_read_error."""
     keys: set[str] = set()
     for path in UI.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -22,7 +22,11 @@ def _keys_asked_for() -> set[str]:
             args = node.args
             if name == "t" and args and isinstance(args[0], ast.Constant):
                 keys.add(str(args[0].value))
-            if name == "show_error" and len(args) > 1 and isinstance(args[1], ast.Constant):
+            if (
+                name in ("show_error", "show_read_error")
+                and len(args) > 1
+                and isinstance(args[1], ast.Constant)
+            ):
                 keys.add(str(args[1].value))
     return keys
 

@@ -178,10 +178,7 @@ def _fallback(project: str) -> None:
     try:
         table = common.themes(project)
     except ApiError as error:
-        if common.no_run_yet(error):
-            common.show_no_run()
-        else:
-            common.show_error(error)
+        common.show_read_error(error)
         return
     totals: dict[str, int] = {}
     try:
@@ -200,10 +197,8 @@ def _page(project: str) -> None:
     except ApiError as error:
         if error.missing_endpoint:
             _fallback(project)
-        elif common.no_run_yet(error):
-            common.show_no_run()
         else:
-            common.show_error(error, "compare_unreadable")
+            common.show_read_error(error, "compare_unreadable")
         return
     rows = cf.share_rows(compare, t("unassigned"))
     totals = cf.group_totals(rows) if not rows.empty else {}

@@ -17,13 +17,11 @@ def _load(project: str) -> pd.DataFrame | None:
         with st.spinner(t("loading_map")):
             return common.note_map(project)
     except ApiError as error:
-        if common.no_run_yet(error):
-            common.show_no_run()
-        elif error.missing_endpoint:
+        if error.missing_endpoint:
             st.warning(t("map_endpoint_missing"), icon=":material/construction:")
             _theme_centres(project)
         else:
-            common.show_error(error, "map_unreadable")
+            common.show_read_error(error, "map_unreadable")
         return None
 
 
@@ -32,10 +30,7 @@ def _theme_centres(project: str) -> None:
     try:
         table = common.themes(project)
     except ApiError as error:
-        if common.no_run_yet(error):
-            common.show_no_run()
-        else:
-            common.show_error(error)
+        common.show_read_error(error)
         return
     if table["themes"]:
         st.plotly_chart(

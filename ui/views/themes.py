@@ -101,10 +101,7 @@ def _page(project: str) -> None:
         with st.spinner(t("loading")):
             table = common.themes(project)
     except ApiError as error:
-        if common.no_run_yet(error):
-            common.show_no_run()
-        else:
-            common.show_error(error, "themes_unreadable")
+        common.show_read_error(error, "themes_unreadable")
         return
     if flash := st.session_state.pop("flash", None):
         st.success(flash, icon=":material/check_circle:")
