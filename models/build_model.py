@@ -346,6 +346,17 @@ def _write_folder(folder: Path, model: Q4Model, tokenizer_path: Path) -> None:
         (folder / name).write_text(text, encoding="utf-8")
 
 
+def publish(staging: Path, out_dir: Path, marker_name: str, marker: dict[str, object]) -> None:
+    """Finish a build made in ``staging`` (a folder inside a scratch directory): write
+    the completion marker last, then rename the folder into place, so an interrupted
+    build never looks complete. A stale ``out_dir`` moves into the scratch directory, to
+    be deleted with it."""
+    (staging / marker_name).write_text(json.dumps(marker, indent=2) + "\n", "utf-8")
+    if out_dir.exists():
+        os.replace(out_dir, staging.parent / "previous")
+    os.replace(staging, out_dir)
+
+
 def build(out_dir: Path = DEFAULT_OUT_DIR, force: bool = False) -> Path:
     """Build the float32 sentence-transformers folder into ``out_dir``; return it.
 
@@ -388,11 +399,7 @@ def build(out_dir: Path = DEFAULT_OUT_DIR, force: bool = False) -> Path:
             "tokenizer_sha256": TOKENIZER_SHA256,
             "files": files,
         }
-        (staging / MARKER_NAME).write_text(json.dumps(marker, indent=2) + "\n", "utf-8")
-        if out_dir.exists():
-            # A stale or partial folder: move it into the scratch area to be deleted with it.
-            os.replace(out_dir, Path(tmp) / "previous")
-        os.replace(staging, out_dir)
+        publish(staging, out_dir, MARKER_NAME, marker)
     print(f"built {out_dir} in {time.perf_counter() - started:.1f} s")
     return out_dir
 

@@ -23,7 +23,6 @@ import argparse
 import contextlib
 import json
 import logging
-import os
 import re
 import sys
 import tempfile
@@ -36,6 +35,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:  # `python models/build_onnx.py` from a fresh checkout
     sys.path.insert(0, str(REPO_ROOT))
 
+from models.build_model import publish  # noqa: E402
 from service.pipeline.embed import default_model_path  # noqa: E402
 from service.pipeline.embed_onnx import (  # noqa: E402
     MODEL_FILE,
@@ -242,11 +242,7 @@ def build_onnx_int8(
             },
             "files": {path.name: path.stat().st_size for path in sorted(staging.iterdir())},
         }
-        (staging / ONNX_MARKER).write_text(json.dumps(marker, indent=2) + "\n", "utf-8")
-        if out_dir.exists():
-            # A stale or partial folder: move it into the scratch area to be deleted with it.
-            os.replace(out_dir, Path(tmp) / "previous")
-        os.replace(staging, out_dir)
+        publish(staging, out_dir, ONNX_MARKER, marker)
     print(f"built {out_dir} in {time.perf_counter() - started:.1f} s")
     return out_dir
 
