@@ -98,7 +98,7 @@ def _bertopic(texts: Sequence[str], vectors: np.ndarray, reduce: bool) -> np.nda
     )
     model = BERTopic(umap_model=umap_model)
     topics, _ = model.fit_transform(list(texts), embeddings=vectors)
-    if not reduce:
+    if not reduce or -1 not in topics:  # reduce_outliers raises when there are none
         return np.asarray(topics)
     topics = model.reduce_outliers(list(texts), topics, strategy="embeddings", embeddings=vectors)
     model.update_topics(list(texts), topics=topics)
