@@ -31,7 +31,14 @@ import numpy as np
 
 from evaluation.datasets import LabelledNotes, cached_lemma_docs, cached_vectors, read_jsonl
 
-__all__ = ["machine_info", "main", "most_frequent_labels", "run_evaluation", "score"]
+__all__ = [
+    "compare_methods",
+    "machine_info",
+    "main",
+    "most_frequent_labels",
+    "run_evaluation",
+    "score",
+]
 
 UNASSIGNED_NOTE = "unassigned notes (-1) count as one cluster of their own in ARI/NMI/V-measure"
 _LIBRARIES = (
@@ -131,6 +138,33 @@ def most_frequent_labels(notes: LabelledNotes, k: int) -> tuple[LabelledNotes, n
     return subset, keep
 
 
+def compare_methods(
+    notes: LabelledNotes, vectors: np.ndarray, lemma_docs: Sequence[str], baselines: bool
+) -> tuple[dict[str, Any], Any]:
+    """Scores (and fit seconds) of the default pipeline and, with ``baselines``, of
+    BERTopic, BERTopic + reduce_outliers and k-means with the true k, on the same
+    vectors: (method name -> result, the fitted ``ThemeModel``)."""
+    from service.pipeline.themes import ThemeModel
+
+    model = ThemeModel()
+    labels, seconds = _timed(lambda: model.fit(vectors, lemma_docs).labels_)
+    methods: dict[str, Any] = {
+        "teemakartta": {**score(notes.labels, labels), "fit_seconds": seconds}
+    }
+    if baselines:
+        contenders: dict[str, Callable[[], np.ndarray]] = {
+            "bertopic_default": lambda: _bertopic(notes.texts, vectors, reduce=False),
+            "bertopic_reduce_outliers": lambda: _bertopic(notes.texts, vectors, reduce=True),
+            "kmeans_true_k": lambda: _kmeans(vectors, len(notes.label_names)),
+        }
+        for name, fit in contenders.items():
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                found, seconds = _timed(fit)
+            methods[name] = {**score(notes.labels, found), "fit_seconds": seconds}
+    return methods, model
+
+
 def run_evaluation(
     dataset_path: Path | str,
     baselines: bool = False,
@@ -146,7 +180,6 @@ def run_evaluation(
     the default pipeline's theme names, and machine info.
     """
     from service.config import Settings
-    from service.pipeline.themes import ThemeModel
 
     settings = Settings()
     if embedder is None:
@@ -168,22 +201,7 @@ def run_evaluation(
         notes, keep = most_frequent_labels(notes, top_labels)
         vectors, lemma_docs = vectors[keep], [lemma_docs[i] for i in keep]
 
-    model = ThemeModel()
-    labels, seconds = _timed(lambda: model.fit(vectors, lemma_docs).labels_)
-    methods: dict[str, Any] = {
-        "teemakartta": {**score(notes.labels, labels), "fit_seconds": seconds}
-    }
-    if baselines:
-        contenders: dict[str, Callable[[], np.ndarray]] = {
-            "bertopic_default": lambda: _bertopic(notes.texts, vectors, reduce=False),
-            "bertopic_reduce_outliers": lambda: _bertopic(notes.texts, vectors, reduce=True),
-            "kmeans_true_k": lambda: _kmeans(vectors, len(notes.label_names)),
-        }
-        for name, fit in contenders.items():
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                found, seconds = _timed(fit)
-            methods[name] = {**score(notes.labels, found), "fit_seconds": seconds}
+    methods, model = compare_methods(notes, vectors, lemma_docs, baselines)
     return {
         "dataset": notes.name,
         "top_labels": top_labels,

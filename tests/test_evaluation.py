@@ -119,3 +119,35 @@ def test_evaluate_refuses_a_subset_of_fewer_than_two_labels() -> None:
         cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     assert done.returncode != 0 and "top-labels" in done.stdout + done.stderr
+
+
+def test_robustness_sets_have_the_shapes_they_promise(monkeypatch: pytest.MonkeyPatch) -> None:
+    import evaluation.robustness as robustness
+
+    def fake_vectors(notes, embedder):  # type: ignore[no-untyped-def]
+        # Row i of a text is recognisable: its first coordinate is the text's hash.
+        return np.array([[hash(t) % 1000, len(t)] for t in notes.texts], float), None
+
+    def fake_lemmas(notes, analyzer):  # type: ignore[no-untyped-def]
+        return [t.lower() for t in notes.texts], None
+
+    monkeypatch.setattr(robustness, "cached_vectors", fake_vectors)
+    monkeypatch.setattr(robustness, "cached_lemma_docs", fake_lemmas)
+    sets = robustness.build_sets(SHARED_DATA, embedder=None, analyzer=None)
+    assert set(sets) == {"three_sources", "dominant_topic", "sib_plus_two_sources"}
+    for notes, vectors, lemmas in sets.values():
+        assert len(notes.texts) == len(vectors) == len(lemmas) == len(notes.labels)
+        assert len(set(notes.ids)) == len(notes.ids)  # no note drawn twice
+        for text, vector, lemma in zip(notes.texts, vectors, lemmas, strict=True):
+            assert vector[0] == hash(text) % 1000 and lemma == text.lower()
+    three, _, _ = sets["three_sources"]
+    assert three.label_names == ("eduskunta", "omastadi", "sib")
+    assert np.bincount(three.labels).tolist() == [400, 400, 400]
+    dominant, _, _ = sets["dominant_topic"]
+    sizes = np.bincount(dominant.labels)
+    assert len(sizes) == 7 and sorted(sizes)[:-1] == [25] * 6 and sizes.max() > 0.5 * sizes.sum()
+    mixed, _, _ = sets["sib_plus_two_sources"]
+    assert len(mixed.label_names) == 9 and len(mixed.texts) == 1004 + 600
+    # The same sets every time.
+    again = robustness.build_sets(SHARED_DATA, embedder=None, analyzer=None)
+    assert all(again[name][0].ids == sets[name][0].ids for name in sets)
