@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from evaluation.datasets import LabelledNotes, cached_lemma_docs, cached_vectors, read_jsonl
-from evaluation.evaluate import compare_methods, format_table, machine_info
+from evaluation.evaluate import UNASSIGNED_NOTE, compare_methods, format_table, machine_info
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 FILES = {
@@ -157,7 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", "utf-8")
     for item in result["sets"].values():
-        table = {**item, "note": "", "embed_seconds": None, "lemmatize_seconds": None}
+        table = {**item, "note": UNASSIGNED_NOTE, "embed_seconds": None, "lemmatize_seconds": None}
         print("\n".join(format_table(table).splitlines()[:-1]), end="\n\n")  # no timings
     return 0
 
