@@ -190,7 +190,6 @@ class Theme(Base):
     seed: Mapped[str | None] = mapped_column(String(255))
     centroid: Mapped[bytes] = mapped_column(LargeBinary)  # float32 (dimension,)
     representatives: Mapped[list[Any]] = mapped_column(JSON, default=list)  # note ids
-    parent_key: Mapped[int | None] = mapped_column(Integer)  # coarser theme in the tree
     # Unit mean of the members' centred vectors (float32 (d,)) and their median cosine
     # to it: new notes are scored against these.
     centred_centroid: Mapped[bytes | None] = mapped_column(LargeBinary)
