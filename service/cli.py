@@ -9,14 +9,12 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
+from service.commands import fail, open_database
 from service.config import Settings
-
-if TYPE_CHECKING:
-    from service.storage.db import Database
 
 app = typer.Typer(
     help="Teemakartta: Finnish workshop notes to themes you can trust.",
@@ -27,19 +25,6 @@ app = typer.Typer(
 SUPPORTED = {".txt", ".md", ".docx", ".pdf", ".csv", ".xlsx"}
 
 
-def _fail(message: str) -> typer.Exit:
-    typer.secho(f"Error: {message}", fg=typer.colors.RED, err=True)
-    return typer.Exit(code=2)
-
-
-def _database(settings: Settings) -> Database:
-    from service.storage.db import Database
-
-    db = Database(settings.resolved_database_url)
-    db.migrate()
-    return db
-
-
 def _collect(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
@@ -48,9 +33,9 @@ def _collect(paths: list[Path]) -> list[Path]:
         elif path.is_file():
             files.append(path)
         else:
-            raise _fail(f"{path} does not exist.")
+            raise fail(f"{path} does not exist.")
     if not files:
-        raise _fail(f"No files with a supported extension ({', '.join(sorted(SUPPORTED))}).")
+        raise fail(f"No files with a supported extension ({', '.join(sorted(SUPPORTED))}).")
     return files
 
 
@@ -77,8 +62,8 @@ def ingest(
         meta = validate_meta(region, kind, date, event)
         repository.check_project_name(project)
     except (UploadError, ValueError) as error:
-        raise _fail(getattr(error, "message", str(error))) from None
-    db = _database(settings)
+        raise fail(getattr(error, "message", str(error))) from None
+    db = open_database(settings)
     with db.session() as session:
         try:
             project_id = repository.get_project(session, project).id
@@ -122,13 +107,13 @@ def notes(
     from service.storage import repository
 
     if format not in ("table", "jsonl"):
-        raise _fail("--format must be table or jsonl.")
-    db = _database(Settings())
+        raise fail("--format must be table or jsonl.")
+    db = open_database(Settings())
     with db.session() as session:
         try:
             project_id = repository.get_project(session, project).id
         except repository.NotFound as error:
-            raise _fail(str(error)) from None
+            raise fail(str(error)) from None
         rows, _total = repository.list_notes(
             session, project_id, repository.NoteFilter(region=region), limit=None
         )
@@ -200,13 +185,13 @@ def themes(
             date_to=dt.date.fromisoformat(date_to) if date_to else None,
         )
     except ValueError:
-        raise _fail("Dates are YYYY-MM-DD.") from None
-    db = _database(settings)
+        raise fail("Dates are YYYY-MM-DD.") from None
+    db = open_database(settings)
     with db.session() as session:
         try:
             project_id = repository.get_project(session, project).id
         except repository.NotFound as error:
-            raise _fail(str(error)) from None
+            raise fail(str(error)) from None
     with Progress(transient=True) as bar:
         task = bar.add_task("themes", total=1.0)
         try:
@@ -220,7 +205,7 @@ def themes(
                 lambda fraction, message: bar.update(task, completed=fraction, description=message),
             )
         except RunError as error:
-            raise _fail(str(error)) from None
+            raise fail(str(error)) from None
     with db.session() as session:
         table_data = theme_table(session, project_id)
     table = Table(
@@ -263,7 +248,7 @@ def samples(
     from service.nlp import NlpResources
 
     settings = Settings()
-    db = _database(settings)
+    db = open_database(settings)
     results = load_samples(db, NlpResources(settings), settings, project)
     new = [r for r in results if not r.duplicate]
     for result in new:
@@ -338,7 +323,7 @@ def evaluate(
     from evaluation.evaluate import main as evaluate_main
 
     if not dataset.is_file():
-        raise _fail(f"{dataset} does not exist.")
+        raise fail(f"{dataset} does not exist.")
     argv = ["--dataset", str(dataset)] + ["--baselines"] * baselines + ["--json"] * as_json
     argv += ["--output", str(output)] if output else []
     argv += ["--top-labels", str(top_labels)] if top_labels else []

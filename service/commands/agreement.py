@@ -10,8 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from service.commands import fail
-from service.config import Settings
+from service.commands import database, fail
 
 FORMATS = ("table", "json")
 
@@ -23,21 +22,16 @@ def human_codes(
 ) -> None:
     """Import human codes for a project's notes."""
     from service.storage import repository
-    from service.storage.db import Database
     from service.storage.human_codes import HumanCodeError, import_human_codes
 
     if not file.is_file():
         raise fail(f"{file} does not exist.")
-    db = Database(Settings().resolved_database_url)
-    db.migrate()
     try:
-        with db.session() as session:
+        with database() as db, db.session() as session:
             project_id = repository.get_project(session, project).id
             summary = import_human_codes(session, project_id, file.name, file.read_bytes(), coder)
     except (repository.NotFound, HumanCodeError) as error:
         raise fail(str(error)) from None
-    finally:
-        db.dispose()
     typer.echo(
         f"{summary['stored']} notes coded by {summary['coder']} "
         f"({len(summary['codes'])} codes); {summary['unmatched']} entries unmatched."
@@ -51,16 +45,13 @@ def agreement(
 ) -> None:
     """Agreement between the current run's themes and human codes."""
     from service.storage import repository
-    from service.storage.db import Database
     from service.storage.human_codes import agreement_for, coders
     from service.theming.edits import current_run
 
     if format not in FORMATS:
         raise fail(f"--format must be one of: {', '.join(FORMATS)}.")
-    db = Database(Settings().resolved_database_url)
-    db.migrate()
     try:
-        with db.session() as session:
+        with database() as db, db.session() as session:
             project_id = repository.get_project(session, project).id
             run = current_run(session, project_id)
             known = coders(session, project_id)
@@ -73,8 +64,6 @@ def agreement(
             reports = [agreement_for(session, project_id, run.id, name) for name in chosen]
     except repository.NotFound as error:
         raise fail(str(error)) from None
-    finally:
-        db.dispose()
     if format == "json":
         sys.stdout.write(
             json.dumps(

@@ -9,8 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from service.commands import fail
-from service.config import Settings
+from service.commands import database, fail
 
 FORMATS = ("table", "csv", "json")
 ROW_FIELDS = (
@@ -37,7 +36,6 @@ def compare(
     """Compare themes across regions (or another field), optionally per period."""
     from service.analysis.prevalence import CompareError, check_choice, compare_run
     from service.storage import repository
-    from service.storage.db import Database
     from service.theming.edits import current_run
 
     if format not in FORMATS:
@@ -46,16 +44,12 @@ def compare(
         check_choice(by, period)
     except CompareError as error:
         raise fail(str(error)) from None
-    db = Database(Settings().resolved_database_url)
-    db.migrate()
     try:
-        with db.session() as session:
+        with database() as db, db.session() as session:
             project_row = repository.get_project(session, project)
             report = compare_run(session, current_run(session, project_row.id), by, period)
     except repository.NotFound as error:
         raise fail(str(error)) from None
-    finally:
-        db.dispose()
     if format == "json":
         sys.stdout.write(
             json.dumps({"project": project, **report}, ensure_ascii=False, indent=2) + "\n"

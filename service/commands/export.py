@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from service.commands import fail
-from service.config import Settings
+from service.commands import database, fail
 
 
 def export(
@@ -20,7 +19,6 @@ def export(
     the codebook (qdc)."""
     from service.export import ExportError, check_format, write_export
     from service.storage import repository
-    from service.storage.db import Database
 
     try:
         check_format(format)
@@ -29,11 +27,9 @@ def export(
     if output.is_dir():
         raise fail(f"{output} is a folder; give a file name.")
     output.parent.mkdir(parents=True, exist_ok=True)
-    db = Database(Settings().resolved_database_url)
-    db.migrate()
     partial = output.with_name(f".{output.name}.partial")
     try:
-        with db.session() as session:
+        with database() as db, db.session() as session:
             result = write_export(
                 session, repository.get_project(session, project), format, partial
             )
@@ -42,6 +38,5 @@ def export(
         raise fail(str(error)) from None
     finally:
         partial.unlink(missing_ok=True)
-        db.dispose()
     unit = {"qdpx": "codings", "qdc": "codes"}.get(format, "notes")
     typer.echo(f"Wrote {output} ({result.notes} {unit}).")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from service.commands import fail
+from service.commands import database, fail
 from service.config import Settings
 
 if TYPE_CHECKING:
@@ -38,18 +38,14 @@ def _author() -> str:
 def _project(project: str) -> Iterator[tuple[Database, int]]:
     """The database and the project's id; a clear error if the project is unknown."""
     from service.storage import repository
-    from service.storage.db import Database
 
-    db = Database(Settings().resolved_database_url)
-    db.migrate()
-    try:
-        with db.session() as session:
-            project_id = repository.get_project(session, project).id
+    with database() as db:
+        try:
+            with db.session() as session:
+                project_id = repository.get_project(session, project).id
+        except repository.NotFound as error:
+            raise fail(str(error)) from None
         yield db, project_id
-    except repository.NotFound as error:
-        raise fail(str(error)) from None
-    finally:
-        db.dispose()
 
 
 def _edit(action: Callable[[], _T]) -> _T:
