@@ -158,9 +158,13 @@ def compare_methods(
             "kmeans_true_k": lambda: _kmeans(vectors, len(notes.label_names)),
         }
         for name, fit in contenders.items():
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                found, seconds = _timed(fit)
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    found, seconds = _timed(fit)
+            except Exception as error:  # a baseline that cannot run here is reported, not fatal
+                methods[name] = {"error": f"{type(error).__name__}: {error}"}
+                continue
             methods[name] = {**score(notes.labels, found), "fit_seconds": seconds}
     return methods, model
 
@@ -231,6 +235,9 @@ def format_table(result: dict[str, Any]) -> str:
         head,
     ]
     for name, m in result["methods"].items():
+        if "error" in m:
+            lines.append(f"{name:26} failed: {m['error'][:200]}")
+            continue
         lines.append(
             f"{name:26} {m['ari']:7.3f} {m['nmi']:7.3f} {m['v_measure']:7.3f} "
             f"{m['themes']:7d} {m['unassigned_share']:10.1%} {m['fit_seconds']:7.1f}"

@@ -151,3 +151,33 @@ def test_robustness_sets_have_the_shapes_they_promise(monkeypatch: pytest.Monkey
     # The same sets every time.
     again = robustness.build_sets(SHARED_DATA, embedder=None, analyzer=None)
     assert all(again[name][0].ids == sets[name][0].ids for name in sets)
+
+
+def test_a_baseline_that_cannot_run_is_reported_not_fatal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import evaluation.evaluate as evaluate
+    from evaluation.datasets import LabelledNotes
+
+    def broken(texts, vectors, reduce):  # type: ignore[no-untyped-def]
+        if reduce:  # as BERTopic's reduce_outliers does when every note is an outlier
+            raise ValueError("Found array with 0 sample(s)")
+        return np.full(len(texts), -1)
+
+    monkeypatch.setattr(evaluate, "_bertopic", broken)
+    rng = np.random.default_rng(0)
+    labels = np.repeat([0, 1], 15)
+    vectors = rng.normal(size=(30, 8)) + 4 * labels[:, None]
+    notes = LabelledNotes(
+        name="pieni", ids=tuple(map(str, range(30))), texts=("teksti",) * 30,
+        labels=labels, label_names=("a", "b"), regions=(None,) * 30,
+    )  # fmt: skip
+    methods, _ = evaluate.compare_methods(notes, vectors, ["sana"] * 30, baselines=True)
+    assert methods["bertopic_reduce_outliers"] == {
+        "error": "ValueError: Found array with 0 sample(s)"
+    }
+    assert methods["bertopic_default"]["unassigned_share"] == 1.0
+    assert methods["teemakartta"]["ari"] > 0.9 and methods["kmeans_true_k"]["ari"] == 1.0
+    table = evaluate.format_table(
+        {"dataset": "pieni", "notes": 30, "labels": 2, "note": "", "methods": methods,
+         "embed_seconds": None, "lemmatize_seconds": None}
+    )  # fmt: skip
+    assert "bertopic_reduce_outliers   failed: ValueError" in table

@@ -76,6 +76,9 @@ def theme_keywords(
     if len(kept) == 0:
         return [[] for _ in range(n_themes)]
     theme_counts, counts, words = theme_counts[:, kept], counts[:, kept], words[kept]
+    if len(kept) == 1:  # ClassTfidfTransformer fails on a one-word vocabulary
+        present = np.asarray(theme_counts.todense()).ravel() > 0
+        return [[(str(words[0]), 1.0)] if present[t] else [] for t in range(n_themes)]
     # reduce_frequent_words: sqrt of term frequency, so a word repeated in one long
     # note does not outweigh a word shared by many notes.
     ctfidf = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(theme_counts)

@@ -231,6 +231,14 @@ def test_keyword_diversity_and_names(sib: dict[str, object], fitted: ThemeModel)
     assert theme_name([]) == "(nimetön teema)"
 
 
+def test_keywords_of_a_one_word_vocabulary() -> None:
+    """Every note says the same word (or nothing): no crash, the word names its themes."""
+    labels = np.array([0, 0, 1, 1, -1, 2])
+    docs = ["vetovoima", "vetovoima vetovoima", "vetovoima", "", "vetovoima", ""]
+    assert theme_keywords(docs, labels) == [[("vetovoima", 1.0)], [("vetovoima", 1.0)], []]
+    assert theme_keywords(["", "ja"], np.array([0, 0])) == [[]]  # stop words only
+
+
 def _topics(sizes: list[int], spread: float, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Unit vectors around one random direction per topic (384-d, like e5)."""
     rng = np.random.default_rng(seed)
