@@ -455,6 +455,7 @@ class ThemeModel:
     ) -> None:
         """Centroids, scores, keywords, names, representatives and tree of ``labels_``."""
         from scipy.cluster.hierarchy import linkage
+        from scipy.spatial.distance import squareform
 
         labels = self.labels_
         k = int(labels.max()) + 1
@@ -475,7 +476,12 @@ class ThemeModel:
             self.representatives_.append([int(i) for i in closest])
         self.tree_: list[Merge] = []
         if k >= 2:
-            merges = linkage(self.centroids_, method="average", metric="cosine")
+            # Cosine distances of the unit centroids; a zero centroid (only possible
+            # with degenerate input vectors) is at distance 1 from all, not NaN.
+            distances = np.clip(1.0 - self.centroids_ @ self.centroids_.T, 0.0, 2.0)
+            np.fill_diagonal(distances, 0.0)
+            distances = (distances + distances.T) / 2  # exactly symmetric for squareform
+            merges = linkage(squareform(distances, checks=False), method="average")
             self.tree_ = [(int(a), int(b), float(d), int(s)) for a, b, d, s in merges]
         self.unassigned_share_ = float(np.mean(labels < 0))
 

@@ -216,6 +216,22 @@ def test_tiny_and_bad_inputs() -> None:
         ThemeModel().fit(np.zeros((0, 16)), [])
 
 
+def test_degenerate_vectors_do_not_break_the_fit() -> None:
+    """Zero vectors, identical vectors, one far outlier: a fit, a tree and scores, no NaN."""
+    rng = np.random.default_rng(0)
+    zero_half = rng.normal(size=(40, 16))
+    zero_half[:20] = 0.0
+    identical = np.tile(rng.normal(size=(1, 16)), (30, 1))
+    lone = np.vstack([rng.normal(size=(1, 16)) + 0.001 * rng.normal(size=(29, 16)), [[50.0] * 16]])
+    for vectors in (zero_half, identical, lone):
+        docs = ["vetovoima" if i % 2 else "" for i in range(len(vectors))]
+        model = ThemeModel().fit(vectors, docs)
+        k = int(model.labels_.max()) + 1
+        assert len(model.names_) == k and len(model.tree_) == max(0, k - 1)
+        assert np.isfinite(model.scores_).all() and np.isfinite(model.coords_).all()
+        assert all(np.isfinite(d) for _, _, d, _ in model.tree_)
+
+
 def test_keyword_diversity_and_names(sib: dict[str, object], fitted: ThemeModel) -> None:
     docs = sib["lemma_docs"][:TRAIN]  # type: ignore[index]
     plain = theme_keywords(docs, fitted.labels_, top_n=10)
