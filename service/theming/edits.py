@@ -144,7 +144,14 @@ def split_theme(
         members = _members(session, run.id, key)
         if len(members) < parts:
             raise EditError(f"Theme {key} has {len(members)} notes; it cannot make {parts} parts.")
-        labels = split_labels(np.stack([vectors[i] for i in members]), parts, random_state=42)
+        member_vectors = np.stack([vectors[i] for i in members])
+        distinct = len(np.unique(member_vectors, axis=0))
+        if distinct < parts:
+            raise EditError(
+                f"Theme {key} has only {distinct} different notes (the others repeat them); "
+                f"it cannot make {parts} parts."
+            )
+        labels = split_labels(member_vectors, parts, random_state=42)
         next_key = (
             session.scalar(select(func.max(Theme.key)).where(Theme.project_id == project_id)) or 0
         ) + 1

@@ -192,6 +192,11 @@ def test_split_labels_gives_k_non_empty_parts_deterministically(
         np.testing.assert_array_equal(parts, split_labels(members, k, random_state=42))
     with pytest.raises(ValueError):
         split_labels(members[:2], 3)
+    # Repeated notes: as many parts as different notes, no empty part, and no more.
+    repeated = np.vstack([members[:2]] * 5)
+    assert set(split_labels(repeated, 2).tolist()) == {0, 1}
+    with pytest.raises(ValueError, match="2 different notes"):
+        split_labels(repeated, 3)
 
 
 def test_a_forty_note_learning_cafe_gives_a_handful_of_themes(nlp: NlpResources) -> None:
