@@ -189,3 +189,35 @@ def test_a_run_after_a_model_change_matches_nothing(
     after = {t["id"] for t in client.get("/projects/p/themes").json()["themes"]}
     assert second["changes"]["persisted"] == [] and not before & after
     assert sorted(second["changes"]["new"]) == sorted(after)
+
+
+def test_a_theme_of_repeated_notes_splits_only_into_its_different_notes(
+    client: TestClient,
+) -> None:
+    assert client.post("/projects", json={"name": "d"}).status_code == 201
+    lines = (
+        "- Nuoret muuttavat pois maakunnasta opiskelemaan\n"
+        "- Yritykset tarvitsevat osaavaa työvoimaa nopeasti\n"
+    )
+    for copy in range(3):  # the same two notes in three documents
+        response = client.post(
+            "/projects/d/documents?wait=true",
+            data={"region": "Pohjois-Savo", "kind": "workshop"},
+            files=[("files", (f"kopio{copy}.txt", f"Työpaja {copy}\n{lines}".encode()))],
+        )
+        assert response.status_code == 201, response.text
+    response = client.post("/projects/d/runs?wait=true", json={"use_codebook": False})
+    assert response.status_code == 201, response.text
+    notes = client.get("/projects/d/notes").json()["notes"]
+    assert len(notes) == 6
+    theme = client.get("/projects/d/themes").json()["themes"][0]["id"]
+    moved = client.post(
+        "/projects/d/notes/move", json={"notes": [n["id"] for n in notes], "theme": theme}
+    )
+    assert moved.is_success
+    refused = client.post(f"/projects/d/themes/{theme}/split", json={"parts": 3})
+    assert refused.status_code == 422
+    assert "only 2 different notes" in refused.json()["detail"]
+    parts = client.post(f"/projects/d/themes/{theme}/split", json={"parts": 2}).json()["themes"]
+    sizes = {t["id"]: t["size"] for t in client.get("/projects/d/themes").json()["themes"]}
+    assert sorted(sizes[k] for k in parts) == [3, 3]
