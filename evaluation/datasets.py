@@ -14,7 +14,14 @@ import numpy as np
 
 from service.config import REPO_ROOT
 
-__all__ = ["CACHE_DIR", "LabelledNotes", "cached_lemma_docs", "cached_vectors", "read_jsonl"]
+__all__ = [
+    "CACHE_DIR",
+    "LabelledNotes",
+    "cached_lemma_docs",
+    "cached_vectors",
+    "labelled_notes",
+    "read_jsonl",
+]
 
 CACHE_DIR = REPO_ROOT / "data" / "cache"  # data/ is git-ignored
 
@@ -48,9 +55,20 @@ def read_jsonl(path: Path) -> LabelledNotes:
             texts.append(row["text"])
             raw_labels.append(str(row["label"]))
             regions.append(row.get("region"))
+    return labelled_notes(path.stem, ids, texts, raw_labels, regions)
+
+
+def labelled_notes(
+    name: str,
+    ids: Sequence[str],
+    texts: Sequence[str],
+    raw_labels: Sequence[str],
+    regions: Sequence[str | None],
+) -> LabelledNotes:
+    """A data set from its rows; labels are coded 0.. in the sorted order of their names."""
     names, codes = np.unique(np.array(raw_labels), return_inverse=True)
     return LabelledNotes(
-        name=path.stem,
+        name=name,
         ids=tuple(ids),
         texts=tuple(texts),
         labels=codes.astype(np.int64),

@@ -29,7 +29,13 @@ from typing import Any
 
 import numpy as np
 
-from evaluation.datasets import LabelledNotes, cached_lemma_docs, cached_vectors, read_jsonl
+from evaluation.datasets import (
+    LabelledNotes,
+    cached_lemma_docs,
+    cached_vectors,
+    labelled_notes,
+    read_jsonl,
+)
 from evaluation.evaluate import UNASSIGNED_NOTE, compare_methods, format_table, machine_info
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -60,16 +66,7 @@ def _combine(name: str, parts: Sequence[Part]) -> tuple[LabelledNotes, np.ndarra
         raw += labels
         vectors.append(part_vectors[rows])
         lemmas += [part_lemmas[i] for i in rows]
-    names, codes = np.unique(np.array(raw), return_inverse=True)
-    combined = LabelledNotes(
-        name=name,
-        ids=tuple(ids),
-        texts=tuple(texts),
-        labels=codes.astype(np.int64),
-        label_names=tuple(str(n) for n in names),
-        regions=tuple(regions),
-    )
-    return combined, np.vstack(vectors), lemmas
+    return labelled_notes(name, ids, texts, raw, regions), np.vstack(vectors), lemmas
 
 
 def build_sets(
