@@ -510,10 +510,12 @@ def split_labels(embeddings: np.ndarray, k: int, random_state: int = 42) -> np.n
 
     vectors = np.asarray(embeddings, np.float64)
     if not 1 <= k <= len(vectors):
-        raise ValueError(f"cannot split {len(vectors)} notes into {k} parts")
+        raise ValueError(f"{len(vectors)} notes cannot make {k} parts")
     distinct = len(np.unique(vectors, axis=0))
     if distinct < k:  # identical notes cannot go to different parts
-        raise ValueError(f"cannot split {distinct} different notes into {k} parts")
+        raise ValueError(
+            f"only {distinct} different notes (the others repeat them) cannot make {k} parts"
+        )
     if k == 1:
         return np.zeros(len(vectors), dtype=np.int64)
     centred = _unit_rows(vectors - vectors.mean(axis=0))

@@ -142,16 +142,10 @@ def split_theme(
         run = current_run(session, project_id)
         theme = get_theme(session, run.id, key)
         members = _members(session, run.id, key)
-        if len(members) < parts:
-            raise EditError(f"Theme {key} has {len(members)} notes; it cannot make {parts} parts.")
-        member_vectors = np.stack([vectors[i] for i in members])
-        distinct = len(np.unique(member_vectors, axis=0))
-        if distinct < parts:
-            raise EditError(
-                f"Theme {key} has only {distinct} different notes (the others repeat them); "
-                f"it cannot make {parts} parts."
-            )
-        labels = split_labels(member_vectors, parts, random_state=42)
+        try:  # too few notes, or too few different ones, for that many parts
+            labels = split_labels(np.array([vectors[i] for i in members]), parts, random_state=42)
+        except ValueError as error:
+            raise EditError(f"Theme {key}: {error}.") from None
         next_key = (
             session.scalar(select(func.max(Theme.key)).where(Theme.project_id == project_id)) or 0
         ) + 1
