@@ -149,8 +149,8 @@ def _offline_domains() -> Callable[[str], Any]:
 
 
 NAME_CLASSES = frozenset({"etunimi", "sukunimi"})
-# Entity labels under which a capitalised word is an organisation, a place or a thing.
-_NOT_PERSON_LABELS = frozenset({"ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "EVENT", "LAW"})
+# One-word entities of these labels are still checked against Voikko (see _lone_place).
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
 NameClasses = Callable[[str], frozenset[str]]
 
@@ -164,7 +164,8 @@ class FinnishNameRecognizer(LocalRecognizer):
     surname, 0.85 when Voikko does not know its words (foreign and rare names), 0.5
     when Voikko knows its words only as something else (a place or a common word: a
     likely NER error, redacted but listed for review). A capitalised word outside any
-    entity that Voikko knows only as a name: 0.6 alone, 0.85 when two such words stand
+    entity (or a one-word place entity) that Voikko knows only as a name: 0.6 alone,
+    0.85 when two such words stand
     together ("Sanna Tiihonen"). A word with another reading too (a place, a common
     word: "Toivo", "Aalto") is never flagged on Voikko's word alone.
     """
@@ -204,7 +205,7 @@ class FinnishNameRecognizer(LocalRecognizer):
         """Capitalised words Voikko knows only as names, outside the NER's entities."""
         found: list[tuple[int, int]] = []  # (start_char, end_char) of name words
         for token in doc:
-            if token.i in in_entity and token.ent_type_ in _NOT_PERSON_LABELS | {PERSON}:
+            if token.i in in_entity and not _lone_place(token):
                 continue
             word = token.text
             if not (word[:1].isupper() and word[1:2].islower()):
@@ -221,6 +222,19 @@ class FinnishNameRecognizer(LocalRecognizer):
                 end = found[index + 1][1]
             yield _result(self, PERSON, start, end, 0.85 if together else 0.6)
             index += 2 if together else 1
+
+
+def _lone_place(token: Any) -> bool:
+    """A one-word place entity: the NER now and then takes "Pekalle" for a place.
+
+    Such a word is still judged by Voikko: when it knows the word only as a name, it is
+    a name.
+    """
+    return (
+        token.ent_type_ in _PLACE_LABELS
+        and token.ent_iob_ == "B"
+        and (token.i + 1 >= len(token.doc) or token.doc[token.i + 1].ent_iob_ != "I")
+    )
 
 
 def _result(
