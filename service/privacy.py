@@ -81,7 +81,7 @@ def store_findings(
     note_ids = dict(
         session.execute(
             select(Note.position, Note.id).where(Note.document_id == document_id)
-        ).tuples()
+        ).all()
     )
     positions = [note.position for note in protected.notes]
     for finding in protected.findings:
@@ -116,14 +116,14 @@ def summary(session: Session, project_id: int) -> dict[str, Any]:
             select(PersonalDataFinding.review, func.count())
             .where(PersonalDataFinding.project_id == project_id)
             .group_by(PersonalDataFinding.review)
-        ).tuples()
+        ).all()
     )
     by_entity = dict(
         session.execute(
             select(PersonalDataFinding.entity, func.count())
             .where(PersonalDataFinding.project_id == project_id)
             .group_by(PersonalDataFinding.entity)
-        ).tuples()
+        ).all()
     )
     redacted = session.scalar(
         select(func.count()).where(
