@@ -109,6 +109,17 @@ def test_table_rows_and_metadata_are_redacted(detector: PersonalDataDetector) ->
     assert {f.field for f in protected.findings} == {"text", "metadata:vastaaja"}
 
 
+def test_the_lemmatizer_and_the_detector_share_one_loaded_pipeline(
+    detector: PersonalDataDetector,
+) -> None:
+    from service.pipeline import language
+
+    lemmas = language.FinnishAnalyzer(backend="spacy", entities=False).analyze(["Pekalle"])
+    assert lemmas[0].lemmas == ("pekka",) and lemmas[0].entities == ()
+    detector.detect(["Pekalle soitettiin."])
+    assert language._load_spacy.cache_info().currsize == 1
+
+
 def test_placeholders_are_no_words_for_the_lemmatizer() -> None:
     assert without_placeholders("Soita [NIMI]lle numeroon [PUHELIN].").split() == [
         "Soita", "lle", "numeroon", ".",
