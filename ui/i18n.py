@@ -160,6 +160,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "job_state_succeeded": ("valmis", "done"),
     "job_state_failed": ("epäonnistui", "failed"),
     # Stages the service reports in a job's message (English), shown in the UI language.
+    "job_stage_finding personal data": ("etsitään henkilötietoja", "finding personal data"),
     "job_stage_lemmatizing": ("lemmatisoidaan", "lemmatizing"),
     "job_stage_embedding": ("upotetaan", "embedding"),
     "job_stage_storing": ("tallennetaan", "storing"),
