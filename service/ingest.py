@@ -22,9 +22,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from service import privacy
 from service.config import Settings
 from service.nlp import NlpResources
 from service.pipeline.document import NoteDraft, ParsedDocument
+from service.pipeline.privacy.redact import without_placeholders
 from service.storage.db import Database
 from service.storage.embeddings import load_vectors, store_vectors
 from service.storage.models import Document, Note
@@ -187,10 +189,17 @@ def ingest_document(
     if existing is not None:
         return IngestResult(existing.id, existing.filename, existing.note_count, duplicate=True)
 
+    report(0.01, "finding personal data")
+    # The privacy stage: from here on only what the project's policy allows to store.
+    prepared, protected = privacy.protect_upload(
+        prepared, nlp.privacy, privacy.project_policy_of(db, project_id)
+    )
     report(0.02, "lemmatizing")
     # Lemmatizing runs beside the encoder, not before it: it is hidden behind embedding
     # as far as the cores allow (both release the GIL in their numeric kernels).
-    analyzing = _BESIDE_ENCODER.submit(nlp.analyzer.analyze, [n.text for n in prepared.notes])
+    analyzing = _BESIDE_ENCODER.submit(
+        nlp.analyzer.analyze, [without_placeholders(n.text) for n in prepared.notes]
+    )
     texts = [embedding_text(note.text, note.context) for note in prepared.notes]
     hashes = [text_hash(text) for text in texts]
     embedder = nlp.embedder
@@ -209,6 +218,7 @@ def ingest_document(
         with db.session() as session:
             document = _add_document(session, project_id, prepared)
             _add_notes(session, project_id, document.id, prepared, analyses, hashes)
+            privacy.store_findings(session, project_id, document.id, protected)
             if missing:
                 store_vectors(session, embedder.model_id, missing, np.concatenate(new_vectors))
             document_id = document.id

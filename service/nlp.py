@@ -15,6 +15,7 @@ from service.config import Settings
 if TYPE_CHECKING:
     from service.pipeline.embed import Embedder
     from service.pipeline.language import FinnishAnalyzer
+    from service.pipeline.privacy.detect import PersonalDataDetector
 
 
 class NlpResources:
@@ -42,3 +43,10 @@ class NlpResources:
         with self._lock:
             # Named entities are not used downstream and cost ~40% of spaCy's time.
             return FinnishAnalyzer(backend=self.settings.language_backend, entities=False)
+
+    @cached_property
+    def privacy(self) -> PersonalDataDetector:
+        from service.pipeline.privacy.detect import PersonalDataDetector
+
+        # Shares the analyzer's spaCy pipeline (language.shared_pipeline): one load.
+        return PersonalDataDetector()

@@ -242,6 +242,24 @@ class ApiClient:
         media_type = response.headers.get("content-type", "application/octet-stream")
         return Download(response.content, filename, media_type.split(";")[0])
 
+    # -- personal data (policy for members; findings and speakers for project admins) ----
+    def privacy(self, project: str) -> dict[str, Any]:
+        return dict(self._json("GET", f"/projects/{project}/privacy"))
+
+    def set_privacy_policy(self, project: str, policy: str) -> dict[str, Any]:
+        return dict(self._json("PUT", f"/projects/{project}/privacy", json={"policy": policy}))
+
+    def privacy_findings(self, project: str, review: str = "pending") -> list[dict[str, Any]]:
+        path = f"/projects/{project}/privacy/findings"
+        return list(self._json("GET", path, params={"review": review}))
+
+    def review_finding(self, project: str, finding_id: int, decision: str) -> dict[str, Any]:
+        path = f"/projects/{project}/privacy/findings/{finding_id}/review"
+        return dict(self._json("POST", path, json={"decision": decision}))
+
+    def speaker_names(self, project: str) -> list[dict[str, Any]]:
+        return list(self._json("GET", f"/projects/{project}/privacy/speakers"))
+
 
 def _filename_from_disposition(disposition: str) -> str | None:
     """``attachment; filename="x.csv"`` (or RFC 5987 ``filename*=UTF-8''x.csv``) -> ``x.csv``."""

@@ -14,6 +14,42 @@ LANGUAGES = {"fi": "Suomi", "en": "English"}
 DEFAULT_LANGUAGE = "fi"
 
 TEXTS: dict[str, tuple[str, str]] = {
+    # personal data (projects page)
+    "privacy_title": ("Henkilötiedot", "Personal data"),
+    "privacy_policy_redact": ("poistetaan ennen tallennusta", "removed before storing"),
+    "privacy_policy_keep": ("säilytetään sellaisenaan", "kept as uploaded"),
+    "privacy_summary": (
+        "Käytäntö: henkilötiedot {policy}. Löydöksiä {findings}, joista {pending} odottaa "
+        "tarkistusta.",
+        "Policy: personal data {policy}. {findings} findings, {pending} waiting for review.",
+    ),
+    "privacy_policy_label": ("Käytäntö uusille latauksille", "Policy for new uploads"),
+    "privacy_policy_help": (
+        "Vain projektin ylläpitäjä voi valita säilyttämisen; muutos kirjataan lokiin. "
+        "Jo tallennetut asiakirjat pysyvät ennallaan.",
+        "Only a project admin may choose to keep; the change is audited. "
+        "Documents stored already stay as they are.",
+    ),
+    "privacy_save": ("Tallenna käytäntö", "Save policy"),
+    "privacy_saved": ("Käytäntö tallennettu.", "Policy saved."),
+    "privacy_review_title": ("Tarkistettavat löydökset", "Findings to review"),
+    "privacy_review_help": (
+        "Epävarmat löydökset on jo poistettu tekstistä (paikalla näkyy tyyppi). Vahvista ne "
+        "tai hylkää virheellisinä; alkuperäistä arvoa ei ole tallennettu.",
+        "Doubtful findings are already removed from the text (their kind stands in their "
+        "place). Confirm them or dismiss them as wrong; the original value was never stored.",
+    ),
+    "privacy_nothing_to_review": ("Ei tarkistettavaa.", "Nothing to review."),
+    "privacy_col_kind": ("Tyyppi", "Kind"),
+    "privacy_col_score": ("Varmuus", "Confidence"),
+    "privacy_col_context": ("Kohta tekstissä", "In the text"),
+    "privacy_choose": ("Löydös", "Finding"),
+    "privacy_confirm": ("Vahvista henkilötiedoksi", "Confirm as personal data"),
+    "privacy_dismiss": ("Hylkää (ei henkilötieto)", "Dismiss (not personal data)"),
+    "privacy_reviewed": ("Löydös {id}: {review}.", "Finding {id}: {review}."),
+    "privacy_speakers": ("Puhujien nimet (vain ylläpitäjille)", "Speaker names (admins only)"),
+    "privacy_no_speakers": ("Ei puhujia.", "No speakers."),
+    "privacy_show_speakers": ("Näytä nimet (kirjataan lokiin)", "Show the names (audited)"),
     # navigation and sidebar
     "nav_projects": ("Projektit ja lataus", "Projects and upload"),
     "nav_map": ("Teemakartta", "Theme map"),
@@ -124,6 +160,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "job_state_succeeded": ("valmis", "done"),
     "job_state_failed": ("epäonnistui", "failed"),
     # Stages the service reports in a job's message (English), shown in the UI language.
+    "job_stage_finding personal data": ("etsitään henkilötietoja", "finding personal data"),
     "job_stage_lemmatizing": ("lemmatisoidaan", "lemmatizing"),
     "job_stage_embedding": ("upotetaan", "embedding"),
     "job_stage_storing": ("tallennetaan", "storing"),

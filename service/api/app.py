@@ -23,6 +23,7 @@ from service.api.routes import (
     exports,
     jobs,
     notes,
+    privacy,
     projects,
     runs,
     themes,
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None, nlp: NlpResources | None = None
         compare.router,
         exports.router,
         agreement.router,
+        privacy.router,
     ):
         declare_access_rules(router.routes)
         app.include_router(router)

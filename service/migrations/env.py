@@ -5,6 +5,7 @@ from sqlalchemy import create_engine
 
 import service.storage.access  # noqa: F401  (registers the tables on Base)
 import service.storage.human_codes  # noqa: F401
+import service.storage.privacy  # noqa: F401
 from service.storage.models import Base
 
 config = context.config

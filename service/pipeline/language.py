@@ -34,6 +34,7 @@ __all__ = [
     "NoteLanguage",
     "finnish_tokenizer",
     "lemma_documents",
+    "shared_pipeline",
 ]
 
 DEFAULT_SPACY_MODEL = "spacy_fi_experimental_web_md"
@@ -135,15 +136,15 @@ class FinnishAnalyzer:
         nlp = self._pipeline()
         if nlp is None:
             return [_analyze_with_simplemma(text) for text in texts]
-        return _analyze_with_spacy(nlp, texts, self.batch_size)
+        return _analyze_with_spacy(nlp, texts, self.batch_size, self.entities)
 
     def _pipeline(self) -> Language | None:
         """The spaCy pipeline to use, or None for simplemma."""
         if self.backend == "simplemma":
             return None
         if self.backend == "spacy":
-            return _load_spacy(self.spacy_model, self.entities)
-        return _load_spacy_or_warn(self.spacy_model, self.entities)
+            return _load_spacy(self.spacy_model)
+        return _load_spacy_or_warn(self.spacy_model)
 
     def __repr__(self) -> str:
         return (
@@ -152,9 +153,22 @@ class FinnishAnalyzer:
         )
 
 
+def shared_pipeline(model: str = DEFAULT_SPACY_MODEL) -> tuple[Language, threading.Lock]:
+    """The process's one spaCy pipeline (NER included) and the lock to hold while using it.
+
+    For other stages that need the Finnish pipeline (the privacy stage's NER and Voikko
+    name classes): the model is loaded once per process, never twice. Raises what
+    ``spacy.load`` raises when the model or Voikko is missing.
+    """
+    return _load_spacy(model), _SPACY_LOCK
+
+
 @functools.cache
-def _load_spacy(model: str, entities: bool) -> Language:
-    """Load a spaCy pipeline once per process and settings.
+def _load_spacy(model: str) -> Language:
+    """Load a spaCy pipeline once per process, with all its components.
+
+    NER is switched off per call (``_analyze_with_spacy``), not at load time, so the
+    analyzer and the privacy stage share one loaded model.
 
     The parser stays in, although no output of it is used: the Voikko lemmatizer
     reads dependency labels to choose between readings, and without them frequent
@@ -164,17 +178,17 @@ def _load_spacy(model: str, entities: bool) -> Language:
     """
     import spacy
 
-    return spacy.load(model, exclude=[] if entities else ["ner"])
+    return spacy.load(model)
 
 
 @functools.cache
-def _load_spacy_or_warn(model: str, entities: bool) -> Language | None:
+def _load_spacy_or_warn(model: str) -> Language | None:
     """Like _load_spacy, but None plus one warning when the pipeline cannot load.
 
     Cached so that a missing model warns once per process, not once per batch.
     """
     try:
-        return _load_spacy(model, entities)
+        return _load_spacy(model)
     except _load_errors() as error:
         warnings.warn(_fallback_message(model, error), LemmatizerFallbackWarning, stacklevel=4)
         return None
@@ -208,7 +222,9 @@ def _fallback_message(model: str, error: Exception) -> str:
     )
 
 
-def _analyze_with_spacy(nlp: Language, texts: Sequence[str], batch_size: int) -> list[NoteLanguage]:
+def _analyze_with_spacy(
+    nlp: Language, texts: Sequence[str], batch_size: int, with_entities: bool = True
+) -> list[NoteLanguage]:
     """Run the pipeline over all non-blank texts in batches, long texts in pieces."""
     owners: list[int] = []
     pieces: list[str] = []
@@ -220,7 +236,8 @@ def _analyze_with_spacy(nlp: Language, texts: Sequence[str], batch_size: int) ->
     words: list[list[_Word]] = [[] for _ in texts]
     entities: list[list[tuple[str, str]]] = [[] for _ in texts]
     with _SPACY_LOCK:
-        docs = nlp.pipe(pieces, batch_size=batch_size)
+        skipped = [] if with_entities or "ner" not in nlp.pipe_names else ["ner"]
+        docs = nlp.pipe(pieces, batch_size=batch_size, disable=skipped)
         for owner, doc in zip(owners, docs, strict=True):
             words[owner].extend(
                 (token.text, token.lemma_, token.pos_ or None)

@@ -70,13 +70,14 @@ LEFTOVER_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     # Slide logos are words glued by pipes or bold markers ("POHJOIS|**SAVON**|LIITTO").
     _rule("logo markup", r"[\w*&.-]*(?:\||\*\*)[\w*|&.-]*"),
-    # Contact details belong to the publisher, not to the discussion: e-mail, phone,
-    # "puh." lines and contact headings.
+    # Contact details belong to the publisher, not to the discussion: a line that is only
+    # an e-mail address or a phone number (with its label), and contact headings. A
+    # sentence that holds one is content: the privacy stage redacts the value in it.
     _rule(
         "contact",
-        r".*[\w.+-]@[\w-]+\.[a-z]{2,}.*",
+        r"(?:(?:sähkö)?posti|s-?posti|e-?mail)?:? ?[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
         r"|(?:puh\.?|p\.|tel\.?|gsm|mob\.?)?:? ?\+?\d[\d ()-]{6,}",
-        r"|.*\b(?:puh|tel)\. ?\+?\d.*|yhteystiedot.*|lisätietoja(?: antaa| antavat)?:?",
+        r"|yhteystiedot.*|lisätietoja(?: antaa| antavat)?:?",
         r"|heräsikö kysymyksiä.*|ota (?:rohkeasti )?yhteyttä.*|kontaktuppgifter.*",
     ),
     # A date, or a place and a date, alone on a line is a slide's or news item's byline.

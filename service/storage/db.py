@@ -77,5 +77,8 @@ class Database:
         self.engine.dispose()
 
 
+# Imported for its tables (the privacy stage's policy and findings live beside the notes).
+from service.storage import privacy as _privacy  # noqa: E402, F401
+
 # Imported for its session listener: every flush bumps the touched projects' revision.
 from service.storage import revision as _revision  # noqa: E402, F401

@@ -267,5 +267,6 @@ def test_public_api() -> None:
         "NoteLanguage",
         "finnish_tokenizer",
         "lemma_documents",
+        "shared_pipeline",
     }
     assert all(hasattr(language, name) for name in language.__all__)

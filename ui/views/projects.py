@@ -14,6 +14,7 @@ import streamlit as st
 from ui import common
 from ui.client import ApiError, UploadFile
 from ui.i18n import option_labels, t, translated
+from ui.privacy_section import privacy_section
 
 KINDS = ("workshop", "project_description", "other")
 FILE_TYPES = ["txt", "md", "docx", "pdf", "csv", "xlsx"]
@@ -283,6 +284,7 @@ if project:
     _run_form(project)
     _project_overview(project)
     _runs(project)
+    privacy_section(project)
 else:
     st.info(t("no_projects_yet"))
 _create_project()

@@ -1,0 +1,200 @@
+"""Find personal data in Finnish texts with Microsoft Presidio and the Finnish spaCy pipeline.
+
+Presidio's ``AnalyzerEngine`` runs the recognizers and merges what they find; its NLP
+engine is the project's own Finnish pipeline (``language.shared_pipeline``, loaded
+once per process and shared with the lemmatizer), run with only its NER component:
+the recognizers need entities and Voikko's word classes, not tags or lemmas.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from service.pipeline.language import DEFAULT_SPACY_MODEL, shared_pipeline
+
+if TYPE_CHECKING:
+    from presidio_analyzer import AnalyzerEngine
+    from presidio_analyzer.nlp_engine import SpacyNlpEngine
+    from spacy.language import Language
+
+__all__ = [
+    "DETECT_MIN",
+    "ENTITIES",
+    "PLACEHOLDERS",
+    "REVIEW_BELOW",
+    "Detection",
+    "PersonalDataDetector",
+]
+
+# What is detected, and the typed placeholder that replaces it.
+PLACEHOLDERS: dict[str, str] = {
+    "PERSON": "[NIMI]",
+    "EMAIL_ADDRESS": "[SÄHKÖPOSTI]",
+    "PHONE_NUMBER": "[PUHELIN]",
+    "FI_PERSONAL_IDENTITY_CODE": "[HETU]",
+    "IBAN_CODE": "[IBAN]",
+    "FI_STREET_ADDRESS": "[OSOITE]",
+}
+ENTITIES = tuple(PLACEHOLDERS)
+# Every detection scoring at least DETECT_MIN is personal data to the stage (redacted
+# under the default policy); one below REVIEW_BELOW is also listed for a project
+# admin's review. Scores come from the recognizers (recognizers.py): 1.0 for checksums
+# (hetu, IBAN) and valid e-mail domains, 0.95 for names Voikko knows, 0.5-0.6 for the
+# doubtful cases.
+DETECT_MIN = 0.4
+REVIEW_BELOW = 0.8
+# spaCy needs memory in proportion to a text's length: long blocks go in pieces.
+_MAX_PIECE_CHARS = 20_000
+_BATCH_SIZE = 32
+
+
+@dataclass(frozen=True)
+class Detection:
+    """Personal data found in a text: ``text[start:end]`` (code points) is the value.
+
+    ``entity`` is a key of ``PLACEHOLDERS``; ``score`` in [0, 1]; ``recognizer`` names
+    the recognizer that found it (for the review list).
+    """
+
+    entity: str
+    start: int
+    end: int
+    score: float
+    recognizer: str
+
+    @property
+    def placeholder(self) -> str:
+        return PLACEHOLDERS[self.entity]
+
+
+class PersonalDataDetector:
+    """``detect(texts) -> [[Detection, ...] per text]``, non-overlapping, in text order.
+
+    ``spacy_model``: the installed Finnish spaCy package (shared with the lemmatizer).
+    Parameters are only stored here; Presidio and the pipeline load on first use and
+    raise ``OSError``/``ImportError`` when the model or Voikko is missing: personal data
+    cannot be found without them, so the caller must not store text then.
+    """
+
+    def __init__(self, spacy_model: str = DEFAULT_SPACY_MODEL) -> None:
+        self.spacy_model = spacy_model
+
+    def detect(self, texts: Sequence[str]) -> list[list[Detection]]:
+        owners: list[int] = []
+        offsets: list[int] = []
+        pieces: list[str] = []
+        for index, text in enumerate(texts):
+            for offset, piece in _pieces(text):
+                owners.append(index)
+                offsets.append(offset)
+                pieces.append(piece)
+        found: list[list[Detection]] = [[] for _ in texts]
+        analyzer, engine, nlp, lock = _engine(self.spacy_model)
+        with lock:  # the pipeline's Voikko handle serves one thread at a time
+            only_ner = [name for name in nlp.pipe_names if name != "ner"]
+            docs = nlp.pipe(pieces, batch_size=_BATCH_SIZE, disable=only_ner)
+            for owner, offset, piece, doc in zip(owners, offsets, pieces, docs, strict=True):
+                artifacts = engine._doc_to_nlp_artifact(doc, "fi")
+                results = analyzer.analyze(
+                    piece, "fi", entities=list(ENTITIES), score_threshold=DETECT_MIN,
+                    nlp_artifacts=artifacts,
+                )  # fmt: skip
+                found[owner].extend(_detection(result, offset) for result in results)
+        return [_without_overlaps(detections) for detections in found]
+
+    def __repr__(self) -> str:
+        return f"PersonalDataDetector(spacy_model={self.spacy_model!r})"
+
+
+def _detection(result: Any, offset: int) -> Detection:
+    metadata = result.recognition_metadata or {}
+    return Detection(
+        entity=result.entity_type,
+        start=result.start + offset,
+        end=result.end + offset,
+        score=round(float(result.score), 3),
+        recognizer=str(metadata.get("recognizer_name", "")),
+    )
+
+
+def _without_overlaps(detections: list[Detection]) -> list[Detection]:
+    """Keep the strongest of overlapping detections (then the longest), in text order."""
+    ranked = sorted(detections, key=lambda d: (-d.score, -(d.end - d.start), d.start))
+    kept: list[Detection] = []
+    for detection in ranked:
+        if all(detection.end <= k.start or detection.start >= k.end for k in kept):
+            kept.append(detection)
+    return sorted(kept, key=lambda d: d.start)
+
+
+def _pieces(text: str) -> list[tuple[int, str]]:
+    """(offset, piece) of the non-blank paragraphs of ``text``, long ones cut at lines."""
+    pieces: list[tuple[int, str]] = []
+    offset = 0
+    for paragraph in text.split("\n\n"):
+        start = offset
+        offset += len(paragraph) + 2
+        while len(paragraph) > _MAX_PIECE_CHARS:
+            cut = paragraph.rfind("\n", 0, _MAX_PIECE_CHARS)
+            cut = cut if cut > 0 else paragraph.rfind(" ", 0, _MAX_PIECE_CHARS)
+            cut = cut if cut > 0 else _MAX_PIECE_CHARS
+            pieces.append((start, paragraph[:cut]))
+            start, paragraph = start + cut, paragraph[cut:]
+        if paragraph.strip():
+            pieces.append((start, paragraph))
+    return pieces
+
+
+@functools.cache
+def _engine(model: str) -> tuple[AnalyzerEngine, SpacyNlpEngine, Language, threading.Lock]:
+    """Presidio's analyzer over the shared pipeline, built once per process and model."""
+    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+    from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+    from presidio_analyzer.predefined_recognizers import (
+        FiPersonalIdentityCodeRecognizer,
+        IbanRecognizer,
+    )
+
+    from service.pipeline.privacy.recognizers import (
+        FinnishAddressRecognizer,
+        FinnishNameRecognizer,
+        FinnishPhoneRecognizer,
+        OfflineEmailRecognizer,
+    )
+
+    nlp, lock = shared_pipeline(model)
+    ner: Any = nlp.get_pipe("ner")
+    labels = ner.labels
+    engine = SpacyNlpEngine(
+        models=[{"lang_code": "fi", "model_name": model}],
+        ner_model_configuration=NerModelConfiguration(
+            model_to_presidio_entity_mapping={"PERSON": "PERSON"},
+            labels_to_ignore=[label for label in labels if label != "PERSON"],
+        ),
+    )
+    engine.nlp = {"fi": nlp}  # type: ignore[assignment]  # the shared pipeline, loaded once
+    lemmatizer: Any = nlp.get_pipe("lemmatizer")
+    voikko = lemmatizer.voikko
+    registry = RecognizerRegistry(supported_languages=["fi"])
+    for recognizer in (
+        FiPersonalIdentityCodeRecognizer(supported_language="fi"),
+        IbanRecognizer(supported_language="fi"),
+        OfflineEmailRecognizer(),
+        FinnishPhoneRecognizer(),
+        FinnishAddressRecognizer(),
+        FinnishNameRecognizer(functools.lru_cache(maxsize=100_000)(_classes_of(voikko))),
+    ):
+        registry.add_recognizer(recognizer)
+    analyzer = AnalyzerEngine(registry=registry, nlp_engine=engine, supported_languages=["fi"])
+    return analyzer, engine, nlp, lock
+
+
+def _classes_of(voikko: Any) -> Any:
+    def classes(word: str) -> frozenset[str]:
+        return frozenset(str(a.get("CLASS", "")) for a in voikko.analyze(word)) - {""}
+
+    return classes
