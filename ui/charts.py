@@ -258,27 +258,30 @@ def short(name: str, width: int = 32) -> str:
     return name if len(name) <= width else name[: width - 1] + "…"
 
 
-def heatmap_figure(shares: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
+def heatmap_figure(
+    shares: pd.DataFrame, labels: dict[str, str], separators: str = ".,"
+) -> go.Figure:
     """Region x theme heatmap; ``shares`` has regions as rows and theme names as columns,
-    values in 0..1 (the share of the region's notes in the theme)."""
+    values in 0..1 (the share of the region's notes in the theme), drawn in percent."""
     figure = go.Figure(
         go.Heatmap(
-            z=shares.values,
+            z=shares.values * 100,
             x=[short(str(c)) for c in shares.columns],
             y=list(shares.index),
             customdata=[[str(c) for c in shares.columns]] * len(shares.index),
             colorscale="Blues",
             zmin=0,
-            texttemplate="%{z:.0%}",
+            texttemplate="%{z:.0f} %",
             textfont={"size": 10},
-            colorbar={"title": {"text": labels["share"]}, "tickformat": ".0%"},
+            colorbar={"title": {"text": labels["share"]}, "ticksuffix": " %"},
             hovertemplate=(
                 f"{labels['region']}: %{{y}}<br>{labels['theme']}: %{{customdata}}"
-                f"<br>{labels['share']}: %{{z:.1%}}<extra></extra>"
+                f"<br>{labels['share']}: %{{z:.1f}} %<extra></extra>"
             ),
         )
     )
     figure.update_layout(
+        separators=separators,
         height=max(320, 60 + 42 * len(shares.index)),
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         xaxis={"tickangle": -40, "side": "bottom"},
@@ -322,37 +325,71 @@ def distinctive_figure(rows: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
     return figure
 
 
-def timeline_figure(shares: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
-    """Theme share per period; ``shares`` columns: period, theme_name, share, low, high."""
+def _with_gaps(part: pd.DataFrame) -> pd.DataFrame:
+    """One theme's periods in order, with an empty point wherever periods are missing, so
+    its line stops there instead of joining 2017 to 2022 as if nothing lay between."""
+    from ui.compare_frame import period_index, period_start
+
+    part = part.assign(index=[period_index(p) for p in part["period"]]).sort_values("index")
+    rows: list[dict[str, Any]] = []
+    previous: int | None = None
+    for row in part.to_dict("records"):
+        start = period_start(row["period"]).isoformat()
+        if previous is not None and row["index"] - previous > 1:
+            rows.append(
+                {**row, "start": start, "period": "", "share": None, "low": None, "high": None}
+            )
+        rows.append({**row, "start": start})
+        previous = row["index"]
+    return pd.DataFrame(rows)
+
+
+def timeline_figure(
+    shares: pd.DataFrame,
+    labels: dict[str, str],
+    colors: dict[int, str] | None = None,
+    separators: str = ".,",
+) -> go.Figure:
+    """Theme share per period on a time axis; ``shares`` columns: period (service labels
+    such as '2017-Q4'), theme (id), theme_name, share, low, high. ``colors`` (theme id ->
+    colour) are the map's, so a theme looks the same on both pages. Lines break where
+    periods are missing."""
     figure = go.Figure()
-    colors = {
-        name: PALETTE[i % len(PALETTE)]
-        for i, name in enumerate(sorted(shares["theme_name"].unique()))
-    }
-    for name, part in shares.groupby("theme_name", sort=False):
-        part = part.sort_values("period")
+    fallback = theme_colors([int(k) for k in shares["theme"]]) if len(shares) else {}
+    order = shares.groupby("theme", sort=False)["share"].sum().sort_values(ascending=False)
+    for key in order.index:
+        part = _with_gaps(shares[shares["theme"] == key])
+        name = str(part["theme_name"].iloc[0])
+        color = (colors or {}).get(int(key)) or fallback[int(key)]
+        share, low, high = (part[c].astype(float) * 100 for c in ("share", "low", "high"))
         figure.add_trace(
             go.Scatter(
-                x=part["period"],
-                y=part["share"],
+                x=part["start"],
+                y=share,
                 mode="lines+markers",
-                name=short(str(name)),
-                line={"color": colors[name]},
+                name=short(name),
+                line={"color": color},
+                connectgaps=False,
+                customdata=part["period"],
                 error_y={
                     "type": "data",
                     "symmetric": False,
-                    "array": (part["high"] - part["share"]).clip(lower=0),
-                    "arrayminus": (part["share"] - part["low"]).clip(lower=0),
+                    "array": (high - share).clip(lower=0),
+                    "arrayminus": (share - low).clip(lower=0),
                     "width": 3,
                 },
-                hovertemplate=(f"{html.escape(str(name))}<br>%{{x}}: %{{y:.1%}}<extra></extra>"),
+                hovertemplate=(
+                    f"{html.escape(name)}<br>%{{customdata}}: %{{y:.1f}} %<extra></extra>"
+                ),
             )
         )
     figure.update_layout(
         height=420,
+        separators=separators,
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        yaxis={"tickformat": ".0%", "title": {"text": labels["share"]}, "rangemode": "tozero"},
-        xaxis={"type": "category", "title": {"text": labels["period"]}},
+        # Percent units with a spaced sign: d3's "%" format cannot write Finnish "18 %".
+        yaxis={"ticksuffix": " %", "title": {"text": labels["share"]}, "rangemode": "tozero"},
+        xaxis={"type": "date", "title": {"text": labels["period"]}},
     )
     return figure
 

@@ -74,16 +74,24 @@ def test_distinctive_bars_carry_asymmetric_intervals() -> None:
     assert list(bar.error_x.arrayminus) == pytest.approx([0.5, 0.5])
 
 
-def test_timeline_has_one_line_per_theme() -> None:
+def test_timeline_breaks_lines_across_missing_periods_and_uses_the_map_colours() -> None:
     shares = pd.DataFrame(
         {
-            "period": ["2017-Q4", "2022-Q2", "2017-Q4"],
-            "theme_name": ["a", "a", "b"],
-            "share": [0.2, 0.4, 0.1],
-            "low": [0.1, 0.2, 0.0],
-            "high": [0.3, 0.6, 0.3],
+            "period": ["2017-Q4", "2018-Q1", "2022-Q2", "2017-Q4"],
+            "theme": [7, 7, 7, 3],
+            "theme_name": ["a", "a", "a", "b"],
+            "share": [0.2, 0.3, 0.4, 0.1],
+            "low": [0.1, 0.2, 0.2, 0.0],
+            "high": [0.3, 0.4, 0.6, 0.3],
         }
     )
-    figure = charts.timeline_figure(shares, LABELS)
-    assert [trace.name for trace in figure.data] == ["a", "b"]
-    assert list(figure.data[0].x) == ["2017-Q4", "2022-Q2"]
+    colors = charts.theme_colors([3, 7, 9])  # as the map colours every theme of the run
+    figure = charts.timeline_figure(shares, LABELS, colors, separators=", ")
+    assert [trace.name for trace in figure.data] == ["a", "b"]  # largest first
+    a = figure.data[0]
+    # 2018-Q1 and 2022-Q2 are 17 quarters apart: an empty point breaks the line there.
+    assert list(a.x) == ["2017-10-01", "2018-01-01", "2022-04-01", "2022-04-01"]
+    assert [None if pd.isna(y) else round(y, 6) for y in a.y] == [20.0, 30.0, None, 40.0]
+    assert a.connectgaps is False
+    assert a.line.color == colors[7] and figure.data[1].line.color == colors[3]
+    assert figure.layout.separators == ", " and figure.layout.yaxis.ticksuffix == " %"
