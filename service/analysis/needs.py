@@ -32,14 +32,14 @@ MIN_THEME_NOTES = 5
 
 def _status(need: int, project: int, z: float) -> str:
     """gap: raised, not (or clearly less) covered; orphan: covered, not (or clearly less)
-    raised; both: talked of in both kinds; few: a single note here or there."""
+    raised; few: at most a single note in either kind; both: the rest."""
     if need >= MIN_RAISED and (project == 0 or z >= compare.Z95):
         return "gap"
     if project >= MIN_RAISED and (need == 0 or z <= -compare.Z95):
         return "orphan"
-    if need and project:
-        return "both"
-    return "few"
+    if need < MIN_RAISED and project < MIN_RAISED:
+        return "few"
+    return "both"
 
 
 def _reasons(status: str, need: int, project: int, totals: tuple[int, int], z: float) -> list[str]:
@@ -121,7 +121,8 @@ def needs_table(themes: list[tuple[int | None, str]], counts: np.ndarray) -> dic
     per theme (key None = unassigned: in the totals, never a gap or orphan). Returns
     ``{need_notes, project_notes, themes: [...], gaps: [ids], orphans: [ids]}``; each
     theme row has need_/project_ count, share, low, high, the workshops' z, status
-    (gap | orphan | both | few), clear, reasons and sentence {"fi", "en"}.
+    (gap | orphan | both | few; missing when one kind has no notes), clear, reasons and
+    sentence {"fi", "en"}.
     """
     counts = np.asarray(counts, dtype=np.int64).reshape(2, len(themes))
     totals = counts.sum(axis=1)
@@ -133,7 +134,8 @@ def needs_table(themes: list[tuple[int | None, str]], counts: np.ndarray) -> dic
     rows = []
     for j in assigned:
         need, project = int(counts[0, j]), int(counts[1, j])
-        status = _status(need, project, float(z[j]))
+        # Without notes of one kind nothing is raised-but-not-covered: nothing to compare.
+        status = _status(need, project, float(z[j])) if totals.min() > 0 else "missing"
         reasons = _reasons(status, need, project, (int(totals[0]), int(totals[1])), float(z[j]))
         row: dict[str, Any] = {
             "theme_id": themes[j][0],

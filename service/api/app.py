@@ -19,11 +19,14 @@ from service.api.routes import (
     agreement,
     codebook,
     compare,
+    document_edits,
     documents,
     exports,
     jobs,
     notes,
+    overview,
     projects,
+    report,
     runs,
     themes,
     users,
@@ -84,6 +87,9 @@ def create_app(settings: Settings | None = None, nlp: NlpResources | None = None
         compare.router,
         exports.router,
         agreement.router,
+        document_edits.router,
+        overview.router,
+        report.router,
     ):
         declare_access_rules(router.routes)
         app.include_router(router)

@@ -60,7 +60,7 @@ _ENDINGS = tuple(
         reverse=True,
     )
 )
-_EDGE = " \t\n.,;:!?\"'()[]{}«»”“’-–—"
+_EDGE = " \t\n.,;:!?\"'()[]{}«»”“’"  # hyphens matter: "opetus- ja kulttuuriministeriö"
 
 
 @dataclass(frozen=True)
@@ -84,19 +84,23 @@ def _restore_case(lemma: str, form: str) -> str:
 def normalise(words: Sequence[tuple[str, str]]) -> str:
     """A name from its (form, lemma) words: the last (head) word as its lemma, the words
     before it as written, since Finnish modifiers of a name stay in the genitive
-    ("Pohjois-Savon liitto"). An acronym with a colon ending loses it ("JOTPA:n")."""
+    ("Pohjois-Savon liitto", "opetus- ja kulttuuriministeriö"). An acronym with a colon
+    ending loses it ("JOTPA:n"); leading numbers (a slide's "8 Sitran") are dropped."""
+    words = [(form.strip(_EDGE), lemma) for form, lemma in words]
+    while words and not any(c.isalpha() for c in words[0][0]):
+        words = words[1:]
     parts: list[str] = []
     for i, (form, lemma) in enumerate(words):
-        form = form.strip(_EDGE)
-        if not form:
-            continue
-        if ":" in form:  # abbreviations are inflected after a colon: JOTPA:n, EU:ssa
+        last = i == len(words) - 1
+        if not last:
+            parts.append(form)  # "opetus-" keeps its hyphen: it stands for "opetusministeriö"
+        elif ":" in form:  # abbreviations are inflected after a colon: JOTPA:n, EU:ssa
             parts.append(form.split(":", 1)[0])
-        elif i == len(words) - 1 and lemma.strip(_EDGE):
-            parts.append(_restore_case(lemma.strip(_EDGE), form))
+        elif lemma.strip(_EDGE + "-"):
+            parts.append(_restore_case(lemma.strip(_EDGE + "-"), form))
         else:
-            parts.append(form)
-    return " ".join(parts)
+            parts.append(form.strip("-"))
+    return " ".join(p for p in parts if p)
 
 
 def mention_of(span: Span) -> Mention | None:

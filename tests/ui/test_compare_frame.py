@@ -184,9 +184,7 @@ def test_timeline_counts_unassigned_in_totals_but_not_as_a_theme() -> None:
 def test_the_largest_themes_count_undated_notes_too() -> None:
     """Theme 1 is the largest, but most of its notes are undated: the period rows alone
     would rank it last and a 'largest 1' chart would leave it out."""
-    overall = cf.share_rows(
-        {"rows": [_row("Kainuu", 1, 30, 40), _row("Kainuu", 2, 10, 40)]}
-    )
+    overall = cf.share_rows({"rows": [_row("Kainuu", 1, 30, 40), _row("Kainuu", 2, 10, 40)]})
     by_period = cf.share_rows(
         {
             "rows": [
