@@ -290,14 +290,16 @@ def heatmap_figure(
     return figure
 
 
-def distinctive_figure(rows: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
+def distinctive_figure(
+    rows: pd.DataFrame, labels: dict[str, str], separators: str = ".,"
+) -> go.Figure:
     """One region's most distinctive themes: log-odds with a 95 % interval; z goes in the
     theme's label, where it cannot collide with the interval lines.
 
     ``rows`` columns: theme_name, log_odds, low, high, z (most distinctive first)."""
     rows = rows.iloc[::-1]  # Plotly draws the first bar at the bottom
     names = [
-        f"{short(str(n), 40)}  (z = {z:.1f})"
+        f"{short(str(n), 40)}  (z = {f'{z:.1f}'.replace('.', separators[0])})"
         for n, z in zip(rows["theme_name"], rows["z"], strict=True)
     ]
     figure = go.Figure(
@@ -318,6 +320,7 @@ def distinctive_figure(rows: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
         )
     )
     figure.update_layout(
+        separators=separators,
         height=max(240, 60 + 34 * len(rows)),
         margin={"l": 10, "r": 20, "t": 10, "b": 30},
         xaxis={"title": {"text": labels["log_odds"]}, "zeroline": True, "zerolinecolor": "#888"},

@@ -81,26 +81,30 @@ def _restore_case(lemma: str, form: str) -> str:
     return lemma
 
 
-def normalise(words: Sequence[tuple[str, str]]) -> str:
+def normalise(words: Sequence[tuple[str, str]], spaces: Sequence[bool] | None = None) -> str:
     """A name from its (form, lemma) words: the last (head) word as its lemma, the words
     before it as written, since Finnish modifiers of a name stay in the genitive
-    ("Pohjois-Savon liitto", "opetus- ja kulttuuriministeriö"). An acronym with a colon
-    ending loses it ("JOTPA:n"); leading numbers (a slide's "8 Sitran") are dropped."""
-    words = [(form.strip(_EDGE), lemma) for form, lemma in words]
-    while words and not any(c.isalpha() for c in words[0][0]):
-        words = words[1:]
-    parts: list[str] = []
-    for i, (form, lemma) in enumerate(words):
-        last = i == len(words) - 1
-        if not last:
-            parts.append(form)  # "opetus-" keeps its hyphen: it stands for "opetusministeriö"
+    ("Pohjois-Savon liitto", "opetus- ja kulttuuriministeriö"). ``spaces[i]`` says whether
+    a space follows word i in the text (default: yes). An acronym with a colon ending
+    loses it ("JOTPA:n"); leading numbers (a slide's "8 Sitran") are dropped."""
+    gaps = list(spaces) if spaces is not None else [True] * len(words)
+    items = [
+        (form.strip(_EDGE), lemma, gap) for (form, lemma), gap in zip(words, gaps, strict=True)
+    ]
+    while items and not any(c.isalpha() for c in items[0][0]):
+        items = items[1:]
+    name = ""
+    for i, (form, lemma, gap) in enumerate(items):
+        if i < len(items) - 1:
+            part = form  # "opetus-" keeps its hyphen: it stands for "opetusministeriö"
         elif ":" in form:  # abbreviations are inflected after a colon: JOTPA:n, EU:ssa
-            parts.append(form.split(":", 1)[0])
+            part = form.split(":", 1)[0]
         elif lemma.strip(_EDGE + "-"):
-            parts.append(_restore_case(lemma.strip(_EDGE + "-"), form))
+            part = _restore_case(lemma.strip(_EDGE + "-"), form)
         else:
-            parts.append(form.strip("-"))
-    return " ".join(p for p in parts if p)
+            part = form.strip("-")
+        name += part + (" " if gap and i < len(items) - 1 else "")
+    return " ".join(name.split())
 
 
 def mention_of(span: Span) -> Mention | None:
@@ -108,7 +112,11 @@ def mention_of(span: Span) -> Mention | None:
     kind = KINDS.get(span.label_)
     if kind is None or _REDACTED.search(span.text) or "[" in span.text:
         return None
-    name = normalise([(token.text, token.lemma_) for token in span if not token.is_space])
+    tokens = [token for token in span if not token.is_space]
+    name = normalise(
+        [(token.text, token.lemma_) for token in tokens],
+        [bool(token.whitespace_) for token in tokens],
+    )
     if len(name) < 2 or not any(c.isalpha() for c in name):
         return None
     return Mention(text=span.text, kind=kind, name=name)

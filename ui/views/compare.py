@@ -149,7 +149,7 @@ def _distinctive(compare: dict[str, Any], project: str) -> None:
         st.info(t("no_distinctive"))
     else:
         st.plotly_chart(
-            charts.distinctive_figure(top, _labels()),
+            charts.distinctive_figure(top, _labels(), plotly_separators()),
             width="stretch",
             config=charts.chart_config(f"erottuvat-{project}-{group}"),
             key="distinctive",
