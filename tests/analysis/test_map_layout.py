@@ -24,3 +24,24 @@ def test_unassigned_notes_get_no_label_and_empty_maps_work() -> None:
     positions = label_positions(np.array([0.0, 1.0]), np.array([0.0, 1.0]), np.array([-1, 3]))
     assert positions == {3: (1.0, 1.0)}
     assert label_positions(np.array([]), np.array([]), np.array([])) == {}
+
+
+def test_the_map_view_holds_what_get_map_holds(client, settings) -> None:  # type: ignore[no-untyped-def]
+    from tests.factories import database, sample_project
+    from ui.map_data import frame_from_view
+    from ui.note_frame import notes_frame
+
+    with database(settings.resolved_database_url) as db:
+        sample_project(db, "kartta")
+    view = client.get("/projects/kartta/map-view")
+    assert view.status_code == 200, view.text
+    full = client.get("/projects/kartta/map", headers={"Accept-Encoding": "gzip"})
+    assert full.headers["content-encoding"] == "gzip"  # compressed on the way
+    compact, labels = frame_from_view(view.json())
+    expected = notes_frame(full.json())
+    assert compact.equals(expected)
+    themes = {t["id"]: t for t in view.json()["themes"]}
+    assert themes[1]["size"] == int((expected["theme"] == 1).sum()) == 4
+    assert set(labels) == {1, 2, 3}
+    assert len(view.content) < len(full.content)
+    assert client.get("/projects/ei-ole/map-view").status_code == 404

@@ -1,4 +1,5 @@
-"""The coordinator's overview of a project: needs vs projects, and who is involved."""
+"""The coordinator's overview of a project: needs vs projects, who is involved, and the
+map in the compact form the map page draws."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, Response, status
 
 from service.analysis.actors import actor_report, find_mentions, pending_notes
+from service.analysis.map_layout import map_view
 from service.analysis.needs import needs_report
 from service.api.deps import DatabaseDep, JobsDep, ReadProject, SessionDep, SettingsDep, ViewsDep
 from service.config import Settings
@@ -45,6 +47,19 @@ def needs(project: ReadProject, session: SessionDep, cache: ViewsDep) -> Respons
         return {"project": project.name, **needs_report(session, run)}
 
     return cache.json(session, project.id, "needs", (), report)
+
+
+@router.get(
+    "/map-view",
+    response_model=dict[str, Any],
+    responses={404: {"description": "No such project, or it has no theme run"}},
+)
+def map_columns(project: ReadProject, session: SessionDep, cache: ViewsDep) -> Response:
+    """The theme map as the map page draws it, in columns (no per-note repetition of
+    names): notes' ids, positions, themes, texts, and indexes into the lists of regions,
+    documents, kinds and groups; themes with their size and label position on their
+    densest part. Cached per project revision; sent compressed."""
+    return cache.json(session, project.id, "map-view", (), lambda: map_view(session, project.id))
 
 
 @router.get(
