@@ -41,17 +41,15 @@ OVERVIEW_TEXTS: dict[str, tuple[str, str]] = {
         "z: erottuvuus keskivirheinä; yli 1,96 tai alle −1,96 on tilastollisesti merkitsevä (5 %).",
         "z: distinctiveness in standard errors; above 1.96 or below −1.96 is significant (5 %).",
     ),
+    "timeline_top_help": (
+        "Suurimmat teemat kaikkien muistiinpanojen mukaan, myös päivämäärättömien.",
+        "The largest themes over all notes, undated ones too.",
+    ),
     "log_odds_help": (
         "Log-vetosuhde: kuinka paljon todennäköisemmin alue puhuu teemasta kuin muut "
         "(0 = yhtä usein, positiivinen = useammin).",
         "Log-odds: how much more likely the region speaks of the theme than the rest "
         "(0 = as often, positive = more often).",
-    ),
-    "undated_in_timeline": (
-        "{notes} muistiinpanoa on dokumenteista ilman päivämäärää, eikä niitä näy "
-        "aikasarjassa. Suurimmat teemat on laskettu kaikista muistiinpanoista.",
-        "{notes} notes come from undated documents and are not in the time view. The "
-        "largest themes are counted over all notes.",
     ),
     # needs vs projects
     "needs_title": ("Tarpeet ja hankkeet", "Needs and projects"),

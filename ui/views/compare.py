@@ -182,7 +182,7 @@ def _distinctive(compare: dict[str, Any], project: str) -> None:
 def _timeline(rows: pd.DataFrame, overall: pd.DataFrame, undated: int, project: str) -> None:
     st.subheader(t("timeline_title"))
     if undated:
-        st.warning(t("undated_in_timeline", notes=undated), icon=":material/event_busy:")
+        st.warning(t("warn_undated", notes=undated), icon=":material/event_busy:")
     if rows.empty or rows["period"].dropna().nunique() < 2:
         st.info(t("timeline_no_dates"))
         return
@@ -195,7 +195,7 @@ def _timeline(rows: pd.DataFrame, overall: pd.DataFrame, undated: int, project: 
         key=translated("timeline_region"),
         format_func=option_labels(options, lambda g: g or t("all_regions")),
     )
-    top = right.slider(t("timeline_top"), 1, 12, 6, key="timeline_top")
+    top = right.slider(t("timeline_top"), 1, 12, 6, key="timeline_top", help=t("timeline_top_help"))
     # The largest themes over all notes, undated too; colours as on the map.
     series = cf.timeline(rows, group, top, cf.theme_sizes(overall))
     colors = charts.theme_colors(
