@@ -78,15 +78,19 @@ def note_map_figure(
     shown = notes[visible]
     searching = matches is not None
     colors = theme_colors([int(k) for k in notes["theme"] if k >= 0])
-    hover = (
-        "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>"
-        "<i>%{customdata[3]} · %{customdata[4]} · %{customdata[5]}</i><extra></extra>"
-    )
+    # customdata per point: [note id, hover text, "region · document · group"]; the theme's
+    # name is written once per trace into its template, not 5,000 times into the data.
 
     # Few notes: larger dots; thousands: smaller, so the clusters do not merge into blots.
     dot = 9 if len(notes) < 500 else 6 if len(notes) < 3000 else 4
 
-    def add(part: pd.DataFrame, name: str, color: str, size: int = dot, **marker: Any) -> None:
+    def add(
+        part: pd.DataFrame, name: str, color: str, size: int = dot, theme: str = "", **marker: Any
+    ) -> None:
+        hover = (
+            f"<b>{html.escape(theme)}</b><br>" if theme else "<b>%{customdata[3]}</b><br>"
+        ) + "%{customdata[1]}<br><i>%{customdata[2]}</i><extra></extra>"
+        columns = ["id", "hover", "where"] + ([] if theme else ["theme_name"])
         # Plain numpy arrays: Plotly validates pandas objects through narwhals, ~20x slower.
         figure.add_trace(
             go.Scattergl(
@@ -95,9 +99,7 @@ def note_map_figure(
                 mode="markers",
                 name=name,
                 marker={"color": color, "size": size, **marker},
-                customdata=part[
-                    ["id", "theme_name", "hover", "region", "document", "group"]
-                ].to_numpy(),
+                customdata=part[columns].to_numpy(),
                 hovertemplate=hover,
             )
         )
@@ -106,15 +108,25 @@ def note_map_figure(
         shown = shown.assign(hover=shown["text"].map(hover_text))
     shown = shown.assign(
         theme_name=shown["theme_name"].fillna(labels["unassigned"]),
-        group=shown["group"].fillna("–"),
+        where=[
+            html.escape(" · ".join((str(r), str(d), g if isinstance(g, str) and g else "–")))
+            for r, d, g in zip(shown["region"], shown["document"], shown["group"], strict=True)
+        ],
     )
     dim = 0.25 if searching else 0.8
     unassigned = shown[shown["theme"] < 0]
-    add(unassigned, f"{labels['unassigned']} ({len(unassigned)})", UNASSIGNED_COLOR, opacity=dim)
+    add(
+        unassigned,
+        f"{labels['unassigned']} ({len(unassigned)})",
+        UNASSIGNED_COLOR,
+        theme=labels["unassigned"],
+        opacity=dim,
+    )
     by_theme = dict(tuple(shown[shown["theme"] >= 0].groupby("theme", sort=False)))
     for key in sorted(by_theme, key=lambda k: (-len(by_theme[k]), k)):  # largest first
         part = by_theme[key]
-        add(part, f"{part['theme_name'].iloc[0]} ({len(part)})", colors[int(key)], opacity=dim)
+        name = str(part["theme_name"].iloc[0])
+        add(part, f"{name} ({len(part)})", colors[int(key)], theme=name, opacity=dim)
     if searching and matches is not None:
         hits = shown[matches[visible]]
         add(

@@ -95,3 +95,29 @@ def test_timeline_breaks_lines_across_missing_periods_and_uses_the_map_colours()
     assert a.connectgaps is False
     assert a.line.color == colors[7] and figure.data[1].line.color == colors[3]
     assert figure.layout.separators == ", " and figure.layout.yaxis.ticksuffix == " %"
+
+
+def test_map_hover_carries_names_once_and_escapes_user_text() -> None:
+    notes = pd.DataFrame(
+        {
+            "id": [1, 2, 3],
+            "x": [0.0, 1.0, 2.0],
+            "y": [0.0, 1.0, 0.5],
+            "theme": [4, 4, -1],
+            "theme_name": ["<i>Teema</i>", "<i>Teema</i>", None],
+            "text": ["a", "b", "c"],
+            "region": ["<b>Kainuu</b>", "Lappi", "Lappi"],
+            "document": ["d.txt", "d.txt", "e.txt"],
+            "group": [None, "Ryhmä 1", None],
+            "kind": ["workshop"] * 3,
+            "date": [None] * 3,
+        }
+    )
+    labels = {"unassigned": "Kohdistamaton", "matches": "Osumat", "legend": "Teemat"}
+    figure = charts.note_map_figure(notes, pd.Series(True, index=notes.index), None, labels)
+    theme = next(t for t in figure.data if t.name == "<i>Teema</i> (2)")
+    assert theme.hovertemplate.startswith("<b>&lt;i&gt;Teema&lt;/i&gt;</b><br>")
+    assert [list(row) for row in theme.customdata] == [
+        [1, "a", "&lt;b&gt;Kainuu&lt;/b&gt; · d.txt · –"],
+        [2, "b", "Lappi · d.txt · Ryhmä 1"],
+    ]

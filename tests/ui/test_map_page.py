@@ -3,6 +3,8 @@ search highlight, a theme's notes listed."""
 
 from __future__ import annotations
 
+import html
+
 import httpx
 import pytest
 
@@ -34,7 +36,10 @@ def test_map_draws_every_note_and_lists_a_theme(
             strict=True,
         ):
             assert (x, y) == pytest.approx((by_id[note_id]["x"], by_id[note_id]["y"]))
-            assert row[1] == (by_id[note_id]["theme_name"] or "Kohdistamaton")
+            # The theme's name is in the trace's hover template, once, not in every point.
+            name = by_id[note_id]["theme_name"] or "Kohdistamaton"
+            assert trace["hovertemplate"].startswith(f"<b>{html.escape(name)}</b>")
+            assert row[2].startswith(html.escape(by_id[note_id]["region"]))
     named = [a["text"] for a in drawn["layout"]["annotations"]]
     assert named and len(named) <= 30
     assert f"<b>{themes['themes'][0]['name']}</b>" in named  # the largest theme is named

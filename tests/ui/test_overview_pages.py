@@ -88,9 +88,16 @@ def test_codebook_table_round_trip_and_problems() -> None:
     back, problems = from_frame(frame)
     assert problems == [] and back[0]["examples"] == ["a", "b", "c"]
     edited = pd.concat(
-        [frame, pd.DataFrame([{"name": "", "description": "ilman nimeä", "examples": ""},
-                              {"name": " vetovoima ", "description": "", "examples": ""},
-                              {"name": None, "description": None, "examples": None}])],
+        [
+            frame,
+            pd.DataFrame(
+                [
+                    {"name": "", "description": "ilman nimeä", "examples": ""},
+                    {"name": " vetovoima ", "description": "", "examples": ""},
+                    {"name": None, "description": None, "examples": None},
+                ]
+            ),
+        ],
         ignore_index=True,
     )
     themes_out, problems = from_frame(edited)
