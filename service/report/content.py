@@ -4,6 +4,7 @@ each number in the Word file is the number the API gives."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,7 @@ from service.theming.edits import current_run
 from service.theming.views import note_map, theme_table
 
 QUOTES = 3
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,11 @@ def gather(
         project = repository.get_project(session, project_name)
         current_run(session, project.id)  # a clear NotFound before any slow work
     if recognizer is not None:
-        find_mentions(db, project.id, recognizer)
+        try:
+            find_mentions(db, project.id, recognizer)
+        except (ImportError, OSError) as error:  # spaCy's Finnish model is not installed
+            log.warning("The report leaves the actors out: %s", error)
+            recognizer = None
     with db.session() as session:
         run = current_run(session, project.id)
         return ReportContent(

@@ -220,7 +220,10 @@ def _needs(document: Document, content: ReportContent, lang: str) -> None:
 def _actors(document: Document, content: ReportContent, lang: str) -> None:
     document.add_heading(text("actors", lang), level=1)
     document.add_paragraph(text("actors_text", lang))
-    found = (content.actors or {}).get("actors") or []
+    if content.actors is None:
+        document.add_paragraph(text("actors_unavailable", lang))
+        return
+    found = content.actors.get("actors") or []
     if not found:
         document.add_paragraph(text("actors_none", lang))
         return

@@ -106,6 +106,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "inflected forms joined under their base form). Persons are never shown.",
     ),
     "actors_none": ("Muistiinpanoista ei löytynyt toimijoita.", "No actors found in the notes."),
+    "actors_unavailable": (
+        "Toimijoita ei etsitty: palvelusta puuttuu spaCyn suomen kielen malli.",
+        "Actors were not looked for: the service lacks spaCy's Finnish model.",
+    ),
     "method": ("Liite: menetelmä", "Appendix: method"),
     "method_model": ("Upotusmalli: {model}", "Embedding model: {model}"),
     "method_run": (

@@ -165,3 +165,21 @@ def test_report_command(tmp_path: Path, settings: Settings) -> None:
     assert wrong.exit_code == 2 and ".docx" in wrong.output
     missing = runner.invoke(cli_app, ["report", "--project", "ei", "-o", str(out)], env=env)
     assert missing.exit_code == 2 and "No project" in missing.output
+
+
+def test_without_spacy_the_report_leaves_the_actors_out(tmp_path: Path, nlp) -> None:  # type: ignore[no-untyped-def]
+    from service.api.app import create_app
+
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, data_dir=tmp_path, language_backend="simplemma"
+    )
+    with database(settings.resolved_database_url) as db:
+        sample_project(db, "kevyt")
+    with TestClient(create_app(settings, nlp)) as client:
+        token = (tmp_path / "admin-token").read_text().strip()
+        client.headers["Authorization"] = f"Bearer {token}"
+        refused = client.get("/projects/kevyt/actors")
+        assert refused.status_code == 409 and "TEEMA_LANGUAGE_BACKEND" in refused.json()["detail"]
+        document = _report(client, "kevyt", "en")
+    texts = [p.text for p in document.paragraphs]
+    assert "Actors were not looked for: the service lacks spaCy's Finnish model." in texts
