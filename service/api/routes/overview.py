@@ -92,7 +92,6 @@ def find_actors(
     db: DatabaseDep,
     jobs: JobsDep,
     response: Response,
-    wait: Annotated[bool, Query(description="Finish before answering")] = False,
 ) -> dict[str, Any]:
     """Find the organisations and places of the notes not analysed yet (Finnish NER), as a
     job; answers ``{job_id, pending}`` (job_id null when nothing is pending)."""
@@ -106,7 +105,6 @@ def find_actors(
     def work(progress: Progress) -> dict[str, Any]:
         return {"analysed": find_mentions(db, project_id, recognizer, progress)}
 
-    job_id = jobs.submit("actors", project_id, work)
-    if wait:
-        jobs.wait(job_id)
-    return {"job_id": job_id, "pending": pending}
+    # No ?wait: loading the NER and reading thousands of notes takes longer than a request
+    # should; follow the job with GET /jobs/{id}.
+    return {"job_id": jobs.submit("actors", project_id, work), "pending": pending}
