@@ -56,6 +56,41 @@ def _axis_range(values: pd.Series) -> list[float]:
     return [low - pad, high + pad]
 
 
+def _note_trace(
+    part: pd.DataFrame, name: str, color: str, size: int, theme: str = "", **marker: Any
+) -> go.Scattergl:
+    """One trace of notes. customdata per point: [note id, hover text, "region · document
+    · group"] (+ theme name when ``theme`` is empty); a trace of one theme writes the
+    theme's name once into its template, not once per point."""
+    hover = (
+        f"<b>{html.escape(theme)}</b><br>" if theme else "<b>%{customdata[3]}</b><br>"
+    ) + "%{customdata[1]}<br><i>%{customdata[2]}</i><extra></extra>"
+    columns = ["id", "hover", "where"] + ([] if theme else ["theme_name"])
+    # Plain numpy arrays: Plotly validates pandas objects through narwhals, ~20x slower.
+    return go.Scattergl(
+        x=part["x"].to_numpy(),
+        y=part["y"].to_numpy(),
+        mode="markers",
+        name=name,
+        marker={"color": color, "size": size, **marker},
+        customdata=part[columns].to_numpy(),
+        hovertemplate=hover,
+    )
+
+
+def _with_hover(shown: pd.DataFrame, unassigned: str) -> pd.DataFrame:
+    """The notes with their hover text, theme name and escaped 'region · document · group'."""
+    if "hover" not in shown:  # the page builds it once per map and caches it
+        shown = shown.assign(hover=shown["text"].map(hover_text))
+    return shown.assign(
+        theme_name=shown["theme_name"].fillna(unassigned),
+        where=[
+            html.escape(" · ".join((str(r), str(d), g if isinstance(g, str) and g else "–")))
+            for r, d, g in zip(shown["region"], shown["document"], shown["group"], strict=True)
+        ],
+    )
+
+
 def note_map_figure(
     notes: pd.DataFrame,
     visible: pd.Series,
@@ -75,67 +110,27 @@ def note_map_figure(
     it a name sits at the mean of the theme's notes.
     """
     figure = go.Figure()
-    shown = notes[visible]
-    searching = matches is not None
+    shown = _with_hover(notes[visible], labels["unassigned"])
     colors = theme_colors([int(k) for k in notes["theme"] if k >= 0])
-    # customdata per point: [note id, hover text, "region · document · group"]; the theme's
-    # name is written once per trace into its template, not 5,000 times into the data.
-
     # Few notes: larger dots; thousands: smaller, so the clusters do not merge into blots.
     dot = 9 if len(notes) < 500 else 6 if len(notes) < 3000 else 4
-
-    def add(
-        part: pd.DataFrame, name: str, color: str, size: int = dot, theme: str = "", **marker: Any
-    ) -> None:
-        hover = (
-            f"<b>{html.escape(theme)}</b><br>" if theme else "<b>%{customdata[3]}</b><br>"
-        ) + "%{customdata[1]}<br><i>%{customdata[2]}</i><extra></extra>"
-        columns = ["id", "hover", "where"] + ([] if theme else ["theme_name"])
-        # Plain numpy arrays: Plotly validates pandas objects through narwhals, ~20x slower.
-        figure.add_trace(
-            go.Scattergl(
-                x=part["x"].to_numpy(),
-                y=part["y"].to_numpy(),
-                mode="markers",
-                name=name,
-                marker={"color": color, "size": size, **marker},
-                customdata=part[columns].to_numpy(),
-                hovertemplate=hover,
-            )
-        )
-
-    if "hover" not in shown:  # the page builds it once per map and caches it
-        shown = shown.assign(hover=shown["text"].map(hover_text))
-    shown = shown.assign(
-        theme_name=shown["theme_name"].fillna(labels["unassigned"]),
-        where=[
-            html.escape(" · ".join((str(r), str(d), g if isinstance(g, str) and g else "–")))
-            for r, d, g in zip(shown["region"], shown["document"], shown["group"], strict=True)
-        ],
-    )
-    dim = 0.25 if searching else 0.8
+    dim = 0.25 if matches is not None else 0.8
     unassigned = shown[shown["theme"] < 0]
-    add(
-        unassigned,
-        f"{labels['unassigned']} ({len(unassigned)})",
-        UNASSIGNED_COLOR,
-        theme=labels["unassigned"],
-        opacity=dim,
+    name = f"{labels['unassigned']} ({len(unassigned)})"
+    figure.add_trace(
+        _note_trace(unassigned, name, UNASSIGNED_COLOR, dot, labels["unassigned"], opacity=dim)
     )
     by_theme = dict(tuple(shown[shown["theme"] >= 0].groupby("theme", sort=False)))
     for key in sorted(by_theme, key=lambda k: (-len(by_theme[k]), k)):  # largest first
         part = by_theme[key]
-        name = str(part["theme_name"].iloc[0])
-        add(part, f"{name} ({len(part)})", colors[int(key)], theme=name, opacity=dim)
-    if searching and matches is not None:
+        theme = str(part["theme_name"].iloc[0])
+        name = f"{theme} ({len(part)})"
+        figure.add_trace(_note_trace(part, name, colors[int(key)], dot, theme, opacity=dim))
+    if matches is not None:
         hits = shown[matches[visible]]
-        add(
-            hits,
-            labels["matches"],
-            "#ffd400",
-            size=dot + 5,
-            opacity=1.0,
-            line={"color": "#222", "width": 1.5},
+        ring = {"color": "#222", "width": 1.5}
+        figure.add_trace(
+            _note_trace(hits, labels["matches"], "#ffd400", dot + 5, opacity=1.0, line=ring)
         )
     _add_theme_labels(figure, notes, colors, label_at)
     figure.update_layout(
@@ -281,145 +276,6 @@ def theme_centres_figure(
 
 def short(name: str, width: int = 32) -> str:
     return name if len(name) <= width else name[: width - 1] + "…"
-
-
-def heatmap_figure(
-    shares: pd.DataFrame, labels: dict[str, str], separators: str = ".,"
-) -> go.Figure:
-    """Region x theme heatmap; ``shares`` has regions as rows and theme names as columns,
-    values in 0..1 (the share of the region's notes in the theme), drawn in percent."""
-    figure = go.Figure(
-        go.Heatmap(
-            z=shares.values * 100,
-            x=[short(str(c)) for c in shares.columns],
-            y=list(shares.index),
-            customdata=[[str(c) for c in shares.columns]] * len(shares.index),
-            colorscale="Blues",
-            zmin=0,
-            texttemplate="%{z:.0f} %",
-            textfont={"size": 10},
-            colorbar={"title": {"text": labels["share"]}, "ticksuffix": " %"},
-            hovertemplate=(
-                f"{labels['region']}: %{{y}}<br>{labels['theme']}: %{{customdata}}"
-                f"<br>{labels['share']}: %{{z:.1f}} %<extra></extra>"
-            ),
-        )
-    )
-    figure.update_layout(
-        separators=separators,
-        height=max(320, 60 + 42 * len(shares.index)),
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        xaxis={"tickangle": -40, "side": "bottom"},
-        yaxis={"autorange": "reversed"},
-    )
-    return figure
-
-
-def distinctive_figure(
-    rows: pd.DataFrame, labels: dict[str, str], separators: str = ".,"
-) -> go.Figure:
-    """One region's most distinctive themes: log-odds with a 95 % interval; z goes in the
-    theme's label, where it cannot collide with the interval lines.
-
-    ``rows`` columns: theme_name, log_odds, low, high, z (most distinctive first)."""
-    rows = rows.iloc[::-1]  # Plotly draws the first bar at the bottom
-    names = [
-        f"{short(str(n), 40)}  (z = {f'{z:.1f}'.replace('.', separators[0])})"
-        for n, z in zip(rows["theme_name"], rows["z"], strict=True)
-    ]
-    figure = go.Figure(
-        go.Bar(
-            x=rows["log_odds"],
-            y=names,
-            orientation="h",
-            error_x={
-                "type": "data",
-                "symmetric": False,
-                "array": (rows["high"] - rows["log_odds"]).clip(lower=0),
-                "arrayminus": (rows["log_odds"] - rows["low"]).clip(lower=0),
-                "color": "#444",
-                "thickness": 1.2,
-            },
-            marker={"color": ["#1f77b4" if v >= 0 else "#d62728" for v in rows["log_odds"]]},
-            hovertemplate=f"%{{y}}<br>{labels['log_odds']}: %{{x:.2f}}<extra></extra>",
-        )
-    )
-    figure.update_layout(
-        separators=separators,
-        height=max(240, 60 + 34 * len(rows)),
-        margin={"l": 10, "r": 20, "t": 10, "b": 30},
-        xaxis={"title": {"text": labels["log_odds"]}, "zeroline": True, "zerolinecolor": "#888"},
-    )
-    return figure
-
-
-def _with_gaps(part: pd.DataFrame) -> pd.DataFrame:
-    """One theme's periods in order, with an empty point wherever periods are missing, so
-    its line stops there instead of joining 2017 to 2022 as if nothing lay between."""
-    from ui.compare_frame import period_index, period_start
-
-    part = part.assign(index=[period_index(p) for p in part["period"]]).sort_values("index")
-    rows: list[dict[str, Any]] = []
-    previous: int | None = None
-    for row in part.to_dict("records"):
-        start = period_start(row["period"]).isoformat()
-        if previous is not None and row["index"] - previous > 1:
-            rows.append(
-                {**row, "start": start, "period": "", "share": None, "low": None, "high": None}
-            )
-        rows.append({**row, "start": start})
-        previous = row["index"]
-    return pd.DataFrame(rows)
-
-
-def timeline_figure(
-    shares: pd.DataFrame,
-    labels: dict[str, str],
-    colors: dict[int, str] | None = None,
-    separators: str = ".,",
-) -> go.Figure:
-    """Theme share per period on a time axis; ``shares`` columns: period (service labels
-    such as '2017-Q4'), theme (id), theme_name, share, low, high. ``colors`` (theme id ->
-    colour) are the map's, so a theme looks the same on both pages. Lines break where
-    periods are missing."""
-    figure = go.Figure()
-    fallback = theme_colors([int(k) for k in shares["theme"]]) if len(shares) else {}
-    order = shares.groupby("theme", sort=False)["share"].sum().sort_values(ascending=False)
-    for key in order.index:
-        part = _with_gaps(shares[shares["theme"] == key])
-        name = str(part["theme_name"].iloc[0])
-        color = (colors or {}).get(int(key)) or fallback[int(key)]
-        share, low, high = (part[c].astype(float) * 100 for c in ("share", "low", "high"))
-        figure.add_trace(
-            go.Scatter(
-                x=part["start"],
-                y=share,
-                mode="lines+markers",
-                name=short(name),
-                line={"color": color},
-                connectgaps=False,
-                customdata=part["period"],
-                error_y={
-                    "type": "data",
-                    "symmetric": False,
-                    "array": (high - share).clip(lower=0),
-                    "arrayminus": (share - low).clip(lower=0),
-                    "width": 3,
-                },
-                hovertemplate=(
-                    f"{html.escape(name)}<br>%{{customdata}}: %{{y:.1f}} %<extra></extra>"
-                ),
-            )
-        )
-    figure.update_layout(
-        height=420,
-        separators=separators,
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        # Percent units with a spaced sign: d3's "%" format cannot write Finnish "18 %".
-        yaxis={"ticksuffix": " %", "title": {"text": labels["share"]}, "rangemode": "tozero"},
-        xaxis={"type": "date", "title": {"text": labels["period"]}},
-    )
-    return figure
 
 
 def flatten_tree(node: dict[str, Any]) -> dict[str, Any]:

@@ -63,6 +63,31 @@ def _column(count: int) -> list[float]:
     return [1 - i / (count - 1) for i in range(count)]
 
 
+def _link_traces(
+    actors: list[dict[str, Any]],
+    actor_y: dict[str, float],
+    theme_y: dict[int, float],
+    colors: dict[int, str],
+) -> list[go.Scatter]:
+    """A line from each actor to each theme it is named with, as thick as the notes."""
+    widest = max((t["notes"] for a in actors for t in a["themes"]), default=1)
+    return [
+        go.Scatter(
+            x=[0, 1],
+            y=[actor_y[actor["name"]], theme_y[theme["theme_id"]]],
+            mode="lines",
+            line={"color": colors[theme["theme_id"]], "width": 1 + 7 * theme["notes"] / widest},
+            opacity=0.55,
+            hoverinfo="text",
+            text=f"{html.escape(actor['name'])} – {html.escape(theme['theme_name'])}: "
+            f"{theme['notes']}",
+            showlegend=False,
+        )
+        for actor in actors
+        for theme in actor["themes"]
+    ]
+
+
 def actor_network_figure(
     actors: list[dict[str, Any]],
     labels: dict[str, str],
@@ -83,41 +108,23 @@ def actor_network_figure(
     actor_y = dict(zip([a["name"] for a in actors], _column(len(actors)), strict=True))
     theme_y = dict(zip(themes, _column(len(themes)), strict=True)) if themes else {}
     colors = {**theme_colors(themes), **(colors or {})}
-    figure = go.Figure()
-    widest = max((t["notes"] for a in actors for t in a["themes"]), default=1)
-    for actor in actors:
-        for theme in actor["themes"]:
-            key = theme["theme_id"]
-            figure.add_trace(
-                go.Scatter(
-                    x=[0, 1],
-                    y=[actor_y[actor["name"]], theme_y[key]],
-                    mode="lines",
-                    line={"color": colors[key], "width": 1 + 7 * theme["notes"] / widest},
-                    opacity=0.55,
-                    hoverinfo="text",
-                    text=f"{html.escape(actor['name'])} – {html.escape(theme['theme_name'])}: "
-                    f"{theme['notes']}",
-                    showlegend=False,
-                )
-            )
+    figure = go.Figure(_link_traces(actors, actor_y, theme_y, colors))
     for kind, color in ACTOR_COLORS.items():
         mine = [a for a in actors if a["kind"] == kind]
-        if not mine:
-            continue
-        figure.add_trace(
-            go.Scatter(
-                x=[0] * len(mine),
-                y=[actor_y[a["name"]] for a in mine],
-                mode="markers+text",
-                name=labels[f"actor_{kind}"],
-                marker={"size": [8 + 2 * min(a["notes"], 10) for a in mine], "color": color},
-                text=[html.escape(a["name"]) for a in mine],
-                textposition="middle left",
-                hovertemplate="%{text}: %{customdata}<extra></extra>",
-                customdata=[a["notes"] for a in mine],
+        if mine:
+            figure.add_trace(
+                go.Scatter(
+                    x=[0] * len(mine),
+                    y=[actor_y[a["name"]] for a in mine],
+                    mode="markers+text",
+                    name=labels[f"actor_{kind}"],
+                    marker={"size": [8 + 2 * min(a["notes"], 10) for a in mine], "color": color},
+                    text=[html.escape(a["name"]) for a in mine],
+                    textposition="middle left",
+                    hovertemplate="%{text}: %{customdata}<extra></extra>",
+                    customdata=[a["notes"] for a in mine],
+                )
             )
-        )
     figure.add_trace(
         go.Scatter(
             x=[1] * len(themes),
@@ -130,9 +137,8 @@ def actor_network_figure(
             hoverinfo="text",
         )
     )
-    rows = max(len(actors), len(themes))
     figure.update_layout(
-        height=height or max(360, 60 + 26 * rows),
+        height=height or max(360, 60 + 26 * max(len(actors), len(themes))),
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         plot_bgcolor="white",
         legend={"orientation": "h", "y": 1.02, "yanchor": "bottom"},

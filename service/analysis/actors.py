@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -116,6 +117,39 @@ def _note_rows(session: Session, run: ThemeRun) -> Sequence[Any]:
     ).all()
 
 
+@dataclass
+class _Tally:
+    """What the notes say of one actor while they are counted."""
+
+    notes: set[int] = field(default_factory=set)
+    kinds: Counter[str] = field(default_factory=Counter)
+    forms: Counter[str] = field(default_factory=Counter)
+    regions: Counter[str] = field(default_factory=Counter)
+    documents: set[str] = field(default_factory=set)
+    themes: Counter[int] = field(default_factory=Counter)
+
+
+def _tally(rows: Sequence[Any], cached: dict[str, list[Any]]) -> dict[str, _Tally]:
+    """Actors (canonical names) of the notes ``rows`` (note id, text, document id, file
+    name, region, theme key) whose mentions are ``cached``; a note counts once per actor."""
+    per_note = [(row, cached[text_hash(row[1])]) for row in rows if cached.get(text_hash(row[1]))]
+    canonical = merge_inflected(m[2] for _row, mentions in per_note for m in mentions)
+    tallies: dict[str, _Tally] = defaultdict(_Tally)
+    for (note_id, _text, _doc_id, filename, region, key), mentions in per_note:
+        for form, kind, name in {tuple(m) for m in mentions}:
+            tally = tallies[canonical[name]]
+            tally.kinds[kind] += 1
+            tally.forms[form] += 1
+            if note_id in tally.notes:
+                continue
+            tally.notes.add(note_id)
+            tally.regions[region] += 1
+            tally.documents.add(filename)
+            if key is not None:
+                tally.themes[key] += 1
+    return tallies
+
+
 def actor_report(
     session: Session, run: ThemeRun, recognizer: EntityRecognizer, limit: int = 200
 ) -> dict[str, Any]:
@@ -130,60 +164,34 @@ def actor_report(
     rows = _note_rows(session, run)
     cached = _cached(session, recognizer.cache_id, (text_hash(r[1]) for r in rows))
     names = dict(session.execute(select(Theme.key, Theme.name).where(Theme.run_id == run.id)).all())
-    per_note: list[tuple[Any, list[list[str]]]] = []
-    for row in rows:
-        mentions = cached.get(text_hash(row[1]))
-        if mentions:
-            per_note.append((row, mentions))
-    canonical = merge_inflected(m[2] for _row, mentions in per_note for m in mentions)
-    notes: dict[str, set[int]] = defaultdict(set)
-    kinds: dict[str, Counter[str]] = defaultdict(Counter)
-    forms: dict[str, Counter[str]] = defaultdict(Counter)
-    regions: dict[str, Counter[str]] = defaultdict(Counter)
-    documents: dict[str, set[str]] = defaultdict(set)
-    themes: dict[str, Counter[int]] = defaultdict(Counter)
-    for (note_id, _text, _doc_id, filename, region, key), mentions in per_note:
-        for _form, kind, name in {tuple(m) for m in mentions}:
-            actor = canonical[name]
-            kinds[actor][kind] += 1
-            forms[actor][_form] += 1
-            if note_id in notes[actor]:
-                continue
-            notes[actor].add(note_id)
-            regions[actor][region] += 1
-            documents[actor].add(filename)
-            if key is not None:
-                themes[actor][key] += 1
-    ranked = sorted(notes, key=lambda a: (-len(notes[a]), a.casefold()))[:limit]
+    tallies = _tally(rows, cached)
+    ranked = sorted(tallies, key=lambda a: (-len(tallies[a].notes), a.casefold()))[:limit]
+
+    def themes_of(actor: str) -> list[dict[str, Any]]:
+        return [
+            {"theme_id": key, "theme_name": names.get(key, f"theme {key}"), "notes": n}
+            for key, n in tallies[actor].themes.most_common()
+        ]
+
     actors = [
         {
             "name": actor,
-            "kind": kinds[actor].most_common(1)[0][0],
-            "notes": len(notes[actor]),
-            "forms": [form for form, _n in forms[actor].most_common(5)],
-            "regions": dict(regions[actor].most_common()),
-            "documents": sorted(documents[actor]),
-            "themes": [
-                {"theme_id": key, "theme_name": names.get(key, f"theme {key}"), "notes": n}
-                for key, n in themes[actor].most_common()
-            ],
-            "examples": sorted(notes[actor])[:MAX_EXAMPLES],
+            "kind": tallies[actor].kinds.most_common(1)[0][0],
+            "notes": len(tallies[actor].notes),
+            "forms": [form for form, _n in tallies[actor].forms.most_common(5)],
+            "regions": dict(tallies[actor].regions.most_common()),
+            "documents": sorted(tallies[actor].documents),
+            "themes": themes_of(actor),
+            "examples": sorted(tallies[actor].notes)[:MAX_EXAMPLES],
         }
         for actor in ranked
     ]
-    links = [
-        {"actor": actor, **theme}
-        for actor in ranked
-        for theme in (
-            {"theme_id": key, "theme_name": names.get(key, f"theme {key}"), "notes": n}
-            for key, n in themes[actor].most_common()
-        )
-    ]
+    analysed = sum(1 for r in rows if text_hash(r[1]) in cached)
     return {
         "run_id": run.id,
         "notes": len(rows),
-        "analysed": sum(1 for r in rows if text_hash(r[1]) in cached),
-        "pending": sum(1 for r in rows if text_hash(r[1]) not in cached),
+        "analysed": analysed,
+        "pending": len(rows) - analysed,
         "actors": actors,
-        "links": links,
+        "links": [{"actor": actor, **theme} for actor in ranked for theme in themes_of(actor)],
     }

@@ -8,6 +8,7 @@ at the mean of the notes in and around the densest bin. Pure numpy, O(notes).
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import numpy as np
@@ -65,12 +66,9 @@ def _index(values: list[str | None]) -> tuple[list[str], list[int]]:
     return distinct, [position[v] if v is not None else -1 for v in values]
 
 
-def map_view(session: Session, project_id: int) -> dict[str, Any]:
-    """What the map page draws, and nothing more, in columns: per note its id, position,
-    theme, text and indexes into the lists of regions, documents, kinds and groups; per
-    theme its name, size and where its label goes (``label_positions``). A 5,000-note
-    map is about half the JSON of GET /map, before compression."""
-    run = current_run(session, project_id)
+def _map_rows(session: Session, run_id: int) -> list[tuple[Any, ...]]:
+    """The run's notes as ten columns: id, x, y, theme key, text, group, region, file
+    name, kind, date (one tuple each, in note order)."""
     rows = session.execute(
         select(
             Note.id,
@@ -87,21 +85,28 @@ def map_view(session: Session, project_id: int) -> dict[str, Any]:
         .select_from(Assignment)
         .join(Note, Note.id == Assignment.note_id)
         .join(Document, Document.id == Note.document_id)
-        .where(Assignment.run_id == run.id)
+        .where(Assignment.run_id == run_id)
         .order_by(Note.id)
     ).all()
-    columns: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [()] * 10
-    ids, xs, ys, keys, texts, groups, regions, files, kinds, dates = columns
+    return list(zip(*rows, strict=True)) if rows else [()] * 10
+
+
+def map_view(session: Session, project_id: int) -> dict[str, Any]:
+    """What the map page draws, and nothing more, in columns: per note its id, position,
+    theme (-1: unassigned), text and indexes into the lists of regions, documents, kinds
+    and groups (-1: none); per theme its name, size and where its label goes
+    (``label_positions``). A 5,000-note map is about half the JSON of GET /map."""
+    run = current_run(session, project_id)
+    ids, xs, ys, keys, texts, groups, regions, files, kinds, dates = _map_rows(session, run.id)
     theme = np.array([k if k is not None else -1 for k in keys], dtype=int)
     x = np.round(np.asarray(xs, dtype=float), 4)
     y = np.round(np.asarray(ys, dtype=float), 4)
     labels = label_positions(x, y, theme)
+    sizes = Counter(int(k) for k in theme if k >= 0)
     themes = session.execute(
         select(Theme.key, Theme.name).where(Theme.run_id == run.id).order_by(Theme.key)
     ).all()
-    sizes = np.bincount(theme[theme >= 0]) if (theme >= 0).any() else np.zeros(0, dtype=int)
-    encoded = {}
-    lists = {}
+    lists, encoded = {}, {}
     for name, values in (
         ("region", regions),
         ("document", files),
@@ -115,7 +120,7 @@ def map_view(session: Session, project_id: int) -> dict[str, Any]:
             {
                 "id": key,
                 "name": name,
-                "size": int(sizes[key]) if key < len(sizes) else 0,
+                "size": sizes[key],
                 "label_x": labels[key][0] if key in labels else None,
                 "label_y": labels[key][1] if key in labels else None,
             }
@@ -131,10 +136,7 @@ def map_view(session: Session, project_id: int) -> dict[str, Any]:
             "y": y.tolist(),
             "theme": theme.tolist(),
             "text": list(texts),
-            "region": encoded["region"],
-            "document": encoded["document"],
-            "kind": encoded["kind"],
-            "group": encoded["group"],
+            **encoded,
             "date": [d.isoformat() if d else None for d in dates],
         },
     }

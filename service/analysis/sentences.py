@@ -114,10 +114,52 @@ def quiet_sentence(group: str, by: str, lang: str) -> str:
     return f"In {group}, no theme stands out from {others}."
 
 
-def _rest(counts: np.ndarray, i: int) -> tuple[np.ndarray, int]:
-    """Counts (t,) and total of all groups but ``i``."""
+def _candidates(
+    group: str,
+    i: int,
+    counts: np.ndarray,
+    themes: list[tuple[int | None, str]],
+    assigned: list[int],
+    z: np.ndarray,
+) -> list[dict[str, Any]]:
+    """Group ``i``'s findings: every assigned theme whose |z| reaches REPORT_Z, with the
+    group's share and the other groups' pooled share, their intervals, and the reasons
+    the difference is uncertain."""
+    totals = counts.sum(axis=1)
     rest = counts.sum(axis=0) - counts[i]
-    return rest, int(rest.sum())
+    rest_total = int(rest.sum())
+    low, high = compare.wilson_interval(counts[i], totals[i])
+    rest_low, rest_high = compare.wilson_interval(rest, rest_total)
+    found = []
+    for c, j in enumerate(assigned):
+        score = float(z[i, c])
+        if abs(score) < REPORT_Z:
+            continue
+        direction = "more" if score > 0 else "less"
+        overlap = bool(low[j] <= rest_high[j] and rest_low[j] <= high[j])
+        reasons = _reasons(
+            direction, int(totals[i]), int(counts[i, j]), int(rest[j]), score, overlap
+        )
+        found.append(
+            {
+                "group": group,
+                "theme_id": themes[j][0],
+                "theme_name": themes[j][1],
+                "direction": direction,
+                "count": int(counts[i, j]),
+                "share": float(counts[i, j] / totals[i]) if totals[i] else 0.0,
+                "ci_low": float(low[j]),
+                "ci_high": float(high[j]),
+                "rest_count": int(rest[j]),
+                "rest_share": float(rest[j] / rest_total) if rest_total else 0.0,
+                "rest_low": float(rest_low[j]),
+                "rest_high": float(rest_high[j]),
+                "z": score,
+                "reasons": reasons,
+                "clear": not reasons,
+            }
+        )
+    return found
 
 
 def group_findings(
@@ -134,62 +176,27 @@ def group_findings(
     ``{group, notes, findings: [...], sentences: {"fi": [...], "en": [...]}}``; each
     finding has theme_id, theme_name, direction ("more"/"less"), count, share, ci_low,
     ci_high, rest_count, rest_share, rest_low, rest_high, z, clear, reasons (codes).
+    At most MAX_MORE themes a group talks of more and MAX_LESS it talks of less.
     """
-    counts = np.asarray(counts, dtype=np.int64)
-    if len(groups) < 2 or counts.size == 0:
-        return [
-            {
-                "group": g,
-                "notes": int(counts[i].sum()) if counts.size else 0,
-                "findings": [],
-                "sentences": {"fi": [], "en": []},
-            }
-            for i, g in enumerate(groups)
-        ]
+    counts = np.asarray(counts, dtype=np.int64).reshape(len(groups), len(themes))
     assigned = [j for j, (key, _name) in enumerate(themes) if key is not None]
-    _delta, z = compare.log_odds_dirichlet(counts[:, assigned])
-    totals = counts.sum(axis=1)
+    comparable = len(groups) >= 2 and bool(assigned)
+    z = compare.log_odds_dirichlet(counts[:, assigned])[1] if comparable else None
     result = []
     for i, group in enumerate(groups):
-        rest, rest_total = _rest(counts, i)
-        low, high = compare.wilson_interval(counts[i], totals[i])
-        rest_low, rest_high = compare.wilson_interval(rest, rest_total)
-        candidates: list[dict[str, Any]] = []
-        for c, j in enumerate(assigned):
-            score = float(z[i, c])
-            if abs(score) < REPORT_Z:
-                continue
-            direction = "more" if score > 0 else "less"
-            overlap = bool(low[j] <= rest_high[j] and rest_low[j] <= high[j])
-            finding: dict[str, Any] = {
-                "group": group,
-                "theme_id": themes[j][0],
-                "theme_name": themes[j][1],
-                "direction": direction,
-                "count": int(counts[i, j]),
-                "share": float(counts[i, j] / totals[i]) if totals[i] else 0.0,
-                "ci_low": float(low[j]),
-                "ci_high": float(high[j]),
-                "rest_count": int(rest[j]),
-                "rest_share": float(rest[j] / rest_total) if rest_total else 0.0,
-                "rest_low": float(rest_low[j]),
-                "rest_high": float(rest_high[j]),
-                "z": score,
-                "reasons": _reasons(
-                    direction, int(totals[i]), int(counts[i, j]), int(rest[j]), score, overlap
-                ),
-            }
-            finding["clear"] = not finding["reasons"]
-            candidates.append(finding)
-        more = sorted((f for f in candidates if f["direction"] == "more"), key=lambda f: -f["z"])
-        less = sorted((f for f in candidates if f["direction"] == "less"), key=lambda f: f["z"])
+        found = _candidates(group, i, counts, themes, assigned, z) if z is not None else []
+        more = sorted((f for f in found if f["direction"] == "more"), key=lambda f: -f["z"])
+        less = sorted((f for f in found if f["direction"] == "less"), key=lambda f: f["z"])
         findings = more[:MAX_MORE] + less[:MAX_LESS]
-        sentences = {
-            lang: [finding_sentence(f, by, lang) for f in findings]
-            or [quiet_sentence(group, by, lang)]
-            for lang in ("fi", "en")
-        }
+        sentences: dict[str, list[str]] = {"fi": [], "en": []}
+        if comparable:
+            sentences = {
+                lang: [finding_sentence(f, by, lang) for f in findings]
+                or [quiet_sentence(group, by, lang)]
+                for lang in ("fi", "en")
+            }
+        notes = int(counts[i].sum())
         result.append(
-            {"group": group, "notes": int(totals[i]), "findings": findings, "sentences": sentences}
+            {"group": group, "notes": notes, "findings": findings, "sentences": sentences}
         )
     return result

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from ui import charts, common
+from ui import charts, common, compare_charts
 from ui import compare_frame as cf
 from ui.client import ApiError
 from ui.i18n import TEXTS, language, option_labels, t, translated
@@ -53,7 +53,7 @@ def _heatmap(matrix: pd.DataFrame, totals: dict[str, int], project: str) -> None
             for g in shown.index
         ]
     st.plotly_chart(
-        charts.heatmap_figure(shown, _labels(), plotly_separators()),
+        compare_charts.heatmap_figure(shown, _labels(), plotly_separators()),
         width="stretch",
         config=charts.chart_config(f"alueet-teemat-{project}"),
         key="heatmap",
@@ -149,7 +149,7 @@ def _distinctive(compare: dict[str, Any], project: str) -> None:
         st.info(t("no_distinctive"))
     else:
         st.plotly_chart(
-            charts.distinctive_figure(top, _labels(), plotly_separators()),
+            compare_charts.distinctive_figure(top, _labels(), plotly_separators()),
             width="stretch",
             config=charts.chart_config(f"erottuvat-{project}-{group}"),
             key="distinctive",
@@ -202,7 +202,7 @@ def _timeline(rows: pd.DataFrame, overall: pd.DataFrame, undated: int, project: 
         [int(k) for k in cf.theme_sizes(overall).loc[lambda s: s > 0].index]
     )
     st.plotly_chart(
-        charts.timeline_figure(series, _labels(), colors, plotly_separators()),
+        compare_charts.timeline_figure(series, _labels(), colors, plotly_separators()),
         width="stretch",
         config=charts.chart_config(f"teemat-ajassa-{project}"),
         key="timeline",
