@@ -13,6 +13,7 @@ from ui import charts, common, map_data
 from ui.client import ApiError
 from ui.i18n import language, option_labels, t, translated
 from ui.note_frame import MapFilters, MapSelection, read_selection, search_mask
+from ui.numbers import number
 
 
 def _load(project: str, fresh: str) -> tuple[pd.DataFrame, map_data.Labels] | None:
@@ -189,9 +190,11 @@ if project and notes is not None:
     matches = search_mask(notes, query)
     names = _theme_names(notes)
     shown = int(visible.sum())
-    caption = t("map_caption", shown=shown, total=len(notes), themes=len(names))
+    caption = t(
+        "map_caption", shown=number(shown, 0), total=number(len(notes), 0), themes=len(names)
+    )
     if matches is not None:
-        caption += " · " + t("map_matches", count=int((matches & visible).sum()))
+        caption += " · " + t("map_matches", count=number(int((matches & visible).sum()), 0))
     st.caption(caption + " · " + t("map_hint"))
     labels = {"unassigned": t("unassigned"), "matches": t("search_hits"), "legend": t("themes")}
     key = (common.api_url(), common.api_token(), project, fresh, repr(filters), query, language())
