@@ -335,6 +335,7 @@ def _register_commands() -> None:
     from service.commands.agreement import agreement, human_codes
     from service.commands.compare import compare
     from service.commands.export import export
+    from service.commands.overview import actors, needs, report
     from service.commands.theme import codebook, theme_app
 
     app.command()(compare)
@@ -343,6 +344,9 @@ def _register_commands() -> None:
     app.command()(codebook)
     app.add_typer(theme_app, name="theme")
     app.command()(agreement)
+    app.command()(needs)
+    app.command()(actors)
+    app.command()(report)
 
 
 _register_commands()

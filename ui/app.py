@@ -91,6 +91,11 @@ PAGES = [
     ("views/theme_detail.py", "nav_theme", "search", "teema"),
     ("views/compare.py", "nav_compare", "bar_chart", "vertailu"),
     ("views/export.py", "nav_export", "download", "vienti"),
+    ("views/needs.py", "nav_needs", "compare_arrows", "tarpeet"),
+    ("views/actors.py", "nav_actors", "hub", "toimijat"),
+    ("views/report.py", "nav_report", "description", "raportti"),
+    ("views/codebook.py", "nav_codebook", "menu_book", "koodikirja"),
+    ("views/documents.py", "nav_documents", "edit_document", "dokumentit"),
 ]
 pages = [
     st.Page(path, title=t(title), icon=f":material/{icon}:", url_path=url, default=i == 0)

@@ -56,12 +56,48 @@ def _axis_range(values: pd.Series) -> list[float]:
     return [low - pad, high + pad]
 
 
+def _note_trace(
+    part: pd.DataFrame, name: str, color: str, size: int, theme: str = "", **marker: Any
+) -> go.Scattergl:
+    """One trace of notes. customdata per point: [note id, hover text, "region · document
+    · group"] (+ theme name when ``theme`` is empty); a trace of one theme writes the
+    theme's name once into its template, not once per point."""
+    hover = (
+        f"<b>{html.escape(theme)}</b><br>" if theme else "<b>%{customdata[3]}</b><br>"
+    ) + "%{customdata[1]}<br><i>%{customdata[2]}</i><extra></extra>"
+    columns = ["id", "hover", "where"] + ([] if theme else ["theme_name"])
+    # Plain numpy arrays: Plotly validates pandas objects through narwhals, ~20x slower.
+    return go.Scattergl(
+        x=part["x"].to_numpy(),
+        y=part["y"].to_numpy(),
+        mode="markers",
+        name=name,
+        marker={"color": color, "size": size, **marker},
+        customdata=part[columns].to_numpy(),
+        hovertemplate=hover,
+    )
+
+
+def _with_hover(shown: pd.DataFrame, unassigned: str) -> pd.DataFrame:
+    """The notes with their hover text, theme name and escaped 'region · document · group'."""
+    if "hover" not in shown:  # the page builds it once per map and caches it
+        shown = shown.assign(hover=shown["text"].map(hover_text))
+    return shown.assign(
+        theme_name=shown["theme_name"].fillna(unassigned),
+        where=[
+            html.escape(" · ".join((str(r), str(d), g if isinstance(g, str) and g else "–")))
+            for r, d, g in zip(shown["region"], shown["document"], shown["group"], strict=True)
+        ],
+    )
+
+
 def note_map_figure(
     notes: pd.DataFrame,
     visible: pd.Series,
     matches: pd.Series | None,
     labels: dict[str, str],
     height: int = 640,
+    label_at: dict[int, tuple[float, float]] | None = None,
 ) -> go.Figure:
     """The theme map: one WebGL trace per theme, unassigned notes grey underneath.
 
@@ -69,59 +105,34 @@ def note_map_figure(
     theme_name, text, region, document, group; ``visible`` and ``matches`` are boolean
     masks over its rows (filters; text search hits, drawn ringed on top). Axis ranges
     come from all notes so filtering does not move the map. ``customdata[0]`` of every
-    point is the note id, which is what a selection reports back.
+    point is the note id, which is what a selection reports back. ``label_at`` (theme id
+    -> x, y) puts a theme's name on its densest part (the service computes it); without
+    it a name sits at the mean of the theme's notes.
     """
     figure = go.Figure()
-    shown = notes[visible]
-    searching = matches is not None
+    shown = _with_hover(notes[visible], labels["unassigned"])
     colors = theme_colors([int(k) for k in notes["theme"] if k >= 0])
-    hover = (
-        "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>"
-        "<i>%{customdata[3]} · %{customdata[4]} · %{customdata[5]}</i><extra></extra>"
-    )
-
     # Few notes: larger dots; thousands: smaller, so the clusters do not merge into blots.
     dot = 9 if len(notes) < 500 else 6 if len(notes) < 3000 else 4
-
-    def add(part: pd.DataFrame, name: str, color: str, size: int = dot, **marker: Any) -> None:
-        figure.add_trace(
-            go.Scattergl(
-                x=part["x"],
-                y=part["y"],
-                mode="markers",
-                name=name,
-                marker={"color": color, "size": size, **marker},
-                customdata=part[
-                    ["id", "theme_name", "hover", "region", "document", "group"]
-                ].values,
-                hovertemplate=hover,
-            )
-        )
-
-    if "hover" not in shown:  # the page builds it once per map and caches it
-        shown = shown.assign(hover=shown["text"].map(hover_text))
-    shown = shown.assign(
-        theme_name=shown["theme_name"].fillna(labels["unassigned"]),
-        group=shown["group"].fillna("–"),
-    )
-    dim = 0.25 if searching else 0.8
+    dim = 0.25 if matches is not None else 0.8
     unassigned = shown[shown["theme"] < 0]
-    add(unassigned, f"{labels['unassigned']} ({len(unassigned)})", UNASSIGNED_COLOR, opacity=dim)
+    name = f"{labels['unassigned']} ({len(unassigned)})"
+    figure.add_trace(
+        _note_trace(unassigned, name, UNASSIGNED_COLOR, dot, labels["unassigned"], opacity=dim)
+    )
     by_theme = dict(tuple(shown[shown["theme"] >= 0].groupby("theme", sort=False)))
     for key in sorted(by_theme, key=lambda k: (-len(by_theme[k]), k)):  # largest first
         part = by_theme[key]
-        add(part, f"{part['theme_name'].iloc[0]} ({len(part)})", colors[int(key)], opacity=dim)
-    if searching and matches is not None:
+        theme = str(part["theme_name"].iloc[0])
+        name = f"{theme} ({len(part)})"
+        figure.add_trace(_note_trace(part, name, colors[int(key)], dot, theme, opacity=dim))
+    if matches is not None:
         hits = shown[matches[visible]]
-        add(
-            hits,
-            labels["matches"],
-            "#ffd400",
-            size=dot + 5,
-            opacity=1.0,
-            line={"color": "#222", "width": 1.5},
+        ring = {"color": "#222", "width": 1.5}
+        figure.add_trace(
+            _note_trace(hits, labels["matches"], "#ffd400", dot + 5, opacity=1.0, line=ring)
         )
-    _add_theme_labels(figure, notes, colors)
+    _add_theme_labels(figure, notes, colors, label_at)
     figure.update_layout(
         # The top margin keeps the legend's title clear of Plotly's toolbar.
         height=height,
@@ -142,14 +153,23 @@ def note_map_figure(
     return figure
 
 
-def _add_theme_labels(figure: go.Figure, notes: pd.DataFrame, colors: dict[int, str]) -> None:
-    """A clickable marker and a readable name at the centre of each theme's notes."""
+def _add_theme_labels(
+    figure: go.Figure,
+    notes: pd.DataFrame,
+    colors: dict[int, str],
+    label_at: dict[int, tuple[float, float]] | None = None,
+) -> None:
+    """A clickable marker and a readable name on each theme: on its densest part where
+    ``label_at`` says, else at the mean of its notes."""
     assigned = notes[notes["theme"] >= 0]
     if assigned.empty:
         return
     centres = assigned.groupby("theme").agg(
         x=("x", "mean"), y=("y", "mean"), name=("theme_name", "first"), size=("id", "size")
     )
+    for key, (x, y) in (label_at or {}).items():
+        if key in centres.index:
+            centres.loc[key, ["x", "y"]] = (x, y)
     figure.add_trace(
         go.Scatter(
             x=centres["x"],
@@ -256,105 +276,6 @@ def theme_centres_figure(
 
 def short(name: str, width: int = 32) -> str:
     return name if len(name) <= width else name[: width - 1] + "…"
-
-
-def heatmap_figure(shares: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
-    """Region x theme heatmap; ``shares`` has regions as rows and theme names as columns,
-    values in 0..1 (the share of the region's notes in the theme)."""
-    figure = go.Figure(
-        go.Heatmap(
-            z=shares.values,
-            x=[short(str(c)) for c in shares.columns],
-            y=list(shares.index),
-            customdata=[[str(c) for c in shares.columns]] * len(shares.index),
-            colorscale="Blues",
-            zmin=0,
-            texttemplate="%{z:.0%}",
-            textfont={"size": 10},
-            colorbar={"title": {"text": labels["share"]}, "tickformat": ".0%"},
-            hovertemplate=(
-                f"{labels['region']}: %{{y}}<br>{labels['theme']}: %{{customdata}}"
-                f"<br>{labels['share']}: %{{z:.1%}}<extra></extra>"
-            ),
-        )
-    )
-    figure.update_layout(
-        height=max(320, 60 + 42 * len(shares.index)),
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        xaxis={"tickangle": -40, "side": "bottom"},
-        yaxis={"autorange": "reversed"},
-    )
-    return figure
-
-
-def distinctive_figure(rows: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
-    """One region's most distinctive themes: log-odds with a 95 % interval; z goes in the
-    theme's label, where it cannot collide with the interval lines.
-
-    ``rows`` columns: theme_name, log_odds, low, high, z (most distinctive first)."""
-    rows = rows.iloc[::-1]  # Plotly draws the first bar at the bottom
-    names = [
-        f"{short(str(n), 40)}  (z = {z:.1f})"
-        for n, z in zip(rows["theme_name"], rows["z"], strict=True)
-    ]
-    figure = go.Figure(
-        go.Bar(
-            x=rows["log_odds"],
-            y=names,
-            orientation="h",
-            error_x={
-                "type": "data",
-                "symmetric": False,
-                "array": (rows["high"] - rows["log_odds"]).clip(lower=0),
-                "arrayminus": (rows["log_odds"] - rows["low"]).clip(lower=0),
-                "color": "#444",
-                "thickness": 1.2,
-            },
-            marker={"color": ["#1f77b4" if v >= 0 else "#d62728" for v in rows["log_odds"]]},
-            hovertemplate=f"%{{y}}<br>{labels['log_odds']}: %{{x:.2f}}<extra></extra>",
-        )
-    )
-    figure.update_layout(
-        height=max(240, 60 + 34 * len(rows)),
-        margin={"l": 10, "r": 20, "t": 10, "b": 30},
-        xaxis={"title": {"text": labels["log_odds"]}, "zeroline": True, "zerolinecolor": "#888"},
-    )
-    return figure
-
-
-def timeline_figure(shares: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
-    """Theme share per period; ``shares`` columns: period, theme_name, share, low, high."""
-    figure = go.Figure()
-    colors = {
-        name: PALETTE[i % len(PALETTE)]
-        for i, name in enumerate(sorted(shares["theme_name"].unique()))
-    }
-    for name, part in shares.groupby("theme_name", sort=False):
-        part = part.sort_values("period")
-        figure.add_trace(
-            go.Scatter(
-                x=part["period"],
-                y=part["share"],
-                mode="lines+markers",
-                name=short(str(name)),
-                line={"color": colors[name]},
-                error_y={
-                    "type": "data",
-                    "symmetric": False,
-                    "array": (part["high"] - part["share"]).clip(lower=0),
-                    "arrayminus": (part["share"] - part["low"]).clip(lower=0),
-                    "width": 3,
-                },
-                hovertemplate=(f"{html.escape(str(name))}<br>%{{x}}: %{{y:.1%}}<extra></extra>"),
-            )
-        )
-    figure.update_layout(
-        height=420,
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        yaxis={"tickformat": ".0%", "title": {"text": labels["share"]}, "rangemode": "tozero"},
-        xaxis={"type": "category", "title": {"text": labels["period"]}},
-    )
-    return figure
 
 
 def flatten_tree(node: dict[str, Any]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ spellings of its fields, so a small rename there does not blank the page.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -206,35 +207,80 @@ def association(compare: dict[str, Any]) -> dict[str, float | None]:
     return stats
 
 
-def timeline(rows: pd.DataFrame, group: str | None, top: int) -> pd.DataFrame:
+def period_index(label: str) -> int:
+    """Consecutive periods have consecutive indexes: '2017-Q4' -> 2017*4+3, '2017-11' ->
+    2017*12+10, '2017' -> 2017 (labels as the service makes them)."""
+    year, _, part = str(label).partition("-")
+    if not part:
+        return int(year)
+    if part.startswith("Q"):
+        return int(year) * 4 + int(part[1:]) - 1
+    return int(year) * 12 + int(part) - 1
+
+
+def period_start(label: str) -> dt.date:
+    """The first day of a period: '2017-Q4' -> 2017-10-01."""
+    year, _, part = str(label).partition("-")
+    if not part:
+        return dt.date(int(year), 1, 1)
+    if part.startswith("Q"):
+        return dt.date(int(year), 3 * int(part[1:]) - 2, 1)
+    return dt.date(int(year), int(part), 1)
+
+
+def theme_sizes(rows: pd.DataFrame) -> pd.Series:
+    """Notes per theme id over all rows (undated notes too), unassigned (-1) left out."""
+    assigned = rows[rows["theme"] >= 0]
+    return assigned.groupby("theme")["count"].sum()
+
+
+def timeline(
+    rows: pd.DataFrame, group: str | None, top: int, sizes: pd.Series | None = None
+) -> pd.DataFrame:
     """Share of each of the ``top`` largest themes per period, for one group or all pooled
     (unassigned notes count in the totals, not as a theme).
 
-    Returns columns period, theme_name, share, low, high."""
+    ``sizes`` (theme id -> notes, from the comparison without periods) decides which themes
+    are the largest: the period rows leave undated notes out, and the largest themes must
+    not drop out of the chart because their notes have no date. Returns columns period,
+    theme, theme_name, share, low, high."""
+    columns = ["period", "theme", "theme_name", "share", "low", "high"]
     dated = rows[rows["period"].notna()]
     if group is not None:
         dated = dated[dated["group"] == group]
     if dated.empty:
-        return pd.DataFrame(columns=["period", "theme_name", "share", "low", "high"])
+        return pd.DataFrame(columns=columns)
     totals = dated.drop_duplicates(["group", "period"]).groupby("period")["total"].sum()
     themed = dated[dated["theme"] >= 0]  # unassigned notes count in totals, not as a theme
     counts = themed.groupby(["period", "theme", "theme_name"], as_index=False)["count"].sum()
-    biggest = counts.groupby("theme")["count"].sum().nlargest(top).index
+    ranking = sizes if sizes is not None else counts.groupby("theme")["count"].sum()
+    ranked = ranking.sort_values(ascending=False, kind="stable")
+    biggest = [k for k in ranked.index if k in set(counts["theme"])][:top]
     counts = counts[counts["theme"].isin(biggest)]
     result = []
-    for period, _theme, name, count in counts.itertuples(index=False):
+    for period, theme, name, count in counts.itertuples(index=False):
         total = int(totals[period])
         low, high = wilson(int(count), total)
         result.append(
             {
                 "period": str(period),
+                "theme": int(theme),
                 "theme_name": name,
                 "share": count / total if total else 0.0,
                 "low": low,
                 "high": high,
             }
         )
-    return pd.DataFrame(result)
+    return pd.DataFrame(result, columns=columns)
+
+
+def undated_notes(compare: dict[str, Any]) -> int:
+    """Notes the period rows leave out because their document has no date."""
+    return sum(
+        int(w.get("notes", 0))
+        for w in compare.get("warnings") or []
+        if isinstance(w, dict) and w.get("code") == "undated"
+    )
 
 
 def matrix_from_theme_table(table: dict[str, Any]) -> pd.DataFrame:

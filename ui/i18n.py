@@ -487,3 +487,9 @@ def job_message(message: str, lang: str | None = None) -> str:
         return message
     shown = t(key, lang)
     return f"{prefix}: {shown}" if prefix else shown
+
+
+# The overview pages keep their texts in a module of their own (fewer edits to this file).
+from ui.i18n_overview import OVERVIEW_TEXTS  # noqa: E402
+
+TEXTS.update(OVERVIEW_TEXTS)

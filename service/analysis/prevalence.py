@@ -18,6 +18,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from service.analysis import compare
+from service.analysis.sentences import group_findings
 from service.storage.models import Assignment, Document, Note, Theme, ThemeRun
 
 BY_FIELDS = ("region", "kind", "event", "document", "group", "question")
@@ -318,6 +319,10 @@ def compare_run(
         "themes": [{"theme_id": c.key, "theme_name": c.name} for c in columns],
         "rows": rows,
         "distinctive": distinctive_themes(table),
+        # The comparison in words, per group: findings with their numbers and sentences.
+        "findings": group_findings(
+            table.groups, [(c.key, c.name) for c in columns], table.counts, by
+        ),
         "chi2": test.chi2 if test else None,
         "dof": test.dof if test else None,
         "p": test.p if test else None,

@@ -232,3 +232,15 @@ class ThemeEdit(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     author: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class NoteEntities(Base):
+    """Organisations and places named in a note text, cached by (recognizer, text hash) like
+    embeddings: the actor map computes them on demand and never twice for one text.
+    ``mentions`` is a list of ``[text, kind, name]``; persons are never stored."""
+
+    __tablename__ = "note_entities"
+
+    recognizer: Mapped[str] = mapped_column(String(255), primary_key=True)
+    text_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    mentions: Mapped[list[Any]] = mapped_column(JSON, default=list)

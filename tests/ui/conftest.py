@@ -99,13 +99,14 @@ class WithoutEndpoints:
 def older_api_url(
     tmp_path_factory: pytest.TempPathFactory, nlp: NlpResources
 ) -> Iterator[tuple[str, str]]:
-    """The real API without GET /map, /compare and /export: its address and admin token."""
+    """The real API without GET /map (and /map-view), /compare and /export: its address and
+    admin token."""
     folder = tmp_path_factory.mktemp("older-api")
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None, data_dir=folder, database_url=f"sqlite:///{folder / 'teema.db'}"
     )
     app = create_app(settings, nlp)
-    app.add_middleware(WithoutEndpoints, suffixes=("/map", "/compare", "/export"))
+    app.add_middleware(WithoutEndpoints, suffixes=("/map", "/map-view", "/compare", "/export"))
     server = ApiServer(app).start()
     yield server.url, admin_token(folder)
     server.stop()

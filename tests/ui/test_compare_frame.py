@@ -179,3 +179,32 @@ def test_timeline_counts_unassigned_in_totals_but_not_as_a_theme() -> None:
     series = cf.timeline(cf.share_rows(report, "Kohdistamaton"), None, top=5)
     assert series["theme_name"].unique().tolist() == ["teema 1"]
     assert series["share"].tolist() == pytest.approx([0.25, 1.0])
+
+
+def test_the_largest_themes_count_undated_notes_too() -> None:
+    """Theme 1 is the largest, but most of its notes are undated: the period rows alone
+    would rank it last and a 'largest 1' chart would leave it out."""
+    overall = cf.share_rows({"rows": [_row("Kainuu", 1, 30, 40), _row("Kainuu", 2, 10, 40)]})
+    by_period = cf.share_rows(
+        {
+            "rows": [
+                _row("Kainuu", 1, 1, 10, "2017-Q4"),
+                _row("Kainuu", 2, 9, 10, "2017-Q4"),
+                _row("Kainuu", 1, 1, 2, "2018-Q1"),
+                _row("Kainuu", 2, 1, 2, "2018-Q1"),
+            ],
+        }
+    )
+    assert cf.timeline(by_period, None, top=1)["theme"].unique().tolist() == [2]
+    sizes = cf.theme_sizes(overall)
+    assert cf.timeline(by_period, None, top=1, sizes=sizes)["theme"].unique().tolist() == [1]
+    report = {"warnings": [{"code": "undated", "message": "...", "notes": 28}]}
+    assert cf.undated_notes(report) == 28 and cf.undated_notes({}) == 0
+
+
+def test_period_labels_in_order() -> None:
+    assert cf.period_index("2018-Q1") - cf.period_index("2017-Q4") == 1
+    assert cf.period_index("2018-01") - cf.period_index("2017-12") == 1
+    assert str(cf.period_start("2017-Q4")) == "2017-10-01"
+    assert str(cf.period_start("2017-11")) == "2017-11-01"
+    assert str(cf.period_start("2017")) == "2017-01-01"

@@ -3,6 +3,8 @@ search highlight, a theme's notes listed."""
 
 from __future__ import annotations
 
+import html
+
 import httpx
 import pytest
 
@@ -34,10 +36,25 @@ def test_map_draws_every_note_and_lists_a_theme(
             strict=True,
         ):
             assert (x, y) == pytest.approx((by_id[note_id]["x"], by_id[note_id]["y"]))
-            assert row[1] == (by_id[note_id]["theme_name"] or "Kohdistamaton")
+            # The theme's name is in the trace's hover template, once, not in every point.
+            name = by_id[note_id]["theme_name"] or "Kohdistamaton"
+            assert trace["hovertemplate"].startswith(f"<b>{html.escape(name)}</b>")
+            assert row[2].startswith(html.escape(by_id[note_id]["region"]))
     named = [a["text"] for a in drawn["layout"]["annotations"]]
     assert named and len(named) <= 30
     assert f"<b>{themes['themes'][0]['name']}</b>" in named  # the largest theme is named
+    # Each theme's marker sits on its densest part, as the service placed it.
+    view = api.get(f"/projects/{themed_project}/map-view").json()
+    markers = next(d for d in drawn["data"] if d["type"] == "scatter")
+    placed = {
+        int(c[0].split(":")[1]): (x, y)
+        for c, x, y in zip(
+            markers["customdata"], numbers(markers["x"]), numbers(markers["y"]), strict=True
+        )
+    }
+    assert placed == {
+        t["id"]: pytest.approx((t["label_x"], t["label_y"])) for t in view["themes"] if t["size"]
+    }
 
     biggest = themes["themes"][0]
     at.selectbox(key="map_pick_theme-fi").set_value(biggest["id"]).run()

@@ -9,10 +9,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from ui import charts, common
+from ui import charts, common, compare_charts
 from ui import compare_frame as cf
 from ui.client import ApiError
-from ui.i18n import TEXTS, option_labels, t, translated
+from ui.i18n import TEXTS, language, option_labels, t, translated
+from ui.numbers import number, p_value, plotly_separators
+from ui.plain import markdown_text
 
 PERIOD = "quarter"
 
@@ -51,7 +53,7 @@ def _heatmap(matrix: pd.DataFrame, totals: dict[str, int], project: str) -> None
             for g in shown.index
         ]
     st.plotly_chart(
-        charts.heatmap_figure(shown, _labels()),
+        compare_charts.heatmap_figure(shown, _labels(), plotly_separators()),
         width="stretch",
         config=charts.chart_config(f"alueet-teemat-{project}"),
         key="heatmap",
@@ -100,14 +102,36 @@ def _association(compare: dict[str, Any]) -> None:
     if stats["chi2"] is not None:
         left.metric(
             "χ²",
-            f"{float(stats['chi2']):.1f}",
-            help=t("chi2_help", dof=stats["dof"] if stats["dof"] is not None else "?"),
+            number(float(stats["chi2"]), 1),
+            help=t("chi2_meaning", dof=stats["dof"] if stats["dof"] is not None else "?"),
         )
     if stats["p_value"] is not None:
-        p_value = float(stats["p_value"])
-        middle.metric("p", "< 0.001" if p_value < 0.001 else f"{p_value:.3f}")
+        middle.metric("p", p_value(float(stats["p_value"])), help=t("p_help"))
     if stats["cramers_v"] is not None:
-        right.metric(t("cramers_v"), f"{float(stats['cramers_v']):.2f}", help=t("cramers_v_help"))
+        right.metric(t("cramers_v"), number(float(stats["cramers_v"]), 2), help=t("cramers_v_help"))
+
+
+def _sentences(compare: dict[str, Any]) -> None:
+    """Each region's differences in plain words, as the service phrased them."""
+    groups = [g for g in compare.get("findings") or [] if g.get("sentences")]
+    if len(groups) < 2:
+        return
+    st.subheader(t("sentences_title"))
+    st.caption(t("sentences_caption"))
+    lang = language()
+    columns = st.columns(2)
+    for i, group in enumerate(groups):
+        findings = group.get("findings") or []
+        lines = []
+        for j, sentence in enumerate(group["sentences"].get(lang) or []):
+            if j < len(findings):
+                mark = ":material/check_circle:" if findings[j].get("clear") else ":material/help:"
+            else:
+                mark = ":material/remove:"
+            lines.append(f"- {mark} {markdown_text(sentence)}")
+        with columns[i % 2].container(border=True):
+            st.markdown(f"**{markdown_text(group['group'])}** · n = {group.get('notes', 0)}")
+            st.markdown("\n".join(lines))
 
 
 def _distinctive(compare: dict[str, Any], project: str) -> None:
@@ -125,7 +149,7 @@ def _distinctive(compare: dict[str, Any], project: str) -> None:
         st.info(t("no_distinctive"))
     else:
         st.plotly_chart(
-            charts.distinctive_figure(top, _labels()),
+            compare_charts.distinctive_figure(top, _labels(), plotly_separators()),
             width="stretch",
             config=charts.chart_config(f"erottuvat-{project}-{group}"),
             key="distinctive",
@@ -135,20 +159,30 @@ def _distinctive(compare: dict[str, Any], project: str) -> None:
                 "#": range(1, len(top) + 1),
                 t("col_theme"): top["theme_name"],
                 t("col_notes"): top["count"],
-                t("log_odds"): top["log_odds"].round(2),
+                t("log_odds"): [number(v, 2) for v in top["log_odds"]],
                 t("interval_95"): [
-                    f"{low:.2f} – {high:.2f}"
+                    f"{number(low, 2)} – {number(high, 2)}"
                     for low, high in zip(top["low"], top["high"], strict=True)
                 ],
-                "z": top["z"].round(1),
+                "z": [number(v, 1) for v in top["z"]],
             }
         )
-        st.dataframe(ranked, hide_index=True, width="stretch")
+        st.dataframe(
+            ranked,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                t("log_odds"): st.column_config.TextColumn(help=t("log_odds_help")),
+                "z": st.column_config.TextColumn(help=t("z_help")),
+            },
+        )
     _csv_button(rows, f"erottuvat-teemat-{project}", "distinctive_csv")
 
 
-def _timeline(rows: pd.DataFrame, project: str) -> None:
+def _timeline(rows: pd.DataFrame, overall: pd.DataFrame, undated: int, project: str) -> None:
     st.subheader(t("timeline_title"))
+    if undated:
+        st.warning(t("warn_undated", notes=undated), icon=":material/event_busy:")
     if rows.empty or rows["period"].dropna().nunique() < 2:
         st.info(t("timeline_no_dates"))
         return
@@ -161,10 +195,14 @@ def _timeline(rows: pd.DataFrame, project: str) -> None:
         key=translated("timeline_region"),
         format_func=option_labels(options, lambda g: g or t("all_regions")),
     )
-    top = right.slider(t("timeline_top"), 1, 12, 6, key="timeline_top")
-    series = cf.timeline(rows, group, top)
+    top = right.slider(t("timeline_top"), 1, 12, 6, key="timeline_top", help=t("timeline_top_help"))
+    # The largest themes over all notes, undated too; colours as on the map.
+    series = cf.timeline(rows, group, top, cf.theme_sizes(overall))
+    colors = charts.theme_colors(
+        [int(k) for k in cf.theme_sizes(overall).loc[lambda s: s > 0].index]
+    )
     st.plotly_chart(
-        charts.timeline_figure(series, _labels()),
+        compare_charts.timeline_figure(series, _labels(), colors, plotly_separators()),
         width="stretch",
         config=charts.chart_config(f"teemat-ajassa-{project}"),
         key="timeline",
@@ -208,6 +246,7 @@ def _page(project: str) -> None:
     else:
         _small_groups(totals)
     _association(compare)
+    _sentences(compare)
     _heatmap(cf.share_matrix(rows), totals, project)
     _distinctive(compare, project)
     try:
@@ -215,7 +254,7 @@ def _page(project: str) -> None:
     except ApiError as error:
         common.show_error(error, "compare_unreadable")
         return
-    _timeline(cf.share_rows(by_period, t("unassigned")), project)
+    _timeline(cf.share_rows(by_period, t("unassigned")), rows, cf.undated_notes(by_period), project)
 
 
 st.title(t("compare_title"))

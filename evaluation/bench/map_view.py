@@ -1,0 +1,232 @@
+"""How fast the theme map of 5,000 notes appears in Chromium, first view and later views.
+
+    python -m evaluation.bench.map_view --data /tmp/map5000 [--repo PATH] [--output F]
+
+``--data`` holds a prepared project (made on the first call: 5,000 notes of the shared
+Finnish data sets and a theme run) and is copied before each measurement, so the
+service under test starts from the same database every time. Each ``--repo`` is a checkout
+whose API and UI are started (default: this one); give two to measure two versions of the
+code in one job, taking turns. A "first view" is a fresh API and UI process (every cache
+empty) and a new browser going to the map page, until its WebGL plot is drawn; "later
+views" go to it again in the same tab (the browser keeps Streamlit's scripts, as a
+user's does); a page without a chart (the projects page) is the reference of what any
+page costs on the machine at that moment. Also reported: the bytes of GET /map as sent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from evaluation.bench.common import REPO_ROOT, machine_info
+
+PROJECT = "kartta5000"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def _wait(url: str, seconds: float = 180) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=2).is_success:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up")
+
+
+@contextmanager
+def _servers(repo: Path, data: Path, api_port: int, ui_port: int) -> Iterator[str]:
+    env = {
+        **os.environ,
+        "TEEMA_DATA_DIR": str(data),
+        "TEEMA_API_URL": f"http://127.0.0.1:{api_port}",
+        "HF_HUB_OFFLINE": "1",
+        "TEEMA_MAX_NOTES_PER_DOCUMENT": "50000",
+    }
+    python = str(repo / ".venv" / "bin" / "python")
+    api = subprocess.Popen(
+        [python, "-m", "service.cli", "serve", "--port", str(api_port)],
+        cwd=repo,
+        env=env,
+        stdout=(data / "api.log").open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    ui = None
+    try:
+        _wait(f"http://127.0.0.1:{api_port}/health")
+        token = (data / "admin-token").read_text().strip()
+        ui = subprocess.Popen(
+            [
+                python,
+                "-m",
+                "streamlit",
+                "run",
+                "ui/app.py",
+                "--server.port",
+                str(ui_port),
+                "--server.headless",
+                "true",
+                "--server.address",
+                "127.0.0.1",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=repo,
+            env={**env, "TEEMA_API_TOKEN": token},
+            stdout=(data / "ui.log").open("wb"),
+            stderr=subprocess.STDOUT,
+        )
+        _wait(f"http://127.0.0.1:{ui_port}/_stcore/health")
+        yield token
+    finally:
+        for process in (ui, api):
+            if process is not None:
+                process.terminate()
+                process.wait(timeout=30)
+
+
+def _prepare(repo: Path, data: Path) -> None:
+    """A 5,000-note project with one theme run, made through the API of ``repo``."""
+    sys.path.insert(0, str(REPO_ROOT))
+    from tests.e2e.big_corpus import upload_5000_notes
+    from tests.postgres import free_port
+
+    data.mkdir(parents=True, exist_ok=True)
+    with _servers(repo, data, free_port(), free_port()) as token:
+        headers = {"Authorization": f"Bearer {token}"}
+        with httpx.Client(base_url=_api_url(data), headers=headers, timeout=3600) as api:
+            upload_5000_notes(api, PROJECT)
+            run = api.post(f"/projects/{PROJECT}/runs?wait=true", json={})
+            run.raise_for_status()
+
+
+def _api_url(data: Path) -> str:
+    log = (data / "api.log").read_text(errors="replace")
+    marker = "Uvicorn running on "
+    return log[log.index(marker) + len(marker) :].split()[0]
+
+
+def _seconds(page: Any, url: str, drawn: str) -> float:
+    started = time.perf_counter()
+    page.goto(url)
+    page.wait_for_function(drawn, timeout=120_000)
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    return time.perf_counter() - started
+
+
+MAP_DRAWN = (
+    "() => { const p = document.querySelector('.js-plotly-plot');"
+    " return p && p._fullData && p._fullData.some(t => t.type === 'scattergl')"
+    " && p.querySelector('canvas') !== null; }"
+)
+PAGE_DRAWN = (
+    "() => document.querySelector('[data-testid=stApp][data-test-script-state=notRunning]')"
+    " && document.querySelector('h1')"
+)
+
+
+def _round(repo: Path, data: Path) -> dict[str, Any]:
+    """One fresh API and UI on a copy of ``data``: the first map view in a new browser,
+    three later views in the same tab, and a page without a chart for reference."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.postgres import free_port
+
+    with tempfile.TemporaryDirectory() as scratch:
+        work = Path(scratch) / "data"
+        shutil.copytree(data, work, ignore=shutil.ignore_patterns("*.log"))
+        ui_port = free_port()
+        with _servers(repo, work, free_port(), ui_port) as token, sync_playwright() as driver:
+            browser = driver.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
+            )
+            page = browser.new_page(viewport={"width": 1440, "height": 900})
+            ui_url = f"http://127.0.0.1:{ui_port}"
+            map_url = f"{ui_url}/kartta?project={PROJECT}"
+            first = _seconds(page, map_url, MAP_DRAWN)
+            later = [_seconds(page, map_url, MAP_DRAWN) for _ in range(3)]
+            plain = _seconds(page, f"{ui_url}/projektit?project={PROJECT}", PAGE_DRAWN)
+            browser.close()
+            headers = {"Authorization": f"Bearer {token}", "Accept-Encoding": "gzip"}
+            answer = httpx.get(
+                f"{_api_url(work)}/projects/{PROJECT}/map", headers=headers, timeout=120
+            )
+            # What the map page reads: /map-view where the service has it, else /map.
+            view = httpx.get(
+                f"{_api_url(work)}/projects/{PROJECT}/map-view", headers=headers, timeout=120
+            )
+            if view.status_code == 404:
+                view = answer
+    return {
+        "first": first,
+        "later": later,
+        "plain": plain,
+        "map_bytes_sent": int(answer.headers.get("content-length") or len(answer.content)),
+        "map_encoding": answer.headers.get("content-encoding", "identity"),
+        "page_reads_bytes": int(view.headers.get("content-length") or len(view.content)),
+        "page_reads": str(view.url.path).rsplit("/", 1)[-1],
+    }
+
+
+def measure(repos: list[Path], data: Path, rounds: int) -> dict[str, Any]:
+    """``rounds`` rounds per checkout, the checkouts taking turns so that both meet the
+    same load of a shared machine."""
+    results: dict[str, dict[str, Any]] = {
+        str(r): {"first_view_s": [], "later_views_s": [], "page_without_chart_s": []} for r in repos
+    }
+    for _ in range(rounds):
+        for repo in repos:
+            found = _round(repo, data)
+            entry = results[str(repo)]
+            entry["first_view_s"].append(round(found["first"], 2))
+            entry["later_views_s"].extend(round(s, 2) for s in found["later"])
+            entry["page_without_chart_s"].append(round(found["plain"], 2))
+            entry["map_bytes_sent"] = found["map_bytes_sent"]
+            entry["map_encoding"] = found["map_encoding"]
+            entry["page_reads"] = f"GET /{found['page_reads']}: {found['page_reads_bytes']} bytes"
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, required=True)
+    parser.add_argument(
+        "--repo", type=Path, action="append", help="Checkout to measure (repeat for several)"
+    )
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--output", type=Path)
+    args = parser.parse_args(argv)
+    repos = [r.resolve() for r in args.repo or [REPO_ROOT]]
+    if not (args.data / "admin-token").exists():
+        _prepare(repos[0], args.data)
+    started = time.time()
+    result = {
+        "machine": machine_info(),
+        "load_average": os.getloadavg(),
+        "checkouts": measure(repos, args.data, args.rounds),
+        "load_average_after": os.getloadavg(),
+        "seconds": round(time.time() - started),
+    }
+    text = json.dumps(result, indent=1)
+    print(text)
+    if args.output:
+        args.output.write_text(text + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
