@@ -158,11 +158,12 @@ class EntityRecognizer:
     def recognize(self, texts: Sequence[str]) -> list[tuple[Mention, ...]]:
         """Organisations and places of each text, in order of appearance."""
         # The loader and its lock belong to the language stage: one pipeline per process.
-        from service.pipeline.language import _SPACY_LOCK, _load_spacy
+        from service.pipeline.language import shared_pipeline
 
-        nlp: Any = _load_spacy(self.spacy_model, True)
+        nlp: Any
+        nlp, lock = shared_pipeline(self.spacy_model)
         found: list[tuple[Mention, ...]] = []
-        with _SPACY_LOCK:
+        with lock:
             for doc in nlp.pipe([text[:100_000] for text in texts], batch_size=self.batch_size):
                 mentions = (mention_of(span) for span in doc.ents)
                 found.append(tuple(m for m in mentions if m is not None))
