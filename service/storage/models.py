@@ -40,8 +40,12 @@ class Base(DeclarativeBase):
         return NEVER_REUSE_IDS
 
 
-def _now() -> dt.datetime:
+def utc_now() -> dt.datetime:
+    """Now in UTC, without a time zone (as every DateTime column here stores it)."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+_now = utc_now
 
 
 def _new_uid() -> str:
@@ -135,6 +139,10 @@ class Embedding(Base):
     text_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     dimension: Mapped[int] = mapped_column(Integer)
     vector: Mapped[bytes] = mapped_column(LargeBinary)  # float32, little-endian
+
+
+# A job's states, in the only order it moves through them (service/jobs.py).
+QUEUED, RUNNING, SUCCEEDED, FAILED = "queued", "running", "succeeded", "failed"
 
 
 class Job(Base):
