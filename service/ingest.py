@@ -122,6 +122,7 @@ def prepare_document(
     text_column: str | None = None,
 ) -> PreparedDocument:
     """Parse and segment an upload; raises UploadError for anything the user must fix."""
+    from service.pipeline.note_length import NoteTooLong, bound_note_length
     from service.pipeline.parse import ParseError, parse_document
     from service.pipeline.segment import segment
 
@@ -136,7 +137,13 @@ def prepare_document(
         )
     except ParseError as error:
         raise UploadError(f"{name}: {error.message}") from None
-    notes = segment(parsed, kind=meta.kind)
+    try:
+        notes = bound_note_length(segment(parsed, kind=meta.kind), settings.max_note_chars)
+    except NoteTooLong as error:
+        raise UploadError(
+            f"{name}: {error}. Break the text into sentences (. ! ?), clauses (, ;) or "
+            "paragraphs, or split the file."
+        ) from None
     if not notes:
         raise UploadError(f"{name}: no notes were found in the text; check the file's content.")
     if len(notes) > settings.max_notes_per_document:
