@@ -1,13 +1,14 @@
 """How long one project's small upload waits while another project ingests a big one.
 
-python -m evaluation.bench.fairness [--rows 2000] [--repo PATH ...]
+python -m evaluation.bench.fairness [--rows 2000] [--baseline-repo PATH]
 
-Starts the real service (``python -m service.cli serve`` in each ``--repo`` checkout,
-this one by default), uploads ``--rows`` OmaStadi proposals as a CSV to project ``iso``,
-and as soon as that job runs, the Learning Cafe summary (~40 notes) to project
-``pieni``. Reports the small upload's time from request to done and the big one's. The
-service runs once with ``TEEMA_JOB_WORKERS=1`` (one job at a time, first come first
-served: the old design) and once with the default (two workers, one job per project).
+Starts the real service (``python -m service.cli serve``), uploads ``--rows`` OmaStadi
+proposals as a CSV to project ``iso``, and as soon as that job runs, the Learning Cafe
+summary (~40 notes) to project ``pieni``. Reports the small upload's time from request
+to done and the big one's. The service runs once with ``TEEMA_JOB_WORKERS=1`` (one job
+at a time, first come first served: the old design) and once with the default (two
+workers, one job per project), and first, with ``--baseline-repo``, the service of
+another checkout as it is.
 """
 
 from __future__ import annotations
@@ -97,14 +98,18 @@ def measure(repo: Path, rows: int, workers: int | None) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=2000, help="proposals in the big upload")
-    parser.add_argument("--repo", type=Path, action="append", help="checkouts to measure")
+    parser.add_argument(
+        "--baseline-repo", type=Path, help="also measure this checkout (say, of an older commit)"
+    )
     args = parser.parse_args(argv)
+    cases: list[tuple[Path, int | None]] = [(REPO_ROOT, 1), (REPO_ROOT, None)]
+    if args.baseline_repo:
+        cases.insert(0, (args.baseline_repo, None))
     results = []
-    for repo in args.repo or [REPO_ROOT]:
-        for workers in (1, None):
-            result = {"repo": str(repo), **measure(repo, args.rows, workers)}
-            print(json.dumps(result), flush=True)
-            results.append(result)
+    for repo, workers in cases:
+        result = {"repo": str(repo), **measure(repo, args.rows, workers)}
+        print(json.dumps(result), flush=True)
+        results.append(result)
     print(json.dumps({"machine": machine_info(), "rows": args.rows, "runs": results}, indent=1))
     return 0
 
