@@ -64,19 +64,20 @@ def owner_gone(owner: str) -> bool:
     return False
 
 
-def fail_interrupted_jobs(db: Database, stale_s: float = STALE_SECONDS) -> int:
-    """Fail queued and running jobs whose worker is gone; returns how many."""
+def fail_interrupted_jobs(
+    db: Database, stale_s: float = STALE_SECONDS, unowned: bool = True
+) -> int:
+    """Fail queued and running jobs whose worker is gone; returns how many. ``unowned``:
+    also those without an owner (at start-up; the periodic check leaves them alone)."""
     cutoff = utc_now() - dt.timedelta(seconds=stale_s)
     active = Job.state.in_([QUEUED, RUNNING])
     with db.session() as session:
         owners = session.execute(select(Job.id, Job.owner).where(active, Job.owner.is_not(None)))
         gone = [job_id for job_id, owner in owners if owner and owner_gone(owner)]
+        orphaned = or_(Job.heartbeat_at < cutoff, Job.id.in_(gone))
+        if unowned:
+            orphaned = or_(orphaned, Job.owner.is_(None), Job.heartbeat_at.is_(None))
         failed = session.execute(
-            update(Job)
-            .where(
-                active,
-                or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < cutoff, Job.id.in_(gone)),
-            )
-            .values(state=FAILED, error=INTERRUPTED)
+            update(Job).where(active, orphaned).values(state=FAILED, error=INTERRUPTED)
         )
         return int(failed.rowcount or 0)  # type: ignore[attr-defined]

@@ -240,6 +240,6 @@ class InProcessJobQueue:
                         .where(Job.owner == self.owner, Job.state.in_([QUEUED, RUNNING]))
                         .values(heartbeat_at=utc_now())
                     )
-                fail_interrupted_jobs(self._db, self._stale_s)
+                fail_interrupted_jobs(self._db, self._stale_s, unowned=False)
             except Exception:  # a busy or briefly unreachable database: try again next beat
                 log.warning("job heartbeat failed", exc_info=True)

@@ -32,7 +32,10 @@ def few_places(tmp_path: Path, database_url: str, nlp: NlpResources) -> Iterator
     with TestClient(create_app(settings, nlp)) as client:
         token = (settings.data_dir / "admin-token").read_text().strip()
         client.headers["Authorization"] = f"Bearer {token}"
+        client.app.state.held = []  # type: ignore[attr-defined]
         yield client
+        for release in client.app.state.held:  # type: ignore[attr-defined]
+            release.set()  # so the app's shutdown does not wait on a held job
 
 
 def _until(condition: Any, what: str) -> None:
@@ -47,6 +50,7 @@ def _hold_queue(app: Any, project: str) -> threading.Event:
     """Start a job of ``project`` that runs until the returned event is set: the
     project's next jobs queue behind it."""
     release = threading.Event()
+    app.state.held.append(release)
 
     def long_job(_progress: Progress) -> dict[str, Any]:
         assert release.wait(300)
