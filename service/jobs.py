@@ -131,12 +131,13 @@ class InProcessJobQueue:
         self._busy_projects: set[int] = set()
         self._jobs: dict[str, _Waiting] = {}  # submitted here and not ended yet
         self._stopping = threading.Event()
+        self._stopped = threading.Event()  # the last job has ended: no more heartbeats
         self._threads = [
             threading.Thread(target=self._work, name=f"job-{i}", daemon=True)
             for i in range(workers)
         ]
-        self._threads.append(threading.Thread(target=self._beat, name="job-heartbeat", daemon=True))
-        for thread in self._threads:
+        self._heartbeat = threading.Thread(target=self._beat, name="job-heartbeat", daemon=True)
+        for thread in [*self._threads, self._heartbeat]:
             thread.start()
 
     def submit(self, kind: str, project_id: int | None, work: JobFunction) -> str:
@@ -175,6 +176,8 @@ class InProcessJobQueue:
             self._end(job_id, QUEUED, FAILED, error=NEVER_STARTED)
         for thread in self._threads:
             thread.join()
+        self._stopped.set()
+        self._heartbeat.join()
         release_owner(self.owner)
 
     def _next(self) -> _Waiting | None:
@@ -194,6 +197,8 @@ class InProcessJobQueue:
         while (waiting := self._next()) is not None:
             try:
                 self._run(waiting.job_id, waiting.work)
+            except Exception:  # the database failed under the job: keep the worker alive
+                log.exception("job %s could not be run or ended", waiting.job_id)
             finally:
                 with self._changed:
                     self._busy_projects.discard(waiting.project_id)
@@ -232,7 +237,7 @@ class InProcessJobQueue:
 
     def _beat(self) -> None:
         """Tell other instances this one's jobs are alive; fail jobs whose owner is gone."""
-        while not self._stopping.wait(self._heartbeat_s):
+        while not self._stopped.wait(self._heartbeat_s):
             try:
                 with self._db.session() as session:
                     session.execute(

@@ -96,15 +96,15 @@ def test_a_job_dies_with_its_project(client: TestClient, settings: Settings) -> 
     jobs = client.app.state.jobs  # type: ignore[attr-defined]
     assert jobs.wait(running, 900) and jobs.wait(queued_id, 60)
     as_eve = {"Authorization": f"Bearer {eve}"}
+    assert client.get("/projects/newproj/notes", headers=as_eve).json()["total"] == 0
+    with database(settings.resolved_database_url) as db, db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Document)) == 0
+        assert session.scalar(select(func.count()).select_from(Note)) == 0
     for job_id in (running, queued_id):
         job = client.get(f"/jobs/{job_id}", headers=as_eve).json()  # whoever holds the id
         assert job["state"] == "failed" and "project was deleted" in job["error"], job
         assert job["result"] == {}
     assert client.get(f"/jobs/{queued_id}").json()["progress"] == 0.0  # it never ran
-    assert client.get("/projects/newproj/notes", headers=as_eve).json()["total"] == 0
-    with database(settings.resolved_database_url) as db, db.session() as session:
-        assert session.scalar(select(func.count()).select_from(Document)) == 0
-        assert session.scalar(select(func.count()).select_from(Note)) == 0
     own = _upload(client, "newproj", "- Uuden projektin oma muistiinpano tässä.\n")
     assert own.status_code == 201
     assert client.get("/projects/newproj/notes", headers=as_eve).json()["total"] == 1
