@@ -267,13 +267,18 @@ def serve(
     import os
     import subprocess
 
-    import uvicorn
-
     from service.api.app import create_app
+    from service.serving import PortInUse, check_port_free, claim_port, serve_api
 
     settings = Settings()
     host = host or settings.api_host
     port = port or settings.api_port
+    try:  # before anything touches the database: another instance may be using it
+        api_socket = claim_port(host, port)
+        if ui:
+            check_port_free(host, settings.ui_port, "TEEMA_UI_PORT")
+    except PortInUse as error:
+        raise fail(str(error)) from None
     ui_process = None
     if ui:
         ui_env = {**os.environ, "TEEMA_API_URL": f"http://{host}:{port}"}
@@ -302,7 +307,7 @@ def serve(
         )
         typer.echo(f"UI: http://{host}:{settings.ui_port}")
     try:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        serve_api(create_app(settings), api_socket)
     finally:
         if ui_process is not None:
             ui_process.terminate()

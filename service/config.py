@@ -58,6 +58,27 @@ class Settings(BaseSettings):
     max_document_chars: int = Field(
         default=5_000_000, ge=1, description="Uploads with more text than this are refused."
     )
+    max_note_chars: int = Field(
+        default=2_000,
+        ge=100,
+        description="Longer notes are split at sentence, then clause, boundaries "
+        "(service/pipeline/note_length.py); text that cannot be split is refused.",
+    )
+    job_workers: int = Field(
+        default=2,
+        ge=1,
+        le=32,
+        description="Threads running jobs; never two jobs of one project at once (jobs.py).",
+    )
+    max_waiting_requests: int = Field(
+        default=8,
+        ge=0,
+        description="Requests with ?wait=true that may wait for their job at once; others "
+        "answer 202 at once (api/waiting.py).",
+    )
+    max_wait_seconds: float = Field(
+        default=600.0, gt=0, description="A waiting request answers 202 after this long."
+    )
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     ui_port: int = 8501

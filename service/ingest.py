@@ -37,8 +37,6 @@ if TYPE_CHECKING:
 KINDS = ("workshop", "project_description", "other")
 _REGION_RE = re.compile(r"^[\w .,()'/-]{1,100}$")
 _EMBED_CHUNK = 256
-# One worker: spaCy takes one batch at a time anyway (language._SPACY_LOCK).
-_BESIDE_ENCODER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lemmatize")
 
 ProgressFn = Callable[[float, str], None]
 
@@ -126,6 +124,7 @@ def prepare_document(
     text_column: str | None = None,
 ) -> PreparedDocument:
     """Parse and segment an upload; raises UploadError for anything the user must fix."""
+    from service.pipeline.note_length import NoteTooLong, bound_note_length
     from service.pipeline.parse import ParseError, parse_document
     from service.pipeline.segment import segment
 
@@ -140,7 +139,13 @@ def prepare_document(
         )
     except ParseError as error:
         raise UploadError(f"{name}: {error.message}") from None
-    notes = segment(parsed, kind=meta.kind)
+    try:
+        notes = bound_note_length(segment(parsed, kind=meta.kind), settings.max_note_chars)
+    except NoteTooLong as error:
+        raise UploadError(
+            f"{name}: {error}. Break the text into sentences (. ! ?), clauses (, ;) or "
+            "paragraphs, or split the file."
+        ) from None
     if not notes:
         raise UploadError(f"{name}: no notes were found in the text; check the file's content.")
     if len(notes) > settings.max_notes_per_document:
@@ -196,24 +201,18 @@ def ingest_document(
     )
     report(0.02, "lemmatizing")
     # Lemmatizing runs beside the encoder, not before it: it is hidden behind embedding
-    # as far as the cores allow (both release the GIL in their numeric kernels).
-    analyzing = _BESIDE_ENCODER.submit(
-        nlp.analyzer.analyze, [without_placeholders(n.text) for n in prepared.notes]
-    )
-    texts = [embedding_text(note.text, note.context) for note in prepared.notes]
-    hashes = [text_hash(text) for text in texts]
-    embedder = nlp.embedder
-    with db.session() as session:
-        cached = load_vectors(session, embedder.model_id, hashes)
-    missing = list(dict.fromkeys(h for h in hashes if h not in cached))
-    text_of = dict(zip(hashes, texts, strict=True))
-    new_vectors: list[np.ndarray] = []
-    for i in range(0, len(missing), _EMBED_CHUNK):
-        report(0.15 + 0.8 * i / max(len(missing), 1), "embedding")
-        new_vectors.append(embedder.embed([text_of[h] for h in missing[i : i + _EMBED_CHUNK]]))
-    analyses = analyzing.result()
+    # as far as the cores allow (both release the GIL in their numeric kernels). A thread
+    # of its own per ingest: a shared one would make another project's ingest wait for
+    # this one's lemmas (spaCy itself is shared batch by batch, language._SPACY_LOCK).
+    beside = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lemmatize")
+    try:
+        analyses, new_vectors, missing, hashes = _lemmatize_and_embed(
+            beside, nlp, db, prepared, report
+        )
+    finally:
+        beside.shutdown(wait=False)  # on failure the lemmatizer ends on its own
     report(0.96, "storing")
-
+    embedder = nlp.embedder
     try:
         with db.session() as session:
             document = _add_document(session, project_id, prepared)
@@ -243,6 +242,32 @@ def ingest_document(
         embedded=len(missing),
         cached=len(set(hashes)) - len(missing),
     )
+
+
+def _lemmatize_and_embed(
+    beside: ThreadPoolExecutor,
+    nlp: NlpResources,
+    db: Database,
+    prepared: PreparedDocument,
+    report: ProgressFn,
+) -> tuple[list[NoteLanguage], list[np.ndarray], list[str], list[str]]:
+    """(analyses per note, new vectors in chunks, hashes of the new vectors' texts,
+    embedding-text hash per note): lemmas on ``beside`` while the encoder embeds."""
+    analyzing = beside.submit(
+        nlp.analyzer.analyze, [without_placeholders(n.text) for n in prepared.notes]
+    )
+    texts = [embedding_text(note.text, note.context) for note in prepared.notes]
+    hashes = [text_hash(text) for text in texts]
+    embedder = nlp.embedder
+    with db.session() as session:
+        cached = load_vectors(session, embedder.model_id, hashes)
+    missing = list(dict.fromkeys(h for h in hashes if h not in cached))
+    text_of = dict(zip(hashes, texts, strict=True))
+    new_vectors: list[np.ndarray] = []
+    for i in range(0, len(missing), _EMBED_CHUNK):
+        report(0.15 + 0.8 * i / max(len(missing), 1), "embedding")
+        new_vectors.append(embedder.embed([text_of[h] for h in missing[i : i + _EMBED_CHUNK]]))
+    return analyzing.result(), new_vectors, missing, hashes
 
 
 def _add_document(session: Session, project_id: int, prepared: PreparedDocument) -> Document:

@@ -79,9 +79,7 @@ def store_findings(
 ) -> None:
     """Write the findings and speaker names of a just-added document (same transaction)."""
     note_ids = dict(
-        session.execute(
-            select(Note.position, Note.id).where(Note.document_id == document_id)
-        ).all()
+        session.execute(select(Note.position, Note.id).where(Note.document_id == document_id)).all()
     )
     positions = [note.position for note in protected.notes]
     for finding in protected.findings:

@@ -8,7 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 
-from service.storage.db import MIGRATIONS_DIR, Database
+from service.storage.db import MIGRATIONS_DIR, Database, migration_connection
 from service.storage.models import Base
 
 
@@ -33,7 +33,7 @@ def test_migrations_match_the_models(database_url: str) -> None:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with database.engine.begin() as connection:
+    with migration_connection(database.engine) as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, "-1")
         command.upgrade(config, "head")

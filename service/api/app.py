@@ -33,6 +33,7 @@ from service.api.routes import (
     themes,
     users,
 )
+from service.api.waiting import WaitingRoom
 from service.auth import ensure_admin_token
 from service.config import Settings
 from service.ingest import UploadError
@@ -61,12 +62,13 @@ def create_app(settings: Settings | None = None, nlp: NlpResources | None = None
                 settings.data_dir / "admin-token",
                 token,
             )
-        job_queue = InProcessJobQueue(db)
+        job_queue = InProcessJobQueue(db, workers=settings.job_workers)
         app.state.settings = settings
         app.state.db = db
         app.state.nlp = nlp or NlpResources(settings)
         app.state.jobs = job_queue
         app.state.views = ViewCache()
+        app.state.waiting = WaitingRoom(settings.max_waiting_requests, settings.max_wait_seconds)
         yield
         job_queue.shutdown()
         db.dispose()

@@ -1,9 +1,12 @@
 """Read views cached by project revision: the theme table, the map, the tree and the
 comparison are computed once per change of the project's data, not once per request.
 
-The key holds the project's revision (storage/revision.py), which every change to its
-documents, notes, runs, themes, assignments, edits or codebook bumps in the same
-transaction; a stale entry is never looked up again and ages out of the LRU. Access is
+The key holds the project's uid and revision (storage/revision.py). The uid is random
+and never shared by two projects, so a project made after another was deleted can never
+be served the deleted one's views (its id and name could be the same; its uid is not).
+Every change to the project's documents, notes, runs, themes, assignments, edits or
+codebook bumps the revision in the same transaction; a stale entry is never looked up
+again and ages out of the LRU. Access is
 checked before the cache is consulted (the route's dependencies), so a cached view is
 only served to someone allowed to read the project.
 """
@@ -18,9 +21,10 @@ from typing import Any
 
 from fastapi import Response
 from fastapi.encoders import jsonable_encoder
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.storage.revision import project_revision
+from service.storage.models import Project
 
 MAX_ENTRIES = 64
 
@@ -44,7 +48,10 @@ class ViewCache:
         compute: Callable[[], Any],
     ) -> Response:
         """The view as a JSON response, from the cache when the project has not changed."""
-        key = (view, project_id, project_revision(session, project_id), params)
+        found = session.execute(
+            select(Project.uid, Project.revision).where(Project.id == project_id)
+        ).one()
+        key = (view, found.uid, found.revision, params)
         with self._lock:
             body = self._entries.get(key)
             if body is not None:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from service import auth
 from service.api.cache import ViewCache
+from service.api.waiting import WaitingRoom
 from service.config import Settings
 from service.jobs import JobQueue
 from service.nlp import NlpResources
@@ -41,6 +42,10 @@ def get_views(request: Request) -> ViewCache:
     return request.app.state.views
 
 
+def get_waiting(request: Request) -> WaitingRoom:
+    return request.app.state.waiting
+
+
 def get_session(db: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
     with db.session() as session:
         yield session
@@ -51,6 +56,7 @@ DatabaseDep = Annotated[Database, Depends(get_database)]
 NlpDep = Annotated[NlpResources, Depends(get_nlp)]
 JobsDep = Annotated[JobQueue, Depends(get_jobs)]
 ViewsDep = Annotated[ViewCache, Depends(get_views)]
+WaitingDep = Annotated[WaitingRoom, Depends(get_waiting)]
 # scope="function": the session commits before the answer is sent, so a client that acts
 # on a 201 at once (create a project, then upload into it) always finds what was made.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]

@@ -26,6 +26,7 @@ __all__ = [
     "BACKENDS",
     "CONTENT_POS",
     "DEFAULT_SPACY_MODEL",
+    "FairLock",
     "FINNISH_STOP_WORDS",
     "LEMMA_TOKEN_PATTERN",
     "ContentLemmaTokenizer",
@@ -52,15 +53,42 @@ _EDGE_PUNCTUATION = ".-–—'’\"`´"
 # ("vetovoimaan" mistagged VERB -> "veto("; 1 token in ~150,000 OmaStadi tokens);
 # such a lemma is replaced by the word's own form.
 _ANALYSIS_MARKS = frozenset("()[]+=#")
-# spaCy's parser and NER need memory in proportion to a text's length, and spaCy
-# refuses texts over nlp.max_length (1,000,000 characters), so longer texts (a
-# keyword step that joins all notes of a theme) are analysed in pieces of this size.
-_MAX_PIECE_CHARS = 100_000
+# spaCy needs memory in proportion to the characters of one batch: measured with this
+# pipeline on OmaStadi text, about 4 MB per 1,000 characters (+200 MB for 50,000, +407 MB
+# for 100,000, +1,161 MB for 300,000), whether as many short texts or one long one. So
+# long texts are analysed in pieces, and each nlp.pipe call gets at most
+# _MAX_BATCH_CHARS characters (about 3 s of work, a bounded wait for another job).
+_MAX_PIECE_CHARS = 10_000
+_MAX_BATCH_CHARS = 50_000
 _SIMPLEMMA_ACCURACY_NOTE = "falling back to simplemma lemmas (~81% accurate)"
+
+
+class FairLock:
+    """A lock taken in the order threads asked for it. A plain Lock lets the thread that
+    releases it take it straight back, so one job's batches could shut another's out."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._next_ticket = 0
+        self._serving = 0
+
+    def __enter__(self) -> None:
+        with self._changed:
+            ticket = self._next_ticket
+            self._next_ticket += 1
+            self._changed.wait_for(lambda: self._serving == ticket)
+
+    def __exit__(self, *_exc: object) -> None:
+        with self._changed:
+            self._serving += 1
+            self._changed.notify_all()
+
+
 # The cached pipelines are shared by every thread of the process, and the Voikko
 # handle inside their lemmatizer must not be used by two threads at once (libvoikko's
-# own docstring says so); the work is CPU-bound under the GIL anyway.
-_SPACY_LOCK = threading.Lock()
+# own docstring says so); the work is CPU-bound under the GIL anyway. Taken per batch,
+# in turn, so two jobs lemmatizing at once share spaCy batch by batch.
+_SPACY_LOCK = FairLock()
 
 
 class LemmatizerFallbackWarning(UserWarning):
@@ -153,7 +181,7 @@ class FinnishAnalyzer:
         )
 
 
-def shared_pipeline(model: str = DEFAULT_SPACY_MODEL) -> tuple[Language, threading.Lock]:
+def shared_pipeline(model: str = DEFAULT_SPACY_MODEL) -> tuple[Language, FairLock]:
     """The process's one spaCy pipeline (NER included) and the lock to hold while using it.
 
     For other stages that need the Finnish pipeline (the privacy stage's NER and Voikko
@@ -235,20 +263,38 @@ def _analyze_with_spacy(
                 pieces.append(piece)
     words: list[list[_Word]] = [[] for _ in texts]
     entities: list[list[tuple[str, str]]] = [[] for _ in texts]
-    with _SPACY_LOCK:
-        skipped = [] if with_entities or "ner" not in nlp.pipe_names else ["ner"]
-        docs = nlp.pipe(pieces, batch_size=batch_size, disable=skipped)
-        for owner, doc in zip(owners, docs, strict=True):
-            words[owner].extend(
-                (token.text, token.lemma_, token.pos_ or None)
-                for token in doc
-                if not token.is_space
-            )
-            entities[owner].extend((entity.text, entity.label_) for entity in doc.ents)
+    skipped = [] if with_entities or "ner" not in nlp.pipe_names else ["ner"]
+    for first, last in _batches([len(piece) for piece in pieces], batch_size):
+        with _SPACY_LOCK:
+            docs = nlp.pipe(pieces[first:last], batch_size=last - first, disable=skipped)
+            for owner, doc in zip(owners[first:last], docs, strict=True):
+                words[owner].extend(
+                    (token.text, token.lemma_, token.pos_ or None)
+                    for token in doc
+                    if not token.is_space
+                )
+                entities[owner].extend((entity.text, entity.label_) for entity in doc.ents)
     return [
         _note_language(note_words, note_entities, "spacy")
         for note_words, note_entities in zip(words, entities, strict=True)
     ]
+
+
+def _batches(
+    lengths: Sequence[int], batch_size: int, max_chars: int = _MAX_BATCH_CHARS
+) -> list[tuple[int, int]]:
+    """[first, last) index ranges of consecutive texts: at most ``batch_size`` texts and
+    ``max_chars`` characters each (a single longer text is a batch of its own)."""
+    ranges: list[tuple[int, int]] = []
+    first, chars = 0, 0
+    for index, length in enumerate(lengths):
+        if index > first and (index - first >= batch_size or chars + length > max_chars):
+            ranges.append((first, index))
+            first, chars = index, 0
+        chars += length
+    if first < len(lengths):
+        ranges.append((first, len(lengths)))
+    return ranges
 
 
 def _analyze_with_simplemma(text: str) -> NoteLanguage:

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.storage.models import Base, _now
+from service.storage.models import NEVER_REUSE_IDS, Base, _now
 
 ROLES = ("admin", "analyst", "coordinator", "evaluator")
 
@@ -26,7 +26,7 @@ class User(Base):
 
 class Membership(Base):
     __tablename__ = "memberships"
-    __table_args__ = (UniqueConstraint("user_id", "project_id"),)
+    __table_args__ = (UniqueConstraint("user_id", "project_id"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from service.storage.models import Assignment, Base, Document, Note
+from service.storage.models import NEVER_REUSE_IDS, Assignment, Base, Document, Note
 
 MAX_CODE_CHARS = 255
 MAX_CODER_CHARS = 100
@@ -38,7 +38,7 @@ class HumanCode(Base):
     """A human's code for one note (``source``: csv | qdpx)."""
 
     __tablename__ = "human_codes"
-    __table_args__ = (UniqueConstraint("note_id", "coder"),)
+    __table_args__ = (UniqueConstraint("note_id", "coder"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(

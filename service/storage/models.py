@@ -6,6 +6,7 @@ Schema changes go through Alembic migrations in ``service/migrations``.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from sqlalchemy import (
@@ -21,15 +22,34 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
+
+# Integer ids are never handed out twice, so a row of a deleted project can never be
+# mistaken for a new project's. PostgreSQL's sequences never reuse a value; SQLite reuses
+# the highest deleted rowid unless the table is AUTOINCREMENT. Every table gets this
+# (SQLite applies it only to a single integer primary key); a table with its own
+# ``__table_args__`` tuple ends it with ``NEVER_REUSE_IDS``.
+NEVER_REUSE_IDS: dict[str, Any] = {"sqlite_autoincrement": True}
 
 
 class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON}
 
+    @declared_attr.directive
+    def __table_args__(cls) -> Any:
+        return NEVER_REUSE_IDS
 
-def _now() -> dt.datetime:
+
+def utc_now() -> dt.datetime:
+    """Now in UTC, without a time zone (as every DateTime column here stores it)."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+_now = utc_now
+
+
+def _new_uid() -> str:
+    return uuid.uuid4().hex
 
 
 class Project(Base):
@@ -37,6 +57,9 @@ class Project(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
+    # Random and never shared by two projects, even one made after another was deleted:
+    # per-project caches are keyed by it, not by the id or the name.
+    uid: Mapped[str] = mapped_column(String(32), unique=True, default=_new_uid)
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     # Bumped in the same transaction as every change to the project's documents, notes,
@@ -52,7 +75,7 @@ class Project(Base):
 class Document(Base):
     __tablename__ = "documents"
     # Re-uploading the same bytes into a project is recognised, not duplicated.
-    __table_args__ = (UniqueConstraint("project_id", "content_hash"),)
+    __table_args__ = (UniqueConstraint("project_id", "content_hash"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
@@ -79,7 +102,10 @@ class Document(Base):
 
 class Note(Base):
     __tablename__ = "notes"
-    __table_args__ = (Index("ix_notes_project_position", "project_id", "document_id", "position"),)
+    __table_args__ = (
+        Index("ix_notes_project_position", "project_id", "document_id", "position"),
+        NEVER_REUSE_IDS,
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Denormalised so project-wide note queries need no join.
@@ -115,14 +141,20 @@ class Embedding(Base):
     vector: Mapped[bytes] = mapped_column(LargeBinary)  # float32, little-endian
 
 
+# A job's states, in the only order it moves through them (service/jobs.py).
+QUEUED, RUNNING, SUCCEEDED, FAILED = "queued", "running", "succeeded", "failed"
+
+
 class Job(Base):
     """Long work (ingest, theme runs): its state and progress, reported by the API."""
 
     __tablename__ = "jobs"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    # SET NULL: a job that was queued or running when its project was deleted stays, failed
+    # and emptied of the project's data, so whoever waits on it learns what happened.
     project_id: Mapped[int | None] = mapped_column(
-        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+        ForeignKey("projects.id", ondelete="SET NULL"), index=True
     )
     kind: Mapped[str] = mapped_column(String(40))
     state: Mapped[str] = mapped_column(String(20))  # queued | running | succeeded | failed
@@ -132,6 +164,10 @@ class Job(Base):
     result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, onupdate=_now)
+    # The service instance running the job ("host:pid:random") and when it last said the
+    # job is alive: a restart fails only jobs whose worker is really gone (service/jobs.py).
+    owner: Mapped[str | None] = mapped_column(String(200))
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class Codebook(Base):
@@ -175,7 +211,7 @@ class Theme(Base):
     """A theme of one run. ``key`` is the project-wide stable id that persists across runs."""
 
     __tablename__ = "themes"
-    __table_args__ = (UniqueConstraint("run_id", "key"),)
+    __table_args__ = (UniqueConstraint("run_id", "key"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("theme_runs.id", ondelete="CASCADE"))

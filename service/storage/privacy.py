@@ -12,7 +12,7 @@ import datetime as dt
 from sqlalchemy import DateTime, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.storage.models import Base, _now
+from service.storage.models import NEVER_REUSE_IDS, Base, _now
 
 REVIEW_STATES = ("none", "pending", "confirmed", "dismissed")
 
@@ -66,7 +66,7 @@ class SpeakerName(Base):
     """The name behind a speaker pseudonym ("Puhuja 2") of one document."""
 
     __tablename__ = "speaker_names"
-    __table_args__ = (UniqueConstraint("document_id", "pseudonym"),)
+    __table_args__ = (UniqueConstraint("document_id", "pseudonym"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(

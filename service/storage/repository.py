@@ -7,13 +7,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.orm import Session, defer
 
 from service.storage.embeddings import delete_orphan_vectors
-from service.storage.models import Document, Job, Note, Project
+from service.storage.models import FAILED, QUEUED, RUNNING, Document, Job, Note, Project
 
 PROJECT_NAME_RE = re.compile(r"^[a-z0-9äöå][a-z0-9äöå_-]{0,62}$")
+PROJECT_DELETED = "The project was deleted while this job waited or ran; nothing of it was saved."
 
 
 class NotFound(LookupError):
@@ -66,9 +67,20 @@ def project_counts(session: Session, project_id: int) -> tuple[int, int]:
 
 
 def delete_project(session: Session, project: Project) -> None:
+    """Delete a project and all its data. Its finished jobs go too; its queued and running
+    jobs fail, emptied of the project's data, and stay (without a project) so that whoever
+    waits on one learns why. A running job stops at its next progress report, and can
+    write nothing anyway: ids are never reused, so its rows have no project to belong to.
+    """
+    active = Job.state.in_([QUEUED, RUNNING])
+    session.execute(delete(Job).where(Job.project_id == project.id, ~active))
+    session.execute(
+        update(Job)
+        .where(Job.project_id == project.id, active)
+        .values(state=FAILED, error=PROJECT_DELETED, message="", result={})
+    )
     session.execute(delete(Note).where(Note.project_id == project.id))
     session.execute(delete(Document).where(Document.project_id == project.id))
-    session.execute(delete(Job).where(Job.project_id == project.id))
     session.delete(project)
     session.flush()
     delete_orphan_vectors(session)

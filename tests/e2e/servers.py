@@ -113,3 +113,16 @@ def api_and_ui(data_dir: Path) -> Iterator[Servers]:
             ui, {**env, "TEEMA_API_TOKEN": token}, f"{ui_url}/_stcore/health", data_dir / "ui.log"
         ):
             yield Servers(api_url, ui_url, token)
+
+
+@contextmanager
+def api_only(
+    data_dir: Path, port: int | None = None, log: str = "api.log", **env: str
+) -> Iterator[Servers]:
+    """Start ``python -m service.cli serve`` alone (``env``: extra TEEMA_ settings)."""
+    api_url = f"http://127.0.0.1:{port or free_port()}"
+    environment = {**os.environ, "TEEMA_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1", **env}
+    command = [sys.executable, "-m", "service.cli", "serve", "--port", api_url.rsplit(":", 1)[1]]
+    with _process(command, environment, f"{api_url}/health", data_dir / log):
+        token = (data_dir / "admin-token").read_text(encoding="utf-8").strip()
+        yield Servers(api_url, "", token)

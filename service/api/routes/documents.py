@@ -16,9 +16,11 @@ from service.api.deps import (
     SettingsDep,
     SignedIn,
     UploadProject,
+    WaitingDep,
 )
 from service.api.routes.notes import note_out
 from service.api.schemas import DocumentDetail, DocumentOut, UploadAccepted, UploadedFile
+from service.api.waiting import release_connection
 from service.ingest import (
     PreparedDocument,
     UploadError,
@@ -65,6 +67,8 @@ def upload_documents(
     db: DatabaseDep,
     nlp: NlpDep,
     jobs: JobsDep,
+    waiting: WaitingDep,
+    session: SessionDep,
     response: Response,
     files: Annotated[list[UploadFile], File(description="One or more documents")],
     region: Annotated[str, Form(max_length=100)],
@@ -72,10 +76,13 @@ def upload_documents(
     date: Annotated[str | None, Form(description="YYYY-MM-DD")] = None,
     event: Annotated[str | None, Form(max_length=255)] = None,
     text_column: Annotated[str | None, Form(description="csv/xlsx column with the text")] = None,
-    wait: Annotated[bool, Query(description="Ingest before answering (201)")] = False,
+    wait: Annotated[
+        bool, Query(description="Ingest before answering (201; 202 when the service is busy)")
+    ] = False,
 ) -> UploadAccepted:
     """Check every file first; a single bad file refuses the whole upload, so nothing is half
     written. Good files are ingested by a job, one transaction per document."""
+    release_connection(session)  # access is checked; reading and parsing need no connection
     meta = validate_meta(region, kind, date, event)
     prepared: list[PreparedDocument] = []
     answers: list[UploadedFile] = []
@@ -120,8 +127,7 @@ def upload_documents(
 
     job_id = jobs.submit("ingest", project_id, work)
     if wait:
-        jobs.wait(job_id)
-        response.status_code = status.HTTP_201_CREATED
+        waiting.wait(session, jobs, job_id, response)
     return UploadAccepted(job_id=job_id, files=answers)
 
 

@@ -18,7 +18,10 @@ router = APIRouter(tags=["jobs"])
 def get_job(job_id: str, session: SessionDep, user: SignedIn) -> JobOut:
     job = repository.get_job(session, job_id)
     visible = auth.member_project_ids(session, user)
-    if visible is not None and job.project_id not in visible:
+    # A job without a project is one whose project was deleted while it waited or ran:
+    # failed and emptied of the project's data, it is shown to whoever holds its
+    # (unguessable) id, so the one who started it learns why it failed.
+    if visible is not None and job.project_id is not None and job.project_id not in visible:
         raise repository.NotFound(f"No job {job_id!r}.")  # another project's job: no leak
     return JobOut.model_validate(job)
 

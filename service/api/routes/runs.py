@@ -9,7 +9,15 @@ from fastapi import APIRouter, Path, Query, Response, status
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from service.api.deps import DatabaseDep, JobsDep, NlpDep, ReadProject, SessionDep, UploadProject
+from service.api.deps import (
+    DatabaseDep,
+    JobsDep,
+    NlpDep,
+    ReadProject,
+    SessionDep,
+    UploadProject,
+    WaitingDep,
+)
 from service.jobs import JobFailed, Progress
 from service.storage.models import ThemeRun
 from service.storage.repository import NotFound
@@ -45,9 +53,11 @@ def start_run(
     db: DatabaseDep,
     nlp: NlpDep,
     jobs: JobsDep,
+    waiting: WaitingDep,
+    session: SessionDep,
     response: Response,
     body: RunRequest | None = None,
-    wait: bool = Query(False, description="Fit before answering (201)"),
+    wait: bool = Query(False, description="Fit before answering (201; 202 when busy)"),
 ) -> RunStarted:
     body = body or RunRequest()
     filters = RunFilters(
@@ -67,8 +77,7 @@ def start_run(
 
     job_id = jobs.submit("themes", project_id, work)
     if wait:
-        jobs.wait(job_id)
-        response.status_code = status.HTTP_201_CREATED
+        waiting.wait(session, jobs, job_id, response)
     return RunStarted(job_id=job_id)
 
 

@@ -9,12 +9,11 @@ the recognizers need entities and Voikko's word classes, not tags or lemmas.
 from __future__ import annotations
 
 import functools
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from service.pipeline.language import DEFAULT_SPACY_MODEL, shared_pipeline
+from service.pipeline.language import DEFAULT_SPACY_MODEL, FairLock, shared_pipeline
 
 if TYPE_CHECKING:
     from presidio_analyzer import AnalyzerEngine
@@ -150,7 +149,7 @@ def _pieces(text: str) -> list[tuple[int, str]]:
 
 
 @functools.cache
-def _engine(model: str) -> tuple[AnalyzerEngine, SpacyNlpEngine, Language, threading.Lock]:
+def _engine(model: str) -> tuple[AnalyzerEngine, SpacyNlpEngine, Language, FairLock]:
     """Presidio's analyzer over the shared pipeline, built once per process and model."""
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
     from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
