@@ -14,6 +14,7 @@ from starlette.routing import BaseRoute
 
 from service.api.cache import ViewCache
 from service.api.deps import Access, ProjectAccess
+from service.api.headers import SecurityHeaders
 from service.api.limits import RequestSizeLimit
 from service.api.routes import (
     agreement,
@@ -25,10 +26,12 @@ from service.api.routes import (
     notes,
     projects,
     runs,
+    sign_in,
     themes,
     users,
 )
-from service.auth import ensure_admin_token
+from service.api.throttle import FailedSignIns
+from service.auth import TOKEN_FILE, ensure_admin_token
 from service.config import Settings
 from service.ingest import UploadError
 from service.jobs import InProcessJobQueue, fail_interrupted_jobs
@@ -49,12 +52,11 @@ def create_app(settings: Settings | None = None, nlp: NlpResources | None = None
         db = Database(settings.resolved_database_url)
         db.migrate()
         fail_interrupted_jobs(db)
-        token = ensure_admin_token(db, settings.data_dir)
-        if token:
+        if ensure_admin_token(db, settings.data_dir):
+            # The token itself stays out of logs: it is in a file only this user can read.
             log.warning(
-                "Created the administrator. Its token (shown once, also saved to %s): %s",
-                settings.data_dir / "admin-token",
-                token,
+                "Created the administrator; its API token is in %s (readable only by you).",
+                settings.data_dir / TOKEN_FILE,
             )
         job_queue = InProcessJobQueue(db)
         app.state.settings = settings
@@ -62,6 +64,7 @@ def create_app(settings: Settings | None = None, nlp: NlpResources | None = None
         app.state.nlp = nlp or NlpResources(settings)
         app.state.jobs = job_queue
         app.state.views = ViewCache()
+        app.state.failed_sign_ins = FailedSignIns(settings.failed_sign_ins_per_minute)
         yield
         job_queue.shutdown()
         db.dispose()
@@ -81,6 +84,7 @@ def create_app(settings: Settings | None = None, nlp: NlpResources | None = None
         themes.router,
         codebook.router,
         users.router,
+        sign_in.router,
         compare.router,
         exports.router,
         agreement.router,
@@ -95,6 +99,7 @@ def create_app(settings: Settings | None = None, nlp: NlpResources | None = None
 
     declare_access_rules(app.router.routes)
     app.add_middleware(RequestSizeLimit, limit=settings.max_request_bytes)
+    app.add_middleware(SecurityHeaders)
 
     @app.exception_handler(NotFound)
     async def not_found(_request: Request, error: NotFound) -> JSONResponse:
@@ -115,7 +120,7 @@ def create_app(settings: Settings | None = None, nlp: NlpResources | None = None
     return app
 
 
-PUBLIC_ROUTES = {"/health"}
+PUBLIC_ROUTES = {"/health", "/sign-in"}
 
 
 def _access_rules(dependant: Dependant) -> set[str]:
