@@ -258,58 +258,6 @@ def samples(
 
 
 @app.command()
-def serve(
-    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
-    port: Annotated[int | None, typer.Option(help="Port of the API.")] = None,
-    ui: Annotated[bool, typer.Option(help="Also start the Streamlit UI.")] = False,
-) -> None:
-    """Start the HTTP API (OpenAPI docs at /docs), and with --ui the browser UI beside it."""
-    import os
-    import subprocess
-
-    import uvicorn
-
-    from service.api.app import create_app
-
-    settings = Settings()
-    host = host or settings.api_host
-    port = port or settings.api_port
-    ui_process = None
-    if ui:
-        ui_env = {**os.environ, "TEEMA_API_URL": f"http://{host}:{port}"}
-        ui_process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(Path(__file__).parent.parent / "ui" / "app.py"),
-                "--server.port",
-                str(settings.ui_port),
-                "--server.address",
-                host,
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-                # The uploader's own limit matches the API's, so a user learns it up front.
-                "--server.maxUploadSize",
-                str(max(1, int(settings.max_upload_mb))),
-                "--client.toolbarMode",
-                "minimal",
-            ],
-            env=ui_env,
-        )
-        typer.echo(f"UI: http://{host}:{settings.ui_port}")
-    try:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
-    finally:
-        if ui_process is not None:
-            ui_process.terminate()
-            ui_process.wait(timeout=10)
-
-
-@app.command()
 def evaluate(
     dataset: Annotated[Path, typer.Option(help="Labelled JSONL: id, text, label[, region].")],
     baselines: Annotated[bool, typer.Option(help="Also run BERTopic and k-means.")] = False,
@@ -335,6 +283,7 @@ def _register_commands() -> None:
     from service.commands.agreement import agreement, human_codes
     from service.commands.compare import compare
     from service.commands.export import export
+    from service.commands.serve import serve, sign_in_link
     from service.commands.theme import codebook, theme_app
 
     app.command()(compare)
@@ -343,6 +292,8 @@ def _register_commands() -> None:
     app.command()(codebook)
     app.add_typer(theme_app, name="theme")
     app.command()(agreement)
+    app.command()(serve)
+    app.command("sign-in-link")(sign_in_link)
 
 
 _register_commands()

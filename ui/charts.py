@@ -33,6 +33,12 @@ def chart_config(filename: str, scroll_zoom: bool = False) -> dict[str, Any]:
     }
 
 
+def plain(text: object) -> str:
+    """User text for a Plotly label, legend, tick or hover: Plotly reads ``<a href>``,
+    ``<b>`` and other tags in every text, so ``<`` and ``&`` are escaped."""
+    return html.escape(str(text), quote=False)
+
+
 def hover_text(text: str, width: int = 70) -> str:
     """Note text for a hover box: shortened, wrapped and HTML-escaped (Plotly renders tags).
 
@@ -101,8 +107,10 @@ def note_map_figure(
     if "hover" not in shown:  # the page builds it once per map and caches it
         shown = shown.assign(hover=shown["text"].map(hover_text))
     shown = shown.assign(
-        theme_name=shown["theme_name"].fillna(labels["unassigned"]),
-        group=shown["group"].fillna("–"),
+        theme_name=shown["theme_name"].fillna(labels["unassigned"]).map(plain),
+        group=shown["group"].fillna("–").map(plain),
+        region=shown["region"].map(plain),
+        document=shown["document"].map(plain),
     )
     dim = 0.25 if searching else 0.8
     unassigned = shown[shown["theme"] < 0]
@@ -163,7 +171,7 @@ def _add_theme_labels(figure: go.Figure, notes: pd.DataFrame, colors: dict[int, 
                 "line": {"color": "white", "width": 1.5},
             },
             customdata=[
-                [f"theme:{int(k)}", name, size]
+                [f"theme:{int(k)}", plain(name), size]
                 for k, name, size in zip(
                     centres.index, centres["name"], centres["size"], strict=True
                 )
@@ -178,7 +186,7 @@ def _add_theme_labels(figure: go.Figure, notes: pd.DataFrame, colors: dict[int, 
             {
                 "x": row["x"],
                 "y": row["y"],
-                "text": f"<b>{html.escape(str(row['name']))}</b>",
+                "text": f"<b>{plain(row['name'])}</b>",
                 "showarrow": False,
                 "yshift": 16,
                 "font": {"size": 12, "color": "#1a1a1a"},
@@ -231,14 +239,14 @@ def theme_centres_figure(
             x=[t["x"] for t in themes],
             y=[t["y"] for t in themes],
             mode="markers+text",
-            text=[t["name"] for t in themes],
+            text=[plain(t["name"]) for t in themes],
             textposition="top center",
             marker={
                 "size": [max(10, min(60, 6 * t["size"] ** 0.5)) for t in themes],
                 "color": [colors[int(t["id"])] for t in themes],
                 "opacity": 0.75,
             },
-            customdata=[[f"theme:{t['id']}", t["name"], t["size"]] for t in themes],
+            customdata=[[f"theme:{t['id']}", plain(t["name"]), t["size"]] for t in themes],
             hovertemplate=(
                 "<b>%{customdata[1]}</b><br>" + label_size + ": %{customdata[2]}<extra></extra>"
             ),
@@ -264,9 +272,9 @@ def heatmap_figure(shares: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
     figure = go.Figure(
         go.Heatmap(
             z=shares.values,
-            x=[short(str(c)) for c in shares.columns],
-            y=list(shares.index),
-            customdata=[[str(c) for c in shares.columns]] * len(shares.index),
+            x=[plain(short(str(c))) for c in shares.columns],
+            y=[plain(r) for r in shares.index],
+            customdata=[[plain(c) for c in shares.columns]] * len(shares.index),
             colorscale="Blues",
             zmin=0,
             texttemplate="%{z:.0%}",
@@ -294,7 +302,7 @@ def distinctive_figure(rows: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
     ``rows`` columns: theme_name, log_odds, low, high, z (most distinctive first)."""
     rows = rows.iloc[::-1]  # Plotly draws the first bar at the bottom
     names = [
-        f"{short(str(n), 40)}  (z = {z:.1f})"
+        f"{plain(short(str(n), 40))}  (z = {z:.1f})"
         for n, z in zip(rows["theme_name"], rows["z"], strict=True)
     ]
     figure = go.Figure(
@@ -336,7 +344,7 @@ def timeline_figure(shares: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
                 x=part["period"],
                 y=part["share"],
                 mode="lines+markers",
-                name=short(str(name)),
+                name=plain(short(str(name))),
                 line={"color": colors[name]},
                 error_y={
                     "type": "data",
@@ -345,7 +353,7 @@ def timeline_figure(shares: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
                     "arrayminus": (part["share"] - part["low"]).clip(lower=0),
                     "width": 3,
                 },
-                hovertemplate=(f"{html.escape(str(name))}<br>%{{x}}: %{{y:.1%}}<extra></extra>"),
+                hovertemplate=(f"{plain(name)}<br>%{{x}}: %{{y:.1%}}<extra></extra>"),
             )
         )
     figure.update_layout(
@@ -392,7 +400,7 @@ def tree_figure(
             label = f"{(names or {}).get(key, label)} (#{key})"
         ids.append(node_id)
         parents.append(parent)
-        labels.append(label)
+        labels.append(plain(label))
         values.append(int(node.get("size") or 0))
         keys.append(key)
         for i, child in enumerate(node.get("children") or []):

@@ -9,10 +9,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from ui import charts, common
+from ui import charts, common, safe_text
 from ui import compare_frame as cf
 from ui.client import ApiError
 from ui.i18n import TEXTS, option_labels, t, translated
+from ui.safe_text import md
 
 PERIOD = "quarter"
 
@@ -20,7 +21,7 @@ PERIOD = "quarter"
 def _csv_button(frame: pd.DataFrame, name: str, key: str, index: bool = False) -> None:
     st.download_button(
         t("download_csv"),
-        frame.to_csv(index=index).encode("utf-8"),
+        safe_text.csv_bytes(frame, index),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=key,
@@ -62,7 +63,7 @@ def _heatmap(matrix: pd.DataFrame, totals: dict[str, int], project: str) -> None
 def _small_groups(totals: dict[str, int]) -> None:
     """The page's own check, used when the service gave no warnings of its own."""
     small = [
-        t("small_region", region=g, count=n, limit=cf.SMALL_GROUP)
+        t("small_region", region=md(g), count=n, limit=cf.SMALL_GROUP)
         for g, n in sorted(totals.items())
         if n < cf.SMALL_GROUP
     ]
@@ -76,11 +77,13 @@ def _cautions(cautions: list[cf.Caution]) -> None:
         details = dict(caution.details)
         if isinstance(details.get("groups"), list):
             details["groups"] = ", ".join(str(g) for g in details["groups"])
+        # group and period names are user text; counts are numbers and stay numbers
+        details = {k: md(v) if isinstance(v, str) else v for k, v in details.items()}
         key = f"warn_{caution.code}"
         try:
-            texts.append(t(key, **details) if key in TEXTS else caution.message)
+            texts.append(t(key, **details) if key in TEXTS else md(caution.message))
         except (KeyError, IndexError, ValueError):
-            texts.append(caution.message)
+            texts.append(md(caution.message))
     _warn_all(texts)
 
 

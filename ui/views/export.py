@@ -11,6 +11,7 @@ import streamlit as st
 from ui import common
 from ui.client import ApiError, Download
 from ui.i18n import option_labels, t, translated
+from ui.safe_text import md
 
 FORMATS = ("csv", "xlsx", "parquet", "qdpx", "qdc")
 PREVIEW_ROWS = 20
@@ -62,11 +63,11 @@ def _page(project: str) -> None:
         return
     download: Download = stored[1]
     st.success(
-        t("export_ready", name=download.filename, size=f"{len(download.content) / 1024:.0f}"),
+        t("export_ready", name=md(download.filename), size=f"{len(download.content) / 1024:.0f}"),
         icon=":material/check_circle:",
     )
     st.download_button(
-        t("export_download", name=download.filename),
+        t("export_download", name=md(download.filename)),
         download.content,
         file_name=download.filename,
         mime=download.media_type,
