@@ -1,6 +1,7 @@
 """``teemakartta serve --ui`` as a person starts it: its terminal output ends with a
 one-time sign-in link and what to do next, requests are logged to data/logs/ and not to
-the terminal, and SIGTERM (or a SIGKILL of the service) stops the UI too."""
+the terminal, the UI answers with security headers, and SIGTERM (or a SIGKILL of the
+service) stops the UI too."""
 
 from __future__ import annotations
 
@@ -113,7 +114,11 @@ def test_start_up_output_ends_with_the_sign_in_link(running: Running) -> None:
     # requests go to the log file, not to the terminal
     for _ in range(3):
         assert httpx.get(f"{running.api_url}/health").is_success
-    assert httpx.get(f"{running.ui_url}/_stcore/health").is_success
+    page = httpx.get(running.ui_url)  # the UI's own answers carry the security headers
+    assert page.is_success and page.headers["x-frame-options"] == "DENY"
+    assert page.headers["content-security-policy"] == "frame-ancestors 'none'"
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert page.headers["referrer-policy"] == "no-referrer"
     time.sleep(0.5)
     assert "GET /health" not in running.terminal()
     assert "GET /health" in (running.data_dir / "logs" / "api.log").read_text()

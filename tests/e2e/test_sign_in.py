@@ -55,9 +55,8 @@ def test_a_link_signs_in_once_and_leaves_no_trace(
     settle(page)
     signed_in_as(page).wait_for()
     assert "Kirjautunut: admin (ylläpitäjä)" in signed_in_as(page).inner_text()
-    # the code is gone from the address and from the history (the redirect replaced it)
-    assert "token" not in page.url and page.url.rstrip("/") == servers.ui_url
-    assert page.evaluate("history.length") == 2  # the blank tab, then the UI
+    # the code is gone from the address (the redirect replaced it)
+    assert page.url.startswith(servers.ui_url) and "token=" not in page.url
     cookies = {c["name"]: c for c in page.context.cookies()}
     session = cookies["teema_session"]
     assert session["httpOnly"] and session["sameSite"] == "Strict"
@@ -66,8 +65,14 @@ def test_a_link_signs_in_once_and_leaves_no_trace(
     settle(page)
     signed_in_as(page).wait_for()
     shoot(page, "11-signed-in-by-link")
-    page.go_back()
-    assert page.url == "about:blank"
+    # ... and from the history: walk back to the blank tab, no page on the way holds it
+    visited = []
+    for _ in range(int(page.evaluate("history.length"))):
+        visited.append(page.url)
+        if page.url == "about:blank":
+            break
+        page.go_back()
+    assert visited[-1] == "about:blank" and not [u for u in visited if "token=" in u], visited
 
     # the same link in another browser: refused, said once, no one signed in
     other = new_context().new_page()
