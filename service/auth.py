@@ -207,6 +207,11 @@ def redeem_sign_in_link(session: Session, code: str, hours: float) -> tuple[User
         raise refused
     user = session.get(User, held.user_id)
     assert user is not None
+    if user.token_expires_at is not None and user.token_expires_at <= utcnow():
+        raise SignInError(
+            f"Your access expired at {_when(user.token_expires_at)}; "
+            "ask an administrator to extend it."
+        )
     token, expires = _new_session_token(session, user, SESSION, dt.timedelta(hours=hours), "ts_")
     return user, token, expires
 

@@ -156,8 +156,11 @@ def test_a_sign_in_link_works_once_and_its_session_ends(
     assert client.post("/sign-in", json={"code": expired_code}).status_code == 401
     # an administrator's expiry of the user ends their sessions too
     session = client.post("/sign-in", json={"code": _link(settings, "linkki")}).json()["token"]
+    late_code = _link(settings, "linkki")
     client.patch("/users/linkki", json={"token_expires_at": PAST})
     assert client.get("/me", headers=_bearer(session)).status_code == 401
+    late = client.post("/sign-in", json={"code": late_code})
+    assert late.status_code == 401 and "access expired" in late.json()["detail"]
     actions = [e["action"] for e in client.get("/audit").json()]
     assert actions.count("sign_in") == 2 and "sign_out" in actions
 
