@@ -258,63 +258,6 @@ def samples(
 
 
 @app.command()
-def serve(
-    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
-    port: Annotated[int | None, typer.Option(help="Port of the API.")] = None,
-    ui: Annotated[bool, typer.Option(help="Also start the Streamlit UI.")] = False,
-) -> None:
-    """Start the HTTP API (OpenAPI docs at /docs), and with --ui the browser UI beside it."""
-    import os
-    import subprocess
-
-    from service.api.app import create_app
-    from service.serving import PortInUse, check_port_free, claim_port, serve_api
-
-    settings = Settings()
-    host = host or settings.api_host
-    port = port or settings.api_port
-    try:  # before anything touches the database: another instance may be using it
-        api_socket = claim_port(host, port)
-        if ui:
-            check_port_free(host, settings.ui_port, "TEEMA_UI_PORT")
-    except PortInUse as error:
-        raise fail(str(error)) from None
-    ui_process = None
-    if ui:
-        ui_env = {**os.environ, "TEEMA_API_URL": f"http://{host}:{port}"}
-        ui_process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(Path(__file__).parent.parent / "ui" / "app.py"),
-                "--server.port",
-                str(settings.ui_port),
-                "--server.address",
-                host,
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-                # The uploader's own limit matches the API's, so a user learns it up front.
-                "--server.maxUploadSize",
-                str(max(1, int(settings.max_upload_mb))),
-                "--client.toolbarMode",
-                "minimal",
-            ],
-            env=ui_env,
-        )
-        typer.echo(f"UI: http://{host}:{settings.ui_port}")
-    try:
-        serve_api(create_app(settings), api_socket)
-    finally:
-        if ui_process is not None:
-            ui_process.terminate()
-            ui_process.wait(timeout=10)
-
-
-@app.command()
 def evaluate(
     dataset: Annotated[Path, typer.Option(help="Labelled JSONL: id, text, label[, region].")],
     baselines: Annotated[bool, typer.Option(help="Also run BERTopic and k-means.")] = False,
@@ -341,6 +284,7 @@ def _register_commands() -> None:
     from service.commands.compare import compare
     from service.commands.export import export
     from service.commands.overview import actors, needs, report
+    from service.commands.serve import serve, sign_in_link
     from service.commands.theme import codebook, theme_app
 
     app.command()(compare)
@@ -352,6 +296,8 @@ def _register_commands() -> None:
     app.command()(needs)
     app.command()(actors)
     app.command()(report)
+    app.command()(serve)
+    app.command("sign-in-link")(sign_in_link)
 
 
 _register_commands()

@@ -79,6 +79,15 @@ class Settings(BaseSettings):
     max_wait_seconds: float = Field(
         default=600.0, gt=0, description="A waiting request answers 202 after this long."
     )
+    session_hours: float = Field(
+        default=12.0, gt=0, description="How long a browser stays signed in after a sign-in link."
+    )
+    sign_in_link_minutes: float = Field(
+        default=60.0, gt=0, description="How long a one-time sign-in link stays valid."
+    )
+    failed_sign_ins_per_minute: int = Field(
+        default=10, ge=1, description="Failed sign-ins per client address before a 429."
+    )
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     ui_port: int = 8501

@@ -3,13 +3,12 @@
 A second ``teemakartta serve`` on the same data (``make run`` twice) must stop before it
 touches the database: its start-up would otherwise migrate and recover jobs while the
 first instance runs them. So the port is bound first and handed to uvicorn, which then
-cannot lose it to another process between the check and the start.
+cannot lose it to another process between the check and the start (service/commands/serve.py).
 """
 
 from __future__ import annotations
 
 import socket
-from typing import Any
 
 
 class PortInUse(OSError):
@@ -37,10 +36,3 @@ def claim_port(host: str, port: int, setting: str = "--port or TEEMA_API_PORT") 
 def check_port_free(host: str, port: int, setting: str) -> None:
     """PortInUse unless ``host:port`` could be bound now (for a server started later)."""
     claim_port(host, port, setting).close()
-
-
-def serve_api(app: Any, sock: socket.socket) -> None:
-    """Run uvicorn on the claimed socket until it is stopped."""
-    import uvicorn
-
-    uvicorn.Server(uvicorn.Config(app, log_level="info")).run(sockets=[sock])

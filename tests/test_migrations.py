@@ -10,6 +10,7 @@ from alembic.migration import MigrationContext
 
 from service.storage.db import MIGRATIONS_DIR, Database, migration_connection
 from service.storage.models import Base
+from service.storage.search import is_search_object
 
 
 def _differences(database: Database) -> list[object]:
@@ -18,8 +19,12 @@ def _differences(database: Database) -> list[object]:
         return [
             change
             for change in compare_metadata(context, Base.metadata)
-            # alembic's own bookkeeping table is not a model
+            # alembic's own bookkeeping table is not a model, nor is the search index
             if not (change[0] == "remove_table" and change[1].name == "alembic_version")
+            and not (
+                change[0] in ("remove_table", "remove_index")
+                and is_search_object(change[0].split("_")[1], change[1].name)
+            )
         ]
 
 

@@ -33,6 +33,12 @@ def chart_config(filename: str, scroll_zoom: bool = False) -> dict[str, Any]:
     }
 
 
+def plain(text: object) -> str:
+    """User text for a Plotly label, legend, tick or hover: Plotly reads ``<a href>``,
+    ``<b>`` and other tags in every text, so ``<`` and ``&`` are escaped."""
+    return html.escape(str(text), quote=False)
+
+
 def hover_text(text: str, width: int = 70) -> str:
     """Note text for a hover box: shortened, wrapped and HTML-escaped (Plotly renders tags).
 
@@ -83,7 +89,7 @@ def _with_hover(shown: pd.DataFrame, unassigned: str) -> pd.DataFrame:
     if "hover" not in shown:  # the page builds it once per map and caches it
         shown = shown.assign(hover=shown["text"].map(hover_text))
     return shown.assign(
-        theme_name=shown["theme_name"].fillna(unassigned),
+        theme_name=shown["theme_name"].fillna(unassigned).map(plain),
         where=[
             html.escape(" · ".join((str(r), str(d), g if isinstance(g, str) and g else "–")))
             for r, d, g in zip(shown["region"], shown["document"], shown["group"], strict=True)
@@ -183,7 +189,7 @@ def _add_theme_labels(
                 "line": {"color": "white", "width": 1.5},
             },
             customdata=[
-                [f"theme:{int(k)}", name, size]
+                [f"theme:{int(k)}", plain(name), size]
                 for k, name, size in zip(
                     centres.index, centres["name"], centres["size"], strict=True
                 )
@@ -198,7 +204,7 @@ def _add_theme_labels(
             {
                 "x": row["x"],
                 "y": row["y"],
-                "text": f"<b>{html.escape(str(row['name']))}</b>",
+                "text": f"<b>{plain(row['name'])}</b>",
                 "showarrow": False,
                 "yshift": 16,
                 "font": {"size": 12, "color": "#1a1a1a"},
@@ -251,14 +257,14 @@ def theme_centres_figure(
             x=[t["x"] for t in themes],
             y=[t["y"] for t in themes],
             mode="markers+text",
-            text=[t["name"] for t in themes],
+            text=[plain(t["name"]) for t in themes],
             textposition="top center",
             marker={
                 "size": [max(10, min(60, 6 * t["size"] ** 0.5)) for t in themes],
                 "color": [colors[int(t["id"])] for t in themes],
                 "opacity": 0.75,
             },
-            customdata=[[f"theme:{t['id']}", t["name"], t["size"]] for t in themes],
+            customdata=[[f"theme:{t['id']}", plain(t["name"]), t["size"]] for t in themes],
             hovertemplate=(
                 "<b>%{customdata[1]}</b><br>" + label_size + ": %{customdata[2]}<extra></extra>"
             ),
@@ -313,7 +319,7 @@ def tree_figure(
             label = f"{(names or {}).get(key, label)} (#{key})"
         ids.append(node_id)
         parents.append(parent)
-        labels.append(label)
+        labels.append(plain(label))
         values.append(int(node.get("size") or 0))
         keys.append(key)
         for i, child in enumerate(node.get("children") or []):

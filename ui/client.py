@@ -19,6 +19,16 @@ _TIMEOUT = httpx.Timeout(60.0, connect=5.0)
 _LONG_TIMEOUT = httpx.Timeout(600.0, connect=5.0)
 
 
+# The browser's session from a sign-in link: an HttpOnly cookie that ui/server.py sets.
+SESSION_COOKIE = "teema_session"
+
+
+def forwarded_for(address: str | None) -> dict[str, str]:
+    """The header telling the API whose request the UI passes on, so its limit on failed
+    sign-ins counts each browser rather than the UI server as one (None: a local browser)."""
+    return {"X-Forwarded-For": address} if address else {}
+
+
 def default_api_url() -> str:
     return os.environ.get("TEEMA_API_URL", DEFAULT_API_URL).rstrip("/")
 
@@ -80,9 +90,15 @@ def _detail(response: httpx.Response) -> str:
 class ApiClient:
     """Thin wrapper: one method per endpoint the pages use; returns parsed JSON."""
 
-    def __init__(self, base_url: str | None = None, token: str | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str | None = None,
+        token: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
         self.base_url = (base_url or default_api_url()).rstrip("/")
         self.token = (token or "").strip() or None
+        self.headers = dict(headers or {})  # e.g. X-Forwarded-For with the browser's address
 
     # -- plumbing -------------------------------------------------------------------
     def _request(
@@ -90,6 +106,7 @@ class ApiClient:
     ) -> httpx.Response:
         # The service knows the editor from the token, so edits are logged under their name.
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        headers.update(self.headers)
         try:
             with httpx.Client(base_url=self.base_url, timeout=timeout, headers=headers) as http:
                 response = http.request(method, path, **kwargs)
@@ -124,7 +141,7 @@ class ApiClient:
             return False
 
     def me(self) -> dict[str, Any]:
-        """The signed-in user: ``{name, is_admin, projects}``."""
+        """The signed-in user: ``{name, is_admin, token_expires_at, projects}``."""
         return dict(self._json("GET", "/me"))
 
     def projects(self) -> list[dict[str, Any]]:

@@ -3,18 +3,17 @@ reads of the current run, error display and following a job to its end."""
 
 from __future__ import annotations
 
-import os
 import time
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from ui.charts import hover_text
-from ui.client import ApiClient, ApiError, default_api_url
+from ui.client import SESSION_COOKIE, ApiClient, ApiError, default_api_url, forwarded_for
 from ui.i18n import job_message, option_labels, t
 from ui.note_frame import notes_frame
+from ui.safe_text import md
 
 # A page reruns on every click, so reads are cached; the key includes a freshness token
 # (latest run and latest edit), so anyone's re-run or edit shows at the next click, and the
@@ -32,24 +31,32 @@ def api_url() -> str:
 
 
 def api_token() -> str | None:
-    """The token the UI signs in with: the one typed in the sidebar, else TEEMA_API_TOKEN,
-    else the administrator's token the service wrote to its data folder on first start
-    (``make run`` starts both on one machine, so the UI can sign in without a prompt)."""
-    typed = st.session_state.get("api_token")
-    if typed:
-        return str(typed)
-    if token := os.environ.get("TEEMA_API_TOKEN", "").strip():
-        return token
-    default_dir = Path(__file__).resolve().parents[1] / "data"  # the service's default too
-    data_dir = Path(os.environ.get("TEEMA_DATA_DIR") or default_dir)
-    try:
-        return (data_dir / "admin-token").read_text(encoding="utf-8").strip() or None
-    except OSError:
-        return None
+    """The token the UI acts with: the one typed in the sidebar, else the session this
+    browser got from a sign-in link (an HttpOnly cookie set by ``ui/server.py``). Nothing
+    else: an empty field and no session is no one signed in."""
+    return _typed_token() or _session_cookie()
+
+
+def signed_in_by_link() -> bool:
+    """True when the UI acts with the browser's session rather than a typed token."""
+    return not _typed_token() and _session_cookie() is not None
+
+
+def _typed_token() -> str | None:
+    return str(st.session_state.get("api_token") or "").strip() or None
+
+
+def _session_cookie() -> str | None:
+    # Outside a browser (AppTest) the request context is a stand-in, not a string.
+    session = st.context.cookies.get(SESSION_COOKIE)
+    return session if isinstance(session, str) and session else None
 
 
 def client() -> ApiClient:
-    return ApiClient(api_url(), api_token())
+    address = st.context.ip_address
+    return ApiClient(
+        api_url(), api_token(), forwarded_for(address if isinstance(address, str) else None)
+    )
 
 
 def current_project() -> str | None:
@@ -77,13 +84,13 @@ def show_error(error: ApiError, context: str | None = None) -> None:
     elif error.status == 401:
         message = t("error_sign_in")
     elif error.status == 403:
-        message = t("error_forbidden", detail=error.message)
+        message = t("error_forbidden", detail=md(error.message))
     elif error.missing_endpoint:
-        message = t("error_missing_endpoint", what=error.message)
+        message = t("error_missing_endpoint", what=md(error.message))
     elif error.status >= 500:
-        message = t("error_server", detail=error.message)
+        message = t("error_server", detail=md(error.message))
     else:
-        message = error.message
+        message = md(error.message)  # the service's words can quote what a user typed
     st.error(f"{t(context)}: {message}" if context else message, icon=":material/warning:")
 
 
@@ -188,7 +195,7 @@ def follow_job(job_id: str, label: str) -> dict[str, Any] | None:
             return None
         progress = min(max(float(job.get("progress") or 0.0), 0.0), 1.0)
         message = job.get("message")
-        message = job_message(message) if message else t(f"job_state_{job['state']}")
+        message = md(job_message(message)) if message else t(f"job_state_{job['state']}")
         bar.progress(progress, text=f"{label} — {message}")
         if job["state"] in ("succeeded", "failed"):
             if job["state"] == "succeeded":

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.charts import short, theme_colors
+from ui.charts import plain, short, theme_colors
 from ui.compare_frame import period_index, period_start
 
 
@@ -21,9 +21,9 @@ def heatmap_figure(
     figure = go.Figure(
         go.Heatmap(
             z=shares.values * 100,
-            x=[short(str(c)) for c in shares.columns],
-            y=list(shares.index),
-            customdata=[[str(c) for c in shares.columns]] * len(shares.index),
+            x=[plain(short(str(c))) for c in shares.columns],
+            y=[plain(r) for r in shares.index],
+            customdata=[[plain(c) for c in shares.columns]] * len(shares.index),
             colorscale="Blues",
             zmin=0,
             texttemplate="%{z:.0f} %",
@@ -54,7 +54,7 @@ def distinctive_figure(
     ``rows`` columns: theme_name, log_odds, low, high, z (most distinctive first)."""
     rows = rows.iloc[::-1]  # Plotly draws the first bar at the bottom
     names = [
-        f"{short(str(n), 40)}  (z = {f'{z:.1f}'.replace('.', separators[0])})"
+        f"{plain(short(str(n), 40))}  (z = {f'{z:.1f}'.replace('.', separators[0])})"
         for n, z in zip(rows["theme_name"], rows["z"], strict=True)
     ]
     figure = go.Figure(
@@ -123,7 +123,7 @@ def timeline_figure(
                 x=part["start"],
                 y=share,
                 mode="lines+markers",
-                name=short(name),
+                name=plain(short(name)),
                 line={"color": color},
                 connectgaps=False,
                 customdata=part["period"],

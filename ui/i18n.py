@@ -60,10 +60,41 @@ TEXTS: dict[str, tuple[str, str]] = {
     "project": ("Projekti", "Project"),
     "api_token": ("API-tunnus", "API token"),
     "api_token_help": (
-        "Ylläpitäjältä saatu tunnus (tk_…). Muokkaukset kirjataan sen käyttäjän nimiin.",
-        "The token from an administrator (tk_…). Edits are recorded under its user.",
+        "Ylläpitäjältä saatu API-tunnus (tk_…). Muokkaukset kirjataan sen käyttäjän nimiin.",
+        "Your API token from an administrator (tk_…). Edits are recorded under its user.",
     ),
-    "sign_in_first": ("Kirjaudu: anna API-tunnus.", "Sign in: enter an API token."),
+    "sign_in_how": (
+        "Et ole kirjautunut. Avaa kirjautumislinkki, jonka `make run` tai "
+        "`teemakartta serve --ui` tulosti (uuden saa komennolla `teemakartta sign-in-link`), "
+        "tai anna API-tunnuksesi sivupalkissa.",
+        "You are not signed in. Open the sign-in link that `make run` or "
+        "`teemakartta serve --ui` printed (`teemakartta sign-in-link` prints a new one), "
+        "or enter your API token in the sidebar.",
+    ),
+    "token_wrong": (
+        "Tunnus ei kelpaa. Tarkista se tai pyydä ylläpitäjältä uusi.",
+        "That token is not valid. Check it or ask an administrator for a new one.",
+    ),
+    "token_expired": (
+        "Tunnuksesi on vanhentunut. Pyydä ylläpitäjää jatkamaan sitä.",
+        "Your token has expired. Ask an administrator to extend it.",
+    ),
+    "session_ended": (
+        "Istuntosi on päättynyt. Kirjaudu uudelleen.",
+        "Your session has ended. Sign in again.",
+    ),
+    "link_refused": (
+        "Kirjautumislinkki ei kelpaa: se on jo käytetty tai vanhentunut. Uuden saa "
+        "komennolla `teemakartta sign-in-link`.",
+        "This sign-in link is not valid: it was used already or it expired. "
+        "`teemakartta sign-in-link` prints a new one.",
+    ),
+    "sign_in_throttled": (
+        "Liian monta epäonnistunutta kirjautumista. Yritä hetken kuluttua uudelleen.",
+        "Too many failed sign-ins. Try again in a moment.",
+    ),
+    "signed_out": ("Olet kirjautunut ulos.", "You have signed out."),
+    "sign_out": ("Kirjaudu ulos", "Sign out"),
     "signed_in_as": ("Kirjautunut: {name} ({role})", "Signed in: {name} ({role})"),
     "administrator": ("ylläpitäjä", "administrator"),
     "member": ("jäsen", "member"),
@@ -95,8 +126,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The service does not offer this yet ({what}).",
     ),
     "error_sign_in": (
-        "Kirjaudu sisään: anna API-tunnus sivupalkissa.",
-        "Sign in: enter an API token in the sidebar.",
+        "Kirjautumisesi ei ole enää voimassa. Kirjaudu uudelleen.",
+        "You are no longer signed in. Sign in again.",
     ),
     "error_forbidden": (
         "Roolisi ei salli tätä ({detail})",

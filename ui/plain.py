@@ -3,13 +3,10 @@ plain text it is: no bold, links, colours, icons or formulas made from what some
 
 from __future__ import annotations
 
-import re
-
-# CommonMark lets a backslash escape any ASCII punctuation; these are the ones markdown,
-# Streamlit's ':colour[...]' and ':icon:' directives and its '$' formulas act on.
-_ACTIVE = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&])")
+from ui.safe_text import md
 
 
 def markdown_text(text: str) -> str:
-    """``text`` escaped so that ``st.markdown`` shows it character for character."""
-    return _ACTIVE.sub(r"\\\1", " ".join(str(text).split()))
+    """``text`` on one line, escaped (``ui.safe_text.md``) so that ``st.markdown`` shows
+    it character for character."""
+    return md(" ".join(str(text).split()))

@@ -15,6 +15,7 @@ from starlette.routing import BaseRoute
 
 from service.api.cache import ViewCache
 from service.api.deps import Access, ProjectAccess
+from service.api.headers import SecurityHeaders
 from service.api.limits import RequestSizeLimit
 from service.api.routes import (
     agreement,
@@ -30,11 +31,13 @@ from service.api.routes import (
     projects,
     report,
     runs,
+    sign_in,
     themes,
     users,
 )
+from service.api.throttle import FailedSignIns
 from service.api.waiting import WaitingRoom
-from service.auth import ensure_admin_token
+from service.auth import TOKEN_FILE, ensure_admin_token
 from service.config import Settings
 from service.ingest import UploadError
 from service.jobs import InProcessJobQueue, fail_interrupted_jobs
@@ -55,12 +58,11 @@ def create_app(settings: Settings | None = None, nlp: NlpResources | None = None
         db = Database(settings.resolved_database_url)
         db.migrate()
         fail_interrupted_jobs(db)
-        token = ensure_admin_token(db, settings.data_dir)
-        if token:
+        if ensure_admin_token(db, settings.data_dir):
+            # The token itself stays out of logs: it is in a file only this user can read.
             log.warning(
-                "Created the administrator. Its token (shown once, also saved to %s): %s",
-                settings.data_dir / "admin-token",
-                token,
+                "Created the administrator; its API token is in %s (readable only by you).",
+                settings.data_dir / TOKEN_FILE,
             )
         job_queue = InProcessJobQueue(db, workers=settings.job_workers)
         app.state.settings = settings
@@ -69,6 +71,7 @@ def create_app(settings: Settings | None = None, nlp: NlpResources | None = None
         app.state.jobs = job_queue
         app.state.views = ViewCache()
         app.state.waiting = WaitingRoom(settings.max_waiting_requests, settings.max_wait_seconds)
+        app.state.failed_sign_ins = FailedSignIns(settings.failed_sign_ins_per_minute)
         yield
         job_queue.shutdown()
         db.dispose()
@@ -88,6 +91,7 @@ def create_app(settings: Settings | None = None, nlp: NlpResources | None = None
         themes.router,
         codebook.router,
         users.router,
+        sign_in.router,
         compare.router,
         exports.router,
         agreement.router,
@@ -108,6 +112,7 @@ def create_app(settings: Settings | None = None, nlp: NlpResources | None = None
     app.add_middleware(RequestSizeLimit, limit=settings.max_request_bytes)
     # The map of 5,000 notes is ~1.5 MB of JSON; compressed it is a fifth of that.
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
+    app.add_middleware(SecurityHeaders)
 
     @app.exception_handler(NotFound)
     async def not_found(_request: Request, error: NotFound) -> JSONResponse:
@@ -128,7 +133,7 @@ def create_app(settings: Settings | None = None, nlp: NlpResources | None = None
     return app
 
 
-PUBLIC_ROUTES = {"/health"}
+PUBLIC_ROUTES = {"/health", "/sign-in"}
 
 
 def _access_rules(dependant: Dependant) -> set[str]:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from service import auth
 from service.api.cache import ViewCache
+from service.api.throttle import FailedSignIns, client_address
 from service.api.waiting import WaitingRoom
 from service.config import Settings
 from service.jobs import JobQueue
@@ -66,6 +67,7 @@ _bearer = HTTPBearer(auto_error=False, description="API token (make run prints t
 
 
 def get_user(
+    request: Request,
     session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> User:
@@ -75,16 +77,27 @@ def get_user(
             "Sign in: send the header 'Authorization: Bearer <token>'.",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    user = auth.user_for_token(session, credentials.credentials)
-    if user is None:
+    address = client_address(request)
+    failures: FailedSignIns = request.app.state.failed_sign_ins
+    refuse_if_throttled(failures, address)
+    try:
+        return auth.authenticate(session, credentials.credentials)
+    except auth.SignInError as error:
+        failures.failed(address)
+        raise HTTPException(401, str(error), headers={"WWW-Authenticate": "Bearer"}) from None
+
+
+def refuse_if_throttled(failures: FailedSignIns, address: str) -> None:
+    """A 429 with Retry-After for an address with too many failed sign-ins."""
+    if (wait := failures.retry_after(address)) is not None:
         raise HTTPException(
-            401,
-            "This token is not valid; ask an administrator for a new one.",
-            headers={"WWW-Authenticate": "Bearer"},
+            429,
+            f"Too many failed sign-ins from your address; try again in {wait} s.",
+            headers={"Retry-After": str(wait)},
         )
-    return user
 
 
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 UserDep = Annotated[User, Depends(get_user)]
 
 

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from service.commands import database, fail
+from service.spreadsheet import csv_text
 
 FORMATS = ("table", "csv", "json")
 ROW_FIELDS = (
@@ -55,9 +56,13 @@ def compare(
             json.dumps({"project": project, **report}, ensure_ascii=False, indent=2) + "\n"
         )
     elif format == "csv":
-        writer = csv.DictWriter(sys.stdout, ROW_FIELDS, extrasaction="ignore", lineterminator="\n")
+        # RFC 4180 line ends: a CR or LF inside a name is then quoted, not a new row.
+        writer = csv.DictWriter(
+            sys.stdout, ROW_FIELDS, extrasaction="ignore", lineterminator="\r\n"
+        )
         writer.writeheader()
-        writer.writerows(report["rows"])
+        for row in report["rows"]:  # group and theme names are user text
+            writer.writerow({key: csv_text(value) for key, value in row.items()})
     else:
         _print_table(report)
 

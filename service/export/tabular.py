@@ -6,6 +6,9 @@
 - XLSX: openpyxl's write-only workbook (rows go to a temporary file, not a cell tree),
   sheets ``notes``, ``themes`` (the codebook) and ``region_theme`` (notes per region and
   theme).
+
+Text that a spreadsheet would run as a formula is neutralised in CSV and XLSX
+(``service.spreadsheet``); Parquet keeps every text exactly as stored.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from service.export.rows import COLUMNS, NoteRow, ThemeInfo
+from service.spreadsheet import csv_text, looks_like_formula
 
 ROWS_PER_CSV_CHUNK = 500
 ROW_GROUP_SIZE = 10_000
@@ -59,8 +63,9 @@ def csv_chunks(
     pending = 0
     first = True
     for row in rows:
-        # csv writes None as "" and a date as its ISO form already; only the flag needs words.
-        values = list(row.values())
+        # csv writes None as "" and a date as its ISO form already; only the flag needs
+        # words, and text that a spreadsheet would run as a formula needs its apostrophe.
+        values = [csv_text(value) for value in row.values()]
         values[_HUMAN_EDITED] = "true" if values[_HUMAN_EDITED] else "false"
         writer.writerow(values)
         pending += 1
@@ -144,13 +149,22 @@ def write_parquet(rows: Iterable[NoteRow], path: Path, row_group_size: int = ROW
     return count
 
 
-def _cell(value: Any) -> Any:
+def _cell(sheet: Any, value: Any) -> Any:
+    """A value for a write-only sheet: text cleaned of what Excel refuses, and text that
+    looks like a formula as a string cell with the quote-prefix style (never ``<f>``)."""
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    if isinstance(value, str):
-        # Excel refuses control characters and cells over 32,767 characters.
-        return ILLEGAL_CHARACTERS_RE.sub("", value)[:_EXCEL_CELL_LIMIT]
-    return value
+    if not isinstance(value, str):
+        return value
+    # Excel refuses control characters and cells over 32,767 characters.
+    text = ILLEGAL_CHARACTERS_RE.sub("", value)[:_EXCEL_CELL_LIMIT]
+    if not looks_like_formula(text):
+        return text
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"  # openpyxl would make "=..." a formula
+    cell.quotePrefix = True
+    return cell
 
 
 def write_xlsx(
@@ -168,7 +182,7 @@ def write_xlsx(
     notes.append(list(COLUMNS))
     count = 0
     for row in rows:
-        notes.append([_cell(v) for v in row.values()])
+        notes.append([_cell(notes, v) for v in row.values()])
         count += 1
 
     codebook = workbook.create_sheet("themes")
@@ -177,17 +191,17 @@ def write_xlsx(
         codebook.append(
             [
                 theme.key,
-                _cell(theme.name),
-                _cell(", ".join(theme.keywords)),
-                _cell(theme.description),
+                _cell(codebook, theme.name),
+                _cell(codebook, ", ".join(theme.keywords)),
+                _cell(codebook, theme.description),
                 theme.size,
             ]
         )
 
     regions, theme_names, counts = region_table
     table = workbook.create_sheet("region_theme")
-    table.append(["region", *(_cell(n) for n in theme_names), "total"])
+    table.append(["region", *(_cell(table, n) for n in theme_names), "total"])
     for region, row_counts in zip(regions, counts, strict=True):
-        table.append([_cell(region), *row_counts, sum(row_counts)])
+        table.append([_cell(table, region), *row_counts, sum(row_counts)])
     workbook.save(path)
     return count

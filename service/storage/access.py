@@ -1,4 +1,4 @@
-"""Users, their API tokens (stored hashed), project roles, and the audit log."""
+"""Users, their credentials (stored hashed), project roles, and the audit log."""
 
 from __future__ import annotations
 
@@ -21,6 +21,23 @@ class User(Base):
     # sha256 of the token: tokens are 256 random bits, so a fast hash is enough.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     is_admin: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    # UTC; None = the token does not expire. Set by an administrator; it ends the user's
+    # sessions too.
+    token_expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class SessionToken(Base):
+    """A short-lived credential besides the user's API token: a one-time sign-in link
+    (kind ``link``, exchanged once for a session) or a browser session (kind ``session``)."""
+
+    __tablename__ = "session_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, defer
 
 from service.storage.embeddings import delete_orphan_vectors
 from service.storage.models import FAILED, QUEUED, RUNNING, Document, Job, Note, Project
+from service.storage.search import SearchTerm, matching_notes
 
 PROJECT_NAME_RE = re.compile(r"^[a-z0-9äöå][a-z0-9äöå_-]{0,62}$")
 PROJECT_DELETED = "The project was deleted while this job waited or ran; nothing of it was saved."
@@ -118,10 +119,12 @@ class NoteFilter:
     document_id: int | None = None
     group: str | None = None
     kind: str | None = None
-    search: str | None = None
+    search: tuple[SearchTerm, ...] = ()  # every term must match (storage/search.py)
 
 
-def _filtered(query: _Query, project_id: int, where: NoteFilter, join: bool = True) -> _Query:
+def _filtered(
+    query: _Query, project_id: int, where: NoteFilter, dialect: str, join: bool = True
+) -> _Query:
     """``query`` over notes narrowed to the filter; joined to the notes' documents when
     ``join`` or when the filter needs them."""
     if join or where.region or where.kind:
@@ -136,8 +139,7 @@ def _filtered(query: _Query, project_id: int, where: NoteFilter, join: bool = Tr
     if where.kind:
         query = query.where(Document.kind == where.kind)
     if where.search:
-        escaped = where.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(Note.text.ilike(f"%{escaped}%", escape="\\"))
+        query = query.where(matching_notes(dialect, where.search))
     return query
 
 
@@ -151,10 +153,12 @@ def list_notes(
     """A page of notes with their documents, in document order, and the total count."""
     # A plain count over the same joins and filters: counting a subquery of ORM rows
     # costs more to compile than to run.
-    count = _filtered(select(func.count(Note.id)).select_from(Note), project_id, where, False)
-    total = session.scalar(count) or 0
+    dialect = session.get_bind().dialect.name
+    count = select(func.count(Note.id)).select_from(Note)
+    total = session.scalar(_filtered(count, project_id, where, dialect, join=False)) or 0
     # A document's full text would otherwise travel with every one of its notes.
-    rows = _filtered(select(Note, Document).options(defer(Document.text)), project_id, where)
+    rows = select(Note, Document).options(defer(Document.text))
+    rows = _filtered(rows, project_id, where, dialect)
     page = rows.order_by(Note.document_id, Note.position).offset(offset)
     if limit is not None:
         page = page.limit(limit)

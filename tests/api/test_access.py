@@ -7,14 +7,27 @@ none), so a new route is checked here without anyone remembering to add it.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from service.auth import PERMISSIONS
+from service.config import Settings
 
 PROJECT_ROLES = ["admin", "analyst", "coordinator", "evaluator"]
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    """The matrix tries a wrong token on every route from one address: no limit on that."""
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        data_dir=tmp_path,
+        database_url=database_url,
+        failed_sign_ins_per_minute=1_000_000,
+    )
 
 
 def _setup_users(client: TestClient) -> dict[str, str]:
@@ -64,21 +77,22 @@ def _allowed(rule: str, user: str) -> bool:
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_every_route_enforces_its_rule_for_every_role(client: TestClient) -> None:
     tokens = _setup_users(client)
-    admin = tokens["global-admin"]
     schema = client.get("/openapi.json").json()
     checked = 0
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             rule = operation["x-access"]
             if rule == "public":
-                assert _call(client, method, path, None).status_code == 200
+                assert _call(client, method, path, None).status_code not in (401, 403, 500)
                 continue
             where = f"{method.upper()} {path}"
             assert _call(client, method, path, None).status_code == 401, where
             assert _call(client, method, path, "tk_not-a-token").status_code == 401, where
             for user, token in tokens.items():
-                _ensure_project(client, admin)
+                _ensure_project(client, tokens["global-admin"])
                 response = _call(client, method, path, token)
+                if path == "/me/token" and response.is_success:
+                    tokens[user] = response.json()["token"]  # the old one stopped working
                 is_json = response.headers.get("content-type", "").startswith("application/json")
                 body = response.json() if response.content and is_json else {}
                 detail = str(body.get("detail", "")) if isinstance(body, dict) else ""

@@ -33,7 +33,7 @@ def test_filters_region_group_search_and_paging(client: TestClient) -> None:
     found = client.get("/projects/p/notes", params={"q": "hyvinvoin"}).json()
     assert found["total"] > 0
     assert all("hyvinvoin" in n["text"].lower() for n in found["notes"])
-    assert client.get("/projects/p/notes", params={"q": "100%_"}).json()["total"] == 0
+    assert client.get("/projects/p/notes", params={"q": "%_"}).status_code == 422
     page = client.get("/projects/p/notes", params={"limit": 5, "offset": 5}).json()
     assert [n["id"] for n in page["notes"]] == [n["id"] for n in everything["notes"][5:10]]
     assert client.get("/projects/p/notes", params={"limit": 0}).status_code == 422

@@ -70,32 +70,48 @@ def _process(
 class Servers:
     api_url: str
     ui_url: str
-    token: str  # the administrator's, which the UI signs in with
+    token: str  # the administrator's API token, for setting up through the API
+    env: dict[str, str]  # what the CLI needs to reach the same data folder and UI
 
     def api(self) -> httpx.Client:
         return httpx.Client(
             base_url=self.api_url, timeout=1800, headers={"Authorization": f"Bearer {self.token}"}
         )
 
+    def sign_in_link(self, user: str | None = None) -> str:
+        """A one-time sign-in link, from ``teemakartta sign-in-link`` as a user runs it."""
+        command = [sys.executable, "-m", "service.cli", "sign-in-link"]
+        command += ["--user", user] if user else []
+        done = subprocess.run(
+            command, cwd=REPO_ROOT, env=self.env, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr
+        link = done.stdout.strip()
+        assert link.startswith(f"{self.ui_url}/?token="), link
+        return link
+
 
 @contextmanager
 def api_and_ui(data_dir: Path) -> Iterator[Servers]:
-    """Start ``python -m service.cli serve`` and ``streamlit run ui/app.py``."""
+    """Start ``python -m service.cli serve`` and ``streamlit run ui/server.py``; no one is
+    signed in to the UI until a test opens a sign-in link or types a token."""
     api_port, ui_port = free_port(), free_port()
     api_url, ui_url = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{ui_port}"
     env = {
         **os.environ,
         "TEEMA_DATA_DIR": str(data_dir),
         "TEEMA_API_URL": api_url,
+        "TEEMA_UI_PORT": str(ui_port),
         "HF_HUB_OFFLINE": "1",
     }
+    env.pop("TEEMA_API_TOKEN", None)
     api = [sys.executable, "-m", "service.cli", "serve", "--port", str(api_port)]
     ui = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        "ui/app.py",
+        "ui/server.py",
         "--server.port",
         str(ui_port),
         "--server.headless",
@@ -106,13 +122,9 @@ def api_and_ui(data_dir: Path) -> Iterator[Servers]:
         "false",
     ]
     with _process(api, env, f"{api_url}/health", data_dir / "api.log"):
-        # The service writes its administrator's token on first start; the UI gets it as
-        # TEEMA_API_TOKEN, the way a deployment would hand it over.
         token = (data_dir / "admin-token").read_text(encoding="utf-8").strip()
-        with _process(
-            ui, {**env, "TEEMA_API_TOKEN": token}, f"{ui_url}/_stcore/health", data_dir / "ui.log"
-        ):
-            yield Servers(api_url, ui_url, token)
+        with _process(ui, env, f"{ui_url}/_stcore/health", data_dir / "ui.log"):
+            yield Servers(api_url, ui_url, token, env)
 
 
 @contextmanager
@@ -125,4 +137,4 @@ def api_only(
     command = [sys.executable, "-m", "service.cli", "serve", "--port", api_url.rsplit(":", 1)[1]]
     with _process(command, environment, f"{api_url}/health", data_dir / log):
         token = (data_dir / "admin-token").read_text(encoding="utf-8").strip()
-        yield Servers(api_url, "", token)
+        yield Servers(api_url, "", token, environment)

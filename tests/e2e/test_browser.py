@@ -9,97 +9,28 @@ import csv
 import io
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
 from service.config import REPO_ROOT
-from tests.e2e.servers import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, Servers, api_and_ui
+from tests.e2e.browsing import (
+    PAGE_TIMEOUT_MS,
+    field,
+    no_tracebacks,
+    settle,
+    shoot,
+    sign_in,
+)
+from tests.e2e.servers import SCREENSHOTS, Servers
 
 playwright = pytest.importorskip("playwright.sync_api")
-from playwright.sync_api import Browser, Locator, Page  # noqa: E402
+from playwright.sync_api import Page  # noqa: E402
 
 LEARNING_CAFE = REPO_ROOT / "corpora" / "pohjois-savo_learning-cafe_2017.txt"
 THEMES_TIMEOUT_MS = 600_000  # ingest + theme run of one document on two CPU cores
-PAGE_TIMEOUT_MS = 60_000
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::ResourceWarning")]
-
-
-@pytest.fixture(scope="module")
-def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
-    with api_and_ui(tmp_path_factory.mktemp("e2e")) as urls:
-        yield urls
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with playwright.sync_playwright() as driver:
-        chromium = driver.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """A browser tab; the UI must not reach beyond this machine (no fonts, icons, metrics)."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    context.set_default_timeout(PAGE_TIMEOUT_MS)
-    outside: list[str] = []
-    context.on(
-        "request",
-        lambda request: (
-            outside.append(request.url)
-            if urlparse(request.url).hostname not in LOCAL_HOSTS
-            and urlparse(request.url).scheme in ("http", "https", "ws", "wss")
-            else None
-        ),
-    )
-    yield context.new_page()
-    context.close()
-    assert outside == []
-
-
-def shoot(page: Page, name: str) -> Path:
-    """Save what the page shows; the app scrolls inside its own container, so the
-    viewport is grown to the content's height first."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    settle(page)
-    # Plotly's "image download succeeded" notes fade on their own; keep them out of the picture.
-    page.wait_for_function(
-        "() => !document.querySelector('.plotly-notifier .notifier-note')", timeout=PAGE_TIMEOUT_MS
-    )
-    height = page.evaluate(
-        "() => Math.max(1000, ...[...document.querySelectorAll('section, [data-testid=stMain]')]"
-        ".map(e => e.scrollHeight))"
-    )
-    page.set_viewport_size({"width": 1400, "height": min(int(height) + 40, 6000)})
-    path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path))
-    page.set_viewport_size({"width": 1400, "height": 1000})
-    return path
-
-
-def settle(page: Page) -> None:
-    """Wait until Streamlit has finished its rerun (no 'running' indicator)."""
-    page.wait_for_selector(
-        "[data-testid=stApp][data-test-script-state=notRunning]", timeout=PAGE_TIMEOUT_MS
-    )
-    page.wait_for_timeout(300)
-
-
-def no_tracebacks(page: Page) -> None:
-    assert page.locator("[data-testid=stException]").count() == 0
-
-
-def field(page: Page, label: str) -> Locator:
-    """A text box by its label (the label's help icon is a button of the same name)."""
-    return page.get_by_role("textbox", name=label, exact=True)
 
 
 def go(page: Page, link: str) -> None:
@@ -110,7 +41,7 @@ def go(page: Page, link: str) -> None:
 
 def create_project(page: Page, ui_url: str, name: str) -> None:
     page.goto(ui_url)
-    settle(page)
+    settle(page)  # signed in already: the session cookie stays
     field(page, "Projektin nimi").fill(name)
     page.get_by_role("button", name="Luo projekti").click()
     page.get_by_text(f"Projekti {name} luotiin.").wait_for()
@@ -187,6 +118,7 @@ def download_png(page: Page, plot_index: int = 0) -> tuple[str, bytes]:
 
 def test_coordinator_session(servers: Servers, page: Page) -> None:
     api, ui_url = servers.api(), servers.ui_url
+    sign_in(page, servers)
     create_project(page, ui_url, "selain")
     upload_and_wait_for_themes(page, LEARNING_CAFE)
     no_tracebacks(page)
@@ -248,6 +180,7 @@ def test_coordinator_session(servers: Servers, page: Page) -> None:
 def test_english_switch_in_the_browser(servers: Servers, page: Page) -> None:
     with servers.api() as api:
         api.post("/projects", json={"name": "kieli"})
+    sign_in(page, servers)
     page.goto(f"{servers.ui_url}/?project=kieli")
     settle(page)
     page.get_by_text("English", exact=True).click()
@@ -276,6 +209,7 @@ def test_map_of_5000_notes_renders_in_seconds(servers: Servers, page: Page) -> N
         assert notes >= 5000
         answer = api.post("/projects/iso/runs?wait=true", json={})
         assert api.get(f"/jobs/{answer.json()['job_id']}").json()["state"] == "succeeded"
+    sign_in(page, servers)
     timings = [map_render_seconds(page, servers.ui_url, "iso") for _ in range(3)]
     drawn = page.evaluate(
         "() => document.querySelector('.js-plotly-plot')._fullData"

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from typing import Any
 
 import numpy as np
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Progress
 
+from ui.safe_text import WORD_JOINER
+
+
+def shown(markdown: str) -> str:
+    """What a reader sees of Markdown the UI escaped (``ui.safe_text.md``): no backslash
+    escapes, no invisible word joiners."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace(WORD_JOINER, "")
+
 
 def texts(elements: Any) -> list[str]:
-    return [str(getattr(element, "value", "")) for element in elements]
+    return [shown(str(getattr(element, "value", ""))) for element in elements]
 
 
 def errors(at: AppTest) -> list[str]:

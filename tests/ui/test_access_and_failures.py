@@ -10,6 +10,7 @@ import pytest
 
 from tests.ui.conftest import free_port, ingest_corpora, open_app, run_themes
 from tests.ui.page_content import errors, figure, texts
+from ui.i18n import t
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 
@@ -79,17 +80,38 @@ def test_older_service_without_map_compare_export_gets_finnish_notices(
     assert not at.exception and not errors(at)
 
 
-def test_without_a_token_every_page_asks_to_sign_in(
-    api_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("page", [None, "views/themes.py"])
+def test_an_empty_field_signs_no_one_in(
+    api_url: str, api_folder: Path, api_token: str, monkeypatch: pytest.MonkeyPatch, page: str
 ) -> None:
-    # No token anywhere the UI looks: not typed, not in the environment, no token file.
-    monkeypatch.delenv("TEEMA_API_TOKEN", raising=False)
-    monkeypatch.setenv("TEEMA_DATA_DIR", str(tmp_path))
-    at = open_app(api_url, None)
-    assert any("Kirjaudu" in w for w in texts(at.sidebar.warning))
-    at = open_app(api_url, "tk_vaara", project="luku", page="views/themes.py")
-    assert not at.exception
-    assert any("Kirjaudu sisään" in e for e in errors(at)), errors(at)
+    # What used to sign the UI in as administrator is all there: the token file in the
+    # service's data folder and TEEMA_API_TOKEN. Neither may count any more.
+    assert (api_folder / "admin-token").read_text().strip() == api_token
+    monkeypatch.setenv("TEEMA_DATA_DIR", str(api_folder))
+    monkeypatch.setenv("TEEMA_API_TOKEN", api_token)
+    at = open_app(api_url, None, project="luku", page=page)
+    assert not [c for c in texts(at.sidebar.caption) if c.startswith("Kirjautunut")]
+    assert not at.sidebar.selectbox  # no project picker, no pages
+    assert not errors(at) and not at.warning
+    assert [i.value for i in at.main.info] == [t("sign_in_how", "fi")]
+
+
+def test_a_wrong_token_is_said_once(api_url: str, themed_project: str) -> None:
+    at = open_app(api_url, "tk_vaara", project=themed_project, page="views/themes.py")
+    assert errors(at) == [t("token_wrong", "fi")]
+    assert not at.warning and not at.main.info
+    assert all("tunnus" not in str(e.value).lower() for e in at.main.markdown)
+
+
+def test_signing_out_forgets_a_typed_token(api_url: str, api_token: str) -> None:
+    at = open_app(api_url, api_token)
+    assert "Kirjautunut: admin (ylläpitäjä)" in texts(at.sidebar.caption)
+    at.button(key="sign_out").click().run()
+    assert at.text_input(key="api_token").value == ""
+    assert not [c for c in texts(at.sidebar.caption) if c.startswith("Kirjautunut")]
+    assert [i.value for i in at.sidebar.info] == [t("signed_out", "fi")]
+    at.run()  # said once: the next rerun does not repeat it
+    assert not at.sidebar.info
 
 
 def test_a_coordinator_may_edit_but_not_export(

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from tests.ui.conftest import open_app
-from tests.ui.page_content import errors, figure
+from tests.ui.page_content import errors, figure, texts
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 
@@ -25,7 +25,7 @@ def test_compare_page_heatmap_distinctive_warnings_and_time(
     regions = sorted({r["group"] for r in compare["rows"]})
     assert [y.split(" (n=")[0] for y in heatmap["y"]] == regions
     small = [g["group"] for g in compare["groups"] if g["notes"] < 30]
-    warning_text = " ".join(w.value for w in at.warning)
+    warning_text = " ".join(texts(at.warning))
     assert small and all(region in warning_text for region in small)
     bars = figure(at, 1)["data"][0]
     assert bars["type"] == "bar" and bars["error_x"]["type"] == "data"

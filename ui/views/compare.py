@@ -15,6 +15,7 @@ from ui.client import ApiError
 from ui.i18n import TEXTS, language, option_labels, t, translated
 from ui.numbers import number, p_value, plotly_separators
 from ui.plain import markdown_text
+from ui.safe_text import csv_bytes, md
 
 PERIOD = "quarter"
 
@@ -22,7 +23,7 @@ PERIOD = "quarter"
 def _csv_button(frame: pd.DataFrame, name: str, key: str, index: bool = False) -> None:
     st.download_button(
         t("download_csv"),
-        frame.to_csv(index=index).encode("utf-8"),
+        csv_bytes(frame, index),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=key,
@@ -64,7 +65,7 @@ def _heatmap(matrix: pd.DataFrame, totals: dict[str, int], project: str) -> None
 def _small_groups(totals: dict[str, int]) -> None:
     """The page's own check, used when the service gave no warnings of its own."""
     small = [
-        t("small_region", region=g, count=n, limit=cf.SMALL_GROUP)
+        t("small_region", region=md(g), count=n, limit=cf.SMALL_GROUP)
         for g, n in sorted(totals.items())
         if n < cf.SMALL_GROUP
     ]
@@ -78,11 +79,13 @@ def _cautions(cautions: list[cf.Caution]) -> None:
         details = dict(caution.details)
         if isinstance(details.get("groups"), list):
             details["groups"] = ", ".join(str(g) for g in details["groups"])
+        # group and period names are user text; counts are numbers and stay numbers
+        details = {k: md(v) if isinstance(v, str) else v for k, v in details.items()}
         key = f"warn_{caution.code}"
         try:
-            texts.append(t(key, **details) if key in TEXTS else caution.message)
+            texts.append(t(key, **details) if key in TEXTS else md(caution.message))
         except (KeyError, IndexError, ValueError):
-            texts.append(caution.message)
+            texts.append(md(caution.message))
     _warn_all(texts)
 
 

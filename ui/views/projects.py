@@ -15,6 +15,7 @@ from ui import common
 from ui.client import ApiError, UploadFile
 from ui.i18n import option_labels, t, translated
 from ui.privacy_section import privacy_section
+from ui.safe_text import md
 
 KINDS = ("workshop", "project_description", "other")
 FILE_TYPES = ["txt", "md", "docx", "pdf", "csv", "xlsx"]
@@ -44,7 +45,7 @@ def _create_project() -> None:
         return
     # The sidebar's picker already stands in this run; it takes the new project on the next.
     st.session_state["pending_project"] = name
-    st.session_state["flash"] = t("project_created", name=name)
+    st.session_state["flash"] = t("project_created", name=md(name))
     st.rerun()
 
 
@@ -54,7 +55,7 @@ def _project_overview(project: str) -> None:
     except ApiError as error:
         common.show_error(error)
         return
-    st.subheader(t("documents_of", project=project))
+    st.subheader(t("documents_of", project=md(project)))
     if not documents:
         st.info(t("no_documents"))
         return
@@ -158,7 +159,7 @@ def _show_upload_answer(slot: Any, answer: dict[str, Any], processed: bool) -> N
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
         duplicates = [f["filename"] for f in answer.get("files", []) if f["status"] == "duplicate"]
         if duplicates:
-            st.info(t("upload_duplicates", files=", ".join(duplicates)))
+            st.info(t("upload_duplicates", files=md(", ".join(duplicates))))
 
 
 def _report_job(job: dict[str, Any] | None, done_key: str, failed_key: str) -> bool:
@@ -168,7 +169,7 @@ def _report_job(job: dict[str, Any] | None, done_key: str, failed_key: str) -> b
         st.success(t(done_key), icon=":material/check_circle:")
         return True
     if job["state"] == "failed":
-        st.error(t(failed_key, error=job.get("error") or "?"), icon=":material/warning:")
+        st.error(t(failed_key, error=md(job.get("error") or "?")), icon=":material/warning:")
     return False
 
 

@@ -9,9 +9,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from ui import charts, common
+from ui import charts, common, safe_text
 from ui.client import ApiError
 from ui.i18n import option_labels, t
+from ui.safe_text import md
 
 
 def _choose_theme(themes: list[dict[str, Any]]) -> int:
@@ -44,7 +45,7 @@ def _choose_theme(themes: list[dict[str, Any]]) -> int:
 
 
 def _keywords_figure(keywords: list[list[Any]]) -> go.Figure:
-    words = [str(w) for w, _ in keywords][:15][::-1]
+    words = [charts.plain(w) for w, _ in keywords][:15][::-1]
     weights = [float(s) for _, s in keywords][:15][::-1]
     figure = go.Figure(go.Bar(x=weights, y=words, orientation="h", marker={"color": "#1f77b4"}))
     figure.update_layout(
@@ -66,12 +67,13 @@ def tree_trail(path: list[str], keep: int = 3) -> list[str]:
 
 
 def _header(detail: dict[str, Any]) -> None:
-    path = " › ".join([*tree_trail(detail.get("tree_path", [])), f"**{detail['name']}**"])
+    trail = [md(name) for name in tree_trail(detail.get("tree_path", []))]
+    path = " › ".join([*trail, f"**{md(detail['name'])}**"])
     st.markdown(f"{t('tree_place')}: {path}")
     left, right = st.columns([1, 2])
     left.metric(t("col_size"), detail.get("size", len(detail["notes"])))
     if detail.get("seed"):
-        left.caption(t("seeded_from", seed=detail["seed"]))
+        left.caption(t("seeded_from", seed=md(detail["seed"])))
     if detail.get("name_edited"):
         left.caption(t("name_edited"))
     keywords = detail.get("keywords") or []
@@ -114,7 +116,7 @@ def _notes(detail: dict[str, Any]) -> list[int]:
     )
     st.download_button(
         t("download_csv"),
-        frame.to_csv(index=False).encode("utf-8"),
+        safe_text.csv_bytes(frame),
         file_name=f"teema-{detail['id']}.csv",
         mime="text/csv",
         key="theme_csv",
@@ -152,7 +154,7 @@ def _edits(
             _save(
                 "rename",
                 lambda: api.rename_theme(project, key, name.strip()),
-                t("renamed", name=name.strip()),
+                t("renamed", name=md(name.strip())),
             )
     with move:
         labels = {int(n["id"]): n["text"] for n in detail["notes"]}
@@ -207,7 +209,7 @@ def _edits(
                 _save(
                     "merge",
                     lambda: api.merge_themes(project, ids, merged_name.strip()),
-                    t("merged", count=len(ids), name=merged_name.strip()),
+                    t("merged", count=len(ids), name=md(merged_name.strip())),
                 )
     with split, st.form("split"):
         size = len(detail["notes"])
@@ -261,7 +263,7 @@ def _page(project: str) -> None:
     except ApiError as error:
         common.show_error(error, "theme_unreadable")
         return
-    st.header(detail["name"])
+    st.header(md(detail["name"]))
     _header(detail)
     selected = _notes(detail)
     if len(selected) == 1:

@@ -14,6 +14,7 @@ from ui.client import ApiError
 from ui.i18n import language, option_labels, t, translated
 from ui.note_frame import MapFilters, MapSelection, read_selection, search_mask
 from ui.numbers import number
+from ui.safe_text import csv_bytes, md
 
 
 def _load(project: str, fresh: str) -> tuple[pd.DataFrame, map_data.Labels] | None:
@@ -97,7 +98,7 @@ def _listing(notes: pd.DataFrame, selection: MapSelection, names: dict[int, str]
     if selection.theme is not None:
         chosen = notes[notes["theme"] == selection.theme]
         st.subheader(
-            t("theme_notes_title", name=names.get(selection.theme, "?"), count=len(chosen))
+            t("theme_notes_title", name=md(names.get(selection.theme, "?")), count=len(chosen))
         )
         if st.button(t("open_theme_page"), key="map_open_theme"):
             st.session_state["theme_request"] = selection.theme
@@ -123,7 +124,7 @@ def _listing(notes: pd.DataFrame, selection: MapSelection, names: dict[int, str]
     )
     st.download_button(
         t("download_csv"),
-        table.to_csv(index=False).encode("utf-8"),
+        csv_bytes(table),
         file_name="muistiinpanot.csv",
         mime="text/csv",
         key="map_listing_csv",

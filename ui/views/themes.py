@@ -8,9 +8,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from ui import charts, common
+from ui import charts, common, safe_text
 from ui.client import ApiError
 from ui.i18n import t
+from ui.safe_text import md
 
 KEYWORDS_SHOWN = 8
 
@@ -76,7 +77,7 @@ def _merge(project: str, chosen: list[int], names: dict[int, str]) -> None:
         common.show_error(error, "edit_failed")
         return
     common.data_changed()
-    st.session_state["flash"] = t("merged", count=len(picked), name=name.strip() or names[key])
+    st.session_state["flash"] = t("merged", count=len(picked), name=md(name.strip() or names[key]))
     st.rerun()
 
 
@@ -128,7 +129,7 @@ def _page(project: str) -> None:
     )
     st.download_button(
         t("download_csv"),
-        frame.to_csv(index=False).encode("utf-8"),
+        safe_text.csv_bytes(frame),
         file_name=f"teemat-{project}.csv",
         mime="text/csv",
         key="themes_csv",
@@ -138,7 +139,7 @@ def _page(project: str) -> None:
     chosen = [int(frame["id"].iloc[i]) for i in rows if i < len(frame)]
     names = {int(th["id"]): str(th["name"]) for th in table["themes"]}
     st.caption(t("table_hint"))
-    if chosen and st.button(t("open_theme_page_of", name=names[chosen[0]]), key="open_theme"):
+    if chosen and st.button(t("open_theme_page_of", name=md(names[chosen[0]])), key="open_theme"):
         st.session_state["theme_request"] = chosen[0]
         st.switch_page("views/theme_detail.py")
     _merge(project, chosen, names)

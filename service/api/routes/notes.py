@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Response, status
 
-from service.api.deps import ReadProject, SessionDep, ViewsDep
+from service.api.deps import NlpDep, ReadProject, SessionDep, ViewsDep
 from service.api.schemas import NoteOut, NotePage
+from service.nlp import NlpResources
 from service.storage import repository
 from service.storage.models import Document, Note
+from service.storage.search import SearchTerm, query_words
 
 router = APIRouter(prefix="/projects/{project}/notes", tags=["notes"])
 
@@ -42,21 +44,52 @@ def note_out(note: Note, document: Document) -> NoteOut:
     )
 
 
+def search_terms(query: str, nlp: NlpResources) -> tuple[SearchTerm, ...]:
+    """The query's words with their lemmas from the project's analyzer; a query without a
+    word (only spaces, punctuation or control characters) is a 422, never "everything"."""
+    try:
+        words = query_words(query)
+    except ValueError as error:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from None
+    if not words:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            "Search for at least one word (letters or digits), or leave q out.",
+        )
+    analyses = nlp.analyzer.analyze(words)
+    return tuple(
+        SearchTerm(word, tuple(dict.fromkeys(lemma for lemma in a.lemmas if query_words(lemma))))
+        for word, a in zip(words, analyses, strict=True)
+    )
+
+
 @router.get("", response_model=NotePage)
 def list_notes(
     project: ReadProject,
     session: SessionDep,
     cache: ViewsDep,
+    nlp: NlpDep,
     region: str | None = None,
     document_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     group: str | None = None,
     kind: str | None = None,
-    q: Annotated[str | None, Query(max_length=200, description="Text to search for")] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="Words to search for: each must be a lemma of the note (Finnish "
+            "inflections match) or the start of a word of its text, in any case.",
+        ),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> Response:
     where = repository.NoteFilter(
-        region=region, document_id=document_id, group=group, kind=kind, search=q
+        region=region,
+        document_id=document_id,
+        group=group,
+        kind=kind,
+        search=search_terms(q, nlp) if q else (),
     )
 
     def page() -> dict[str, Any]:

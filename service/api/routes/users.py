@@ -1,24 +1,36 @@
-"""Users, project members and the audit log (administrators only)."""
+"""Users, project members and the audit log (administrators), and a user's own token."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, status
-from pydantic import BaseModel, Field
-from sqlalchemy import select
+from fastapi import APIRouter, HTTPException, Query, status
+from pydantic import AwareDatetime, BaseModel, Field
+from sqlalchemy import func, select
 
 from service import auth
 from service.api.deps import AdminUser, ManageProject, SessionDep, SignedIn
 from service.storage.access import AuditEntry, Membership, User
-from service.storage.repository import NotFound
+from service.user_names import NAME_MAX_CHARS, InvalidName
 
 router = APIRouter(tags=["users"])
 
+_EXPIRY = "UTC time after which the user's token and sessions stop working; null = never"
+
 
 class UserCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=100)
+    name: str = Field(min_length=1, max_length=4 * NAME_MAX_CHARS)
     is_admin: bool = False
+    token_expires_at: AwareDatetime | None = Field(default=None, description=_EXPIRY)
+
+
+class UserChange(BaseModel):
+    """Only the fields sent are changed."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=4 * NAME_MAX_CHARS)
+    is_admin: bool | None = None
+    token_expires_at: AwareDatetime | None = Field(default=None, description=_EXPIRY)
 
 
 class RoleChange(BaseModel):
@@ -27,35 +39,89 @@ class RoleChange(BaseModel):
     )
 
 
+def _utc(moment: dt.datetime | None) -> dt.datetime | None:
+    return moment.astimezone(dt.UTC).replace(tzinfo=None) if moment is not None else None
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return moment.replace(tzinfo=dt.UTC).isoformat() if moment is not None else None
+
+
+def _user_out(user: User) -> dict[str, Any]:
+    return {
+        "name": user.name,
+        "is_admin": user.is_admin,
+        "token_expires_at": _iso(user.token_expires_at),
+    }
+
+
+def _invalid(error: InvalidName) -> HTTPException:
+    return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error))
+
+
 @router.get("/me")
 def who_am_i(user: SignedIn, session: SessionDep) -> dict[str, Any]:
-    memberships = session.execute(
-        select(Membership.project_id, Membership.role).where(Membership.user_id == user.id)
-    ).all()
-    return {"name": user.name, "is_admin": user.is_admin, "projects": len(memberships)}
+    memberships = session.scalar(
+        select(func.count()).select_from(Membership).where(Membership.user_id == user.id)
+    )
+    return {**_user_out(user), "projects": int(memberships or 0)}
+
+
+@router.post("/me/token")
+def rotate_my_token(user: SignedIn, session: SessionDep) -> dict[str, Any]:
+    """A new API token for yourself (shown once); the old one stops working at once."""
+    token = auth.rotate_token(session, user)
+    auth.audit(session, user, "rotate_token", None, user=user.name)
+    return {**_user_out(user), "token": token}
 
 
 @router.post("/users", status_code=status.HTTP_201_CREATED)
 def create_user(body: UserCreate, session: SessionDep, admin: AdminUser) -> dict[str, Any]:
-    """Create a user; the answer holds their token, which is not shown again."""
-    user, token = auth.create_user(session, body.name, body.is_admin)
+    """Create a user; the answer holds their token, which is not shown again. Names are
+    checked: see README, Security."""
+    try:
+        user, token = auth.create_user(
+            session, body.name, body.is_admin, _utc(body.token_expires_at)
+        )
+    except InvalidName as error:
+        raise _invalid(error) from None
     auth.audit(session, admin, "create_user", None, user=user.name, is_admin=user.is_admin)
-    return {"name": user.name, "is_admin": user.is_admin, "token": token}
+    return {**_user_out(user), "token": token}
 
 
 @router.get("/users")
 def list_users(session: SessionDep, _admin: AdminUser) -> list[dict[str, Any]]:
-    users = session.scalars(select(User).order_by(User.name))
-    return [{"name": u.name, "is_admin": u.is_admin} for u in users]
+    return [_user_out(u) for u in session.scalars(select(User).order_by(User.name))]
 
 
-@router.delete("/users/{name}", status_code=status.HTTP_204_NO_CONTENT)
+@router.patch("/users/{name:path}")
+def change_user(
+    name: str, body: UserChange, session: SessionDep, admin: AdminUser
+) -> dict[str, Any]:
+    """Rename a user, make or unmake them an administrator, set or clear their token's
+    expiry. Any stored name works in the path, ``a/b`` too (as ``a%2Fb`` or ``a/b``)."""
+    user = auth.find_user(session, name)
+    stored_name, sent = user.name, body.model_fields_set
+    try:
+        auth.change_user(
+            session,
+            user,
+            name=body.name,
+            is_admin=body.is_admin,
+            token_expires_at=_utc(body.token_expires_at) if "token_expires_at" in sent else ...,
+        )
+    except InvalidName as error:
+        raise _invalid(error) from None
+    changes = {k: v for k, v in body.model_dump(mode="json").items() if k in sent}
+    auth.audit(session, admin, "change_user", None, user=stored_name, **changes)
+    return _user_out(user)
+
+
+@router.delete("/users/{name:path}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_user(name: str, session: SessionDep, admin: AdminUser) -> None:
-    user = session.scalar(select(User).where(User.name == name))
-    if user is None:
-        raise NotFound(f"No user {name!r}.")
-    auth.audit(session, admin, "delete_user", None, user=name)
-    session.delete(user)
+    user = auth.find_user(session, name)
+    auth.audit(session, admin, "delete_user", None, user=user.name)
+    auth.delete_user(session, user)
 
 
 @router.get("/projects/{project}/members")
@@ -69,13 +135,13 @@ def list_members(project: ManageProject, session: SessionDep) -> list[dict[str, 
     return [{"user": name, "role": role} for name, role in rows]
 
 
-@router.put("/projects/{project}/members/{user_name}")
+@router.put("/projects/{project}/members/{user_name:path}")
 def set_member(
     project: ManageProject, user_name: str, body: RoleChange, session: SessionDep, admin: SignedIn
 ) -> dict[str, Any]:
-    auth.set_role(session, user_name, project.id, body.role)
-    auth.audit(session, admin, "set_role", project.name, user=user_name, role=body.role)
-    return {"user": user_name, "role": body.role}
+    stored = auth.set_role(session, user_name, project.id, body.role)
+    auth.audit(session, admin, "set_role", project.name, user=stored, role=body.role)
+    return {"user": stored, "role": body.role}
 
 
 @router.get("/audit")
@@ -84,7 +150,8 @@ def audit_log(
     _admin: AdminUser,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> list[dict[str, Any]]:
-    """Exports, deletions, theme and membership edits: who, what, when (newest first)."""
+    """Exports, deletions, user and token changes, theme and membership edits: who, what,
+    when (newest first)."""
     rows = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit))
     return [
         {
