@@ -131,6 +131,10 @@ _PHRASES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
         ),
         ("Themes {names} merged into '{name}'.", "Themes {names} would merge into '{name}'."),
     ),
+    "unchanged": (
+        ("Teemat pysyivät ennallaan.", "Teemat pysyisivät ennallaan."),
+        ("The themes stayed as they were.", "The themes would stay as they are."),
+    ),
     "first": (
         ("Ensimmäinen ajo: {n} teemaa.", "Ensimmäinen ajo: {n} teemaa."),
         ("First run: {n} themes.", "First run: {n} themes."),
@@ -191,7 +195,8 @@ def sentences(report: Mapping[str, Any], language: str, draft: bool) -> list[str
         for change in report.get("edited", [])
         for line in _edited_lines(change, name, language, draft)
     ]
-    return lines + _overall_lines(report, name, language, draft)
+    lines += _overall_lines(report, name, language, draft)
+    return lines or [_say("unchanged", language, draft)]
 
 
 def _edited_lines(change: Mapping[str, Any], name: Any, language: str, draft: bool) -> list[str]:
@@ -240,12 +245,13 @@ def _overall_lines(report: Mapping[str, Any], name: Any, language: str, draft: b
         lines.append(_say("gone_themes", language, draft, n=len(gone), names=names))
     # A "split" into themes that all existed before, or a "merge" of themes that all
     # still exist, is notes moving between themes: said as moves below.
+    persisted = set(report.get("persisted", []))
     for split in report.get("split", []):
-        if split["from"] not in edited and set(split["into"]) & set(new):
+        if split["from"] not in edited and set(split["into"]) - persisted:
             names = _quoted([name(k) for k in split["into"]], language)
             lines.append(_say("split", language, draft, name=name(split["from"]), names=names))
     for merge in report.get("merged", []):
-        if merge["into"] not in edited and set(merge["from"]) & set(gone):
+        if merge["into"] not in edited and set(merge["from"]) - persisted:
             names = _quoted([name(k) for k in merge["from"]], language)
             lines.append(_say("merged", language, draft, name=name(merge["into"]), names=names))
     return lines + _move_lines(report.get("moved", []), name, language, draft)

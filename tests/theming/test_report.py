@@ -123,3 +123,28 @@ def test_notes_moving_between_unedited_themes_are_counted() -> None:
     assert sentences(report, "en", draft=True) == [
         "3 notes would move from theme 'Työvoima' to theme 'Muu'."
     ]
+
+
+def test_real_splits_and_merges_are_said_moves_between_kept_themes_are_not() -> None:
+    names = {"1": "A", "2": "B", "3": "C", "4": "D"}
+    report = {
+        "persisted": [1, 2],
+        "new": [],
+        "vanished": [],
+        # 3 was joined into 1 (it is gone); 2 split into itself and 4 (new)
+        "merged": [{"from": [1, 3], "into": 1}, {"from": [1, 2], "into": 2}],
+        "split": [{"from": 2, "into": [2, 4]}, {"from": 1, "into": [1, 2]}],
+        "edited": [],
+        "moved": [],
+        "names": {"before": names, "after": names},
+    }
+    assert sentences(report, "fi", draft=False) == [
+        "Teema 'B' jakautui: 'B' ja 'D'.",
+        "Teemat 'A' ja 'C' yhdistyivät teemaksi 'A'.",
+    ]
+
+
+def test_a_run_that_changes_nothing_says_so() -> None:
+    report = {"persisted": [1], "new": [], "vanished": [], "edited": [], "moved": []}
+    assert sentences(report, "fi", draft=True) == ["Teemat pysyisivät ennallaan."]
+    assert sentences(report, "en", draft=False) == ["The themes stayed as they were."]
