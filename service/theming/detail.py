@@ -1,7 +1,8 @@
 """Detail level: coarser or finer themes than the model's own choice, edits kept.
 
 Level 0 is the model's partition; level L asks for about ``2 ** (L / 2)`` times as many
-themes (-2: half, +2: double). Coarser levels cut the theme tree: the two closest themes
+themes (-2: half, +2: double) among the themes it may change. Coarser levels cut the
+theme tree: the two closest themes
 (average linkage of their centroids' cosine distances, as the theme tree is built) are
 joined until the count is reached. Finer levels split the widest theme in two (bisecting
 spherical k-means, ``split_labels``) until it is reached. Themes people edited and codebook
@@ -33,8 +34,13 @@ def at_level(
     ``centred`` (n, d) unit note vectors centred on the corpus mean; clusters in ``locked``
     stay as they are. Returns new labels (n,); joined clusters keep the larger one's id,
     split-off parts get new ids above the largest."""
-    count = len(np.unique(labels[labels >= 0]))
-    target = target_count(count, level)
+    clusters = {int(c) for c in np.unique(labels[labels >= 0])}
+    fixed = len(clusters & set(locked))
+    # The level scales what it may change: with many edited themes, the others are not
+    # squeezed into one to reach a count over all themes.
+    count = len(clusters)
+    wanted = target_count(max(count - fixed, 1), level)  # also checks the level
+    target = fixed + wanted if count > fixed else count
     if target < count:
         return coarser(labels, centred, locked, target)
     if target > count:

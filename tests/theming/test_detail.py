@@ -53,3 +53,16 @@ def test_level_zero_and_unassigned_notes_are_left_as_they_are() -> None:
     labels = np.array([0] * 6 + [1] * 5 + [-1])
     assert (at_level(labels, vectors, (), 0) == labels).all()
     assert at_level(labels, vectors, (), -3)[-1] == -1
+
+
+def test_the_level_scales_the_clusters_it_may_change() -> None:
+    centres = np.eye(6).tolist()
+    vectors = _points(centres, 4, 0.05)
+    labels = np.repeat(np.arange(6), 4)
+    # two edited clusters stay; the other four halve to two: four themes, not three
+    coarse = at_level(labels, vectors, locked={0, 1}, level=-2)
+    assert len(set(coarse.tolist())) == 4
+    assert (coarse[:8] == labels[:8]).all()
+    assert (at_level(labels, vectors, locked=set(range(6)), level=-3) == labels).all()
+    with pytest.raises(ValueError):
+        at_level(labels, vectors, locked=set(range(6)), level=9)
