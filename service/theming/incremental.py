@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from service.nlp import NlpResources
 from service.storage.db import Database
@@ -58,35 +59,49 @@ def assign_new_notes(
     centred = vectors - center
     centred /= np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-12)
     centroids = np.stack([np.frombuffer(t.centred_centroid or b"", "<f4") for t in themes])
-    typical = np.array([t.typical_similarity or 1.0 for t in themes])
     similarity = centred @ centroids.T
-    scores = np.clip(similarity / typical, 0.0, 1.0)
-    best = similarity.argmax(axis=1)
     with db.session() as session:
         if hold_write_lock(session, run_id) is None:
             return 0  # the run was discarded meanwhile
-        alive = lock_notes(session, [row.id for row in rows])
-        for i, row in enumerate(rows):
-            if row.id not in alive:  # deleted since it was read
-                continue
-            assigned = similarity[i, best[i]] >= (threshold or 0.0)
-            theme = themes[int(best[i])]
-            top = np.argsort(-scores[i], kind="stable")[:TOP_SCORES]
-            # Placed at its theme on the map (unassigned: the map's middle); a refit
-            # computes the real projection.
-            anchor = theme if assigned else None
-            session.merge(
-                Assignment(
-                    run_id=run_id,
-                    note_id=row.id,
-                    theme_key=theme.key if assigned else None,
-                    score=float(scores[i, best[i]]) if assigned else 0.0,
-                    scores={str(themes[j].key): round(float(scores[i, j]), 4) for j in top},
-                    x=anchor.x if anchor else float(np.mean([t.x for t in themes])),
-                    y=anchor.y if anchor else float(np.mean([t.y for t in themes])),
-                    source="incremental",
-                )
-            )
-        session.flush()
+        placed = _place(session, run_id, rows, themes, similarity, threshold or 0.0)
         recount(session, run_id)
+    return placed
+
+
+def _place(
+    session: Session,
+    run_id: int,
+    rows: Sequence[NoteRow],
+    themes: Sequence[Theme],
+    similarity: np.ndarray,
+    threshold: float,
+) -> int:
+    """Store each note's theme (``similarity`` (n, k) centred cosines to the themes);
+    notes deleted since they were read are skipped. Returns how many were stored."""
+    typical = np.array([t.typical_similarity or 1.0 for t in themes])
+    scores = np.clip(similarity / typical, 0.0, 1.0)
+    best = similarity.argmax(axis=1)
+    alive = lock_notes(session, [row.id for row in rows])
+    for i, row in enumerate(rows):
+        if row.id not in alive:
+            continue
+        assigned = similarity[i, best[i]] >= threshold
+        theme = themes[int(best[i])]
+        top = np.argsort(-scores[i], kind="stable")[:TOP_SCORES]
+        # Placed at its theme on the map (unassigned: the map's middle); a refit
+        # computes the real projection.
+        anchor = theme if assigned else None
+        session.merge(
+            Assignment(
+                run_id=run_id,
+                note_id=row.id,
+                theme_key=theme.key if assigned else None,
+                score=float(scores[i, best[i]]) if assigned else 0.0,
+                scores={str(themes[j].key): round(float(scores[i, j]), 4) for j in top},
+                x=anchor.x if anchor else float(np.mean([t.x for t in themes])),
+                y=anchor.y if anchor else float(np.mean([t.y for t in themes])),
+                source="incremental",
+            )
+        )
+    session.flush()
     return len(alive)
