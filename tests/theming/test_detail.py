@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from service.theming.detail import at_level, coarser, finer, target_count
+from service.theming.detail import at_level, bisect, coarser, finer, target_count
 
 
 def _points(centres: list[list[float]], per: int, spread: float, seed: int = 1) -> np.ndarray:
@@ -66,3 +66,11 @@ def test_the_level_scales_the_clusters_it_may_change() -> None:
     assert (at_level(labels, vectors, locked=set(range(6)), level=-3) == labels).all()
     with pytest.raises(ValueError):
         at_level(labels, vectors, locked=set(range(6)), level=9)
+
+
+def test_bisect_parts_two_directions_and_not_identical_notes() -> None:
+    vectors = _points([[1, 0, 0, 0], [0, 1, 0, 0]], 7, 0.05, seed=3)
+    parts = bisect(vectors)
+    assert set(parts[:7].tolist()) != set(parts[7:].tolist())
+    assert len(set(parts[:7].tolist())) == 1 and len(set(parts[7:].tolist())) == 1
+    assert (bisect(np.tile(vectors[:1], (6, 1))) == 0).all()
