@@ -162,18 +162,26 @@ def themes(
     date_from: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
     date_to: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
     codebook: Annotated[bool, typer.Option(help="Seed with the project's codebook.")] = True,
+    detail: Annotated[
+        int | None,
+        typer.Option(min=-3, max=3, help="Detail level -3 (coarse) .. 3 (fine); default: keep."),
+    ] = None,
+    preview: Annotated[bool, typer.Option(help="Keep the run as a draft to review.")] = False,
+    yes: Annotated[bool, typer.Option(help="Apply a run that changes edited themes.")] = False,
 ) -> None:
-    """Run the theme model on a project and print its themes."""
+    """Run the theme model on a project and print its themes. Edits people made are
+    kept; a run that would still change an edited theme asks first (or stays a draft)."""
     import datetime as dt
 
     from rich.console import Console
     from rich.progress import Progress
     from rich.table import Table
 
+    from service.commands.run import print_report, settle_draft
     from service.nlp import NlpResources
     from service.storage import repository
     from service.theming.notes import RunFilters
-    from service.theming.runs import RunError, fit_run
+    from service.theming.runs import RunError, RunOptions, fit_run
     from service.theming.views import theme_table
 
     settings = Settings()
@@ -192,20 +200,22 @@ def themes(
             project_id = repository.get_project(session, project).id
         except repository.NotFound as error:
             raise fail(str(error)) from None
+    nlp = NlpResources(settings)
     with Progress(transient=True) as bar:
         task = bar.add_task("themes", total=1.0)
         try:
             summary = fit_run(
                 db,
-                NlpResources(settings),
+                nlp,
                 project_id,
                 filters,
-                codebook,
-                None,
+                RunOptions(use_codebook=codebook, preview=preview, detail=detail),
                 lambda fraction, message: bar.update(task, completed=fraction, description=message),
             )
         except RunError as error:
             raise fail(str(error)) from None
+    if not settle_draft(db, nlp, project_id, summary, yes and not preview):
+        return
     with db.session() as session:
         table_data = theme_table(session, project_id)
     table = Table(
@@ -233,28 +243,36 @@ def themes(
     typer.echo(
         f"{summary['themes']} themes over {summary['notes']} notes; "
         f"{summary['unassigned_share']:.1%} unassigned; fit {summary['fit_seconds']:.1f} s; "
+        f"detail level {summary['detail']:+d}; "
         f"changes: {len(changes['new'])} new, {len(changes['persisted'])} kept, "
         f"{len(changes['vanished'])} vanished, {len(changes['split'])} split, "
         f"{len(changes['merged'])} merged."
     )
+    if summary["status"] == "applied":
+        print_report(summary)
 
 
 @app.command()
 def samples(
     project: Annotated[str | None, typer.Option(help="Project to fill.")] = None,
 ) -> None:
-    """Ingest the sample corpora (corpora/) into the sample project, once."""
-    from service.corpora import load_samples
+    """Ingest the sample corpora (corpora/) into the sample project and find its themes,
+    once: a second call adds nothing and keeps the themes."""
+    from service.corpora import load_samples, theme_samples
     from service.nlp import NlpResources
 
     settings = Settings()
     db = open_database(settings)
-    results = load_samples(db, NlpResources(settings), settings, project)
+    nlp = NlpResources(settings)
+    results = load_samples(db, nlp, settings, project)
     new = [r for r in results if not r.duplicate]
     for result in new:
         typer.echo(f"{result.filename}: {result.note_count} notes")
     name = project or settings.sample_project
     typer.echo(f"Sample project {name!r}: {len(new)} new, {len(results) - len(new)} already there.")
+    run = theme_samples(db, nlp, settings, project)
+    if run is not None:
+        typer.echo(f"Themes found: {run['themes']} themes over {run['notes']} notes.")
 
 
 @app.command()
@@ -284,6 +302,7 @@ def _register_commands() -> None:
     from service.commands.compare import compare
     from service.commands.export import export
     from service.commands.overview import actors, needs, report
+    from service.commands.run import run_app
     from service.commands.serve import serve, sign_in_link
     from service.commands.theme import codebook, theme_app
 
@@ -292,6 +311,7 @@ def _register_commands() -> None:
     app.command("human-codes")(human_codes)
     app.command()(codebook)
     app.add_typer(theme_app, name="theme")
+    app.add_typer(run_app, name="run")
     app.command()(agreement)
     app.command()(needs)
     app.command()(actors)

@@ -76,3 +76,21 @@ def load_samples(
         if on_document:
             on_document(result)
     return results
+
+
+def theme_samples(
+    db: Database, nlp: NlpResources, settings: Settings, project_name: str | None = None
+) -> dict[str, object] | None:
+    """Find the sample project's themes once, so that its first view shows them.
+
+    Idempotent: a project that already has a run (or was given one by hand) is left as
+    it is and None is returned; otherwise the summary of the new run.
+    """
+    from service.theming.notes import RunFilters
+    from service.theming.runs import RunOptions, fit_run, latest_run
+
+    with db.session() as session:
+        project_id = repository.get_project(session, project_name or settings.sample_project).id
+        if latest_run(session, project_id) is not None:
+            return None
+    return fit_run(db, nlp, project_id, RunFilters(), RunOptions())

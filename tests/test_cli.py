@@ -125,3 +125,45 @@ def test_theme_edits_tree_and_codebook_from_the_command_line(tmp_path: Path) -> 
     assert unknown.exit_code == 2 and "Traceback" not in unknown.output
     both = runner.invoke(app, ["codebook", "--project", "lc", "--default", "--clear"], env=env)
     assert both.exit_code == 2 and "one of" in both.output
+
+
+def test_samples_get_themes_once_and_drafts_from_the_command_line(tmp_path: Path) -> None:
+    env = {"TEEMA_DATA_DIR": str(tmp_path)}
+    runner = CliRunner()
+
+    def run(*args: str, code: int = 0) -> str:
+        result = runner.invoke(app, list(args), env=env)
+        assert result.exit_code == code, result.output
+        return result.output
+
+    first = run("samples")
+    assert "5 new" in first and "Themes found:" in first
+    second = run("samples")  # `make run` again: nothing new, the themes stay
+    assert "0 new, 5 already there" in second and "Themes found" not in second
+    assert run("run", "list", "--project", "esimerkki").count("applied") == 1
+
+    coarse = run("themes", "--project", "esimerkki", "--detail", "-1")
+    assert "detail level -1" in coarse and "merged into '" in coarse
+    # a preview waits as a draft: not a terminal, so nothing is asked or applied
+    kept = run("themes", "--project", "esimerkki", "--preview")
+    assert "kept as a draft" in kept
+    draft = int(run("run", "list", "--project", "esimerkki").split()[0])
+    shown = run("run", "show", "--project", "esimerkki", str(draft), "--language", "fi")
+    assert "(draft," in shown and "Teema" in shown
+    assert "discarded" in run("run", "discard", "--project", "esimerkki", str(draft))
+    assert "No run" in run("run", "apply", "--project", "esimerkki", str(draft), code=2)
+
+    run("themes", "--project", "esimerkki", "--preview")
+    draft = int(run("run", "list", "--project", "esimerkki").split()[0])
+    assert "applied" in run("run", "apply", "--project", "esimerkki", str(draft))
+    assert "already applied" in run("run", "discard", "--project", "esimerkki", str(draft), code=2)
+    # a rename, then a run without Pohjois-Savo's notes: it would change the renamed theme
+    tree = json.loads(run("theme", "tree", "--project", "esimerkki", "--json"))
+    theme = tree["children"][0]
+    while "theme" not in theme:
+        theme = theme["children"][0]
+    run("theme", "rename", "--project", "esimerkki", str(theme["theme"]), "Oma nimi")
+    regions = ["Etelä-Savo", "Useita alueita", "Valtakunnallinen"]
+    args = [arg for region in regions for arg in ("--region", region)]
+    asked = run("themes", "--project", "esimerkki", *args, "--yes")
+    assert "would change themes people edited" in asked and "applied" in asked

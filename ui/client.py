@@ -193,6 +193,18 @@ class ApiClient:
     def runs(self, project: str) -> list[dict[str, Any]]:
         return list(self._json("GET", f"/projects/{project}/runs"))
 
+    def apply_run(self, project: str, run_id: int) -> dict[str, Any]:
+        """Make a draft run the current one (409 if it no longer fits)."""
+        return dict(self._json("POST", f"/projects/{project}/runs/{run_id}/apply"))
+
+    def discard_run(self, project: str, run_id: int) -> None:
+        self._json("DELETE", f"/projects/{project}/runs/{run_id}")
+
+    def change_detail(self, project: str, level: int) -> str:
+        """Start a run at another detail level (-3..3); its job id."""
+        body = {"level": level}
+        return str(self._json("POST", f"/projects/{project}/runs/detail", json=body)["job_id"])
+
     def themes(self, project: str) -> dict[str, Any]:
         return dict(self._json("GET", f"/projects/{project}/themes"))
 

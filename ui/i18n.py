@@ -222,6 +222,48 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Use the project's codebook to seed themes",
     ),
     "runs_title": ("Teema-ajot", "Theme runs"),
+    # drafts, change reports and the detail level (ui/run_report.py)
+    "draft_waiting": (
+        "Teema-ajo #{run} muuttaisi teemoja, joita on muokattu. Teemat pysyvät ennallaan, "
+        "kunnes muutokset otetaan käyttöön.",
+        "Theme run #{run} would change themes people edited. The themes stay as they are "
+        "until the changes are applied.",
+    ),
+    "draft_preview": (
+        "Teema-ajo #{run} on esikatselu. Teemat pysyvät ennallaan, kunnes se otetaan käyttöön.",
+        "Theme run #{run} is a preview. The themes stay as they are until it is applied.",
+    ),
+    "apply_run": ("Ota muutokset käyttöön", "Apply the changes"),
+    "keep_current": ("Pidä nykyiset teemat", "Keep the current themes"),
+    "run_applied": ("Teema-ajo #{run} otettiin käyttöön.", "Theme run #{run} was applied."),
+    "run_discarded": (
+        "Nykyiset teemat pidettiin; teema-ajo #{run} hylättiin.",
+        "The current themes were kept; theme run #{run} was discarded.",
+    ),
+    "run_not_applied": ("Muutoksia ei otettu käyttöön", "The changes were not applied"),
+    "run_status_applied": ("käytössä", "applied"),
+    "run_status_draft": ("odottaa", "waiting"),
+    "col_detail": ("Tarkkuus", "Detail"),
+    "detail_title": ("Teemojen tarkkuus", "Detail of the themes"),
+    "detail_help": (
+        "Karkeampi yhdistää lähimmät teemat teemapuun mukaan, tarkempi jakaa laajimmat "
+        "teemat. Muokatut teemat pysyvät ennallaan, ja taso säilyy seuraavissa ajoissa.",
+        "Coarser joins the closest themes along the theme tree, finer splits the widest "
+        "themes. Edited themes stay as they are, and the level stays for later runs.",
+    ),
+    "detail_level_-3": ("karkein", "coarsest"),
+    "detail_level_-2": ("karkeampi", "coarser"),
+    "detail_level_-1": ("hieman karkeampi", "a little coarser"),
+    "detail_level_0": ("mallin valinta", "the model's choice"),
+    "detail_level_1": ("hieman tarkempi", "a little finer"),
+    "detail_level_2": ("tarkempi", "finer"),
+    "detail_level_3": ("tarkin", "finest"),
+    "detail_button": ("Muuta tarkkuutta", "Change the detail"),
+    "detail_not_changed": ("Tarkkuutta ei muutettu", "The detail was not changed"),
+    "detail_done": (
+        "Tarkkuus: {level}. Teemoja nyt {themes}.",
+        "Detail: {level}. {themes} themes now.",
+    ),
     "date_from": ("Alkaen", "From"),
     "date_to": ("Asti", "To"),
     "all": ("Kaikki", "All"),

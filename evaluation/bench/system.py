@@ -169,14 +169,14 @@ def incremental_assignment(data_dir: Path, backend: str) -> dict[str, Any]:
     from service.nlp import NlpResources
     from service.storage.db import Database
     from service.theming.notes import RunFilters
-    from service.theming.runs import fit_run
+    from service.theming.runs import RunOptions, fit_run
 
     settings = Settings(data_dir=data_dir, database_url=None, embedding_backend=backend)
     db = Database(settings.resolved_database_url)
     db.migrate()
     nlp = NlpResources(settings)
     load_samples(db, nlp, settings, "bench")
-    fit_run(db, nlp, 1, RunFilters(), use_codebook=False)
+    fit_run(db, nlp, 1, RunFilters(), RunOptions(use_codebook=False))
     sentences = real_sentences()
     timings = []
     for round_ in range(3):

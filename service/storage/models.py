@@ -205,6 +205,13 @@ class ThemeRun(Base):
     # vectors with (float32 (d,)) and the centred cosine below which a note stays unassigned.
     center: Mapped[bytes | None] = mapped_column(LargeBinary)
     assign_threshold: Mapped[float | None] = mapped_column(Float)
+    # "applied" (the project's themes are the newest applied run) or "draft": a run that
+    # would change themes people edited waits for a person to apply or discard it.
+    status: Mapped[str] = mapped_column(String(10), default="applied", server_default="applied")
+    # What a draft was computed against: the applied run then current and the newest
+    # edit it honours; applying it after either changed would undo work (a 409).
+    base_run_id: Mapped[int | None] = mapped_column(Integer)
+    last_edit_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class Theme(Base):

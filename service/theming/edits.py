@@ -1,7 +1,8 @@
 """Human edits of the current run's themes: rename, merge, split, move and unassign notes.
 
 Every edit is logged (who, when, what) and marks the notes it places as placed by hand,
-so the next run keeps them where people put them (see ``runs._final_keys``).
+so the next run keeps them where people put them (see ``constraints``): a merge marks
+every note of the merged theme, a split every note of each part, a move the notes moved.
 """
 
 from __future__ import annotations
@@ -120,7 +121,10 @@ def merge_themes(
         target = get_theme(session, run.id, keys[0])
         for key in keys[1:]:
             get_theme(session, run.id, key)
-            _place(session, run.id, _members(session, run.id, key), target.key)
+        # All of the merged theme's notes, its own included: a person decided they belong
+        # together, and the next fit keeps them so.
+        members = [note for key in dict.fromkeys(keys) for note in _members(session, run.id, key)]
+        _place(session, run.id, members, target.key)
         if name:
             target.name, target.name_edited = name.strip()[:255], True
         _log(session, run, "merge", author, themes=list(keys), into=target.key)

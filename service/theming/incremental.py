@@ -7,28 +7,34 @@ whose best cosine falls below the run's threshold stays unassigned for review.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from service.nlp import NlpResources
 from service.storage.db import Database
-from service.storage.models import Assignment, Note, Theme
+from service.storage.models import Assignment, Note, Theme, ThemeRun
 from service.theming.notes import NoteRow, note_vectors
-from service.theming.runs import TOP_SCORES, latest_run
+from service.theming.runs import latest_run
+from service.theming.store import TOP_SCORES, hold_write_lock, lock_notes, recount
 
 
 def assign_new_notes(
-    db: Database, nlp: NlpResources, project_id: int, note_ids: Sequence[int]
+    db: Database,
+    nlp: NlpResources,
+    project_id: int,
+    note_ids: Sequence[int],
+    run_id: int | None = None,
 ) -> int:
-    """Assign notes (of a document just stored) to the latest run; returns how many."""
+    """Assign notes (of a document just stored) to the current run, or to the run
+    ``run_id`` of the project; returns how many."""
     from service.ingest import embedding_text
 
     with db.session() as session:
-        run = latest_run(session, project_id)
-        if run is None or run.center is None or not note_ids:
+        run = latest_run(session, project_id) if run_id is None else session.get(ThemeRun, run_id)
+        if run is None or run.project_id != project_id or run.center is None or not note_ids:
             return 0
         themes = [
             t
@@ -38,7 +44,9 @@ def assign_new_notes(
             if t.centred_centroid is not None
         ]
         notes = session.scalars(
-            select(Note).where(Note.id.in_(list(note_ids))).order_by(Note.id)
+            select(Note)
+            .where(Note.id.in_(list(note_ids)), Note.project_id == project_id)
+            .order_by(Note.id)
         ).all()
         rows = [
             NoteRow(n.id, n.text, embedding_text(n.text, n.context), n.embed_hash, "", "")
@@ -51,36 +59,49 @@ def assign_new_notes(
     centred = vectors - center
     centred /= np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-12)
     centroids = np.stack([np.frombuffer(t.centred_centroid or b"", "<f4") for t in themes])
-    typical = np.array([t.typical_similarity or 1.0 for t in themes])
     similarity = centred @ centroids.T
+    with db.session() as session:
+        if hold_write_lock(session, run_id) is None:
+            return 0  # the run was discarded meanwhile
+        placed = _place(session, run_id, rows, themes, similarity, threshold or 0.0)
+        recount(session, run_id)
+    return placed
+
+
+def _place(
+    session: Session,
+    run_id: int,
+    rows: Sequence[NoteRow],
+    themes: Sequence[Theme],
+    similarity: np.ndarray,
+    threshold: float,
+) -> int:
+    """Store each note's theme (``similarity`` (n, k) centred cosines to the themes);
+    notes deleted since they were read are skipped. Returns how many were stored."""
+    typical = np.array([t.typical_similarity or 1.0 for t in themes])
     scores = np.clip(similarity / typical, 0.0, 1.0)
     best = similarity.argmax(axis=1)
-    with db.session() as session:
-        added: Counter[int] = Counter()
-        for i, row in enumerate(rows):
-            assigned = similarity[i, best[i]] >= (threshold or 0.0)
-            theme = themes[int(best[i])]
-            top = np.argsort(-scores[i], kind="stable")[:TOP_SCORES]
-            # Placed at its theme on the map (unassigned: the map's middle); a refit
-            # computes the real projection.
-            anchor = theme if assigned else None
-            session.merge(
-                Assignment(
-                    run_id=run_id,
-                    note_id=row.id,
-                    theme_key=theme.key if assigned else None,
-                    score=float(scores[i, best[i]]) if assigned else 0.0,
-                    scores={str(themes[j].key): round(float(scores[i, j]), 4) for j in top},
-                    x=anchor.x if anchor else float(np.mean([t.x for t in themes])),
-                    y=anchor.y if anchor else float(np.mean([t.y for t in themes])),
-                    source="incremental",
-                )
+    alive = lock_notes(session, [row.id for row in rows])
+    for i, row in enumerate(rows):
+        if row.id not in alive:
+            continue
+        assigned = similarity[i, best[i]] >= threshold
+        theme = themes[int(best[i])]
+        top = np.argsort(-scores[i], kind="stable")[:TOP_SCORES]
+        # Placed at its theme on the map (unassigned: the map's middle); a refit
+        # computes the real projection.
+        anchor = theme if assigned else None
+        session.merge(
+            Assignment(
+                run_id=run_id,
+                note_id=row.id,
+                theme_key=theme.key if assigned else None,
+                score=float(scores[i, best[i]]) if assigned else 0.0,
+                scores={str(themes[j].key): round(float(scores[i, j]), 4) for j in top},
+                x=anchor.x if anchor else float(np.mean([t.x for t in themes])),
+                y=anchor.y if anchor else float(np.mean([t.y for t in themes])),
+                source="incremental",
             )
-            if assigned:
-                added[theme.key] += 1
-        for theme in session.scalars(select(Theme).where(Theme.run_id == run_id)):
-            theme.size += added.get(theme.key, 0)
-        stored_run = latest_run(session, project_id)
-        if stored_run is not None and stored_run.id == run_id:
-            stored_run.note_count += len(rows)
-    return len(rows)
+        )
+    session.flush()
+    return len(alive)

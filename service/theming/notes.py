@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from typing import Any, TypeVar
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from service.ingest import embedding_text, text_hash
@@ -15,6 +16,8 @@ from service.nlp import NlpResources
 from service.storage.db import Database
 from service.storage.embeddings import load_vectors, store_vectors
 from service.storage.models import Document, Note
+
+_Query = TypeVar("_Query", bound=Select[*tuple[Any, ...]])
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,21 @@ class RunFilters:
     kinds: tuple[str, ...] = ()
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+
+    @classmethod
+    def from_json(cls, values: dict[str, Any]) -> RunFilters:
+        """The filters a run stored with ``as_json``."""
+
+        def day(value: Any) -> dt.date | None:
+            return dt.date.fromisoformat(value) if value else None
+
+        return cls(
+            regions=tuple(values.get("regions") or ()),
+            document_ids=tuple(values.get("document_ids") or ()),
+            kinds=tuple(values.get("kinds") or ()),
+            date_from=day(values.get("date_from")),
+            date_to=day(values.get("date_to")),
+        )
 
     def as_json(self) -> dict[str, object]:
         values = asdict(self)
@@ -48,13 +66,7 @@ class NoteRow:
     region: str
 
 
-def select_notes(session: Session, project_id: int, filters: RunFilters) -> list[NoteRow]:
-    """The run's notes in a fixed order (note id), so the same selection fits the same."""
-    query = (
-        select(Note, Document.region)
-        .join(Document, Note.document_id == Document.id)
-        .where(Note.project_id == project_id)
-    )
+def _filtered(query: _Query, filters: RunFilters) -> _Query:
     if filters.regions:
         query = query.where(Document.region.in_(filters.regions))
     if filters.document_ids:
@@ -65,7 +77,27 @@ def select_notes(session: Session, project_id: int, filters: RunFilters) -> list
         query = query.where(Document.date >= filters.date_from)
     if filters.date_to:
         query = query.where(Document.date <= filters.date_to)
-    rows = session.execute(query.order_by(Note.id)).all()
+    return query
+
+
+def select_note_ids(session: Session, project_id: int, filters: RunFilters) -> list[int]:
+    """Ids of the notes a run with ``filters`` covers, in note id order."""
+    query = (
+        select(Note.id)
+        .join(Document, Note.document_id == Document.id)
+        .where(Note.project_id == project_id)
+    )
+    return list(session.scalars(_filtered(query, filters).order_by(Note.id)))
+
+
+def select_notes(session: Session, project_id: int, filters: RunFilters) -> list[NoteRow]:
+    """The run's notes in a fixed order (note id), so the same selection fits the same."""
+    query = (
+        select(Note, Document.region)
+        .join(Document, Note.document_id == Document.id)
+        .where(Note.project_id == project_id)
+    )
+    rows = session.execute(_filtered(query, filters).order_by(Note.id)).all()
     return [
         NoteRow(
             id=note.id,

@@ -5,14 +5,21 @@ so a theme always looks the same however its notes got there.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from service.storage.models import Assignment, Note, Theme, ThemeRun
+
+if TYPE_CHECKING:
+    from service.theming.constraints import EditConstraints
+    from service.theming.plan import PreviousTheme
+
+TOP_SCORES = 5  # per note, the highest theme scores kept (a note may speak of two themes)
 
 
 @dataclass(frozen=True)
@@ -93,11 +100,16 @@ def tree_of(described: dict[int, ThemeDescription]) -> dict[str, object]:
 
 
 def refresh_run_themes(
-    session: Session, run_id: int, vectors_by_note: dict[int, np.ndarray]
+    session: Session,
+    run_id: int,
+    vectors_by_note: dict[int, np.ndarray],
+    keep_names: bool = False,
 ) -> None:
-    """Recompute every theme of a run from its current assignments (after an edit).
+    """Recompute every theme of a run from its current assignments (after an edit, or
+    after notes were deleted).
 
-    Names people gave are kept; themes left without notes are removed.
+    Names people gave are kept (all names with ``keep_names``); themes left without
+    notes are removed.
     """
     rows = session.execute(
         select(Assignment, Note.content_lemmas)
@@ -105,23 +117,107 @@ def refresh_run_themes(
         .where(Assignment.run_id == run_id)
         .order_by(Assignment.note_id)
     ).all()
-    note_ids = [a.note_id for a, _ in rows]
-    keys = np.array([a.theme_key if a.theme_key is not None else -1 for a, _ in rows])
-    vectors = np.stack([vectors_by_note[i] for i in note_ids])
-    coords = np.array([[a.x, a.y] for a, _ in rows])
     run = session.get(ThemeRun, run_id)
-    center = np.frombuffer(run.center, dtype="<f4") if run and run.center else None
-    described = describe_themes(
-        keys, vectors, [" ".join(lemmas) for _, lemmas in rows], note_ids, coords, center
-    )
+    described: dict[int, ThemeDescription] = {}
+    if rows:
+        note_ids = [a.note_id for a, _ in rows]
+        keys = np.array([a.theme_key if a.theme_key is not None else -1 for a, _ in rows])
+        vectors = np.stack([vectors_by_note[i] for i in note_ids])
+        coords = np.array([[a.x, a.y] for a, _ in rows])
+        center = np.frombuffer(run.center, dtype="<f4") if run and run.center else None
+        lemma_docs = [" ".join(lemmas) for _, lemmas in rows]
+        described = describe_themes(keys, vectors, lemma_docs, note_ids, coords, center)
     for theme in session.scalars(select(Theme).where(Theme.run_id == run_id)):
         info = described.get(theme.key)
         if info is None:
             session.delete(theme)
             continue
+        name = theme.name
         apply_description(theme, info)
+        if keep_names:
+            theme.name = name
     if run is not None:
         run.tree = tree_of(described)
+
+
+def store_themes(
+    session: Session,
+    run: ThemeRun,
+    described: Mapping[int, ThemeDescription],
+    previous: Sequence[PreviousTheme],
+    seed_of_key: Mapping[int, str],
+) -> dict[int, str]:
+    """Add the run's themes; returns their names by key. A theme that persists keeps its
+    name (and whether a person gave it); a codebook theme is named as in the codebook."""
+    by_key = {p.key: p for p in previous}
+    names: dict[int, str] = {}
+    for key, info in described.items():
+        before = by_key.get(key)
+        seed = seed_of_key.get(key)
+        theme = Theme(
+            run_id=run.id,
+            project_id=run.project_id,
+            key=key,
+            name_edited=before.name_edited if before else False,
+            seed=seed,
+        )
+        apply_description(theme, info)
+        theme.name = before.name if before else (seed or info.name)
+        session.add(theme)
+        names[key] = theme.name
+    return names
+
+
+def store_assignments(
+    session: Session,
+    run: ThemeRun,
+    note_ids: Sequence[int],
+    vectors: np.ndarray,
+    keys: np.ndarray,
+    coords: np.ndarray,
+    described: Mapping[int, ThemeDescription],
+    constraints: EditConstraints,
+) -> None:
+    """Add every note's theme (``keys`` (n,), -1 = unassigned), its map position
+    (``coords`` (n, 2)) and its scores over the run's themes, computed as the theme
+    model scores: centred cosine to the theme's centred centroid over the theme's
+    typical member cosine, clipped to 0..1. A note placed by hand scores 1."""
+    order = sorted(described)
+    column = {key: j for j, key in enumerate(order)}
+    center = np.frombuffer(run.center or b"", dtype="<f4")
+    centred = np.asarray(vectors, np.float64) - center
+    centred /= np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-12)
+    centroids = (
+        np.stack([_centred_centroid(described[k]) for k in order])
+        if order
+        else np.zeros((0, centred.shape[1]))
+    )
+    typical = np.array([max(described[k].typical_similarity or 1.0, 1e-6) for k in order])
+    scores = np.clip((centred @ centroids.T) / typical, 0.0, 1.0)
+    rows: list[dict[str, Any]] = []
+    for i, note in enumerate(note_ids):
+        key = int(keys[i])
+        by_hand = note in constraints.pinned
+        top = np.argsort(-scores[i], kind="stable")[:TOP_SCORES]
+        rows.append(
+            {
+                "run_id": run.id,
+                "note_id": note,
+                "theme_key": key if key >= 0 else None,
+                "score": 1.0 if by_hand else (float(scores[i, column[key]]) if key >= 0 else 0.0),
+                "scores": {str(order[j]): round(float(scores[i, j]), 4) for j in top},
+                "x": float(coords[i, 0]),
+                "y": float(coords[i, 1]),
+                "source": "human" if by_hand else "model",
+            }
+        )
+    if rows:
+        session.execute(insert(Assignment), rows)
+
+
+def _centred_centroid(info: ThemeDescription) -> np.ndarray:
+    assert info.centred_centroid is not None, "described with the run's center"
+    return np.asarray(info.centred_centroid, np.float64)
 
 
 def apply_description(theme: Theme, info: ThemeDescription) -> None:
@@ -135,3 +231,47 @@ def apply_description(theme: Theme, info: ThemeDescription) -> None:
         theme.typical_similarity = info.typical_similarity
     if not theme.name_edited and not theme.seed:  # codebook themes keep the codebook's name
         theme.name = info.name
+
+
+def hold_write_lock(session: Session, run_id: int) -> ThemeRun | None:
+    """The run, locked for this transaction (None if it is gone). SQLite takes its one
+    write lock at a transaction's first write, so this no-op write comes first: no other
+    connection can then delete notes between ``lock_notes`` and what is stored."""
+    session.execute(
+        update(ThemeRun).where(ThemeRun.id == run_id).values(note_count=ThemeRun.note_count)
+    )
+    return session.get(ThemeRun, run_id, with_for_update=True)
+
+
+def lock_notes(session: Session, note_ids: Sequence[int]) -> set[int]:
+    """The notes among ``note_ids`` that still exist, kept from being deleted until the
+    transaction ends (PostgreSQL: FOR KEY SHARE, so a delete waits and then removes what
+    was stored; SQLite: the caller holds the write lock, see ``hold_write_lock``)."""
+    alive: set[int] = set()
+    ids = list(note_ids)
+    for i in range(0, len(ids), 1000):
+        alive.update(
+            session.scalars(
+                select(Note.id)
+                .where(Note.id.in_(ids[i : i + 1000]))
+                .with_for_update(read=True, key_share=True)
+            )
+        )
+    return alive
+
+
+def recount(session: Session, run_id: int) -> None:
+    """Set the run's theme sizes, note count and unassigned share from its assignments."""
+    counts = dict(
+        session.execute(
+            select(Assignment.theme_key, func.count())
+            .where(Assignment.run_id == run_id)
+            .group_by(Assignment.theme_key)
+        ).all()
+    )
+    for theme in session.scalars(select(Theme).where(Theme.run_id == run_id)):
+        theme.size = int(counts.get(theme.key, 0))
+    run = session.get(ThemeRun, run_id)
+    if run is not None:
+        run.note_count = int(sum(counts.values()))
+        run.unassigned_share = counts.get(None, 0) / run.note_count if run.note_count else 0.0

@@ -11,18 +11,31 @@ from sqlalchemy.orm import Session, defer
 from service.storage.models import Assignment, Document, Note, Theme, ThemeRun
 from service.storage.repository import NotFound
 from service.theming.edits import current_run, get_theme
+from service.theming.report import sentences
+from service.theming.runs import DRAFT
 
 
 def run_summary(run: ThemeRun) -> dict[str, Any]:
+    """A run as the API shows it. ``status`` is "applied" or "draft" (waiting for a
+    person, see ``drafts``); ``changes`` is the structured report and ``sentences`` says
+    it in words, {"fi": [...], "en": [...]}: conditional for a draft, past otherwise."""
+    draft = run.status == DRAFT
     return {
         "id": run.id,
+        "status": run.status,
+        "base_run_id": run.base_run_id,
         "created_at": run.created_at.isoformat(),
         "note_count": run.note_count,
         "unassigned_share": run.unassigned_share,
         "fit_seconds": run.fit_seconds,
+        "detail": int((run.params or {}).get("detail", 0)),
         "filters": run.filters,
         "params": run.params,
         "changes": run.changes,
+        "needs_confirmation": bool((run.changes or {}).get("needs_confirmation", False)),
+        "sentences": {
+            language: sentences(run.changes or {}, language, draft) for language in ("fi", "en")
+        },
     }
 
 

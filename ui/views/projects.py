@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from ui import common
+from ui import common, run_report
 from ui.client import ApiError, UploadFile
 from ui.i18n import option_labels, t, translated
 from ui.privacy_section import privacy_section
@@ -181,6 +181,10 @@ def _run_themes(project: str, request: dict[str, Any]) -> None:
         return
     job = common.follow_job(job_id, t("job_themes"))
     common.data_changed()
+    if job is not None and (job.get("result") or {}).get("status") == "draft":
+        # It would change edited themes: nothing changes until a person decides.
+        run_report.draft_panel(project)
+        return
     if _report_job(job, "themes_done", "themes_failed") and job is not None:
         result = job.get("result") or {}
         st.write(
@@ -191,16 +195,8 @@ def _run_themes(project: str, request: dict[str, Any]) -> None:
                 unassigned=f"{100 * float(result.get('unassigned_share') or 0):.0f}",
             )
         )
-        _show_changes(result.get("changes"))
+        run_report.show_report(result, expanded=True)
         st.page_link("views/theme_map.py", label=t("open_map"), icon=":material/map:")
-
-
-def _show_changes(changes: Any) -> None:
-    """The run's report of what changed since the previous run, in whatever shape it has."""
-    if not changes:
-        return
-    with st.expander(t("run_changes")):
-        st.json(changes, expanded=False)
 
 
 def _run_form(project: str) -> None:
@@ -265,7 +261,9 @@ def _runs(project: str) -> None:
         [
             {
                 "#": r["id"],
+                t("col_status"): t(f"run_status_{r.get('status', 'applied')}"),
                 t("col_created"): r["created_at"][:16].replace("T", " "),
+                t("col_detail"): t(f"detail_level_{r.get('detail', 0)}"),
                 t("col_notes"): r["note_count"],
                 t("col_unassigned"): f"{100 * float(r.get('unassigned_share') or 0):.0f} %",
             }
@@ -281,6 +279,7 @@ if flash := st.session_state.pop("flash", None):
 project = common.current_project()
 if project:
     _unfinished_jobs(project)
+    run_report.draft_panel(project)
     _upload_form(project)
     _run_form(project)
     _project_overview(project)

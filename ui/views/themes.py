@@ -8,9 +8,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from ui import charts, common, safe_text
+from ui import charts, common, run_report, safe_text
 from ui.client import ApiError
-from ui.i18n import t
+from ui.i18n import option_labels, t
 from ui.safe_text import md
 
 KEYWORDS_SHOWN = 8
@@ -97,6 +97,40 @@ def _tree(project: str, names: dict[int, str]) -> None:
         st.caption(t("tree_hint"))
 
 
+def _detail(project: str, table: dict[str, Any]) -> None:
+    """Coarser or finer themes: a run at another detail level (edited themes stay)."""
+    current = int((table.get("run") or {}).get("detail", 0))
+    levels = list(range(-3, 4))
+    with st.form("detail"):
+        level = st.select_slider(
+            t("detail_title"),
+            options=levels,
+            value=current,
+            format_func=option_labels(levels, lambda level: t(f"detail_level_{level}")),
+            help=t("detail_help"),
+        )
+        if not st.form_submit_button(t("detail_button")) or level == current:
+            return
+    try:
+        job_id = common.client().change_detail(project, int(level))
+    except ApiError as error:
+        common.show_error(error, "detail_not_changed")
+        return
+    job = common.follow_job(job_id, t("job_themes"))
+    common.data_changed()
+    if job is None:
+        return
+    result = job.get("result") or {}
+    if job["state"] != "succeeded":
+        st.error(t("themes_failed", error=job.get("error") or "?"), icon=":material/warning:")
+    elif result.get("status") == "draft":
+        run_report.draft_panel(project)
+    else:
+        level_name = t(f"detail_level_{level}")
+        st.session_state["flash"] = t("detail_done", level=level_name, themes=result["themes"])
+        st.rerun()
+
+
 def _page(project: str) -> None:
     try:
         with st.spinner(t("loading")):
@@ -106,6 +140,7 @@ def _page(project: str) -> None:
         return
     if flash := st.session_state.pop("flash", None):
         st.success(flash, icon=":material/check_circle:")
+    run_report.draft_panel(project)
     _run_caption(table)
     if not table["themes"]:
         st.info(t("no_themes"))
@@ -143,6 +178,7 @@ def _page(project: str) -> None:
         st.session_state["theme_request"] = chosen[0]
         st.switch_page("views/theme_detail.py")
     _merge(project, chosen, names)
+    _detail(project, table)
     _tree(project, names)
 
 

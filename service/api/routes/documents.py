@@ -31,6 +31,7 @@ from service.ingest import (
 )
 from service.jobs import Progress
 from service.storage import repository
+from service.theming.drafts import refresh_after_delete
 
 router = APIRouter(prefix="/projects/{project}/documents", tags=["documents"])
 
@@ -164,3 +165,5 @@ def delete_document(
         notes=document.note_count,
     )
     repository.delete_document(session, document)
+    # In the same transaction: the current run (and any draft) says what is left.
+    refresh_after_delete(session, project.id)

@@ -1,4 +1,5 @@
-"""Theme runs: start one (a job), list them, read one with its change report."""
+"""Theme runs: start one (a job), list them, read one with its change report, apply or
+discard a draft, and ask for coarser or finer themes (the detail level)."""
 
 from __future__ import annotations
 
@@ -9,20 +10,27 @@ from fastapi import APIRouter, Path, Query, Response, status
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
+from service import auth
 from service.api.deps import (
     DatabaseDep,
+    EditProject,
     JobsDep,
     NlpDep,
     ReadProject,
     SessionDep,
     UploadProject,
+    UserDep,
     WaitingDep,
 )
-from service.jobs import JobFailed, Progress
+from service.jobs import JobFailed, JobQueue, Progress
+from service.nlp import NlpResources
+from service.storage.db import Database
 from service.storage.models import ThemeRun
-from service.storage.repository import NotFound
+from service.theming import drafts
+from service.theming.detail import LEVELS
+from service.theming.edits import current_run
 from service.theming.notes import RunFilters
-from service.theming.runs import RunError, fit_run
+from service.theming.runs import RunError, RunOptions, fit_run
 from service.theming.views import run_summary
 
 router = APIRouter(prefix="/projects/{project}/runs", tags=["themes"])
@@ -30,6 +38,8 @@ router = APIRouter(prefix="/projects/{project}/runs", tags=["themes"])
 # Ids are positive 64-bit integers in the database: any other number is no id (422),
 # not a crash (500).
 MAX_ID = 2**63 - 1
+RunId = Annotated[int, Path(ge=1, le=MAX_ID)]
+DetailLevel = Annotated[int, Field(ge=LEVELS.start, le=LEVELS.stop - 1)]
 
 
 class RunRequest(BaseModel):
@@ -41,10 +51,40 @@ class RunRequest(BaseModel):
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     use_codebook: bool = True
+    preview: bool = Field(
+        default=False,
+        description="Keep the run as a draft to apply or discard, whatever it changes",
+    )
+    detail: DetailLevel | None = Field(
+        default=None,
+        description="Detail level -3 (coarsest) .. 3 (finest); null keeps the current one",
+    )
+
+
+class DetailRequest(BaseModel):
+    level: DetailLevel = Field(description="-3 (coarsest) .. 0 (the model's choice) .. 3")
+    preview: bool = False
 
 
 class RunStarted(BaseModel):
     job_id: str
+
+
+def _start(
+    jobs: JobQueue,
+    db: Database,
+    nlp: NlpResources,
+    project_id: int,
+    filters: RunFilters,
+    options: RunOptions,
+) -> str:
+    def work(progress: Progress) -> dict[str, Any]:
+        try:
+            return fit_run(db, nlp, project_id, filters, options, progress)
+        except RunError as error:
+            raise JobFailed(str(error)) from None
+
+    return jobs.submit("themes", project_id, work)
 
 
 @router.post("", status_code=status.HTTP_202_ACCEPTED)
@@ -59,6 +99,9 @@ def start_run(
     body: RunRequest | None = None,
     wait: bool = Query(False, description="Fit before answering (201; 202 when busy)"),
 ) -> RunStarted:
+    """Fit themes. Edits people made are kept; a run that would still change an edited
+    theme is stored as a draft (the job's result says ``status: "draft"``) until it is
+    applied or discarded. Other runs are applied at once."""
     body = body or RunRequest()
     filters = RunFilters(
         regions=tuple(body.regions),
@@ -67,15 +110,35 @@ def start_run(
         date_from=body.date_from,
         date_to=body.date_to,
     )
-    project_id = project.id
+    options = RunOptions(use_codebook=body.use_codebook, preview=body.preview, detail=body.detail)
+    job_id = _start(jobs, db, nlp, project.id, filters, options)
+    if wait:
+        waiting.wait(session, jobs, job_id, response)
+    return RunStarted(job_id=job_id)
 
-    def work(progress: Progress) -> dict[str, Any]:
-        try:
-            return fit_run(db, nlp, project_id, filters, body.use_codebook, None, progress)
-        except RunError as error:
-            raise JobFailed(str(error)) from None
 
-    job_id = jobs.submit("themes", project_id, work)
+@router.post("/detail", status_code=status.HTTP_202_ACCEPTED)
+def change_detail(
+    project: EditProject,
+    body: DetailRequest,
+    db: DatabaseDep,
+    nlp: NlpDep,
+    jobs: JobsDep,
+    waiting: WaitingDep,
+    session: SessionDep,
+    response: Response,
+    wait: bool = Query(False, description="Fit before answering (201; 202 when busy)"),
+) -> RunStarted:
+    """Coarser or finer themes: a new run over the current run's notes at another
+    detail level. Edited themes are never joined or split; the level stays for later runs."""
+    run = current_run(session, project.id)
+    options = RunOptions(
+        use_codebook=bool((run.params or {}).get("use_codebook", True)),
+        preview=body.preview,
+        detail=body.level,
+    )
+    filters = RunFilters.from_json(run.filters)
+    job_id = _start(jobs, db, nlp, project.id, filters, options)
     if wait:
         waiting.wait(session, jobs, job_id, response)
     return RunStarted(job_id=job_id)
@@ -90,10 +153,38 @@ def list_runs(project: ReadProject, session: SessionDep) -> list[dict[str, Any]]
 
 
 @router.get("/{run_id}", responses={404: {"description": "No such run"}})
-def get_run(
-    project: ReadProject, run_id: Annotated[int, Path(ge=1, le=MAX_ID)], session: SessionDep
-) -> dict[str, Any]:
-    run = session.get(ThemeRun, run_id)
-    if run is None or run.project_id != project.id:
-        raise NotFound(f"No run {run_id} in this project.")
+def get_run(project: ReadProject, run_id: RunId, session: SessionDep) -> dict[str, Any]:
+    """A run with its change report (structured and as sentences) and its theme tree."""
+    run = drafts.project_run(session, project.id, run_id)
     return {**run_summary(run), "tree": run.tree}
+
+
+@router.post(
+    "/{run_id}/apply",
+    responses={404: {"description": "No such run"}, 409: {"description": "Not applicable"}},
+)
+def apply_run(
+    project: EditProject,
+    run_id: RunId,
+    db: DatabaseDep,
+    nlp: NlpDep,
+    user: UserDep,
+) -> dict[str, Any]:
+    """Make a draft the current run (409 if it is applied already, or if the themes were
+    edited or replaced since it was made)."""
+    drafts.apply_draft(db, nlp, project.id, run_id)
+    with db.session() as session:
+        auth.audit(session, user, "apply_run", project.name, run=run_id)
+        return run_summary(drafts.project_run(session, project.id, run_id))
+
+
+@router.delete(
+    "/{run_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={404: {"description": "No such run"}, 409: {"description": "Not a draft"}},
+)
+def discard_run(project: EditProject, run_id: RunId, db: DatabaseDep, user: UserDep) -> None:
+    """Discard a draft: the project keeps its current themes."""
+    drafts.discard_draft(db, project.id, run_id)
+    with db.session() as session:
+        auth.audit(session, user, "discard_run", project.name, run=run_id)
