@@ -15,21 +15,13 @@ import pytest
 
 from service.corpora import read_manifest
 from tests.api.themes_helpers import KAINUU_WORKSHOP
+from tests.e2e.browsing import field, no_tracebacks, settle, shoot, sign_in
 from tests.e2e.servers import Servers, api_and_ui
-from tests.e2e.test_browser import (
-    THEMES_TIMEOUT_MS,
-    browser,
-    field,
-    no_tracebacks,
-    page,
-    settle,
-    shoot,
-)
+from tests.e2e.test_browser import THEMES_TIMEOUT_MS
 
 playwright = pytest.importorskip("playwright.sync_api")
 from playwright.sync_api import Page  # noqa: E402
 
-__all__ = ["browser", "page"]  # fixtures shared with the coordinator session
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::ResourceWarning")]
 MERGED, RENAMED = "Seutukaupungit ja työvoima", "Hyvinvointi ja terveys"
 
@@ -79,6 +71,7 @@ def test_edits_survive_an_upload_with_a_run_in_the_browser(
     keys = sorted(_themes(api, "kartta"))
     second, fifth, seventh = keys[1], keys[4], keys[6]
 
+    sign_in(page, servers)  # a one-time link, as `make run` prints
     page.goto(f"{ui}/teema?project=kartta&theme={second}")
     settle(page)
     field(page, "Uusi nimi").fill(RENAMED)

@@ -14,8 +14,9 @@ import pytest
 
 from service.analysis.finnish import format_percent
 from service.corpora import read_manifest
+from tests.e2e.browsing import field, no_tracebacks, settle, shoot
 from tests.e2e.servers import Servers, api_and_ui
-from tests.e2e.test_browser import browser, field, go, no_tracebacks, page, settle, shoot
+from tests.e2e.test_browser import go
 
 playwright = pytest.importorskip("playwright.sync_api")
 from playwright.sync_api import Page  # noqa: E402
@@ -23,8 +24,6 @@ from playwright.sync_api import Page  # noqa: E402
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::ResourceWarning")]
 PROJECT = "kokonaisuus"
 JOB_TIMEOUT_MS = 600_000
-
-__all__ = ["browser", "page"]  # fixtures shared with the other browser test
 
 
 def _ingest(api: httpx.Client) -> None:
