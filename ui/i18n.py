@@ -129,6 +129,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "job_stage_storing": ("tallennetaan", "storing"),
     "job_stage_loading embeddings": ("haetaan upotukset", "loading embeddings"),
     "job_stage_finding themes": ("etsitään teemoja", "finding themes"),
+    "job_stage_naming themes": ("nimetään teemoja", "naming themes"),
     "job_stage_done": ("valmis", "done"),
     "job_still_running": (
         "Työ {job} on yhä käynnissä; palaa sivulle myöhemmin.",

@@ -39,6 +39,7 @@ PARQUET_SCHEMA = pa.schema(
         ("text", pa.string()),
         ("theme_id", pa.int64()),
         ("theme_name", pa.string()),
+        ("theme_description", pa.string()),
         ("theme_score", pa.float64()),
         ("human_edited", pa.bool_()),
     ]
@@ -179,7 +180,7 @@ def write_xlsx(
                 theme.key,
                 _cell(theme.name),
                 _cell(", ".join(theme.keywords)),
-                _cell(theme.description),
+                _cell(theme.summary),
                 theme.size,
             ]
         )

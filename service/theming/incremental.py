@@ -1,8 +1,9 @@
 """New notes join the current run's themes at once, without a refit.
 
-Scored the way the theme model scores its own notes: cosine of the centred note vector
-to each theme's centred centroid, divided by the theme's typical member cosine; a note
-whose best cosine falls below the run's threshold stays unassigned for review.
+Scored the way the theme model scores its own notes: where the cosine of the centred
+note vector to each theme's centred centroid falls among the theme's member cosines
+(``explain.fit_scores``); a note whose best cosine falls below the run's threshold
+stays unassigned for review.
 """
 
 from __future__ import annotations
@@ -18,6 +19,19 @@ from service.storage.db import Database
 from service.storage.models import Assignment, Note, Theme
 from service.theming.notes import NoteRow, note_vectors
 from service.theming.runs import TOP_SCORES, latest_run
+
+
+def _fit(similarity: np.ndarray, themes: Sequence[Theme]) -> np.ndarray:
+    """(n, k) fit of new notes as the run scored its own (``explain.fit_scores``);
+    themes stored before quantiles existed keep the old ratio to the typical cosine."""
+    from service.pipeline.explain import QUANTILES, fit_scores
+
+    scores = np.clip(similarity / np.array([t.typical_similarity or 1.0 for t in themes]), 0, 1)
+    calibrated = [j for j, t in enumerate(themes) if len(t.similarity_quantiles or ()) == QUANTILES]
+    if calibrated:
+        quantiles = np.array([themes[j].similarity_quantiles for j in calibrated], np.float64)
+        scores[:, calibrated] = fit_scores(similarity[:, calibrated], quantiles)
+    return scores
 
 
 def assign_new_notes(
@@ -51,9 +65,8 @@ def assign_new_notes(
     centred = vectors - center
     centred /= np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-12)
     centroids = np.stack([np.frombuffer(t.centred_centroid or b"", "<f4") for t in themes])
-    typical = np.array([t.typical_similarity or 1.0 for t in themes])
     similarity = centred @ centroids.T
-    scores = np.clip(similarity / typical, 0.0, 1.0)
+    scores = _fit(similarity, themes)
     best = similarity.argmax(axis=1)
     with db.session() as session:
         added: Counter[int] = Counter()

@@ -24,6 +24,7 @@ from service.theming.notes import (
     note_vectors,
     select_notes,
 )
+from service.theming.phrases import note_phrases, phrase_embedder
 from service.theming.store import apply_description, describe_themes, tree_of
 
 ProgressFn = Callable[[float, str], None]
@@ -116,6 +117,8 @@ def fit_run(
     started = time.perf_counter()
     model = ThemeModel().fit(vectors, [n.lemma_doc for n in notes], seeds=seeds)
     fit_seconds = time.perf_counter() - started
+    report(0.85, "naming themes")
+    phrases = note_phrases(db, nlp, [n.id for n in notes], [n.text for n in notes])
     report(0.9, "storing")
 
     with db.session() as session:
@@ -171,6 +174,9 @@ def fit_run(
             [n.id for n in notes],
             model.coords_,
             model.center_,
+            texts=[n.text for n in notes],
+            phrases=phrases,
+            embed=phrase_embedder(nlp),
         )
         seed_of_key = {keys[i]: seed_names[s] for i, s in enumerate(model.seed_of_theme_) if s >= 0}
         for key, info in described.items():

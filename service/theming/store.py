@@ -12,6 +12,8 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.pipeline.naming import Embed
+from service.pipeline.phrases import Phrase
 from service.storage.models import Assignment, Note, Theme, ThemeRun
 
 
@@ -26,6 +28,8 @@ class ThemeDescription:
     size: int
     centred_centroid: np.ndarray | None = None  # (d,), unit mean of centred members
     typical_similarity: float | None = None  # median member cosine to it
+    similarity_quantiles: list[float] | None = None  # of the member cosines, ascending
+    description: str = ""  # a sentence of the most central note
 
 
 def normalise(vector: np.ndarray) -> np.ndarray:
@@ -40,40 +44,61 @@ def describe_themes(
     note_ids: Sequence[int],
     coords: np.ndarray,
     center: np.ndarray | None = None,
+    texts: Sequence[str] | None = None,
+    phrases: Sequence[Sequence[Phrase]] | None = None,
+    embed: Embed | None = None,
 ) -> dict[int, ThemeDescription]:
-    """Per theme key: centroid, keywords, name, 3 representative notes, map position, size.
+    """Per theme key: centroid, keywords, name, description, 3 representative notes,
+    map position, size.
 
     ``keys`` has shape (n,), -1 = unassigned; ``vectors`` (n, d); ``coords`` (n, 2);
-    ``center`` (d,) the run's corpus mean, to describe themes for scoring new notes.
+    ``center`` (d,) the run's corpus mean, to describe themes for scoring new notes;
+    ``texts`` the notes' texts (for descriptions); ``phrases`` their noun phrases and
+    ``embed`` the project's embedder (for names; see ``pipeline.naming``).
     """
-    from service.pipeline.themes import theme_keywords, theme_name
+    from service.pipeline.explain import quantiles_of, theme_description
+    from service.pipeline.naming import theme_names
+    from service.pipeline.themes import theme_keywords
 
     present = sorted(int(k) for k in set(keys.tolist()) if k >= 0)
     index_of = {key: i for i, key in enumerate(present)}
     labels = np.array([index_of.get(int(k), -1) for k in keys])
     keywords = theme_keywords(list(lemma_docs), labels) if present else []
+    centroids = [normalise(vectors[keys == key].mean(axis=0)) for key in present]
+    names = theme_names(
+        labels,
+        phrases if phrases is not None else [()] * len(labels),
+        keywords,
+        np.stack(centroids) if centroids else None,
+        embed,
+        center,
+    )
     described: dict[int, ThemeDescription] = {}
     for key in present:
         members = np.flatnonzero(keys == key)
-        centroid = normalise(vectors[members].mean(axis=0))
-        closest = members[np.argsort(-(vectors[members] @ centroid), kind="stable")[:3]]
+        centroid = centroids[index_of[key]]
+        central = members[np.argsort(-(vectors[members] @ centroid), kind="stable")]
         words = keywords[index_of[key]]
-        centred_centroid = typical = None
+        centred_centroid = typical = quantiles = None
         if center is not None:
             centred = vectors[members] - center
             centred /= np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-12)
             centred_centroid = normalise(centred.mean(axis=0))
-            typical = float(np.median(centred @ centred_centroid))
+            own = centred @ centred_centroid
+            typical = float(np.median(own))
+            quantiles = [round(float(q), 6) for q in quantiles_of(own)]
         described[key] = ThemeDescription(
             centroid=centroid,
             keywords=[[w, round(float(s), 4)] for w, s in words],
-            name=theme_name(words),
-            representatives=[int(note_ids[i]) for i in closest],
+            name=names[index_of[key]].name,
+            representatives=[int(note_ids[i]) for i in central[:3]],
             x=float(coords[members, 0].mean()),
             y=float(coords[members, 1].mean()),
             size=int(len(members)),
             centred_centroid=centred_centroid,
             typical_similarity=typical,
+            similarity_quantiles=quantiles,
+            description=theme_description([texts[i] for i in central]) if texts else "",
         )
     return described
 
@@ -93,26 +118,38 @@ def tree_of(described: dict[int, ThemeDescription]) -> dict[str, object]:
 
 
 def refresh_run_themes(
-    session: Session, run_id: int, vectors_by_note: dict[int, np.ndarray]
+    session: Session,
+    run_id: int,
+    vectors_by_note: dict[int, np.ndarray],
+    embed: Embed | None = None,
 ) -> None:
     """Recompute every theme of a run from its current assignments (after an edit).
 
-    Names people gave are kept; themes left without notes are removed.
+    Names people gave are kept; themes left without notes are removed. ``embed``: the
+    project's embedder, to name themes as a run does (without it, by c-TF-IDF only).
     """
     rows = session.execute(
-        select(Assignment, Note.content_lemmas)
+        select(Assignment, Note.content_lemmas, Note.text, Note.phrases)
         .join(Note, Note.id == Assignment.note_id)
         .where(Assignment.run_id == run_id)
         .order_by(Assignment.note_id)
     ).all()
-    note_ids = [a.note_id for a, _ in rows]
-    keys = np.array([a.theme_key if a.theme_key is not None else -1 for a, _ in rows])
+    note_ids = [row[0].note_id for row in rows]
+    keys = np.array([a.theme_key if a.theme_key is not None else -1 for a, *_ in rows])
     vectors = np.stack([vectors_by_note[i] for i in note_ids])
-    coords = np.array([[a.x, a.y] for a, _ in rows])
+    coords = np.array([[a.x, a.y] for a, *_ in rows])
     run = session.get(ThemeRun, run_id)
     center = np.frombuffer(run.center, dtype="<f4") if run and run.center else None
     described = describe_themes(
-        keys, vectors, [" ".join(lemmas) for _, lemmas in rows], note_ids, coords, center
+        keys,
+        vectors,
+        [" ".join(lemmas) for _, lemmas, _, _ in rows],
+        note_ids,
+        coords,
+        center,
+        texts=[text for _, _, text, _ in rows],
+        phrases=[as_phrases(stored) for *_, stored in rows],
+        embed=embed,
     )
     for theme in session.scalars(select(Theme).where(Theme.run_id == run_id)):
         info = described.get(theme.key)
@@ -124,14 +161,21 @@ def refresh_run_themes(
         run.tree = tree_of(described)
 
 
+def as_phrases(stored: list[list[str]] | None) -> list[Phrase]:
+    """A note's stored phrases as (key, text, number) triples; none when not analysed."""
+    return [(str(p[0]), str(p[1]), str(p[2])) for p in stored or () if len(p) == 3]
+
+
 def apply_description(theme: Theme, info: ThemeDescription) -> None:
     theme.centroid = info.centroid.astype("<f4").tobytes()
     theme.keywords = info.keywords
     theme.representatives = info.representatives
     theme.size = info.size
     theme.x, theme.y = info.x, info.y
+    theme.description = info.description
     if info.centred_centroid is not None:
         theme.centred_centroid = info.centred_centroid.astype("<f4").tobytes()
         theme.typical_similarity = info.typical_similarity
+        theme.similarity_quantiles = info.similarity_quantiles
     if not theme.name_edited and not theme.seed:  # codebook themes keep the codebook's name
         theme.name = info.name
