@@ -47,6 +47,8 @@ MAX_PHRASE_WORDS = 4  # "osaavan työvoiman saatavuus" is 3; longer is a clause,
 _AGREEING_DEPS = frozenset({"amod", "acl"})
 _GENITIVE_DEPS = frozenset({"nmod:poss", "nmod:gobj", "nmod:gsubj", "nmod"})
 _COMPOUND_DEPS = frozenset({"compound", "compound:nn"})
+# Dependents a shorter phrase may leave out: more modifiers, not arguments.
+_DROPPABLE_DEPS = _AGREEING_DEPS | _GENITIVE_DEPS | _COMPOUND_DEPS | {"det", "nummod"}
 # A word: letters, optionally joined by inner hyphens ("yhteismarkkinointi-foorumi").
 _WORD = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)*$")
 _ACRONYM = re.compile(r"^[^\W\d_a-zäöå]{2,}$")  # "TKI" in "TKI-toiminta"
@@ -54,6 +56,7 @@ _ACRONYM = re.compile(r"^[^\W\d_a-zäöå]{2,}$")  # "TKI" in "TKI-toiminta"
 _PERSON_CLASSES = frozenset({"etunimi", "sukunimi"})
 _NAME_CLASSES = _PERSON_CLASSES | {"paikannimi", "nimi"}
 _ADJECTIVE_CLASSES = frozenset({"laatusana", "nimisana_laatusana"})
+_NOUN_CLASSES = frozenset({"nimisana", "nimisana_laatusana"})
 # Voikko's case names (SIJAMUOTO) in Universal Dependencies' terms, to match the
 # reading of an adjective to the case spaCy's tagger gave it.
 _UD_CASE = {
@@ -122,6 +125,15 @@ def _known(word: str) -> bool:
     return bool(_readings(word)) or ("-" in word and bool(_readings(word.rsplit("-", 1)[1])))
 
 
+def _is_noun(word: str) -> bool:
+    """Whether Voikko reads the word as a noun ("irakilainen", tagged NOUN by spaCy now
+    and then, is an adjective to Voikko, and no head of a name)."""
+    readings = _readings(word) or (_readings(word.rsplit("-", 1)[1]) if "-" in word else ())
+    return any(
+        r.get("CLASS") in _NOUN_CLASSES or r.get("MOOD") == "MINEN-infinitive" for r in readings
+    )
+
+
 def _excluded(token: Token) -> bool:
     """Tokens that can never be part of a name: names, numbers, symbols, fragments,
     words Voikko does not know."""
@@ -187,7 +199,7 @@ def _head_lemma(token: Token) -> str:
     bases = {
         clean_lemma(r["BASEFORM"])
         for r in _readings(token.text)
-        if r.get("CLASS") in ("nimisana", "nimisana_laatusana")
+        if r.get("CLASS") in _NOUN_CLASSES
         and "BASEFORM" in r
         and [_UD_CASE.get(r.get("SIJAMUOTO", ""))] == case
         and [_UD_NUMBER.get(r.get("NUMBER", ""))] == number
@@ -246,11 +258,13 @@ def _left_modifiers(head: Token) -> list[Token]:
 
 
 def _closed(run: list[Token], head: Token) -> bool:
-    """Whether no word of ``run`` but the head has a dependent outside the run: a
-    participle without its object ("lisäävät" of "vetovoimaa lisäävät") is no phrase."""
+    """Whether no word of ``run`` but the head leaves an argument outside the run: a
+    participle without its object ("lisäävät" of "vetovoimaa lisäävät") is no phrase,
+    while a genitive without its own adjective is ("työvoiman saatavuus" of "osaavan
+    työvoiman saatavuus")."""
     inside = {token.i for token in run}
     return all(
-        child.i in inside or child.is_punct
+        child.i in inside or child.dep_ in _DROPPABLE_DEPS or child.is_punct
         for token in run
         if token.i != head.i
         for child in token.children
@@ -280,6 +294,6 @@ def noun_phrases(doc: Doc | Iterable[Doc]) -> list[Phrase]:
     phrases: list[Phrase] = []
     for piece in docs:
         for token in piece:
-            if token.pos_ == "NOUN" and not _excluded(token):
+            if token.pos_ == "NOUN" and not _excluded(token) and _is_noun(token.text):
                 phrases.extend(_head_phrases(token))
     return phrases

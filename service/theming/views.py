@@ -137,7 +137,8 @@ def _why(
 
     scores = {int(k): float(v) for k, v in (assignment.scores or {}).items()}
     why = why_here(note.content_lemmas or [], keywords, scores, assignment.theme_key)
-    why["next_theme_name"] = names.get(why["next_theme"], "") if why["next_theme"] is not None else None
+    following = why["next_theme"]
+    why["next_theme_name"] = names.get(following, "") if following is not None else None
     return why
 
 

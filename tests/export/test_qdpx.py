@@ -102,7 +102,8 @@ def test_qdpx_is_valid_and_reads_back_exactly(database_url: str, tmp_path: Path)
 
     # Each code's description holds the theme's sentence (markup kept as text) and keywords.
     descriptions = {
-        c.get("name"): c.findtext(f"{PROJECT_NS}Description") for c in root.iter(f"{PROJECT_NS}Code")
+        code.get("name"): code.findtext(f"{PROJECT_NS}Description")
+        for code in root.iter(f"{PROJECT_NS}Code")
     }
     for spec in SAMPLE_THEMES.values():
         assert spec.description in descriptions[spec.name]
