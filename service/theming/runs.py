@@ -182,8 +182,9 @@ def fit_run(
         for key, info in described.items():
             before = by_key.get(key)
             seed = seed_of_key.get(key)
-            # A persisting theme keeps its name; a codebook theme is named as in the codebook.
-            name = before.name if before else (seed or info.name)
+            # A name people gave persists; a codebook theme is named as in the codebook;
+            # a machine-made name follows the theme's notes (and replaces old triplets).
+            name = before.name if before and before.name_edited else (seed or info.name)
             theme = Theme(
                 run_id=run.id,
                 project_id=project_id,
