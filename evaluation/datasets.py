@@ -154,4 +154,4 @@ def cached_language(
     cache_dir.mkdir(parents=True, exist_ok=True)
     text = json.dumps({"lemma_docs": docs, "phrases": phrases}, ensure_ascii=False)
     path.write_text(text, encoding="utf-8")
-    return docs, phrases, seconds  # type: ignore[return-value]
+    return docs, phrases, seconds

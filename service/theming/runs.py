@@ -25,7 +25,7 @@ from service.theming.notes import (
     select_notes,
 )
 from service.theming.phrases import note_phrases, phrase_embedder
-from service.theming.store import apply_description, describe_themes, tree_of
+from service.theming.store import apply_description, describe_themes, settle_names, tree_of
 
 ProgressFn = Callable[[float, str], None]
 TOP_SCORES = 5  # per note, the highest theme scores kept (a note may speak of two themes)
@@ -179,6 +179,7 @@ def fit_run(
             embed=phrase_embedder(nlp),
         )
         seed_of_key = {keys[i]: seed_names[s] for i, s in enumerate(model.seed_of_theme_) if s >= 0}
+        stored: list[Theme] = []
         for key, info in described.items():
             before = by_key.get(key)
             seed = seed_of_key.get(key)
@@ -196,6 +197,8 @@ def fit_run(
             apply_description(theme, info)
             theme.name = name
             session.add(theme)
+            stored.append(theme)
+        settle_names(stored)
         _store_assignments(session, run.id, model, keys, notes, human, final)
         run.unassigned_share = float(np.mean(final < 0))
         run.changes = change_report(

@@ -151,14 +151,32 @@ def refresh_run_themes(
         phrases=[as_phrases(stored) for *_, stored in rows],
         embed=embed,
     )
+    kept = []
     for theme in session.scalars(select(Theme).where(Theme.run_id == run_id)):
         info = described.get(theme.key)
         if info is None:
             session.delete(theme)
             continue
         apply_description(theme, info)
+        kept.append(theme)
+    settle_names(kept)
     if run is not None:
         run.tree = tree_of(described)
+
+
+def settle_names(themes: Sequence[Theme]) -> None:
+    """Make the run's theme names differ: a machine-made name that repeats a name people
+    or the codebook gave (or one already used) gets a number, "Liikenne 2"."""
+    taken = {t.name.lower() for t in themes if t.name_edited or t.seed}
+    for theme in sorted(themes, key=lambda t: t.key):
+        if theme.name_edited or theme.seed:
+            continue
+        name, count = theme.name, 1
+        while name.lower() in taken:
+            count += 1
+            name = f"{theme.name} {count}"
+        theme.name = name
+        taken.add(name.lower())
 
 
 def as_phrases(stored: list[list[str]] | None) -> list[Phrase]:

@@ -79,3 +79,18 @@ def test_a_merged_theme_is_named_again_from_its_notes(project: TestClient) -> No
     merged = next(t for t in after if t["id"] == a)
     assert merged["description"] and "·" not in merged["name"]
     assert len({t["name"] for t in after}) == len(after)
+
+
+def test_machine_names_never_repeat_a_name_people_gave() -> None:
+    from service.storage.models import Theme
+    from service.theming.store import settle_names
+
+    themes = [
+        Theme(key=1, name="Liikenne", name_edited=False, seed=None),
+        Theme(key=2, name="Liikenne", name_edited=True, seed=None),  # a person named it so
+        Theme(key=3, name="liikenne", name_edited=False, seed=None),
+        Theme(key=4, name="Terveys", name_edited=False, seed="Terveys"),
+        Theme(key=5, name="Nuoret", name_edited=False, seed=None),
+    ]
+    settle_names(themes)
+    assert [t.name for t in themes] == ["Liikenne 2", "Liikenne", "liikenne 3", "Terveys", "Nuoret"]
