@@ -17,6 +17,7 @@ from service.config import REPO_ROOT
 __all__ = [
     "CACHE_DIR",
     "LabelledNotes",
+    "cached_language",
     "cached_lemma_docs",
     "cached_vectors",
     "labelled_notes",
@@ -126,3 +127,31 @@ def cached_lemma_docs(
     cache_dir.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(docs, ensure_ascii=False), encoding="utf-8")
     return docs, seconds
+
+
+def cached_language(
+    notes: LabelledNotes, analyzer: object, cache_dir: Path = CACHE_DIR
+) -> tuple[list[str], list[list[tuple[str, str, str]]], float | None]:
+    """Content-lemma documents and noun phrases of the notes, and the seconds spent
+    (None = from cache). The key holds the phrase extractor's source, so a change to
+    how phrases are made never reads a stale file."""
+    import time
+    from importlib import resources
+
+    from service.pipeline.language import lemma_documents
+
+    source = resources.files("service.pipeline").joinpath("phrases.py").read_text("utf-8")
+    key = _digest(repr(analyzer), source, notes.texts)
+    path = cache_dir / f"{notes.name}-language-{key}.json"
+    if path.is_file():
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        return stored["lemma_docs"], [[tuple(p) for p in n] for n in stored["phrases"]], None
+    started = time.perf_counter()
+    analyses = analyzer.analyze(list(notes.texts))  # type: ignore[attr-defined]
+    seconds = time.perf_counter() - started
+    docs = lemma_documents(analyses)
+    phrases = [[tuple(p) for p in a.phrases] for a in analyses]
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    text = json.dumps({"lemma_docs": docs, "phrases": phrases}, ensure_ascii=False)
+    path.write_text(text, encoding="utf-8")
+    return docs, phrases, seconds

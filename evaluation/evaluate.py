@@ -29,7 +29,8 @@ from typing import Any
 
 import numpy as np
 
-from evaluation.datasets import LabelledNotes, cached_lemma_docs, cached_vectors, read_jsonl
+from evaluation.datasets import LabelledNotes, cached_language, cached_vectors, read_jsonl
+from evaluation.naming import name_themes
 
 __all__ = [
     "compare_methods",
@@ -41,6 +42,11 @@ __all__ = [
 ]
 
 UNASSIGNED_NOTE = "unassigned notes (-1) count as one cluster of their own in ARI/NMI/V-measure"
+NAMING_NOTE = (
+    "coverage: share of a theme's notes containing a lemma of its name; exclusivity: share "
+    "of those lemmas' occurrences inside the theme; means over themes (stop words left out); "
+    "'themes' = the default model's themes, 'labels' = the data set's labels as themes"
+)
 _LIBRARIES = (
     "numpy", "scipy", "scikit-learn", "umap-learn", "hdbscan", "bertopic",
     "sentence-transformers", "torch", "simplemma", "spacy",
@@ -181,7 +187,9 @@ def run_evaluation(
     ``embedder``/``analyzer`` default to what the service builds from ``Settings()``.
     Returns a JSON-ready dict: data set facts, ``methods`` (name -> scores and
     ``fit_seconds``), embedding/lemmatising seconds (None when read from the cache),
-    the default pipeline's theme names, and machine info.
+    ``naming`` (the default pipeline's theme names, today's keyword triplets beside the
+    phrase names, with their coverage and exclusivity; see ``evaluation.naming``), and
+    machine info.
     """
     from service.config import Settings
 
@@ -200,12 +208,22 @@ def run_evaluation(
         analyzer = FinnishAnalyzer(backend=settings.language_backend)
     notes: LabelledNotes = read_jsonl(Path(dataset_path))
     vectors, embed_seconds = cached_vectors(notes, embedder)
-    lemma_docs, lemma_seconds = cached_lemma_docs(notes, analyzer)
+    lemma_docs, phrases, lemma_seconds = cached_language(notes, analyzer)
     if top_labels is not None:  # after the caches: a subset reuses the full set's vectors
         notes, keep = most_frequent_labels(notes, top_labels)
         vectors, lemma_docs = vectors[keep], [lemma_docs[i] for i in keep]
+        phrases = [phrases[i] for i in keep]
 
     methods, model = compare_methods(notes, vectors, lemma_docs, baselines)
+    naming = {
+        "definition": NAMING_NOTE,
+        "themes": name_themes(
+            model.labels_, vectors, notes.texts, lemma_docs, phrases, embedder.embed
+        ),
+        "labels": name_themes(
+            notes.labels, vectors, notes.texts, lemma_docs, phrases, embedder.embed
+        ),
+    }
     return {
         "dataset": notes.name,
         "top_labels": top_labels,
@@ -217,12 +235,26 @@ def run_evaluation(
         "embed_seconds": None if embed_seconds is None else round(embed_seconds, 2),
         "lemmatize_seconds": None if lemma_seconds is None else round(lemma_seconds, 2),
         "methods": methods,
-        "theme_names": [
-            {"theme": t, "size": int(np.sum(model.labels_ == t)), "name": name}
-            for t, name in enumerate(model.names_)
-        ],
+        "naming": naming,
         "machine": machine_info(),
     }
+
+
+def _naming_lines(naming: dict[str, Any] | None) -> list[str]:
+    """Coverage and exclusivity of both kinds of names, then each theme's two names."""
+    if not naming:
+        return []
+    lines = []
+    for where in ("themes", "labels"):
+        triplet, name = naming[where]["triplet"], naming[where]["name"]
+        lines.append(
+            f"names on {where}: coverage / exclusivity "
+            f"triplet {triplet['coverage']:.3f} / {triplet['exclusivity']:.3f}, "
+            f"phrase {name['coverage']:.3f} / {name['exclusivity']:.3f}"
+        )
+    for theme in naming["themes"]["themes"]:
+        lines.append(f"  {theme['size']:5d}  {theme['triplet']}  ->  {theme['name']}")
+    return lines
 
 
 def format_table(result: dict[str, Any]) -> str:
@@ -242,6 +274,7 @@ def format_table(result: dict[str, Any]) -> str:
             f"{name:26} {m['ari']:7.3f} {m['nmi']:7.3f} {m['v_measure']:7.3f} "
             f"{m['themes']:7d} {m['unassigned_share']:10.1%} {m['fit_seconds']:7.1f}"
         )
+    lines.extend(_naming_lines(result.get("naming")))
     lines.append(
         f"embedding: {result['embed_seconds'] or 'cached'} s, "
         f"lemmas: {result['lemmatize_seconds'] or 'cached'} s"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -154,6 +154,20 @@ def notes(
     typer.echo(f"{len(rows)} notes")
 
 
+def theme_block(theme: dict[str, Any]) -> str:
+    """One theme as plain lines (no markup is read from names or notes): its id, name,
+    size and regions, its description, keywords and representative notes."""
+    shares = ", ".join(f"{r} {s:.0%}" for r, s in theme["region_share"].items() if s > 0)
+    lines = [f"[{theme['id']}] {theme['name']} ({theme['size']} notes; {shares})"]
+    if theme.get("description"):
+        lines.append(f"    {theme['description']}")
+    lines.append(f"    keywords: {', '.join(theme['keywords'][:8])}")
+    for note in theme["representatives"]:
+        text = " ".join(note["text"].split())
+        lines.append(f"    • {text if len(text) <= 120 else text[:119] + '…'}")
+    return "\n".join(lines) + "\n"
+
+
 @app.command()
 def themes(
     project: Annotated[str, typer.Option(help="Project name.")],
@@ -173,9 +187,7 @@ def themes(
     kept; a run that would still change an edited theme asks first (or stays a draft)."""
     import datetime as dt
 
-    from rich.console import Console
     from rich.progress import Progress
-    from rich.table import Table
 
     from service.commands.run import print_report, settle_draft
     from service.nlp import NlpResources
@@ -218,27 +230,8 @@ def themes(
         return
     with db.session() as session:
         table_data = theme_table(session, project_id)
-    table = Table(
-        "id",
-        "name",
-        "size",
-        "share per region",
-        "keywords",
-        "representative notes",
-        show_lines=True,
-    )
     for theme in table_data["themes"]:
-        shares = ", ".join(f"{r} {s:.0%}" for r, s in theme["region_share"].items() if s > 0)
-        notes_text = "\n".join(f"• {n['text'][:90]}" for n in theme["representatives"])
-        table.add_row(
-            str(theme["id"]),
-            theme["name"],
-            str(theme["size"]),
-            shares,
-            ", ".join(theme["keywords"][:6]),
-            notes_text,
-        )
-    Console().print(table)
+        typer.echo(theme_block(theme))
     changes = summary["changes"]
     typer.echo(
         f"{summary['themes']} themes over {summary['notes']} notes; "

@@ -270,6 +270,14 @@ def _lemmatize_and_embed(
     return analyzing.result(), new_vectors, missing, hashes
 
 
+def stored_phrases(analysis: NoteLanguage) -> list[list[str]] | None:
+    """A note's noun phrases as stored; None when the backend cannot find them
+    (simplemma does not parse), so that a later run with spaCy finds them."""
+    if analysis.backend != "spacy":
+        return None
+    return [list(phrase) for phrase in analysis.phrases]
+
+
 def _add_document(session: Session, project_id: int, prepared: PreparedDocument) -> Document:
     meta = prepared.meta
     document = Document(
@@ -316,6 +324,7 @@ def _add_notes(
                 meta=dict(draft.metadata),
                 lemmas=list(analysis.lemmas),
                 content_lemmas=list(analysis.content_lemmas),
+                phrases=stored_phrases(analysis),
                 embed_hash=embed_hash,
             )
         )

@@ -106,6 +106,7 @@ class ThemeSpec:
     name: str
     keywords: tuple[str, ...] = ()
     seed: str | None = None
+    description: str = ""
 
 
 def add_run(
@@ -136,6 +137,7 @@ def add_run(
                     keywords=[[w, round(1.0 / (i + 1), 4)] for i, w in enumerate(spec.keywords)],
                     size=sum(k == key for k in placement.values()),
                     seed=spec.seed,
+                    description=spec.description,
                     centroid=b"\x00" * 16,
                     representatives=[],
                 )
@@ -163,10 +165,21 @@ def add_run(
 # only Pohjois-Savo talks about, and unassigned notes.
 SAMPLE_THEMES = {
     1: ThemeSpec(
-        "Osaavan työvoiman saatavuus", ("työvoima", "osaaminen", "rekrytointi"), seed="Työvoima"
+        "Osaavan työvoiman saatavuus",
+        ("työvoima", "osaaminen", "rekrytointi"),
+        seed="Työvoima",
+        description="Äänekoski ja Iisalmi tarvitsevat lisää hoitajia.",
     ),
-    2: ThemeSpec("Vetovoima ja markkinointi", ("vetovoima", "markkinointi", "mielikuva")),
-    3: ThemeSpec("Yhteistyö ja verkostot", ("yhteistyö", "verkosto", "hanke")),
+    2: ThemeSpec(
+        "Vetovoima ja markkinointi",
+        ("vetovoima", "markkinointi", "mielikuva"),
+        description='Mielikuva <b>ratkaisee</b> & "markkinointi" <script>alert(1)</script>.',
+    ),
+    3: ThemeSpec(
+        "Yhteistyö ja verkostot",
+        ("yhteistyö", "verkosto", "hanke"),
+        description="Verkostot kokoavat kunnat ja oppilaitokset yhteen.",
+    ),
 }
 
 

@@ -167,3 +167,24 @@ def test_samples_get_themes_once_and_drafts_from_the_command_line(tmp_path: Path
     args = [arg for region in regions for arg in ("--region", region)]
     asked = run("themes", "--project", "esimerkki", *args, "--yes")
     assert "would change themes people edited" in asked and "applied" in asked
+
+
+def test_themes_print_names_descriptions_and_keywords(tmp_path: Path) -> None:
+    from service.config import Settings
+    from service.storage.db import Database
+    from service.theming.views import theme_table
+
+    env = {"TEEMA_DATA_DIR": str(tmp_path)}
+    runner = CliRunner()
+    document = str(CORPORA / "sitra_alueiden-osaamisen-aika.txt")
+    assert runner.invoke(app, ["ingest", document, "--project", "s", "--region", "Useita"], env=env)
+    result = runner.invoke(app, ["themes", "--project", "s"], env=env)
+    assert result.exit_code == 0, result.output
+    db = Database(Settings(data_dir=tmp_path).resolved_database_url)
+    with db.session() as session:
+        themes = theme_table(session, 1)["themes"]
+    db.dispose()
+    for theme in themes:  # each theme: its line, its sentence, its keywords, unwrapped
+        assert f"[{theme['id']}] {theme['name']} ({theme['size']} notes;" in result.output
+        assert f"\n    {theme['description']}\n" in result.output
+        assert f"    keywords: {', '.join(theme['keywords'][:8])}\n" in result.output

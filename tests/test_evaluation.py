@@ -17,6 +17,7 @@ import pytest
 from evaluation.bench.plots import plot_system
 from evaluation.bench.system import real_sentences
 from evaluation.evaluate import score
+from evaluation.naming import name_quality
 from service.config import REPO_ROOT
 
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
@@ -60,7 +61,15 @@ def test_evaluate_command_scores_pipeline_and_baselines(tmp_path: Path) -> None:
     assert methods["kmeans_true_k"]["themes"] == len(by_label)
     # Topic sentences of 7 kinds: any working pipeline finds far more than chance.
     assert ours["ari"] > 0.05 and ours["nmi"] > 0.15
-    assert len(result["theme_names"]) == ours["themes"]
+    naming = result["naming"]
+    assert len(naming["themes"]["themes"]) == ours["themes"]
+    assert len(naming["labels"]["themes"]) == len(by_label)
+    for named in (naming["themes"], naming["labels"]):
+        names = [theme["name"] for theme in named["themes"]]
+        assert len(set(names)) == len(names) and not any("·" in name for name in names)
+        assert all(" · " in theme["triplet"] for theme in named["themes"])
+        for way in ("triplet", "name"):
+            assert 0 < named[way]["coverage"] <= 1 and 0 < named[way]["exclusivity"] <= 1
 
 
 def test_evaluate_command_says_what_is_missing(tmp_path: Path) -> None:
@@ -181,3 +190,15 @@ def test_a_baseline_that_cannot_run_is_reported_not_fatal(monkeypatch: pytest.Mo
          "embed_seconds": None, "lemmatize_seconds": None}
     )  # fmt: skip
     assert "bertopic_reduce_outliers   failed: ValueError" in table
+
+
+def test_name_quality_counts_notes_and_occurrences() -> None:
+    labels = np.array([0, 0, 0, 1, 1])
+    docs = ["kesätyö nuori", "nuori nuori", "yritys", "kesätyö", "liikenne"]
+    quality = name_quality(labels, docs, [["kesätyö", "ja"], ["liikenne"]])
+    # theme 0: 1 of 3 notes says "kesätyö" ("ja" is a stop word), 1 of its 2 occurrences;
+    # theme 1: 1 of 2 notes says "liikenne", its only occurrence.
+    assert quality == {
+        "coverage": pytest.approx((1 / 3 + 1 / 2) / 2, abs=1e-4),
+        "exclusivity": pytest.approx((1 / 2 + 1) / 2, abs=1e-4),
+    }

@@ -197,6 +197,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "job_stage_storing": ("tallennetaan", "storing"),
     "job_stage_loading embeddings": ("haetaan upotukset", "loading embeddings"),
     "job_stage_finding themes": ("etsitään teemoja", "finding themes"),
+    "job_stage_naming themes": ("nimetään teemoja", "naming themes"),
     "job_stage_done": ("valmis", "done"),
     "job_still_running": (
         "Työ {job} on yhä käynnissä; palaa sivulle myöhemmin.",
@@ -289,6 +290,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "col_keywords": ("Avainsanat", "Keywords"),
     "col_example": ("Esimerkki {n}", "Example {n}"),
     "col_score": ("Sopivuus", "Score"),
+    "col_score_help": (
+        "Osuus teeman muistiinpanoista, jotka ovat kauempana teeman keskipisteestä: "
+        "0,50 on teemalle tyypillinen muistiinpano, 1,00 sen keskeisin.",
+        "Share of the theme's notes farther from its centre: 0.50 is a typical note of "
+        "the theme, 1.00 its most central one.",
+    ),
+    "col_description": ("Kuvaus", "Description"),
+    "col_why": ("Miksi tässä", "Why here"),
+    "col_why_help": (
+        "Teeman avainsanat, jotka muistiinpanossa on.",
+        "The theme's keywords the note contains.",
+    ),
+    "col_next_theme": ("Seuraavaksi lähin teema", "Next closest theme"),
     "col_source": ("Lähde", "Source"),
     "source_model": ("malli", "model"),
     "source_human": ("ihminen", "person"),
@@ -376,6 +390,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "name_edited": ("Nimen on antanut ihminen.", "Named by a person."),
     "keyword_weight": ("Painoarvo", "Weight"),
     "theme_notes": ("Muistiinpanot ({count})", "Notes ({count})"),
+    "why_here": (
+        "Teeman avainsanoista muistiinpanossa: {words}. Sopivuus tähän teemaan {score}, "
+        "seuraavaksi lähimpään ({next}) {next_score}.",
+        "The theme's keywords in the note: {words}. Fit to this theme {score}, to the next "
+        "closest ({next}) {next_score}.",
+    ),
+    "why_no_keywords": ("ei yhtään", "none"),
     "note_scores_title": (
         "Valitun muistiinpanon läheisimmät teemat",
         "The selected note's closest themes",

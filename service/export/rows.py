@@ -37,6 +37,7 @@ COLUMNS = (
     "text",
     "theme_id",
     "theme_name",
+    "theme_description",
     "theme_score",
     "human_edited",
 )
@@ -58,6 +59,7 @@ class NoteRow:
     text: str
     theme_id: int | None
     theme_name: str | None
+    theme_description: str | None
     theme_score: float | None
     human_edited: bool
 
@@ -76,6 +78,7 @@ class NoteRow:
             self.text,
             self.theme_id,
             self.theme_name,
+            self.theme_description,
             self.theme_score,
             self.human_edited,
         )
@@ -89,7 +92,8 @@ class ThemeInfo:
     name: str
     keywords: list[str]
     size: int
-    description: str
+    description: str  # for QDA tools: the summary, then "Keywords: ..."
+    summary: str = ""  # the seed's description and the theme's one sentence
 
 
 def _note_query(project_id: int, run_id: int | None) -> Any:
@@ -109,6 +113,7 @@ def _note_query(project_id: int, run_id: int | None) -> Any:
             Note.text,
             Assignment.theme_key,
             Theme.name,
+            Theme.description,
             Assignment.score,
             Assignment.source,
         )
@@ -144,6 +149,7 @@ def iter_note_rows(
             text,
             key,
             name,
+            description,
             score,
             source,
         ) in chunk:
@@ -160,6 +166,7 @@ def iter_note_rows(
                 text,
                 key,
                 name if key is not None else None,
+                description if key is not None else None,
                 float(score) if score is not None else None,
                 source == "human",
             )
@@ -221,7 +228,7 @@ def iter_coded_spans(
 
 def run_themes(session: Session, project_id: int, run_id: int) -> list[ThemeInfo]:
     """The run's themes by key, described by their seed's codebook description (if the
-    theme grew from a seed) and their keywords."""
+    theme grew from a seed), their one-sentence description and their keywords."""
     stored = session.get(Codebook, project_id)
     seeds = {
         str(t.get("name")): str(t.get("description") or "")
@@ -232,9 +239,10 @@ def run_themes(session: Session, project_id: int, run_id: int) -> list[ThemeInfo
     for theme in themes:
         keywords = [str(entry[0]) for entry in theme.keywords if entry]
         parts = [seeds.get(theme.seed or "", "")] if theme.seed else []
+        parts.append(theme.description or "")
+        summary = " ".join(p for p in parts if p)
         if keywords:
             parts.append("Keywords: " + ", ".join(keywords))
-        result.append(
-            ThemeInfo(theme.key, theme.name, keywords, theme.size, " ".join(p for p in parts if p))
-        )
+        description = " ".join(p for p in parts if p)
+        result.append(ThemeInfo(theme.key, theme.name, keywords, theme.size, description, summary))
     return result

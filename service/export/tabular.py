@@ -43,6 +43,7 @@ PARQUET_SCHEMA = pa.schema(
         ("text", pa.string()),
         ("theme_id", pa.int64()),
         ("theme_name", pa.string()),
+        ("theme_description", pa.string()),
         ("theme_score", pa.float64()),
         ("human_edited", pa.bool_()),
     ]
@@ -193,7 +194,7 @@ def write_xlsx(
                 theme.key,
                 _cell(codebook, theme.name),
                 _cell(codebook, ", ".join(theme.keywords)),
-                _cell(codebook, theme.description),
+                _cell(codebook, theme.summary),
                 theme.size,
             ]
         )

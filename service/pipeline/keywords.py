@@ -10,6 +10,7 @@ The class-based TF-IDF itself is BERTopic's ``ClassTfidfTransformer``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
@@ -18,7 +19,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 
 from service.pipeline.language import FINNISH_STOP_WORDS
 
-__all__ = ["Keywords", "mmr", "theme_keywords", "theme_name"]
+__all__ = ["Keywords", "WordWeights", "mmr", "theme_keywords", "theme_name", "word_weights"]
 
 Keywords = list[list[tuple[str, float]]]
 """Per theme, (lemma, weight) pairs, best first; weights are c-TF-IDF values >= 0."""
@@ -33,6 +34,54 @@ def _is_name_word(lemma: str) -> bool:
         and any(char.isalpha() for char in lemma)
         and lemma.lower() not in FINNISH_STOP_WORDS
     )
+
+
+@dataclass(frozen=True)
+class WordWeights:
+    """c-TF-IDF of every lemma in every theme. ``words`` (V,) lemmas; ``weights`` (k, V)
+    c-TF-IDF values >= 0; ``counts`` (n, V) occurrences of each lemma in each note."""
+
+    words: np.ndarray
+    weights: np.ndarray
+    counts: sp.csr_matrix
+
+    def column(self) -> dict[str, int]:
+        """Lemma -> its column in ``weights``."""
+        return {str(word): j for j, word in enumerate(self.words)}
+
+
+def word_weights(lemma_docs: Sequence[str], labels: np.ndarray, n_themes: int) -> WordWeights:
+    """c-TF-IDF of the lemmas of ``lemma_docs`` (n strings) in themes 0..n_themes-1 of
+    ``labels`` (n,) (-1 ignored). Stop words and lemmas used only by unassigned notes
+    are left out; with no lemma at all, V is 0."""
+    labels = np.asarray(labels)
+    if len(lemma_docs) != len(labels):
+        raise ValueError(f"{len(lemma_docs)} lemma documents but {len(labels)} labels")
+    docs = [" ".join(w for w in doc.split() if _is_name_word(w)) for doc in lemma_docs]
+    vectorizer = CountVectorizer(token_pattern=r"\S+", lowercase=False)
+    try:
+        counts = vectorizer.fit_transform(docs).tocsr()
+    except ValueError:  # no lemma at all in any note
+        empty = sp.csr_matrix((len(docs), 0))
+        return WordWeights(np.array([], dtype=str), np.zeros((n_themes, 0)), empty)
+    words = vectorizer.get_feature_names_out()
+    assigned = labels >= 0
+    # One row per theme: the summed counts of its notes (BERTopic joins documents per class).
+    membership = sp.csr_matrix(
+        (np.ones(int(assigned.sum())), (labels[assigned], np.flatnonzero(assigned))),
+        shape=(n_themes, len(docs)),
+    )
+    theme_counts = membership @ counts
+    # Lemmas found only in unassigned notes would have a zero document frequency.
+    kept = np.flatnonzero(np.asarray(theme_counts.sum(axis=0)).ravel() > 0)
+    theme_counts, counts, words = theme_counts[:, kept], counts[:, kept], words[kept]
+    if len(kept) <= 1:  # ClassTfidfTransformer fails on a one-word vocabulary
+        present = (np.asarray(theme_counts.todense()) > 0).astype(np.float64)
+        return WordWeights(words, present, counts)
+    # reduce_frequent_words: sqrt of term frequency, so a word repeated in one long
+    # note does not outweigh a word shared by many notes.
+    ctfidf = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(theme_counts)
+    return WordWeights(words, np.asarray(ctfidf.todense()), counts)
 
 
 def theme_keywords(
@@ -52,38 +101,12 @@ def theme_keywords(
     "kesätyöpaikka" do not both take a place.
     """
     labels = np.asarray(labels)
-    if len(lemma_docs) != len(labels):
-        raise ValueError(f"{len(lemma_docs)} lemma documents but {len(labels)} labels")
     n_themes = int(labels.max()) + 1 if len(labels) else 0
+    table = word_weights(lemma_docs, labels, n_themes)
     if n_themes == 0:
         return []
-    docs = [" ".join(w for w in doc.split() if _is_name_word(w)) for doc in lemma_docs]
-    vectorizer = CountVectorizer(token_pattern=r"\S+", lowercase=False)
-    try:
-        counts = vectorizer.fit_transform(docs).tocsr()
-    except ValueError:  # no lemma at all in any note
-        return [[] for _ in range(n_themes)]
-    words = vectorizer.get_feature_names_out()
-    assigned = labels >= 0
-    # One row per theme: the summed counts of its notes (BERTopic joins documents per class).
-    membership = sp.csr_matrix(
-        (np.ones(int(assigned.sum())), (labels[assigned], np.flatnonzero(assigned))),
-        shape=(n_themes, len(docs)),
-    )
-    theme_counts = membership @ counts
-    # Lemmas found only in unassigned notes would have a zero document frequency.
-    kept = np.flatnonzero(np.asarray(theme_counts.sum(axis=0)).ravel() > 0)
-    if len(kept) == 0:
-        return [[] for _ in range(n_themes)]
-    theme_counts, counts, words = theme_counts[:, kept], counts[:, kept], words[kept]
-    if len(kept) == 1:  # ClassTfidfTransformer fails on a one-word vocabulary
-        present = np.asarray(theme_counts.todense()).ravel() > 0
-        return [[(str(words[0]), 1.0)] if present[t] else [] for t in range(n_themes)]
-    # reduce_frequent_words: sqrt of term frequency, so a word repeated in one long
-    # note does not outweigh a word shared by many notes.
-    ctfidf = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(theme_counts)
-    ctfidf = np.asarray(ctfidf.todense())
-    occurrence = (counts > 0).astype(np.float64).tocsc() if diversity > 0 else None
+    words, ctfidf = table.words, table.weights
+    occurrence = (table.counts > 0).astype(np.float64).tocsc() if diversity > 0 else None
     keywords: Keywords = []
     for theme in range(n_themes):
         row = ctfidf[theme]

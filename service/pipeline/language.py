@@ -15,7 +15,7 @@ import functools
 import threading
 import warnings
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from typing import TYPE_CHECKING
 
@@ -118,12 +118,15 @@ class NoteLanguage:
     does, simplemma does not). ``entities``: ``(text, label)`` pairs from spaCy's
     NER (labels such as GPE, ORG, PERSON, DATE); empty for simplemma or when NER is
     off. ``backend``: "spacy" or "simplemma", whichever produced the lemmas.
+    ``phrases``: the note's noun phrases in base form, candidates for theme names
+    (``phrases.noun_phrases``); empty for simplemma, which does not parse.
     """
 
     lemmas: tuple[str, ...]
     content_lemmas: tuple[str, ...]
     entities: tuple[tuple[str, str], ...]
     backend: str
+    phrases: tuple[tuple[str, str, str], ...] = ()
 
 
 # A word as a backend sees it: (form in the text, raw lemma, UD part of speech or None).
@@ -261,8 +264,11 @@ def _analyze_with_spacy(
             for piece in _split_long_text(text):
                 owners.append(index)
                 pieces.append(piece)
+    from service.pipeline.phrases import noun_phrases
+
     words: list[list[_Word]] = [[] for _ in texts]
     entities: list[list[tuple[str, str]]] = [[] for _ in texts]
+    phrases: list[list[tuple[str, str, str]]] = [[] for _ in texts]
     skipped = [] if with_entities or "ner" not in nlp.pipe_names else ["ner"]
     for first, last in _batches([len(piece) for piece in pieces], batch_size):
         with _SPACY_LOCK:
@@ -274,9 +280,10 @@ def _analyze_with_spacy(
                     if not token.is_space
                 )
                 entities[owner].extend((entity.text, entity.label_) for entity in doc.ents)
+                phrases[owner].extend(noun_phrases(doc))
     return [
-        _note_language(note_words, note_entities, "spacy")
-        for note_words, note_entities in zip(words, entities, strict=True)
+        replace(_note_language(note_words, note_entities, "spacy"), phrases=tuple(note_phrases))
+        for note_words, note_entities, note_phrases in zip(words, entities, phrases, strict=True)
     ]
 
 

@@ -124,6 +124,9 @@ class Note(Base):
     meta: Mapped[dict[str, Any]] = mapped_column("metadata", JSON, default=dict)
     lemmas: Mapped[list[str]] = mapped_column(JSON, default=list)
     content_lemmas: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Noun phrases in base form, [[key, text, number], ...] (pipeline.phrases); None =
+    # stored before phrases existed: the next theme run analyses the note again.
+    phrases: Mapped[list[list[str]] | None] = mapped_column(JSON)
     # sha256 of the exact text given to the embedder (note text with its context).
     embed_hash: Mapped[str] = mapped_column(String(64), index=True)
 
@@ -237,6 +240,11 @@ class Theme(Base):
     # to it: new notes are scored against these.
     centred_centroid: Mapped[bytes | None] = mapped_column(LargeBinary)
     typical_similarity: Mapped[float | None] = mapped_column(Float)
+    # Quantiles (every 5th percentile) of the members' cosines to centred_centroid:
+    # a note's fit is where its cosine falls among them (pipeline.explain.fit_scores).
+    similarity_quantiles: Mapped[list[float] | None] = mapped_column(JSON)
+    # One sentence of the theme's most central note (pipeline.explain.theme_description).
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
     x: Mapped[float] = mapped_column(Float, default=0.0)
     y: Mapped[float] = mapped_column(Float, default=0.0)
 

@@ -20,6 +20,7 @@ from service.storage.db import Database
 from service.storage.models import Assignment, Note, Theme, ThemeEdit, ThemeRun
 from service.storage.repository import NotFound
 from service.theming.notes import NoteRow, note_vectors
+from service.theming.phrases import phrase_embedder
 from service.theming.runs import latest_run
 from service.theming.store import refresh_run_themes
 
@@ -129,7 +130,7 @@ def merge_themes(
             target.name, target.name_edited = name.strip()[:255], True
         _log(session, run, "merge", author, themes=list(keys), into=target.key)
         session.flush()
-        refresh_run_themes(session, run.id, vectors)
+        refresh_run_themes(session, run.id, vectors, embed=phrase_embedder(nlp))
         return target.key
 
 
@@ -174,7 +175,7 @@ def split_theme(
         theme.name_edited = False  # the part left is no longer what the name described
         _log(session, run, "split", author, theme=key, into=new_keys)
         session.flush()
-        refresh_run_themes(session, run.id, vectors)
+        refresh_run_themes(session, run.id, vectors, embed=phrase_embedder(nlp))
         return new_keys
 
 
@@ -214,4 +215,4 @@ def move_notes(
             theme=key,
         )
         session.flush()
-        refresh_run_themes(session, run.id, vectors)
+        refresh_run_themes(session, run.id, vectors, embed=phrase_embedder(nlp))

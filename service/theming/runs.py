@@ -19,6 +19,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from service.nlp import NlpResources
+from service.pipeline.naming import Embed
+from service.pipeline.phrases import Phrase
 from service.storage.db import Database
 from service.storage.models import Codebook, Theme, ThemeEdit, ThemeRun
 from service.theming.constraints import EditConstraints, constraints_of
@@ -30,6 +32,7 @@ from service.theming.notes import (
     note_vectors,
     select_notes,
 )
+from service.theming.phrases import note_phrases, phrase_embedder
 from service.theming.plan import PreviousTheme, ThemePlan, plan_themes
 from service.theming.report import edited_changes, moves, needs_confirmation, sentences
 from service.theming.store import (
@@ -73,6 +76,7 @@ class FittedNotes:
     params: dict[str, Any]
     assign_threshold: float
     fit_seconds: float
+    phrases: list[list[Phrase]]  # (n,) each note's noun phrases, for names
 
     def subset(self, keep: np.ndarray) -> FittedNotes:
         """The same fit restricted to the notes where ``keep`` (n,) is True."""
@@ -86,6 +90,7 @@ class FittedNotes:
             self.params,
             self.assign_threshold,
             self.fit_seconds,
+            [p for p, k in zip(self.phrases, keep, strict=True) if k],
         )
 
 
@@ -121,8 +126,11 @@ def fit_run(
     report(0.05, "loading embeddings")
     fitted = _fit(db, nlp, project_id, notes, options.use_codebook, report)
     report(0.9, "storing")
+    embed = phrase_embedder(nlp)
     with db.session() as session:
-        summary = _store(session, project_id, nlp.embedder.model_id, filters, fitted, options)
+        summary = _store(
+            session, project_id, nlp.embedder.model_id, filters, fitted, options, embed
+        )
     if summary["status"] == APPLIED:
         fill_in_notes(db, nlp, project_id, summary["run_id"])
     draft = summary["status"] == DRAFT
@@ -148,6 +156,9 @@ def _fit(
     report(0.2, "finding themes")
     started = time.perf_counter()
     model = ThemeModel().fit(vectors, [n.lemma_doc for n in notes], seeds=seeds)
+    fit_seconds = round(time.perf_counter() - started, 3)
+    report(0.85, "naming themes")
+    phrases = note_phrases(db, nlp, [n.id for n in notes], [n.text for n in notes])
     return FittedNotes(
         notes=notes,
         vectors=vectors,
@@ -157,7 +168,8 @@ def _fit(
         seed_of_cluster={c: seed_names[s] for c, s in enumerate(model.seed_of_theme_) if s >= 0},
         params={**_params(model), "use_codebook": use_codebook},
         assign_threshold=float(model.assign_threshold_),
-        fit_seconds=round(time.perf_counter() - started, 3),
+        fit_seconds=fit_seconds,
+        phrases=phrases,
     )
 
 
@@ -168,6 +180,7 @@ def _store(
     filters: RunFilters,
     fitted: FittedNotes,
     options: RunOptions,
+    embed: Embed | None = None,
 ) -> dict[str, Any]:
     """Plan and store the run in ``session``'s transaction; its summary."""
     base = latest_run(session, project_id)
@@ -186,7 +199,7 @@ def _store(
         and p.centroid.shape == (fitted.vectors.shape[1],)
     ]
     note_ids = [n.id for n in fitted.notes]
-    plan, described, seed_of_key = _plan(session, run, fitted, constraints, comparable)
+    plan, described, seed_of_key = _plan(session, run, fitted, constraints, comparable, embed)
     names = store_themes(session, run, described, previous, seed_of_key)
     store_assignments(
         session, run, note_ids, fitted.vectors, plan.keys, fitted.coords, described, constraints
@@ -222,6 +235,7 @@ def _plan(
     fitted: FittedNotes,
     constraints: EditConstraints,
     comparable: Sequence[PreviousTheme],
+    embed: Embed | None = None,
 ) -> tuple[ThemePlan, dict[int, ThemeDescription], dict[int, str]]:
     """The run's themes: keys per note, each theme described, codebook names by key."""
     note_ids = [n.id for n in fitted.notes]
@@ -243,6 +257,9 @@ def _plan(
         note_ids,
         fitted.coords,
         fitted.center,
+        texts=[n.text for n in fitted.notes],
+        phrases=fitted.phrases,
+        embed=embed,
     )
     seed_of_key = {
         plan.key_of_cluster[c]: name

@@ -13,6 +13,8 @@ import numpy as np
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
+from service.pipeline.naming import Embed
+from service.pipeline.phrases import Phrase
 from service.storage.models import Assignment, Note, Theme, ThemeRun
 
 if TYPE_CHECKING:
@@ -33,6 +35,8 @@ class ThemeDescription:
     size: int
     centred_centroid: np.ndarray | None = None  # (d,), unit mean of centred members
     typical_similarity: float | None = None  # median member cosine to it
+    similarity_quantiles: list[float] | None = None  # of the member cosines, ascending
+    description: str = ""  # a sentence of the most central note
 
 
 def normalise(vector: np.ndarray) -> np.ndarray:
@@ -47,40 +51,61 @@ def describe_themes(
     note_ids: Sequence[int],
     coords: np.ndarray,
     center: np.ndarray | None = None,
+    texts: Sequence[str] | None = None,
+    phrases: Sequence[Sequence[Phrase]] | None = None,
+    embed: Embed | None = None,
 ) -> dict[int, ThemeDescription]:
-    """Per theme key: centroid, keywords, name, 3 representative notes, map position, size.
+    """Per theme key: centroid, keywords, name, description, 3 representative notes,
+    map position, size.
 
     ``keys`` has shape (n,), -1 = unassigned; ``vectors`` (n, d); ``coords`` (n, 2);
-    ``center`` (d,) the run's corpus mean, to describe themes for scoring new notes.
+    ``center`` (d,) the run's corpus mean, to describe themes for scoring new notes;
+    ``texts`` the notes' texts (for descriptions); ``phrases`` their noun phrases and
+    ``embed`` the project's embedder (for names; see ``pipeline.naming``).
     """
-    from service.pipeline.themes import theme_keywords, theme_name
+    from service.pipeline.explain import quantiles_of, theme_description
+    from service.pipeline.naming import theme_names
+    from service.pipeline.themes import theme_keywords
 
     present = sorted(int(k) for k in set(keys.tolist()) if k >= 0)
     index_of = {key: i for i, key in enumerate(present)}
     labels = np.array([index_of.get(int(k), -1) for k in keys])
     keywords = theme_keywords(list(lemma_docs), labels) if present else []
+    centroids = [normalise(vectors[keys == key].mean(axis=0)) for key in present]
+    names = theme_names(
+        labels,
+        phrases if phrases is not None else [()] * len(labels),
+        keywords,
+        np.stack(centroids) if centroids else None,
+        embed,
+        center,
+    )
     described: dict[int, ThemeDescription] = {}
     for key in present:
         members = np.flatnonzero(keys == key)
-        centroid = normalise(vectors[members].mean(axis=0))
-        closest = members[np.argsort(-(vectors[members] @ centroid), kind="stable")[:3]]
+        centroid = centroids[index_of[key]]
+        central = members[np.argsort(-(vectors[members] @ centroid), kind="stable")]
         words = keywords[index_of[key]]
-        centred_centroid = typical = None
+        centred_centroid = typical = quantiles = None
         if center is not None:
             centred = vectors[members] - center
             centred /= np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-12)
             centred_centroid = normalise(centred.mean(axis=0))
-            typical = float(np.median(centred @ centred_centroid))
+            own = centred @ centred_centroid
+            typical = float(np.median(own))
+            quantiles = [round(float(q), 6) for q in quantiles_of(own)]
         described[key] = ThemeDescription(
             centroid=centroid,
             keywords=[[w, round(float(s), 4)] for w, s in words],
-            name=theme_name(words),
-            representatives=[int(note_ids[i]) for i in closest],
+            name=names[index_of[key]].name,
+            representatives=[int(note_ids[i]) for i in central[:3]],
             x=float(coords[members, 0].mean()),
             y=float(coords[members, 1].mean()),
             size=int(len(members)),
             centred_centroid=centred_centroid,
             typical_similarity=typical,
+            similarity_quantiles=quantiles,
+            description=theme_description([texts[i] for i in central]) if texts else "",
         )
     return described
 
@@ -104,15 +129,17 @@ def refresh_run_themes(
     run_id: int,
     vectors_by_note: dict[int, np.ndarray],
     keep_names: bool = False,
+    embed: Embed | None = None,
 ) -> None:
     """Recompute every theme of a run from its current assignments (after an edit, or
     after notes were deleted).
 
     Names people gave are kept (all names with ``keep_names``); themes left without
-    notes are removed.
+    notes are removed. ``embed``: the project's embedder, to name themes as a run does
+    (without it, by c-TF-IDF only).
     """
     rows = session.execute(
-        select(Assignment, Note.content_lemmas)
+        select(Assignment, Note.content_lemmas, Note.text, Note.phrases)
         .join(Note, Note.id == Assignment.note_id)
         .where(Assignment.run_id == run_id)
         .order_by(Assignment.note_id)
@@ -120,13 +147,23 @@ def refresh_run_themes(
     run = session.get(ThemeRun, run_id)
     described: dict[int, ThemeDescription] = {}
     if rows:
-        note_ids = [a.note_id for a, _ in rows]
-        keys = np.array([a.theme_key if a.theme_key is not None else -1 for a, _ in rows])
+        note_ids = [row[0].note_id for row in rows]
+        keys = np.array([a.theme_key if a.theme_key is not None else -1 for a, *_ in rows])
         vectors = np.stack([vectors_by_note[i] for i in note_ids])
-        coords = np.array([[a.x, a.y] for a, _ in rows])
+        coords = np.array([[a.x, a.y] for a, *_ in rows])
         center = np.frombuffer(run.center, dtype="<f4") if run and run.center else None
-        lemma_docs = [" ".join(lemmas) for _, lemmas in rows]
-        described = describe_themes(keys, vectors, lemma_docs, note_ids, coords, center)
+        described = describe_themes(
+            keys,
+            vectors,
+            [" ".join(lemmas) for _, lemmas, _, _ in rows],
+            note_ids,
+            coords,
+            center,
+            texts=[text for _, _, text, _ in rows],
+            phrases=[as_phrases(stored) for *_, stored in rows],
+            embed=embed,
+        )
+    kept = []
     for theme in session.scalars(select(Theme).where(Theme.run_id == run_id)):
         info = described.get(theme.key)
         if info is None:
@@ -136,6 +173,8 @@ def refresh_run_themes(
         apply_description(theme, info)
         if keep_names:
             theme.name = name
+        kept.append(theme)
+    settle_names(kept)
     if run is not None:
         run.tree = tree_of(described)
 
@@ -147,10 +186,11 @@ def store_themes(
     previous: Sequence[PreviousTheme],
     seed_of_key: Mapping[int, str],
 ) -> dict[int, str]:
-    """Add the run's themes; returns their names by key. A theme that persists keeps its
-    name (and whether a person gave it); a codebook theme is named as in the codebook."""
+    """Add the run's themes; returns their names by key. A name people gave persists;
+    a codebook theme is named as in the codebook; a machine-made name follows the
+    theme's notes. Names of one run differ (``settle_names``)."""
     by_key = {p.key: p for p in previous}
-    names: dict[int, str] = {}
+    stored: list[Theme] = []
     for key, info in described.items():
         before = by_key.get(key)
         seed = seed_of_key.get(key)
@@ -162,10 +202,11 @@ def store_themes(
             seed=seed,
         )
         apply_description(theme, info)
-        theme.name = before.name if before else (seed or info.name)
+        theme.name = before.name if before and before.name_edited else (seed or info.name)
         session.add(theme)
-        names[key] = theme.name
-    return names
+        stored.append(theme)
+    settle_names(stored)
+    return {theme.key: theme.name for theme in stored}
 
 
 def store_assignments(
@@ -192,8 +233,7 @@ def store_assignments(
         if order
         else np.zeros((0, centred.shape[1]))
     )
-    typical = np.array([max(described[k].typical_similarity or 1.0, 1e-6) for k in order])
-    scores = np.clip((centred @ centroids.T) / typical, 0.0, 1.0)
+    scores = _fit_scores(centred @ centroids.T, [described[k] for k in order])
     rows: list[dict[str, Any]] = []
     for i, note in enumerate(note_ids):
         key = int(keys[i])
@@ -215,9 +255,44 @@ def store_assignments(
         session.execute(insert(Assignment), rows)
 
 
+def _fit_scores(similarity: np.ndarray, themes: Sequence[ThemeDescription]) -> np.ndarray:
+    """(n, k) fit of notes to themes from their (n, k) centred cosines, as the theme
+    model scores (``explain.fit_scores``, by the theme's own member quantiles); a theme
+    without quantiles falls back to the ratio to its typical member cosine."""
+    from service.pipeline.explain import QUANTILES, fit_scores
+
+    typical = np.array([max(t.typical_similarity or 1.0, 1e-6) for t in themes])
+    scores = np.clip(similarity / typical, 0.0, 1.0) if len(themes) else similarity
+    calibrated = [j for j, t in enumerate(themes) if len(t.similarity_quantiles or ()) == QUANTILES]
+    if calibrated:
+        quantiles = np.array([themes[j].similarity_quantiles for j in calibrated], np.float64)
+        scores[:, calibrated] = fit_scores(similarity[:, calibrated], quantiles)
+    return scores
+
+
 def _centred_centroid(info: ThemeDescription) -> np.ndarray:
     assert info.centred_centroid is not None, "described with the run's center"
     return np.asarray(info.centred_centroid, np.float64)
+
+
+def settle_names(themes: Sequence[Theme]) -> None:
+    """Make the run's theme names differ: a machine-made name that repeats a name people
+    or the codebook gave (or one already used) gets a number, "Liikenne 2"."""
+    taken = {t.name.lower() for t in themes if t.name_edited or t.seed}
+    for theme in sorted(themes, key=lambda t: t.key):
+        if theme.name_edited or theme.seed:
+            continue
+        name, count = theme.name, 1
+        while name.lower() in taken:
+            count += 1
+            name = f"{theme.name} {count}"
+        theme.name = name
+        taken.add(name.lower())
+
+
+def as_phrases(stored: list[list[str]] | None) -> list[Phrase]:
+    """A note's stored phrases as (key, text, number) triples; none when not analysed."""
+    return [(str(p[0]), str(p[1]), str(p[2])) for p in stored or () if len(p) == 3]
 
 
 def apply_description(theme: Theme, info: ThemeDescription) -> None:
@@ -226,9 +301,11 @@ def apply_description(theme: Theme, info: ThemeDescription) -> None:
     theme.representatives = info.representatives
     theme.size = info.size
     theme.x, theme.y = info.x, info.y
+    theme.description = info.description
     if info.centred_centroid is not None:
         theme.centred_centroid = info.centred_centroid.astype("<f4").tobytes()
         theme.typical_similarity = info.typical_similarity
+        theme.similarity_quantiles = info.similarity_quantiles
     if not theme.name_edited and not theme.seed:  # codebook themes keep the codebook's name
         theme.name = info.name
 

@@ -82,6 +82,7 @@ def theme_table(session: Session, project_id: int) -> dict[str, Any]:
                 "id": theme.key,
                 "name": theme.name,
                 "name_edited": theme.name_edited,
+                "description": theme.description,
                 "size": theme.size,
                 "share": theme.size / run.note_count if run.note_count else 0.0,
                 "region_share": {
@@ -112,10 +113,13 @@ def theme_detail(session: Session, project_id: int, key: int) -> dict[str, Any]:
         .where(Assignment.run_id == run.id, Assignment.theme_key == key)
         .order_by(Assignment.score.desc(), Note.id)
     ).all()
+    words = [str(entry[0]) for entry in theme.keywords if entry]
+    names = dict(session.execute(select(Theme.key, Theme.name).where(Theme.run_id == run.id)).all())
     return {
         "id": theme.key,
         "name": theme.name,
         "name_edited": theme.name_edited,
+        "description": theme.description,
         "size": theme.size,
         "seed": theme.seed,
         "keywords": theme.keywords,
@@ -129,10 +133,26 @@ def theme_detail(session: Session, project_id: int, key: int) -> dict[str, Any]:
                 "group": note.group,
                 "score": assignment.score,
                 "source": assignment.source,
+                "why": _why(note, assignment, words, names),
             }
             for note, document, assignment in rows
         ],
     }
+
+
+def _why(
+    note: Note, assignment: Assignment, keywords: list[str], names: dict[int, str]
+) -> dict[str, Any]:
+    """Why a note sits in its theme (``explain.why_here``) from its stored fits (its
+    five best themes; ``score`` is None when its theme, placed by hand, is not among
+    them), with the next theme's name."""
+    from service.pipeline.explain import why_here
+
+    scores = {int(k): float(v) for k, v in (assignment.scores or {}).items()}
+    why = why_here(note.content_lemmas or [], keywords, scores, assignment.theme_key)
+    following = why["next_theme"]
+    why["next_theme_name"] = names.get(following, "") if following is not None else None
+    return why
 
 
 def tree_path(tree: dict[str, Any], key: int) -> list[str]:
@@ -166,12 +186,19 @@ def note_scores(session: Session, project_id: int, note_id: int) -> dict[str, An
         ),
         key=lambda row: -row["score"],
     )
+    note = session.get(Note, note_id)
+    keywords: list[str] = []
+    if assignment.theme_key is not None:
+        theme = get_theme(session, run.id, assignment.theme_key)
+        keywords = [str(entry[0]) for entry in theme.keywords if entry]
+    why = _why(note, assignment, keywords, names) if note is not None else {}
     return {
         "note_id": note_id,
         "theme": assignment.theme_key,
         "score": assignment.score,
         "source": assignment.source,
         "scores": scores,
+        "why": why,
     }
 
 

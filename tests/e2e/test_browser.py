@@ -143,6 +143,10 @@ def test_coordinator_session(servers: Servers, page: Page) -> None:
     shoot(page, "03-themes")
 
     go(page, "Teema")
+    # The largest theme's page opens with its name and its one-sentence description.
+    page.get_by_role("heading", name=themes[0]["name"]).first.wait_for()
+    page.locator("blockquote").get_by_text(themes[0]["description"]).wait_for()
+    page.get_by_text("Miksi tässä").first.wait_for(state="attached")
     field(page, "Uusi nimi").fill("Vetovoima ja osaaminen")
     page.get_by_role("button", name="Tallenna nimi").click()
     page.get_by_text("Teema nimettiin: Vetovoima ja osaaminen.").wait_for()

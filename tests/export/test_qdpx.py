@@ -100,6 +100,19 @@ def test_qdpx_is_valid_and_reads_back_exactly(database_url: str, tmp_path: Path)
     codebook = _schema("Codebook-mrt2019.xsd")
     assert codebook.validate(etree.parse(str(qdc))), codebook.error_log
 
+    # Each code's description holds the theme's sentence (markup kept as text) and keywords.
+    descriptions = {
+        code.get("name"): code.findtext(f"{PROJECT_NS}Description")
+        for code in root.iter(f"{PROJECT_NS}Code")
+    }
+    for spec in SAMPLE_THEMES.values():
+        assert spec.description in descriptions[spec.name]
+        assert "Keywords: " + ", ".join(spec.keywords) in descriptions[spec.name]
+    qdc_descriptions = [
+        d.text for d in etree.parse(str(qdc)).iter("{urn:QDA-XML:codebook:1.0}Description")
+    ]
+    assert any(SAMPLE_THEMES[2].description in (d or "") for d in qdc_descriptions)
+
     # Read back: document texts, selection offsets (code points) and code names.
     project = read_qdpx(qdpx)
     assert sorted(project.codes.values()) == sorted(t.name for t in SAMPLE_THEMES.values())

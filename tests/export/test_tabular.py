@@ -35,8 +35,10 @@ def _check_frame(frame: pd.DataFrame, sample: SampleProject) -> None:
         assert (row.region, row.text) == (region, text)
         if key is None:
             assert pd.isna(row.theme_id) and pd.isna(row.theme_name)
+            assert pd.isna(row.theme_description) or row.theme_description == ""
         else:
             assert (int(row.theme_id), row.theme_name) == (key, SAMPLE_THEMES[key].name)
+            assert row.theme_description == SAMPLE_THEMES[key].description
             assert row.theme_score == pytest.approx(0.5)
     kajaani = frame[frame["text"].str.startswith("Kajaanin")]
     assert kajaani["human_edited"].tolist() == [True]
@@ -84,7 +86,11 @@ def test_xlsx_notes_codebook_and_region_table(database_url: str, tmp_path: Path)
     themes = list(workbook["themes"].iter_rows(values_only=True))
     assert themes[0] == ("theme_id", "name", "keywords", "description", "size")
     assert themes[1][:3] == (1, "Osaavan työvoiman saatavuus", "työvoima, osaaminen, rekrytointi")
-    assert "Keywords: työvoima" in themes[1][3] and themes[1][4] == 4
+    # The description column: the seed's description and the theme's sentence; the
+    # keywords have their own column.
+    assert SAMPLE_THEMES[1].description in themes[1][3] and themes[1][4] == 4
+    assert "Keywords" not in themes[1][3]
+    assert themes[2][3] == SAMPLE_THEMES[2].description
     table = list(workbook["region_theme"].iter_rows(values_only=True))
     assert table[0] == (
         "region",

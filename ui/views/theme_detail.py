@@ -1,5 +1,6 @@
-"""One theme: all its notes, its keywords, its place in the theme tree, and the edits a
-coordinator makes to it (rename, merge, split, move notes, mark notes unassigned)."""
+"""One theme: its description, all its notes (with why each is here), its keywords, its
+place in the theme tree, and the edits a coordinator makes to it (rename, merge, split,
+move notes, mark notes unassigned)."""
 
 from __future__ import annotations
 
@@ -67,6 +68,8 @@ def tree_trail(path: list[str], keep: int = 3) -> list[str]:
 
 
 def _header(detail: dict[str, Any]) -> None:
+    if detail.get("description"):
+        st.markdown(f"> {md(detail['description'])}")
     trail = [md(name) for name in tree_trail(detail.get("tree_path", []))]
     path = " › ".join([*trail, f"**{md(detail['name'])}**"])
     st.markdown(f"{t('tree_place')}: {path}")
@@ -87,6 +90,13 @@ def _header(detail: dict[str, Any]) -> None:
         )
 
 
+def _next_theme(why: dict[str, Any]) -> str:
+    """The next closest theme and the note's fit there, "Nuorten hyvinvointi (0.41)"."""
+    if why.get("next_theme") is None:
+        return ""
+    return f"{why.get('next_theme_name') or why['next_theme']} ({why.get('next_score') or 0:.2f})"
+
+
 def _notes(detail: dict[str, Any]) -> list[int]:
     """The theme's notes with row selection; returns the ids of the selected notes."""
     notes = detail["notes"]
@@ -98,6 +108,8 @@ def _notes(detail: dict[str, Any]) -> list[int]:
             t("col_document"): [n["document"] for n in notes],
             t("col_group"): [n.get("group") or "" for n in notes],
             t("col_score"): [n.get("score") for n in notes],
+            t("col_why"): [", ".join((n.get("why") or {}).get("keywords", [])) for n in notes],
+            t("col_next_theme"): [_next_theme(n.get("why") or {}) for n in notes],
             t("col_source"): [t(f"source_{n.get('source', 'model')}") for n in notes],
         }
     )
@@ -111,7 +123,8 @@ def _notes(detail: dict[str, Any]) -> list[int]:
         selection_mode="multi-row",
         column_config={
             t("col_text"): st.column_config.TextColumn(width="large"),
-            t("col_score"): st.column_config.NumberColumn(format="%.2f"),
+            t("col_score"): st.column_config.NumberColumn(format="%.2f", help=t("col_score_help")),
+            t("col_why"): st.column_config.TextColumn(help=t("col_why_help")),
         },
     )
     st.download_button(
@@ -236,6 +249,20 @@ def _scores(project: str, note_id: int) -> None:
         except ApiError as error:
             common.show_error(error)
             return
+        why = scores.get("why") or {}
+        if why.get("score") is not None and why.get("next_theme") is not None:
+            words = ", ".join(why.get("keywords") or []) or t("why_no_keywords")
+            st.markdown(
+                md(
+                    t(
+                        "why_here",
+                        words=words,
+                        score=f"{why['score']:.2f}",
+                        next=why.get("next_theme_name") or why["next_theme"],
+                        next_score=f"{why.get('next_score') or 0:.2f}",
+                    )
+                )
+            )
         frame = pd.DataFrame(
             [
                 {t("col_theme"): f"{s['name']} ({s['theme']})", t("col_score"): s["score"]}

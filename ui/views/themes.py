@@ -1,5 +1,5 @@
-"""The theme table of the current run: name, size, share per region, keywords and three
-representative notes; open a theme, merge several, and see the theme tree."""
+"""The theme table of the current run: name, description, size, share per region,
+keywords and three representative notes; open a theme, merge several, and see the theme tree."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ def theme_table_frame(table: dict[str, Any]) -> pd.DataFrame:
         row = {
             "id": theme["id"],
             t("col_theme"): theme["name"],
+            t("col_description"): theme.get("description") or "",
             t("col_size"): theme["size"],
             t("col_share"): theme["share"],
             **{
@@ -151,6 +152,7 @@ def _page(project: str) -> None:
         "id": st.column_config.NumberColumn("#", width="small"),
         t("col_share"): st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1),
         t("col_theme"): st.column_config.TextColumn(width="medium"),
+        t("col_description"): st.column_config.TextColumn(width="large"),
         **{c: percent for c in frame.columns if c.startswith(f"{t('col_region')}: ")},
     }
     event = st.dataframe(
