@@ -14,6 +14,7 @@ __all__ = [
     "LEFTOVER_RULES",
     "MAX_LEFTOVER_CHARS",
     "MIN_NOTE_WORDS",
+    "furniture_key",
     "is_leftover",
 ]
 
@@ -87,6 +88,19 @@ CONTACT_MARKER_RE = re.compile(
     r"(?i)(?:heräsikö kysymyksiä|yhteystiedot|lisätietoja|ota (?:rohkeasti )?yhteyttä"
     r"|kontaktuppgifter|contact(?: us| information)?)\b.{0,80}"
 )
+
+
+# A page or slide number: "4", "Sivu 4", "4 / 12", "Page 4 of 12", "- 4 -".
+_PAGE_NUMBER_RE = re.compile(
+    r"(?i)[-–(]?\s*(?:sivu|page|sida|s\.|p\.)?\s*\d{1,4}\s*(?:(?:/|of|\(|–|-)\s*\d{1,4}\)?)?\s*[-–)]?"
+)
+
+
+def furniture_key(text: str) -> str:
+    """What makes two lines (or text boxes) on different pages the same furniture: the
+    text itself, but any page number counts as one ("Sivu 3" and "Sivu 4" are alike)."""
+    collapsed = " ".join(text.split()).casefold()
+    return "#" if _PAGE_NUMBER_RE.fullmatch(collapsed) else collapsed
 
 
 def is_leftover(line: str) -> bool:

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from service.pipeline.errors import ParseError, reading
+from service.pipeline.leftovers import furniture_key
 from service.pipeline.text import too_long
 
 __all__ = ["BULLET_GLYPHS", "Line", "lay_out", "pdf_lines"]
@@ -29,12 +30,13 @@ BULLET_GLYPHS = (
     "\u2013\u2014\u2212-*o"  # dashes, asterisk, "o"
 )
 _BULLET_RE = re.compile(rf"(?P<glyph>[{re.escape(BULLET_GLYPHS)}])\s+(?P<body>\S.*)")
-_DIGITS_RE = re.compile(r"\d+")
 # Tolerances in points: positions within ALIGN_POINTS are the same indentation; a
-# gap above a line larger than PARAGRAPH_GAP line heights starts a new paragraph; a
+# gap above a line larger than PARAGRAPH_GAP line heights starts a new paragraph (one
+# larger than LIST_GAP a new list); a
 # line HEADING_SIZE times the body's font size is a heading.
 ALIGN_POINTS = 3.0
 PARAGRAPH_GAP = 0.8
+LIST_GAP = 2.5  # list items are spaced apart more than wrapped lines, but stay one list
 HEADING_SIZE = 1.2
 REPEATED_SHARE = 0.5
 MIN_REPEATS = 3
@@ -123,10 +125,11 @@ def _line(raw: dict[str, object]) -> Line | None:
 
 
 def drop_repeated(pages: Sequence[Sequence[Line]]) -> list[list[Line]]:
-    """Pages without the lines that recur at the same place on most pages (digits aside)."""
+    """Pages without the lines that recur at the same place on most pages (see
+    ``furniture_key``)."""
 
     def key(line: Line) -> tuple[str, int]:
-        return _DIGITS_RE.sub("#", line.text.casefold()), round(line.top / PLACE_POINTS)
+        return furniture_key(line.text), round(line.top / PLACE_POINTS)
 
     if len(pages) < MIN_REPEATS:
         return [list(page) for page in pages]
@@ -149,45 +152,51 @@ def lay_out(pages: Sequence[Sequence[Line]]) -> str:
     for page in pages:
         previous: Line | None = None
         kind = ""  # of the block being written: "bullet", "prose" or "heading"
+        block_lines = 0  # lines in the block being written
         for line in page:
+            block_lines += 1
             bullet = _BULLET_RE.fullmatch(line.text)
             heading = body_size > 0 and line.size >= HEADING_SIZE * body_size
             if bullet is not None and not heading:
                 entry = "  " * levels.get(_position(line.x0), 0) + "- " + bullet["body"]
-                if kind == "bullet" and previous is not None and _near(previous, line):
+                if kind == "bullet" and previous is not None and _near(previous, line, LIST_GAP):
                     blocks[-1].append(entry)
                 else:
                     blocks.append([entry])
-                kind = "bullet"
+                kind, block_lines = "bullet", 1
             elif (
                 previous is not None
                 and heading == (kind == "heading")
-                and _continues(previous, line, kind)
+                and _continues(previous, line, kind, hanging=block_lines == 2)
             ):
                 blocks[-1][-1] = _join(blocks[-1][-1], line.text)
                 if kind == "bullet":  # the next wrapped line aligns with the bullet's text
                     line = replace(line, x0=previous.x0, body_x0=previous.body_x0)
             else:
                 blocks.append([line.text])
-                kind = "heading" if heading else "prose"
+                kind, block_lines = ("heading" if heading else "prose"), 1
             previous = line
     return "\n\n".join("\n".join(block) for block in blocks)
 
 
-def _continues(previous: Line, line: Line, kind: str) -> bool:
-    """A wrapped line: close below, at the text's own indentation, in the same type size."""
+def _continues(previous: Line, line: Line, kind: str, hanging: bool) -> bool:
+    """A wrapped line: close below, at the text's own indentation, in the same type size.
+
+    ``hanging``: ``line`` would be the block's second line, which may sit to the right of
+    the first (a hanging indent)."""
     if not _near(previous, line) or abs(line.size - previous.size) > 1.0:
         return False
     if kind == "bullet":
         indent = previous.body_x0 if previous.body_x0 is not None else previous.x0
         return line.x0 >= indent - ALIGN_POINTS
-    # Prose and headings: the same left edge, or back to it after an indented first line.
-    return line.x0 <= previous.x0 + ALIGN_POINTS
+    # Prose and headings: the same left edge, back to it after an indented first line, or
+    # a hanging indent from the first line on.
+    return hanging or line.x0 <= previous.x0 + ALIGN_POINTS
 
 
-def _near(previous: Line, line: Line) -> bool:
+def _near(previous: Line, line: Line, gap_lines: float = PARAGRAPH_GAP) -> bool:
     gap = line.top - previous.bottom
-    return -previous.height < gap <= PARAGRAPH_GAP * previous.height
+    return -previous.height < gap <= gap_lines * previous.height
 
 
 def _join(text: str, more: str) -> str:

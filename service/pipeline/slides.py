@@ -11,7 +11,6 @@ numbers typed by hand) by counting. A title slide's title is the document's titl
 from __future__ import annotations
 
 import io
-import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from typing import Any
 
 from service.pipeline.document import ParsedDocument
 from service.pipeline.errors import ParseError, check_zip, reading
+from service.pipeline.leftovers import furniture_key
 from service.pipeline.text import normalize_text, too_long
 
 __all__ = ["REPEATED_SHARE", "pptx_document"]
@@ -34,7 +34,6 @@ MAX_SLIDES = 5_000
 _TITLES = {1, 3, 5}  # PP_PLACEHOLDER TITLE, CENTER_TITLE, VERTICAL_TITLE
 _FURNITURE = {13, 14, 15, 16}  # SLIDE_NUMBER, HEADER, FOOTER, DATE
 _CENTER_TITLE = 3
-_DIGITS_RE = re.compile(r"\d+")
 
 
 @dataclass(frozen=True)
@@ -98,8 +97,7 @@ def repeated_boxes(slides: list[Slide]) -> set[str]:
 
 
 def _box_key(box: list[Paragraph]) -> str:
-    """Digits do not count ("3", "4" are the same page number box)."""
-    return _DIGITS_RE.sub("#", " ".join(p.text for p in box).casefold())
+    return furniture_key(" ".join(p.text for p in box))
 
 
 def _slide_blocks(slide: Slide, furniture: set[str]) -> Iterator[tuple[str, bool]]:

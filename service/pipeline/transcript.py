@@ -311,7 +311,7 @@ def assemble(cues: Iterable[SpokenCue]) -> tuple[str, tuple[Turn, ...]]:
             end_time = cue.end_time
             if end_time is None:
                 following = _next_start(merged, index, position)
-                end_time = following if following is not None else cue.start_time
+                end_time = following  # None for the last cue: nothing says when it ended
             spans.append(Cue(offset, offset + len(cue.text), cue.start_time, end_time))
             body.append(cue.text)
             offset += len(cue.text)

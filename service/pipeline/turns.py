@@ -4,9 +4,10 @@ turn, times and the facilitator's question it answers.
 - Roles: the speakers named at upload are facilitators; otherwise the one speaker who
   asks clearly the most questions is. Everyone else is a participant. With fewer than
   two speakers, or nobody asking, roles stay unknown.
-- A facilitator's questions are not notes: the last run of questions in a facilitator's
-  turn becomes the guiding ``question`` of the turns after it, so comparing by question
-  works for transcripts as for Learning Cafes.
+- A facilitator's questions are not notes: the run of questions a facilitator's turn
+  ends with becomes the guiding ``question`` of the turns after it (when it has at least
+  ``MIN_GUIDING_WORDS`` words), so comparing by question works for transcripts as for
+  Learning Cafes. The facilitator's other sentences are notes like anyone's.
 - A turn up to ``MAX_NOTE_CHARS`` is one note; a longer one is cut at sentence ends
   into notes of at most that length, preferring a cut where a sentence opens a new
   point ("Toinen asia", "Lisäksi", "Toisaalta").
@@ -35,12 +36,15 @@ def _word_set(text: str) -> frozenset[str]:
 MAX_NOTE_CHARS = 400  # as for prose paragraphs: a longer stretch holds several ideas
 MIN_SHIFT_CHARS = 120  # a new point starts a new note once the current one is this long
 MIN_QUESTIONS = 2  # a facilitator found by counting must have asked at least this many
+# A shorter question ("Sanna, miten teillä?") passes the word on; it sets no new topic.
+MIN_GUIDING_WORDS = 5
 # A sentence made only of these words says "I hear you", not an idea.
 BACK_CHANNEL_WORDS = _word_set(
     "joo juu jep jees joo-o niin nii niinpä kiitos kiitti okei ok okay selvä hyvä hienoa "
     "kiva aivan totta kyllä mm mmm mhm hmm öö ää aa no just justiinsa näin juuri tosiaan "
     "ahaa aha jaa jaha tottakai tietysti ihan se on se oli noin yes yeah right sure thanks "
-    "thank you good great ja tosi hei moi terve"
+    "thank you good great ja tosi hei moi terve hyvää huomenta päivää iltapäivää kaikille "
+    "tervetuloa welcome hello everyone"
 )
 _SHIFT_RE = re.compile(
     r"(?i)(?:toinen|toiseksi|kolmas|kolmanneksi|neljäs|lisäksi|toisaalta|sitten|entä|myös"
@@ -78,8 +82,9 @@ def transcript_notes(
                     turn=index, start_time=start_time, end_time=end_time,
                 )
             )  # fmt: skip
-        if asked:
-            question = " ".join(text[a:b] for a, b in asked)
+        guiding = " ".join(text[a:b] for a, b in asked)
+        if len(_WORD_RE.findall(guiding)) >= MIN_GUIDING_WORDS:
+            question = guiding
     return tuple(notes)
 
 
