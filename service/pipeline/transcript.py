@@ -138,6 +138,17 @@ def read_vtt(text: str) -> list[SpokenCue]:
             f"The WebVTT file could not be read ({_reason(error)}): every cue needs a "
             "'00:00:01.000 --> 00:00:04.000' line; export the transcript again."
         ) from None
+    timings = [i for i, line in enumerate(text.split("\n"), 1) if "-->" in line]
+    if len(captions) < len(timings):  # webvtt-py skips cues it cannot read, silently
+        read = {caption.start for caption in captions}
+        bad = next(
+            (i for i in timings if text.split("\n")[i - 1].split("-->")[0].strip() not in read),
+            timings[0],
+        )
+        raise ParseError(
+            f"The WebVTT file could not be read: the cue timing on line {bad} is malformed; "
+            "every cue needs a '00:00:01.000 --> 00:00:04.000' line. Export it again."
+        )
     cues: list[SpokenCue] = []
     for caption in captions:
         raw = caption.raw_text

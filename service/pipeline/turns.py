@@ -5,9 +5,9 @@ turn, times and the facilitator's question it answers.
   asks clearly the most questions is. Everyone else is a participant. With fewer than
   two speakers, or nobody asking, roles stay unknown.
 - A facilitator's questions are not notes: the run of questions a facilitator's turn
-  ends with becomes the guiding ``question`` of the turns after it (when it has at least
-  ``MIN_GUIDING_WORDS`` words), so comparing by question works for transcripts as for
-  Learning Cafes. The facilitator's other sentences are notes like anyone's.
+  ends with becomes the guiding ``question`` of the turns after it (unless it only
+  passes the word on: see ``MIN_GUIDING_WORDS``), so comparing by question works for
+  transcripts as for Learning Cafes. The facilitator's other sentences are notes.
 - A turn up to ``MAX_NOTE_CHARS`` is one note; a longer one is cut at sentence ends
   into notes of at most that length, preferring a cut where a sentence opens a new
   point ("Toinen asia", "Lisäksi", "Toisaalta").
@@ -36,8 +36,15 @@ def _word_set(text: str) -> frozenset[str]:
 MAX_NOTE_CHARS = 400  # as for prose paragraphs: a longer stretch holds several ideas
 MIN_SHIFT_CHARS = 120  # a new point starts a new note once the current one is this long
 MIN_QUESTIONS = 2  # a facilitator found by counting must have asked at least this many
-# A shorter question ("Sanna, miten teillä?") passes the word on; it sets no new topic.
-MIN_GUIDING_WORDS = 5
+# A question with fewer words of its own than this passes the word on ("Sanna, miten
+# teillä?", "Entä mitä mieltä te muut olette?"); it sets no new topic.
+MIN_GUIDING_WORDS = 2
+FOLLOW_UP_WORDS = _word_set(
+    "miten mitä mikä mitäs entä entäs kuinka millainen onko onks oletteko oletko olette "
+    "teillä sinulla muilla meillä te sinä sä muut mieltä ja no sitten vielä kukaan joku "
+    "haluaako haluaisiko haluatko kommentoida kommentteja lisättävää lisää tähän siitä "
+    "what about you and others anyone else"
+)
 # A sentence made only of these words says "I hear you", not an idea.
 BACK_CHANNEL_WORDS = _word_set(
     "joo juu jep jees joo-o niin nii niinpä kiitos kiitti okei ok okay selvä hyvä hienoa "
@@ -59,6 +66,7 @@ def transcript_notes(
     """Notes of every turn in order; ``position`` runs 0..n-1, kind "turn"."""
     text = document.text
     roles = speaker_roles(text, document.turns, facilitators)
+    names = {part.casefold() for t in document.turns for part in (t.speaker or "").split()}
     notes: list[NoteDraft] = []
     question: str | None = None
     for index, turn in enumerate(document.turns):
@@ -83,7 +91,7 @@ def transcript_notes(
                 )
             )  # fmt: skip
         guiding = " ".join(text[a:b] for a, b in asked)
-        if len(_WORD_RE.findall(guiding)) >= MIN_GUIDING_WORDS:
+        if _own_words(guiding, names) >= MIN_GUIDING_WORDS:
             question = guiding
     return tuple(notes)
 
@@ -117,6 +125,12 @@ def speaker_roles(
 def _is_question(text: str, span: tuple[int, int]) -> bool:
     sentence = text[span[0] : span[1]].rstrip("\"'”’») ")
     return sentence.endswith("?") and len(_WORD_RE.findall(sentence)) >= MIN_NOTE_WORDS
+
+
+def _own_words(question: str, names: set[str]) -> int:
+    """Words of a question that are neither follow-up words nor a speaker's name."""
+    words = (w.casefold() for w in _WORD_RE.findall(question))
+    return sum(1 for w in words if w not in FOLLOW_UP_WORDS and w not in names)
 
 
 def _closing_questions(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
