@@ -18,6 +18,7 @@ for text that is not a transcript, so ordinary notes are never mistaken for one.
 from __future__ import annotations
 
 import html
+import io
 import re
 import unicodedata
 from collections import Counter
@@ -79,6 +80,8 @@ _BOILERPLATE_RE = re.compile(
     r"(?:\]|\))?)[.!]?"
 )
 _TAG_RE = re.compile(r"<[^>]{0,200}>")
+_STAMP = r"(?:\d{1,3}:)?\d{1,2}:\d{2}[.,]\d{1,3}"
+_TIMING_RE = re.compile(rf"{_STAMP}\s*-->\s*{_STAMP}(?:\s|$)")
 
 
 @dataclass(frozen=True)
@@ -124,70 +127,52 @@ def _clean_speaker(name: str | None) -> str | None:
 
 def read_vtt(text: str) -> list[SpokenCue]:
     """Cues of a WebVTT file: ``<v Name>`` voice tags (Teams), "Name: " prefixes (Zoom)."""
-    import webvtt  # imported late: only transcripts pay for it
-
     if not text.lstrip("\ufeff").startswith("WEBVTT"):
         raise ParseError(
             "This WebVTT file does not start with 'WEBVTT': export the transcript again "
             "(or upload it as .txt)."
         )
-    try:
-        captions = webvtt.from_string(text).captions
-    except Exception as error:  # MalformedFileError, and ValueErrors on odd timestamps
+    return _read_captions(text, "vtt", "WebVTT file", "00:00:01.000 --> 00:00:04.000")
+
+
+def read_srt(text: str) -> list[SpokenCue]:
+    """Cues of an SRT file; a speaker is named by a "Name:" or "[Name]" prefix."""
+    if "-->" not in text:
         raise ParseError(
-            f"The WebVTT file could not be read ({_reason(error)}): every cue needs a "
-            "'00:00:01.000 --> 00:00:04.000' line; export the transcript again."
-        ) from None
-    timings = [i for i, line in enumerate(text.split("\n"), 1) if "-->" in line]
-    if len(captions) < len(timings):  # webvtt-py skips cues it cannot read, silently
-        read = {caption.start for caption in captions}
-        bad = next(
-            (i for i in timings if text.split("\n")[i - 1].split("-->")[0].strip() not in read),
-            timings[0],
+            "No subtitles were found in the SRT file: check that it is a SubRip file "
+            "(numbered cues with '-->' times)."
         )
+    return _read_captions(text, "srt", "SRT file", "00:00:01,000 --> 00:00:04,000")
+
+
+def _read_captions(text: str, fmt: str, what: str, example: str) -> list[SpokenCue]:
+    """webvtt-py reads both formats; it skips a cue whose timing it cannot read without a
+    word, so every timing line is checked here too."""
+    import webvtt  # imported late: only transcripts pay for it
+
+    try:
+        captions = webvtt.from_buffer(io.StringIO(text), format=fmt).captions
+    except Exception:  # MalformedFileError, and ValueErrors on odd timestamps
+        captions = None
+    lines = text.split("\n")
+    timings = [i for i, line in enumerate(lines) if "-->" in line]
+    if captions is None or len(captions) < len(timings):
+        bad = next((i for i in timings if not _TIMING_RE.match(lines[i].strip())), None)
+        where = f"the cue timing on line {bad + 1} is malformed" if bad is not None else "damaged"
         raise ParseError(
-            f"The WebVTT file could not be read: the cue timing on line {bad} is malformed; "
-            "every cue needs a '00:00:01.000 --> 00:00:04.000' line. Export it again."
+            f"The {what} could not be read ({where}): every cue needs a '{example}' line "
+            "and its text. Export it again."
         )
     cues: list[SpokenCue] = []
     for caption in captions:
-        raw = caption.raw_text
         speaker = caption.voice
-        body = _one_line(raw)
+        body = _one_line(caption.raw_text)
         if speaker is None:
             speaker, body = _named_body(body)
         cues.append(
             SpokenCue(_clean_speaker(speaker), body, seconds(caption.start), seconds(caption.end))
         )
     return _inherit_speakers(cues)
-
-
-def read_srt(text: str) -> list[SpokenCue]:
-    """Cues of an SRT file; a speaker is named by a "Name:" or "[Name]" prefix."""
-    import pysrt  # imported late: only transcripts pay for it
-
-    try:
-        subtitles = pysrt.from_string(text, error_handling=pysrt.ERROR_RAISE)
-    except Exception as error:
-        raise ParseError(
-            f"The SRT file could not be read ({_reason(error)}): each subtitle needs a number, "
-            "a '00:00:01,000 --> 00:00:04,000' line and its text; export it again."
-        ) from None
-    if not subtitles:
-        raise ParseError(
-            "No subtitles were found in the SRT file: check that it is a SubRip file "
-            "(numbered cues with '-->' times)."
-        )
-    cues = []
-    for item in subtitles:
-        speaker, body = _named_body(_one_line(item.text))
-        cues.append(SpokenCue(speaker, body, item.start.ordinal / 1000, item.end.ordinal / 1000))
-    return _inherit_speakers(cues)
-
-
-def _reason(error: Exception) -> str:
-    words = " ".join(str(error).split())[:120]
-    return words or type(error).__name__
 
 
 def _named_body(body: str) -> tuple[str | None, str]:
