@@ -15,6 +15,8 @@ from ui.client import ApiError
 from ui.i18n import TEXTS, option_labels, t, translated
 
 PERIOD = "quarter"
+# The fields the service compares by (service/analysis/prevalence.py BY_FIELDS).
+BY_FIELDS = ("region", "kind", "event", "document", "group", "question", "speaker_role")
 
 
 def _csv_button(frame: pd.DataFrame, name: str, key: str, index: bool = False) -> None:
@@ -28,17 +30,19 @@ def _csv_button(frame: pd.DataFrame, name: str, key: str, index: bool = False) -
     )  # a download need not rerun the page
 
 
-def _labels() -> dict[str, str]:
+def _labels(by: str = "region") -> dict[str, str]:
     return {
         "share": t("col_share"),
-        "region": t("col_region"),
+        "region": t(f"by_{by}"),
         "theme": t("col_theme"),
         "log_odds": t("log_odds"),
         "period": t("period"),
     }
 
 
-def _heatmap(matrix: pd.DataFrame, totals: dict[str, int], project: str) -> None:
+def _heatmap(
+    matrix: pd.DataFrame, totals: dict[str, int], project: str, by: str = "region"
+) -> None:
     st.subheader(t("heatmap_title"))
     st.caption(t("heatmap_caption"))
     if matrix.empty:
@@ -51,7 +55,7 @@ def _heatmap(matrix: pd.DataFrame, totals: dict[str, int], project: str) -> None
             for g in shown.index
         ]
     st.plotly_chart(
-        charts.heatmap_figure(shown, _labels()),
+        charts.heatmap_figure(shown, _labels(by)),
         width="stretch",
         config=charts.chart_config(f"alueet-teemat-{project}"),
         key="heatmap",
@@ -110,7 +114,7 @@ def _association(compare: dict[str, Any]) -> None:
         right.metric(t("cramers_v"), f"{float(stats['cramers_v']):.2f}", help=t("cramers_v_help"))
 
 
-def _distinctive(compare: dict[str, Any], project: str) -> None:
+def _distinctive(compare: dict[str, Any], project: str, by: str) -> None:
     st.subheader(t("distinctive_title"))
     st.caption(t("distinctive_caption"))
     rows = cf.distinctive_rows(compare)
@@ -118,14 +122,14 @@ def _distinctive(compare: dict[str, Any], project: str) -> None:
     if len(groups) < 2:  # one region has nothing to stand out from
         st.info(t("needs_two_regions"))
         return
-    group = st.selectbox(t("col_region"), groups, key="distinctive_region")
+    group = st.selectbox(t(f"by_{by}"), groups, key="distinctive_region")
     # Over-represented themes are what sets a region apart; the rest stay in the CSV.
     top = rows[(rows["group"] == group) & (rows["z"] > 0)].head(10)
     if top.empty:
         st.info(t("no_distinctive"))
     else:
         st.plotly_chart(
-            charts.distinctive_figure(top, _labels()),
+            charts.distinctive_figure(top, _labels(by)),
             width="stretch",
             config=charts.chart_config(f"erottuvat-{project}-{group}"),
             key="distinctive",
@@ -147,7 +151,7 @@ def _distinctive(compare: dict[str, Any], project: str) -> None:
     _csv_button(rows, f"erottuvat-teemat-{project}", "distinctive_csv")
 
 
-def _timeline(rows: pd.DataFrame, project: str) -> None:
+def _timeline(rows: pd.DataFrame, project: str, by: str) -> None:
     st.subheader(t("timeline_title"))
     if rows.empty or rows["period"].dropna().nunique() < 2:
         st.info(t("timeline_no_dates"))
@@ -156,7 +160,7 @@ def _timeline(rows: pd.DataFrame, project: str) -> None:
     groups = sorted(rows["group"].unique())
     options: list[str | None] = [None, *groups]
     group = left.selectbox(
-        t("col_region"),
+        t(f"by_{by}"),
         options,
         key=translated("timeline_region"),
         format_func=option_labels(options, lambda g: g or t("all_regions")),
@@ -164,7 +168,7 @@ def _timeline(rows: pd.DataFrame, project: str) -> None:
     top = right.slider(t("timeline_top"), 1, 12, 6, key="timeline_top")
     series = cf.timeline(rows, group, top)
     st.plotly_chart(
-        charts.timeline_figure(series, _labels()),
+        charts.timeline_figure(series, _labels(by)),
         width="stretch",
         config=charts.chart_config(f"teemat-ajassa-{project}"),
         key="timeline",
@@ -191,9 +195,15 @@ def _fallback(project: str) -> None:
 
 
 def _page(project: str) -> None:
+    by = st.selectbox(
+        t("compare_by"),
+        BY_FIELDS,
+        format_func=option_labels(BY_FIELDS, lambda field: t(f"by_{field}")),
+        key=translated("compare_by"),
+    )
     try:
         with st.spinner(t("loading")):
-            compare = common.compare(project)
+            compare = common.compare(project, by=by)
     except ApiError as error:
         if error.missing_endpoint:
             _fallback(project)
@@ -208,14 +218,14 @@ def _page(project: str) -> None:
     else:
         _small_groups(totals)
     _association(compare)
-    _heatmap(cf.share_matrix(rows), totals, project)
-    _distinctive(compare, project)
+    _heatmap(cf.share_matrix(rows), totals, project, by)
+    _distinctive(compare, project, by)
     try:
-        by_period = common.compare(project, PERIOD)
+        by_period = common.compare(project, PERIOD, by=by)
     except ApiError as error:
         common.show_error(error, "compare_unreadable")
         return
-    _timeline(cf.share_rows(by_period, t("unassigned")), project)
+    _timeline(cf.share_rows(by_period, t("unassigned")), project, by)
 
 
 st.title(t("compare_title"))
