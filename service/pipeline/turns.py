@@ -1,9 +1,10 @@
 """Notes of a transcript: each turn split into ideas, each idea with its speaker, role,
 turn, times and the facilitator's question it answers.
 
-- Roles: the speakers named at upload are facilitators; otherwise the one speaker who
-  asks clearly the most questions is. Everyone else is a participant. With fewer than
-  two speakers, or nobody asking, roles stay unknown.
+- Roles: the speakers named at upload are facilitators (in a document where one of them
+  speaks); otherwise the one speaker who asks clearly the most questions is. Everyone
+  else is a participant. With fewer than two speakers, or nobody asking, roles stay
+  unknown.
 - A facilitator's questions are not notes: the run of questions a facilitator's turn
   ends with becomes the guiding ``question`` of the turns after it (unless it only
   passes the word on: see ``MIN_GUIDING_WORDS``), so comparing by question works for
@@ -99,10 +100,12 @@ def transcript_notes(
 def speaker_roles(
     text: str, turns: Sequence[Turn], facilitators: Collection[str] = ()
 ) -> dict[str | None, SpeakerRole]:
-    """Role of each speaker: named facilitators, else the clear top asker of questions."""
+    """Role of each speaker: the named facilitators where any of them speaks here, else the
+    clear top asker of questions."""
     speakers = list(dict.fromkeys(turn.speaker for turn in turns))
     named = {name.casefold().strip() for name in facilitators if name.strip()}
-    if named:
+    # Names given for a whole upload of several files count where those people speak.
+    if named & {(s or "").casefold() for s in speakers}:
         return {
             s: "facilitator" if (s or "").casefold() in named else "participant" for s in speakers
         }
