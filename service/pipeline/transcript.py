@@ -80,6 +80,9 @@ _BOILERPLATE_RE = re.compile(
     r"(?:\]|\))?)[.!]?"
 )
 _TAG_RE = re.compile(r"<[^>]{0,200}>")
+_NAME_RE = re.compile(_NAME)
+_LOOSE_STAMP = r"(\d{1,3}:\d{1,2}(?::\d{1,2})?(?:[.,]\d{1,3})?)"
+_LOOSE_TIMING_RE = re.compile(rf"{_LOOSE_STAMP}\s*-->\s*{_LOOSE_STAMP}(?:\s.*)?")
 _STAMP = r"(?:\d{1,3}:)?\d{1,2}:\d{2}[.,]\d{1,3}"
 _TIMING_RE = re.compile(rf"{_STAMP}\s*-->\s*{_STAMP}(?:\s|$)")
 
@@ -206,8 +209,13 @@ def speaker_cues(text: str, *, declared: bool = False) -> list[SpokenCue] | None
     """
     lines = [" ".join(line.split()) for line in text.split("\n")]
     lines = [line for line in lines if line]
-    cues = _header_layout(lines)
-    return cues if cues is not None else _prefix_layout(lines, declared)
+    if lines and lines[0].lstrip("\ufeff").startswith("WEBVTT"):
+        return read_vtt(text)  # a WebVTT file renamed .txt, as some users are told to do
+    for layout in (_cue_block_layout, _header_layout):
+        cues = layout(lines)
+        if cues is not None:
+            return cues
+    return _prefix_layout(lines, declared)
 
 
 def _looks_like_transcript(speakers: Sequence[str], line_count: int) -> bool:
@@ -228,6 +236,29 @@ def _speaker_like(name: str) -> bool:
         or len(name) <= 2
         or name.casefold().rstrip("0123456789 ") in ROLE_WORDS
     )
+
+
+def _cue_block_layout(lines: Sequence[str]) -> list[SpokenCue] | None:
+    """Blocks of a timing line, a speaker's name line, and the text (Teams' older Word and
+    text exports; an SRT or VTT pasted into a document). The name line may be missing."""
+    timed = [i for i, line in enumerate(lines) if _LOOSE_TIMING_RE.fullmatch(line)]
+    if len(timed) < MIN_SPEAKER_LINES // 2 or len(timed) < 0.25 * (len(lines) - timed[0]):
+        return None
+    cues: list[SpokenCue] = []
+    for position, index in enumerate(timed):
+        following = timed[position + 1] if position + 1 < len(timed) else len(lines)
+        match = _LOOSE_TIMING_RE.fullmatch(lines[index])
+        assert match is not None
+        body = [line for line in lines[index + 1 : following] if not line.isdigit()]
+        speaker = None
+        if len(body) > 1 and len(body[0]) <= MAX_SPEAKER_CHARS and _NAME_RE.fullmatch(body[0]):
+            speaker, body = body[0], body[1:]
+        if not body:
+            continue
+        text = _one_line(" ".join(body))
+        speaker, text = (speaker, text) if speaker else _named_body(text)
+        cues.append(SpokenCue(_clean_speaker(speaker), text, seconds(match[1]), seconds(match[2])))
+    return _inherit_speakers(cues)
 
 
 def _header_layout(lines: Sequence[str]) -> list[SpokenCue] | None:
