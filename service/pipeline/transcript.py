@@ -362,5 +362,6 @@ def _next_start(merged: list[list[SpokenCue]], index: int, position: int) -> flo
 
 
 def _header(cue: SpokenCue) -> str:
-    name = cue.speaker or "?"
-    return f"{name} [{clock(cue.start_time)}]" if cue.start_time is not None else name
+    """"Liisa Korhonen [00:00:03]"; a part of its own when the name or time is unknown."""
+    stamp = f"[{clock(cue.start_time)}]" if cue.start_time is not None else ""
+    return " ".join(part for part in (cue.speaker or "", stamp) if part) or "–"
