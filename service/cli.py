@@ -22,7 +22,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
-SUPPORTED = {".txt", ".md", ".docx", ".pdf", ".csv", ".xlsx"}
+SUPPORTED = {".txt", ".md", ".docx", ".pdf", ".csv", ".xlsx", ".vtt", ".srt", ".pptx"}
 
 
 def _collect(paths: list[Path]) -> list[Path]:
@@ -44,10 +44,18 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest.")],
     project: Annotated[str, typer.Option(help="Project name (created if missing).")],
     region: Annotated[str, typer.Option(help="Region of the documents, e.g. Pohjois-Savo.")],
-    kind: Annotated[str, typer.Option(help="workshop | project_description | other")] = "workshop",
+    kind: Annotated[
+        str, typer.Option(help="workshop | project_description | transcript | other")
+    ] = "workshop",
     date: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
     event: Annotated[str | None, typer.Option(help="Event or session name.")] = None,
     text_column: Annotated[str | None, typer.Option(help="csv/xlsx text column.")] = None,
+    columns: Annotated[
+        str | None, typer.Option(help="csv/xlsx field columns, e.g. 'group=Pöytä,speaker=Nimi'.")
+    ] = None,
+    facilitator: Annotated[
+        str | None, typer.Option(help="Transcripts: the facilitator's name(s), comma-separated.")
+    ] = None,
 ) -> None:
     """Ingest documents: parse, split into notes, lemmatize, embed and store."""
     from rich.progress import Progress, TaskID
@@ -59,7 +67,7 @@ def ingest(
     settings = Settings()
     files = _collect(paths)
     try:
-        meta = validate_meta(region, kind, date, event)
+        meta = validate_meta(region, kind, date, event, facilitator)
         repository.check_project_name(project)
     except (UploadError, ValueError) as error:
         raise fail(getattr(error, "message", str(error))) from None
@@ -78,7 +86,7 @@ def ingest(
             task = bar.add_task(path.name, total=1.0)
             try:
                 prepared = prepare_document(
-                    path.name, path.read_bytes(), meta, settings, text_column
+                    path.name, path.read_bytes(), meta, settings, text_column, columns
                 )
 
                 def advance(fraction: float, _message: str, task: TaskID = task) -> None:
@@ -133,6 +141,11 @@ def notes(
                 "start": note.start,
                 "end": note.end,
                 "language": note.language,
+                "speaker": note.speaker,
+                "speaker_role": note.speaker_role,
+                "turn": note.turn,
+                "start_time": note.start_time,
+                "end_time": note.end_time,
                 "text": note.text,
             }
             sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")

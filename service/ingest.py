@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -34,7 +34,7 @@ from service.storage.models import Document, Note
 if TYPE_CHECKING:
     from service.pipeline.language import NoteLanguage
 
-KINDS = ("workshop", "project_description", "other")
+KINDS = ("workshop", "project_description", "transcript", "other")
 _REGION_RE = re.compile(r"^[\w .,()'/-]{1,100}$")
 _EMBED_CHUNK = 256
 
@@ -56,6 +56,7 @@ class DocumentMeta:
     kind: str = "workshop"
     date: dt.date | None = None
     event: str | None = None
+    facilitators: tuple[str, ...] = ()  # transcript speakers who lead the discussion
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,11 @@ class IngestResult:
 
 
 def validate_meta(
-    region: str | None, kind: str | None = None, date: str | None = None, event: str | None = None
+    region: str | None,
+    kind: str | None = None,
+    date: str | None = None,
+    event: str | None = None,
+    facilitator: str | None = None,
 ) -> DocumentMeta:
     """Check upload metadata; raises UploadError saying what a valid value looks like."""
     region = unicodedata.normalize("NFC", (region or "").strip())
@@ -102,7 +107,11 @@ def validate_meta(
         len(event) > 255 or any(unicodedata.category(c) == "Cc" for c in event)
     ):
         raise UploadError("Event must be at most 255 characters of plain text.")
-    return DocumentMeta(region=region, kind=kind, date=parsed_date, event=event)
+    # "Liisa Korhonen, Matti" -> the speakers whose role is facilitator.
+    names = tuple(n for n in (" ".join(p.split()) for p in (facilitator or "").split(",")) if n)
+    if any(len(n) > 100 or any(unicodedata.category(c) == "Cc" for c in n) for n in names):
+        raise UploadError("Facilitator must be speaker names of at most 100 characters each.")
+    return DocumentMeta(region, kind, parsed_date, event, names)
 
 
 def clean_filename(name: str | None) -> str:
@@ -122,11 +131,17 @@ def prepare_document(
     meta: DocumentMeta,
     settings: Settings,
     text_column: str | None = None,
+    columns: str | None = None,
 ) -> PreparedDocument:
-    """Parse and segment an upload; raises UploadError for anything the user must fix."""
+    """Parse and segment an upload; raises UploadError for anything the user must fix.
+
+    ``columns`` names a table's note-field columns ("group=Pöytä, speaker=Nimi"). A
+    file read as a transcript makes the document's kind "transcript".
+    """
     from service.pipeline.note_length import NoteTooLong, bound_note_length
     from service.pipeline.parse import ParseError, parse_document
     from service.pipeline.segment import segment
+    from service.pipeline.tables import parse_columns
 
     name = clean_filename(filename)
     if len(content) > settings.max_upload_bytes:
@@ -135,12 +150,26 @@ def prepare_document(
         )
     try:
         parsed = parse_document(
-            name, content, text_column=text_column, max_chars=settings.max_document_chars
+            name,
+            content,
+            text_column=text_column,
+            columns=parse_columns(columns),
+            transcript_declared=meta.kind == "transcript",
+            max_chars=settings.max_document_chars,
         )
     except ParseError as error:
         raise UploadError(f"{name}: {error.message}") from None
+    if parsed.is_transcript:
+        meta = replace(meta, kind="transcript")
+    elif meta.kind == "transcript":
+        raise UploadError(
+            f"{name}: no speaker turns were found, so it cannot be read as a transcript. "
+            "Give each turn a speaker ('Liisa Korhonen: ...') or choose another kind."
+        )
     try:
-        notes = bound_note_length(segment(parsed, kind=meta.kind), settings.max_note_chars)
+        notes = bound_note_length(
+            segment(parsed, kind=meta.kind, facilitators=meta.facilitators), settings.max_note_chars
+        )
     except NoteTooLong as error:
         raise UploadError(
             f"{name}: {error}. Break the text into sentences (. ! ?), clauses (, ;) or "
@@ -322,6 +351,11 @@ def _add_notes(
                 context=draft.context,
                 language=draft.language,
                 meta=dict(draft.metadata),
+                speaker=draft.speaker,
+                speaker_role=draft.speaker_role,
+                turn=draft.turn,
+                start_time=draft.start_time,
+                end_time=draft.end_time,
                 lemmas=list(analysis.lemmas),
                 content_lemmas=list(analysis.content_lemmas),
                 phrases=stored_phrases(analysis),

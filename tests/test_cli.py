@@ -13,6 +13,8 @@ from typer.testing import CliRunner
 from service.cli import app
 from tests.conftest import CORPORA
 
+FORMATS = Path(__file__).parent / "pipeline" / "fixtures" / "formats"
+
 
 def test_ingest_then_notes(tmp_path: Path) -> None:
     env = {"TEEMA_DATA_DIR": str(tmp_path)}
@@ -52,6 +54,32 @@ def test_ingest_then_notes(tmp_path: Path) -> None:
     assert {"document", "group", "question", "start", "end", "text"} <= rows[0].keys()
     table = runner.invoke(app, ["notes", "--project", "lc"], env=env)
     assert table.exit_code == 0 and f"{len(rows)} notes" in table.output
+
+
+def test_ingest_a_folder_of_transcripts_and_decks_with_a_facilitator(tmp_path: Path) -> None:
+    env = {"TEEMA_DATA_DIR": str(tmp_path)}
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("etatyo_teams.vtt", "paluumuutto.srt", "osaaminen_tyopaja.pptx"):
+        (folder / name).write_bytes((FORMATS / name).read_bytes())
+    runner = CliRunner()
+    command = ["ingest", str(folder), "--project", "t", "--region", "Kainuu"]
+    result = runner.invoke(app, [*command, "--facilitator", "Matti Virtanen"], env=env)
+    assert result.exit_code == 0, result.output
+    assert result.output.count("(new)") == 3
+    listed = runner.invoke(app, ["notes", "--project", "t", "--format", "jsonl"], env=env)
+    rows = [json.loads(line) for line in listed.output.splitlines()]
+    roles = {r["speaker"]: r["speaker_role"] for r in rows if r["document"] == "etatyo_teams.vtt"}
+    assert roles["Matti Virtanen"] == "facilitator" and roles["Liisa Korhonen"] == "participant"
+    # Where the named facilitator does not speak, the one asking the questions leads.
+    srt = {r["speaker"]: r["speaker_role"] for r in rows if r["document"] == "paluumuutto.srt"}
+    assert srt == {"Anna Mäkinen": "participant"}  # the interviewer's questions are no notes
+    assert {r["document"] for r in rows} == {
+        "etatyo_teams.vtt", "paluumuutto.srt", "osaaminen_tyopaja.pptx"
+    }  # fmt: skip
+    assert all(
+        r["start_time"] is not None for r in rows if r["document"] != "osaaminen_tyopaja.pptx"
+    )
 
 
 def test_errors_are_messages_not_tracebacks(tmp_path: Path) -> None:

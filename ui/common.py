@@ -157,9 +157,9 @@ def _theme(url: str, secret: str | None, project: str, theme_id: int, token: str
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False, max_entries=8)
 def _compare(
-    url: str, secret: str | None, project: str, period: str | None, token: str
+    url: str, secret: str | None, project: str, period: str | None, token: str, by: str = "region"
 ) -> dict[str, Any]:
-    return ApiClient(url, secret).compare(project, "region", period)
+    return ApiClient(url, secret).compare(project, by, period)
 
 
 def themes(project: str) -> dict[str, Any]:
@@ -175,8 +175,8 @@ def theme(project: str, theme_id: int) -> dict[str, Any]:
     return _theme(api_url(), api_token(), project, theme_id, freshness(project))
 
 
-def compare(project: str, period: str | None = None) -> dict[str, Any]:
-    return _compare(api_url(), api_token(), project, period, freshness(project))
+def compare(project: str, period: str | None = None, by: str = "region") -> dict[str, Any]:
+    return _compare(api_url(), api_token(), project, period, freshness(project), by)
 
 
 def follow_job(job_id: str, label: str) -> dict[str, Any] | None:

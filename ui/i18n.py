@@ -166,7 +166,22 @@ TEXTS: dict[str, tuple[str, str]] = {
     "no_documents": ("Ei vielä dokumentteja.", "No documents yet."),
     "upload_title": ("Lataa dokumentteja", "Upload documents"),
     "upload_files": ("Tiedostot (voit valita monta kerralla)", "Files (choose several at once)"),
-    "upload_files_help": ("txt, md, docx, pdf, csv tai xlsx.", "txt, md, docx, pdf, csv or xlsx."),
+    "upload_files_help": (
+        "txt, md, docx, pdf, pptx, csv, xlsx tai litterointi (vtt, srt).",
+        "txt, md, docx, pdf, pptx, csv, xlsx or a transcript (vtt, srt).",
+    ),
+    "facilitator": ("Fasilitaattori (litteroinnit)", "Facilitator (transcripts)"),
+    "facilitator_help": (
+        "Puhujan nimi litteroinnissa, pilkuin erotettuna useampi. Tyhjä: eniten kysyvä puhuja.",
+        "The speaker's name in the transcript, several comma-separated. Empty: who asks most.",
+    ),
+    "field_columns": ("Kenttäsarakkeet (csv/xlsx)", "Field columns (csv/xlsx)"),
+    "field_columns_help": (
+        "Esim. group=Pöytä, question=Aihe, speaker=Nimi. Tyhjä: sarakkeiden nimistä "
+        "(ryhmä, kysymys, puhuja).",
+        "E.g. group=Table, question=Topic, speaker=Name. Empty: from the column names "
+        "(group, question, speaker).",
+    ),
     "text_column": ("Tekstisarake (csv/xlsx)", "Text column (csv/xlsx)"),
     "text_column_help": (
         "Sarake, jossa muistiinpanojen teksti on. Tyhjä: arvataan.",
@@ -270,7 +285,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "all": ("Kaikki", "All"),
     "kind_workshop": ("työpaja", "workshop"),
     "kind_project_description": ("hankekuvaus", "project description"),
+    "kind_transcript": ("litterointi", "transcript"),
     "kind_other": ("muu", "other"),
+    "compare_by": ("Vertaa", "Compare by"),
+    "by_region": ("Alue", "Region"),
+    "by_kind": ("Dokumentin laji", "Kind of document"),
+    "by_event": ("Tilaisuus", "Event"),
+    "by_document": ("Dokumentti", "Document"),
+    "by_group": ("Ryhmä", "Group"),
+    "by_question": ("Kysymys", "Question"),
+    "by_speaker_role": ("Puhujan rooli", "Speaker role"),
     # common columns
     "col_file": ("Tiedosto", "File"),
     "col_region": ("Alue", "Region"),

@@ -21,7 +21,7 @@ from service.analysis import compare
 from service.analysis.sentences import group_findings
 from service.storage.models import Assignment, Document, Note, Theme, ThemeRun
 
-BY_FIELDS = ("region", "kind", "event", "document", "group", "question")
+BY_FIELDS = ("region", "kind", "event", "document", "group", "question", "speaker_role")
 PERIODS = ("month", "quarter", "year")
 UNASSIGNED = "unassigned"
 MISSING = "(none)"  # label of notes whose field is empty (no event, no group...)
@@ -83,6 +83,7 @@ def _grouped_counts(run_id: int, by: str) -> Select[Any]:
         "document": [Document.id, Document.filename],
         "group": [Note.group],
         "question": [Note.question],
+        "speaker_role": [Note.speaker_role],
     }
     columns = fields[by]
     return (

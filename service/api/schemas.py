@@ -61,6 +61,11 @@ class NoteOut(BaseModel):
     language: str
     metadata: dict[str, Any]
     lemmas: list[str]
+    speaker: str | None = None
+    speaker_role: str | None = None
+    turn: int | None = None
+    start_time: float | None = None  # seconds from the start of the recording
+    end_time: float | None = None
 
 
 class DocumentDetail(DocumentOut):

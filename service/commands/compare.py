@@ -29,7 +29,8 @@ ROW_FIELDS = (
 def compare(
     project: Annotated[str, typer.Option(help="Project name.")],
     by: Annotated[
-        str, typer.Option(help="region | kind | event | document | group | question")
+        str,
+        typer.Option(help="region | kind | event | document | group | question | speaker_role"),
     ] = "region",
     period: Annotated[str | None, typer.Option(help="month | quarter | year")] = None,
     format: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",

@@ -12,12 +12,23 @@ structural rules beside them. Every note keeps
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from typing import Literal
 
 from service.pipeline.document import NoteDraft, NoteKind, ParsedDocument
 from service.pipeline.langid import detect_language
+from service.pipeline.leftovers import (
+    CONTACT_MARKER_RE,
+    CONTACT_TAIL_CHARS,
+    LEFTOVER_RULES,
+    MAX_LEFTOVER_CHARS,
+    MIN_NOTE_WORDS,
+    is_leftover,
+)
+from service.pipeline.sentences import split_sentences
+from service.pipeline.turns import transcript_notes
 
 __all__ = [
     "KINDS",
@@ -28,80 +39,10 @@ __all__ = [
     "split_sentences",
 ]
 
-KINDS = ("workshop", "project_description", "other")
+KINDS = ("workshop", "project_description", "transcript", "other")
 SENTENCE_SPLIT_CHARS = 400  # a longer paragraph holds several ideas: one note per sentence
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-def _rule(name: str, *parts: str) -> tuple[str, re.Pattern[str]]:
-    return name, re.compile("".join(parts), re.IGNORECASE)
-
-
-# Lines (or whole blank-line-separated blocks) that fully match one of these are
-# dropped before notes are made. Matching is on whitespace-collapsed text of at most
-# MAX_LEFTOVER_CHARS characters: leftovers are short, and the bound keeps the
-# patterns linear on a document that is one huge line.
-LEFTOVER_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    # Screen-reader "skip to content" links head every page a web site renders.
-    _rule(
-        "skip link",
-        r"(?:suoraan|siirry|hyppää) (?:pää)?sisältöön|skip to (?:main )?content",
-        r"|(?:hoppa )?till (?:huvud)?innehållet",
-    ),
-    # Navigation and teaser prompts repeat on every page of a site and say nothing.
-    _rule(
-        "navigation",
-        r"mistä on kyse\??|ajankohtaista|kiinnostuitko\??|(?:lue|läs) (?:lisää|mer).*",
-        r"|read more.*|takaisin(?: ylös)?|etusivu|tulosta|jaa sivu",
-    ),
-    # Breadcrumb trails ("Etusivu > Hankkeet > Punos") are navigation, not content.
-    _rule("breadcrumb", r"[^>›»/]{1,40}(?: [>›»/] [^>›»/]{1,40}){2,}"),
-    # Funders' and councils' logos come out of slides as text (EU programme, ESF,
-    # the ELY centre, "Regional Council of ..."), alone or several in one block.
-    _rule(
-        "funding logo",
-        r"(?:(?:vipuvoimaa eu:?lta|\d{4} ?[–-] ?\d{4}|euroopan unioni",
-        r"|euroopan [a-zåäö]*rahasto|elinkeino-, liikenne- ja ympäristökeskus|ely-keskus",
-        r"|[a-zåäö-]+n liitto|regional council of [\w-]+|interreg [\w -]+|leader [\w -]+)",
-        r"[ .,]*)+",
-    ),
-    # Slide logos are words glued by pipes or bold markers ("POHJOIS|**SAVON**|LIITTO").
-    _rule("logo markup", r"[\w*&.-]*(?:\||\*\*)[\w*|&.-]*"),
-    # Contact details belong to the publisher, not to the discussion: a line that is only
-    # an e-mail address or a phone number (with its label), and contact headings. A
-    # sentence that holds one is content: the privacy stage redacts the value in it.
-    _rule(
-        "contact",
-        r"(?:(?:sähkö)?posti|s-?posti|e-?mail)?:? ?[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
-        r"|(?:puh\.?|p\.|tel\.?|gsm|mob\.?)?:? ?\+?\d[\d ()-]{6,}",
-        r"|yhteystiedot.*|lisätietoja(?: antaa| antavat)?:?",
-        r"|heräsikö kysymyksiä.*|ota (?:rohkeasti )?yhteyttä.*|kontaktuppgifter.*",
-    ),
-    # A date, or a place and a date, alone on a line is a slide's or news item's byline.
-    _rule(
-        "dateline",
-        r"(?:[^\W\d_][\w-]*,? )?",
-        r"(?:\d{1,2}\. ?(?:[–-] ?\d{1,2}\. ?)?\d{1,2}\.(?: ?\d{4})?|\d{4}-\d{2}-\d{2})",
-    ),
-)
-MAX_LEFTOVER_CHARS = 200
-# All rules as one pattern: one regex call per line instead of one per rule.
-_ANY_LEFTOVER = re.compile("|".join(f"(?:{p.pattern})" for _, p in LEFTOVER_RULES), re.IGNORECASE)
-# Structural rules, applied after the patterns:
-# - a unit of fewer than MIN_NOTE_WORDS words that is not a bullet is never a note
-#   (logo fragments, "Live", slide numbers), though it may head the next paragraph;
-# - a line identical to an earlier heading is a repeated slide or page title;
-# - from a contact heading ("Lisätietoja antaa:") in the last CONTACT_TAIL_CHARS
-#   characters to the end, everything is the contact block (names, titles, bio).
-MIN_NOTE_WORDS = 3
-CONTACT_TAIL_CHARS = 1_000
-_CONTACT_MARKER_RE = re.compile(
-    r"(?i)(?:heräsikö kysymyksiä|yhteystiedot|lisätietoja|ota (?:rohkeasti )?yhteyttä"
-    r"|kontaktuppgifter|contact(?: us| information)?)\b.{0,80}"
-)
 MAX_HEADING_WORDS = 12
 MAX_HEADING_CHARS = 120
 
@@ -112,13 +53,10 @@ _GROUP_RE = re.compile(
     r"(?:\s*(?P<num>\d{1,3})|\s+(?P<letter>[a-z]))\s*"
     r"(?P<cont>\(?(?:jatkuu|jatkoa|cont\.?|continued|forts\.?|fortsättning)\)?)?\s*(?::\s*(?P<rest>.*))?"
 )
-_GROUP_WORDS = {"ryhmä": "Ryhmä", "ryhma": "Ryhmä", "group": "Ryhmä", "grupp": "Ryhmä"}
-_SENTENCE_END_RE = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’»)\]]*+\s+")
-_ABBREVIATIONS = _words(
-    "esim mm ns jne n klo ym yms tms ks vrt ts ao em ko os puh nro tri prof dos vs "
-    "ed milj mrd t kk v s p huom alk ma ti ke to pe la su ca kpl jäs pj siht e.g i.e "
-    "etc dr mr mrs ms bl.a t.ex m.m osv st"
+_CONTINUED_RE = re.compile(
+    r"(?i)\s*[(\[]?(?:jatkuu|jatkoa|cont\.?|continued|forts\.?|fortsättning)[)\]]?\s*$"
 )
+_GROUP_WORDS = {"ryhmä": "Ryhmä", "ryhma": "Ryhmä", "group": "Ryhmä", "grupp": "Ryhmä"}
 
 
 @dataclass
@@ -134,83 +72,39 @@ class _Item:
     forced_heading: bool = False
 
 
-def segment(document: ParsedDocument, *, kind: str = "workshop") -> tuple[NoteDraft, ...]:
+def segment(
+    document: ParsedDocument, *, kind: str = "workshop", facilitators: Collection[str] = ()
+) -> tuple[NoteDraft, ...]:
     """Notes of a document in reading order; ``position`` runs 0..n-1.
 
-    ``kind`` is "workshop", "project_description" or "other". Tabular documents give
-    one "row" note per row, with the row's metadata.
+    ``kind`` is one of ``KINDS``. Tabular documents give one "row" note per row, with
+    the row's metadata and fields; transcripts give "turn" notes (see
+    ``turns.transcript_notes``, which takes ``facilitators``, speakers named at upload).
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
     text = document.text
+    if document.turns:
+        return transcript_notes(document, facilitators)
     if document.rows:
         rows = [row for row in document.rows if text[row.start : row.end].strip()]
         return tuple(
-            _draft(text, (row.start, row.end), i, "row", metadata=dict(row.metadata))
+            replace(
+                _draft(text, (row.start, row.end), i, "row", metadata=dict(row.metadata)),
+                group=row.fields.get("group"),
+                question=row.fields.get("question"),
+                speaker=row.fields.get("speaker"),
+            )
             for i, row in enumerate(rows)
         )
-    return _notes(text, _scan(text), workshop=kind == "workshop")
+    return _notes(text, _scan(text, document.headings), workshop=kind == "workshop")
 
 
-def is_leftover(line: str) -> bool:
-    """Whether a line or block of text is slide/web furniture (see ``LEFTOVER_RULES``)."""
-    if len(line) > 4 * MAX_LEFTOVER_CHARS:  # cheap exit before splitting a long line
-        return False
-    collapsed = " ".join(line.split())
-    if not collapsed or len(collapsed) > MAX_LEFTOVER_CHARS:
-        return False
-    return _ANY_LEFTOVER.fullmatch(collapsed) is not None
+def _scan(text: str, headings: Collection[int] = ()) -> list[_Item]:
+    """Bullets, group headings and units of text, leftovers removed, in order.
 
-
-def split_sentences(paragraph: str) -> list[tuple[int, int]]:
-    """(start, end) spans of the sentences of a paragraph, without surrounding spaces.
-
-    A full stop ends a sentence only before a capital, digit or quote, and not after
-    an abbreviation (esim., mm., jne.), an initial, or a day or month ("1.4.2022",
-    "1. tavoite"). Linear in the length of the paragraph.
-    """
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for match in _SENTENCE_END_RE.finditer(paragraph):
-        following = paragraph[match.end() : match.end() + 1]
-        if not following or not (
-            following.isupper() or following.isdigit() or following in "\"'“”«(–-"
-        ):
-            continue
-        if paragraph[match.start()] == "." and _is_abbreviation(paragraph, match.start()):
-            continue
-        spans.append((start, match.start() + len(match.group().rstrip())))
-        start = match.end()
-    spans.append((start, len(paragraph)))
-    trimmed = []
-    for begin, end in spans:
-        piece = paragraph[begin:end]
-        begin += len(piece) - len(piece.lstrip())
-        end = begin + len(piece.strip())
-        if end > begin:
-            trimmed.append((begin, end))
-    return trimmed
-
-
-def _in_token(char: str) -> bool:
-    return char.isalnum() or char == "."
-
-
-def _is_abbreviation(paragraph: str, dot: int) -> bool:
-    begin = dot
-    while begin > max(dot - 20, 0) and _in_token(paragraph[begin - 1]):
-        begin -= 1
-    token = paragraph[begin:dot]
-    if not token:
-        return False
-    if token.casefold() in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
-        return True
-    # "1." and "5.5." are ordinals and dates; "2022." ends a sentence.
-    return token.replace(".", "").isdigit() and len(token.rsplit(".", 1)[-1]) <= 2
-
-
-def _scan(text: str) -> list[_Item]:
-    """Bullets, group headings and units of text, leftovers removed, in order."""
+    ``headings`` are offsets of lines that are group headings whatever they say
+    (slide titles)."""
     lines: list[tuple[int, str]] = []
     offset = 0
     for line in text.split("\n"):
@@ -229,7 +123,9 @@ def _scan(text: str) -> list[_Item]:
         indent = _indent(line)
         end = offset + len(line.rstrip())
         bullet_match = _BULLET_RE.match(line)
-        group = _group_heading(stripped)
+        group = _group_heading(stripped) or (
+            _titled_group(stripped) if offset in headings else None
+        )
         if bullet_match or group:
             _flush(block, items)
             if group:
@@ -260,7 +156,7 @@ def _contact_tail_start(lines: list[tuple[int, str]], length: int) -> int:
     for index, (offset, line) in enumerate(lines):
         if length - offset > CONTACT_TAIL_CHARS or len(line) > MAX_LEFTOVER_CHARS:
             continue
-        if not _BULLET_RE.match(line) and _CONTACT_MARKER_RE.fullmatch(" ".join(line.split())):
+        if not _BULLET_RE.match(line) and CONTACT_MARKER_RE.fullmatch(" ".join(line.split())):
             return index
     return len(lines)
 
@@ -284,6 +180,12 @@ def _group_heading(line: str) -> tuple[str, str | None] | None:
     word = _GROUP_WORDS.get(match["word"].casefold(), "Työpaja")
     number = match["num"] or match["letter"].upper()
     return f"{word} {number}", (match["rest"] or "").strip() or None
+
+
+def _titled_group(title: str) -> tuple[str, str | None]:
+    """A slide title as a group label: "Osaava työvoima (jatkuu)" -> "Osaava työvoima"."""
+    label = _CONTINUED_RE.sub("", title).strip(" -–—:") or title
+    return label, None
 
 
 def _flush(block: list[tuple[int, str]], items: list[_Item]) -> None:

@@ -129,6 +129,13 @@ class Note(Base):
     phrases: Mapped[list[list[str]] | None] = mapped_column(JSON)
     # sha256 of the exact text given to the embedder (note text with its context).
     embed_hash: Mapped[str] = mapped_column(String(64), index=True)
+    # Transcripts: who spoke (as stored after the privacy stage), their role
+    # (facilitator | participant), the turn's index in the document, seconds from the start.
+    speaker: Mapped[str | None] = mapped_column(String(255))
+    speaker_role: Mapped[str | None] = mapped_column(String(20))
+    turn: Mapped[int | None] = mapped_column(Integer)
+    start_time: Mapped[float | None] = mapped_column(Float)
+    end_time: Mapped[float | None] = mapped_column(Float)
 
     document: Mapped[Document] = relationship(back_populates="notes")
 

@@ -44,6 +44,16 @@ def limited(small_limits: Settings, nlp: NlpResources) -> Iterator[TestClient]:
         yield client
 
 
+def _srt(cues: int, words: int = 8) -> bytes:
+    """Subtitles of two speakers taking turns, ``words`` words each."""
+    blocks = []
+    for i in range(cues):
+        text = " ".join(["puheenvuoro"] * words)
+        times = f"00:{i // 60 % 60:02d}:{i % 60:02d},000 --> 00:{i // 60 % 60:02d}:{i % 60:02d},900"
+        blocks.append(f"{i + 1}\n{times}\nPuhuja {i % 2 + 1}: {text} numero {i}.\n")
+    return "\n".join(blocks).encode()
+
+
 def _counts(settings: Settings) -> tuple[int, ...]:
     db = Database(settings.resolved_database_url)
     with db.session() as session:
@@ -98,6 +108,22 @@ def test_limits_and_metadata(limited: TestClient, small_limits: Settings) -> Non
             "Region",
         ),
         "only dots as name": (_upload(limited, "../..", b"- ajatus\n"), 422, "file name"),
+        "huge srt": (_upload(limited, "huge.srt", _srt(3_000)), 413, "limit"),
+        "srt with more turns than notes allowed": (
+            _upload(limited, "many.srt", _srt(40)),
+            413,
+            "over the limit",
+        ),
+        "srt with more text than allowed": (
+            _upload(limited, "long.srt", _srt(1, words=3_000)),
+            422,
+            "limit of 20,000 characters",
+        ),
+        "facilitator with control characters": (
+            _upload(limited, "a.txt", b"- Yksi ajatus tassa\n", facilitator="Liisa\x07"),
+            422,
+            "Facilitator",
+        ),
     }
     for case, (response, status, fragment) in cases.items():
         assert response.status_code == status, (case, response.text)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import docx
 import openpyxl
+import pptx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -80,6 +81,17 @@ def text_pdf(lines: list[str]) -> bytes:
         xref,
     )
     return bytes(pdf)
+
+
+def pptx_bytes() -> bytes:
+    """A one-slide deck made with python-pptx."""
+    presentation = pptx.Presentation()
+    slide = presentation.slides.add_slide(presentation.slide_layouts[1])
+    slide.shapes.title.text = "Ryhmä 1"
+    slide.placeholders[1].text = "Yhteinen visio puuttuu"
+    buffer = io.BytesIO()
+    presentation.save(buffer)
+    return buffer.getvalue()
 
 
 def blank_pdf(password: str | None = None) -> bytes:
@@ -295,6 +307,30 @@ HOSTILE: dict[str, tuple[str, Callable[[], bytes], str]] = {
     "truncated docx": ("a.docx", lambda: docx_bytes(lambda d: None)[:500], "not a zip"),
     "text named docx": ("a.docx", lambda: b"plain text", "not a zip"),
     "corrupt xlsx": ("a.xlsx", _corrupt_docx, "damaged"),
+    "malformed vtt": (
+        "a.vtt",
+        lambda: b"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v A>Hei</v>\n\n00:00:03 --> soon\nx\n",
+        "line 6 is malformed",
+    ),
+    "vtt without header": ("a.vtt", lambda: b"00:00:01.000 --> 00:00:02.000\nHei\n", "WEBVTT"),
+    "vtt of binary junk": ("a.vtt", lambda: random.Random(3).randbytes(4096), "not a text file"),
+    "vtt of notices only": (
+        "a.vtt",
+        lambda: (
+            b"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Liisa>Liisa aloitti transkription</v>\n"
+        ),
+        "no speech",
+    ),
+    "srt without subtitles": ("a.srt", lambda: b"just some text\nand more\n", "No subtitles"),
+    "srt with a broken time": (
+        "a.srt",
+        lambda: b"1\n00:00:01,000 --> 00:00:0x,000\nHei\n",
+        "could not be read",
+    ),
+    "pptx zip bomb": ("a.pptx", lambda: ratio_bomb("ppt/slides/slide1.xml"), "zip bomb"),
+    "pptx huge declared size": ("a.pptx", lambda: declared_size_bomb(pptx_bytes()), "200 MB"),
+    "corrupt pptx": ("a.pptx", _corrupt_docx, "damaged"),
+    "text named pptx": ("a.pptx", lambda: b"plain text", "not a zip"),
     "csv without text": ("a.csv", lambda: b"a,b\n1,2\n3,4\n", "No column holds text"),
     "csv unknown column": ("a.csv", lambda: b"teksti\nhei\n", "no column 'x'"),
 }
@@ -325,8 +361,24 @@ def test_byte_size_is_checked_before_decoding(suffix: str) -> None:
 
 # --- properties ---------------------------------------------------------------------------
 
-SUFFIXES = [".txt", ".md", ".csv", ".pdf", ".docx", ".xlsx", ".TXT", ".odt", ""]
-PREFIXES = [b"", b"%PDF-1.7\n", b"PK\x03\x04", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"]
+SUFFIXES = [
+    ".txt",
+    ".md",
+    ".csv",
+    ".pdf",
+    ".docx",
+    ".xlsx",
+    ".vtt",
+    ".srt",
+    ".pptx",
+    ".TXT",
+    ".odt",
+    "",
+]
+PREFIXES = [
+    b"", b"%PDF-1.7\n", b"PK\x03\x04", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"WEBVTT\n\n",
+    b"1\n00:00:01,000 --> 00:00:02,000\n",
+]  # fmt: skip
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -372,6 +424,9 @@ REAL_FILES = {
     ),
     ".xlsx": xlsx_bytes([["Alue", "Teksti"], ["Kainuu", "Etätyö houkuttaa"]]),
     ".pdf": text_pdf(["Ryhmä 1", "- Yhteinen visio puuttuu"]),
+    ".pptx": pptx_bytes(),
+    ".vtt": "WEBVTT\n\nx/1-0\n00:00:01.000 --> 00:00:02.500\n<v Liisa K>Mitä?</v>\n".encode(),
+    ".srt": b"1\r\n00:00:01,000 --> 00:00:02,500\r\nLiisa: Hei kaikki\r\n",
 }
 
 

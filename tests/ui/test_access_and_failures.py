@@ -25,10 +25,15 @@ def test_english_switch(api_url: str, api_token: str, themed_project: str) -> No
     assert "Koko" in at.dataframe[0].value.columns
     # a choice shown in one language does not stick to the other
     at.switch_page("views/projects.py").run()
-    assert at.selectbox(key="upload_kind-fi").options == ["työpaja", "hankekuvaus", "muu"]
+    assert at.selectbox(key="upload_kind-fi").options == [
+        "työpaja",
+        "hankekuvaus",
+        "litterointi",
+        "muu",
+    ]
     at.radio(key="lang").set_value("en").run()
     kind = at.selectbox(key="upload_kind-en")
-    assert kind.options == ["workshop", "project description", "other"]
+    assert kind.options == ["workshop", "project description", "transcript", "other"]
     assert kind.value == "workshop"
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 import pandas as pd
@@ -12,6 +14,7 @@ from tests.ui.conftest import open_app
 from tests.ui.page_content import errors, figure, texts
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
+FORMATS = Path(__file__).resolve().parents[1] / "pipeline" / "fixtures" / "formats"
 
 
 def test_compare_page_heatmap_distinctive_warnings_and_time(
@@ -48,3 +51,22 @@ def test_export_csv_has_a_row_per_note(
     assert {"note_id", "theme_name", "region", "text"} <= set(frame.columns)
     assert download.filename.endswith(".csv")
     assert len(at.dataframe[0].value) == min(20, len(notes))
+
+
+def test_compare_page_by_speaker_role(
+    api_url: str, api_token: str, api: httpx.Client, new_themed_project: Callable[[str], str]
+) -> None:
+    vtt = FORMATS / "etatyo_teams.vtt"
+    project = new_themed_project("roolit")
+    uploaded = api.post(  # new notes join the current run's themes at once
+        f"/projects/{project}/documents?wait=true",
+        data={"region": "Kainuu"},
+        files=[("files", (vtt.name, vtt.read_bytes()))],
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    at = open_app(api_url, api_token, project, "views/compare.py")
+    at.selectbox(key="compare_by-fi").set_value("speaker_role").run()
+    assert not errors(at), errors(at)
+    heatmap = figure(at, 0)["data"][0]
+    groups = {y.split(" (n=")[0] for y in heatmap["y"]}
+    assert {"facilitator", "participant", "(none)"} <= groups

@@ -18,6 +18,8 @@ from ui.plain import markdown_text
 from ui.safe_text import csv_bytes, md
 
 PERIOD = "quarter"
+# The fields the service compares by (service/analysis/prevalence.py BY_FIELDS).
+BY_FIELDS = ("region", "kind", "event", "document", "group", "question", "speaker_role")
 
 
 def _csv_button(frame: pd.DataFrame, name: str, key: str, index: bool = False) -> None:
@@ -31,17 +33,19 @@ def _csv_button(frame: pd.DataFrame, name: str, key: str, index: bool = False) -
     )  # a download need not rerun the page
 
 
-def _labels() -> dict[str, str]:
+def _labels(by: str = "region") -> dict[str, str]:
     return {
         "share": t("col_share"),
-        "region": t("col_region"),
+        "region": t(f"by_{by}"),
         "theme": t("col_theme"),
         "log_odds": t("log_odds"),
         "period": t("period"),
     }
 
 
-def _heatmap(matrix: pd.DataFrame, totals: dict[str, int], project: str) -> None:
+def _heatmap(
+    matrix: pd.DataFrame, totals: dict[str, int], project: str, by: str = "region"
+) -> None:
     st.subheader(t("heatmap_title"))
     st.caption(t("heatmap_caption"))
     if matrix.empty:
@@ -54,7 +58,7 @@ def _heatmap(matrix: pd.DataFrame, totals: dict[str, int], project: str) -> None
             for g in shown.index
         ]
     st.plotly_chart(
-        compare_charts.heatmap_figure(shown, _labels(), plotly_separators()),
+        compare_charts.heatmap_figure(shown, _labels(by), plotly_separators()),
         width="stretch",
         config=charts.chart_config(f"alueet-teemat-{project}"),
         key="heatmap",
@@ -137,7 +141,7 @@ def _sentences(compare: dict[str, Any]) -> None:
             st.markdown("\n".join(lines))
 
 
-def _distinctive(compare: dict[str, Any], project: str) -> None:
+def _distinctive(compare: dict[str, Any], project: str, by: str) -> None:
     st.subheader(t("distinctive_title"))
     st.caption(t("distinctive_caption"))
     rows = cf.distinctive_rows(compare)
@@ -145,14 +149,14 @@ def _distinctive(compare: dict[str, Any], project: str) -> None:
     if len(groups) < 2:  # one region has nothing to stand out from
         st.info(t("needs_two_regions"))
         return
-    group = st.selectbox(t("col_region"), groups, key="distinctive_region")
+    group = st.selectbox(t(f"by_{by}"), groups, key="distinctive_region")
     # Over-represented themes are what sets a region apart; the rest stay in the CSV.
     top = rows[(rows["group"] == group) & (rows["z"] > 0)].head(10)
     if top.empty:
         st.info(t("no_distinctive"))
     else:
         st.plotly_chart(
-            compare_charts.distinctive_figure(top, _labels(), plotly_separators()),
+            compare_charts.distinctive_figure(top, _labels(by), plotly_separators()),
             width="stretch",
             config=charts.chart_config(f"erottuvat-{project}-{group}"),
             key="distinctive",
@@ -182,7 +186,9 @@ def _distinctive(compare: dict[str, Any], project: str) -> None:
     _csv_button(rows, f"erottuvat-teemat-{project}", "distinctive_csv")
 
 
-def _timeline(rows: pd.DataFrame, overall: pd.DataFrame, undated: int, project: str) -> None:
+def _timeline(
+    rows: pd.DataFrame, overall: pd.DataFrame, undated: int, project: str, by: str
+) -> None:
     st.subheader(t("timeline_title"))
     if undated:
         st.warning(t("warn_undated", notes=undated), icon=":material/event_busy:")
@@ -193,7 +199,7 @@ def _timeline(rows: pd.DataFrame, overall: pd.DataFrame, undated: int, project: 
     groups = sorted(rows["group"].unique())
     options: list[str | None] = [None, *groups]
     group = left.selectbox(
-        t("col_region"),
+        t(f"by_{by}"),
         options,
         key=translated("timeline_region"),
         format_func=option_labels(options, lambda g: g or t("all_regions")),
@@ -205,7 +211,7 @@ def _timeline(rows: pd.DataFrame, overall: pd.DataFrame, undated: int, project: 
         [int(k) for k in cf.theme_sizes(overall).loc[lambda s: s > 0].index]
     )
     st.plotly_chart(
-        compare_charts.timeline_figure(series, _labels(), colors, plotly_separators()),
+        compare_charts.timeline_figure(series, _labels(by), colors, plotly_separators()),
         width="stretch",
         config=charts.chart_config(f"teemat-ajassa-{project}"),
         key="timeline",
@@ -232,9 +238,15 @@ def _fallback(project: str) -> None:
 
 
 def _page(project: str) -> None:
+    by = st.selectbox(
+        t("compare_by"),
+        BY_FIELDS,
+        format_func=option_labels(BY_FIELDS, lambda field: t(f"by_{field}")),
+        key=translated("compare_by"),
+    )
     try:
         with st.spinner(t("loading")):
-            compare = common.compare(project)
+            compare = common.compare(project, by=by)
     except ApiError as error:
         if error.missing_endpoint:
             _fallback(project)
@@ -250,14 +262,16 @@ def _page(project: str) -> None:
         _small_groups(totals)
     _association(compare)
     _sentences(compare)
-    _heatmap(cf.share_matrix(rows), totals, project)
-    _distinctive(compare, project)
+    _heatmap(cf.share_matrix(rows), totals, project, by)
+    _distinctive(compare, project, by)
     try:
-        by_period = common.compare(project, PERIOD)
+        by_period = common.compare(project, PERIOD, by=by)
     except ApiError as error:
         common.show_error(error, "compare_unreadable")
         return
-    _timeline(cf.share_rows(by_period, t("unassigned")), rows, cf.undated_notes(by_period), project)
+    _timeline(
+        cf.share_rows(by_period, t("unassigned")), rows, cf.undated_notes(by_period), project, by
+    )
 
 
 st.title(t("compare_title"))

@@ -17,8 +17,8 @@ from ui.i18n import option_labels, t, translated
 from ui.privacy_section import privacy_section
 from ui.safe_text import md
 
-KINDS = ("workshop", "project_description", "other")
-FILE_TYPES = ["txt", "md", "docx", "pdf", "csv", "xlsx"]
+KINDS = ("workshop", "project_description", "transcript", "other")
+FILE_TYPES = ["txt", "md", "docx", "pdf", "csv", "xlsx", "vtt", "srt", "pptx"]
 # The service's rule for project names, checked here first to answer in Finnish at once.
 PROJECT_NAME = re.compile(r"^[a-z0-9äöå][a-z0-9äöå_-]{0,62}$")
 
@@ -101,6 +101,12 @@ def _upload_form(project: str) -> None:
         text_column = left.text_input(
             t("text_column"), help=t("text_column_help"), key="upload_text_column"
         )
+        facilitator = right.text_input(
+            t("facilitator"), help=t("facilitator_help"), key="upload_facilitator"
+        )
+        columns = left.text_input(
+            t("field_columns"), help=t("field_columns_help"), key="upload_columns"
+        )
         run_after = right.checkbox(t("run_after_upload"), value=True, key="upload_run_after")
         submitted = st.form_submit_button(t("upload_button"), type="primary")
     if not submitted:
@@ -117,6 +123,8 @@ def _upload_form(project: str) -> None:
         "event": event.strip() or None,
         "date": date.isoformat() if date else None,
         "text_column": text_column.strip() or None,
+        "facilitator": facilitator.strip() or None,
+        "columns": columns.strip() or None,
     }
     uploads = [
         UploadFile(f.name, f.getvalue(), f.type or "application/octet-stream") for f in files

@@ -77,6 +77,12 @@ def upload_documents(
     date: Annotated[str | None, Form(description="YYYY-MM-DD")] = None,
     event: Annotated[str | None, Form(max_length=255)] = None,
     text_column: Annotated[str | None, Form(description="csv/xlsx column with the text")] = None,
+    columns: Annotated[
+        str | None, Form(max_length=1000, description="csv/xlsx field columns: 'group=Pöytä'")
+    ] = None,
+    facilitator: Annotated[
+        str | None, Form(max_length=1000, description="Transcript facilitators, comma-separated")
+    ] = None,
     wait: Annotated[
         bool, Query(description="Ingest before answering (201; 202 when the service is busy)")
     ] = False,
@@ -84,12 +90,14 @@ def upload_documents(
     """Check every file first; a single bad file refuses the whole upload, so nothing is half
     written. Good files are ingested by a job, one transaction per document."""
     release_connection(session)  # access is checked; reading and parsing need no connection
-    meta = validate_meta(region, kind, date, event)
+    meta = validate_meta(region, kind, date, event, facilitator)
     prepared: list[PreparedDocument] = []
     answers: list[UploadedFile] = []
     for upload in files:
         content = _read_limited(upload, settings.max_upload_bytes)
-        document = prepare_document(upload.filename or "", content, meta, settings, text_column)
+        document = prepare_document(
+            upload.filename or "", content, meta, settings, text_column, columns
+        )
         duplicate = find_duplicate(db, project.id, document.content_hash)
         if duplicate is not None:
             answers.append(

@@ -41,6 +41,11 @@ def note_out(note: Note, document: Document) -> NoteOut:
         language=note.language,
         metadata=note.meta,
         lemmas=note.content_lemmas,
+        speaker=note.speaker,
+        speaker_role=note.speaker_role,
+        turn=note.turn,
+        start_time=note.start_time,
+        end_time=note.end_time,
     )
 
 

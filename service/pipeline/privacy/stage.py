@@ -145,12 +145,12 @@ def _pseudonymise_speakers(notes: list[Draft]) -> tuple[list[Draft], list[tuple[
             continue
         key = " ".join(name.split()).casefold()
         alias = aliases.setdefault(key, speaker_alias(len(aliases) + 1))
-        out.append(dataclasses.replace(note, speaker=alias))  # type: ignore[call-arg]
+        out.append(dataclasses.replace(note, speaker=alias))
     names: dict[str, str] = {}
     for note, original in zip(out, notes, strict=True):
         pseudonym: object = getattr(note, "speaker", None)
         if isinstance(pseudonym, str) and pseudonym not in names:
-            names[pseudonym] = " ".join(str(original.speaker).split())  # type: ignore[attr-defined]
+            names[pseudonym] = " ".join(str(original.speaker).split())
     return out, list(names.items())
 
 
