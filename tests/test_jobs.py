@@ -24,7 +24,7 @@ from service.storage import repository
 from service.storage.db import Database
 from service.storage.models import Job, Project, ThemeRun, utc_now
 from service.theming.notes import RunFilters
-from service.theming.runs import fit_run
+from service.theming.runs import RunOptions, fit_run
 from tests.conftest import CORPORA
 from tests.factories import add_project, database
 
@@ -172,7 +172,7 @@ def test_a_theme_run_dies_with_its_project(
                     return  # the run goes on to store into a project that is gone
             progress(fraction, message)
 
-        return fit_run(db, nlp, project_id, RunFilters(), True, None, report)
+        return fit_run(db, nlp, project_id, RunFilters(), RunOptions(), report)
 
     job_id = queue.submit("themes", project_id, work)
     assert queue.wait(job_id, 600)

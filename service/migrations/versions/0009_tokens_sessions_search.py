@@ -79,6 +79,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("token_hash"),
+        sqlite_autoincrement=True,  # ids are never reused (migration 0008)
     )
     with op.batch_alter_table("session_tokens", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_session_tokens_user_id"), ["user_id"], unique=False)
