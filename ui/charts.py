@@ -71,7 +71,7 @@ def _note_trace(
     hover = (
         f"<b>{html.escape(theme)}</b><br>" if theme else "<b>%{customdata[3]}</b><br>"
     ) + "%{customdata[1]}<br><i>%{customdata[2]}</i><extra></extra>"
-    columns = ["id", "hover", "where"] + ([] if theme else ["theme_name"])
+    columns = ["id", "hover", "where"] + ([] if theme else ["theme_label"])
     # Plain numpy arrays: Plotly validates pandas objects through narwhals, ~20x slower.
     return go.Scattergl(
         x=part["x"].to_numpy(),
@@ -89,7 +89,8 @@ def _with_hover(shown: pd.DataFrame, unassigned: str) -> pd.DataFrame:
     if "hover" not in shown:  # the page builds it once per map and caches it
         shown = shown.assign(hover=shown["text"].map(hover_text))
     return shown.assign(
-        theme_name=shown["theme_name"].fillna(unassigned).map(plain),
+        theme_name=shown["theme_name"].fillna(unassigned),
+        theme_label=shown["theme_name"].fillna(unassigned).map(plain),
         where=[
             html.escape(" · ".join((str(r), str(d), g if isinstance(g, str) and g else "–")))
             for r, d, g in zip(shown["region"], shown["document"], shown["group"], strict=True)
@@ -130,7 +131,7 @@ def note_map_figure(
     for key in sorted(by_theme, key=lambda k: (-len(by_theme[k]), k)):  # largest first
         part = by_theme[key]
         theme = str(part["theme_name"].iloc[0])
-        name = f"{theme} ({len(part)})"
+        name = f"{plain(theme)} ({len(part)})"
         figure.add_trace(_note_trace(part, name, colors[int(key)], dot, theme, opacity=dim))
     if matches is not None:
         hits = shown[matches[visible]]

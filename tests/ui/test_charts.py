@@ -115,7 +115,7 @@ def test_map_hover_carries_names_once_and_escapes_user_text() -> None:
     )
     labels = {"unassigned": "Kohdistamaton", "matches": "Osumat", "legend": "Teemat"}
     figure = charts.note_map_figure(notes, pd.Series(True, index=notes.index), None, labels)
-    theme = next(t for t in figure.data if t.name == "<i>Teema</i> (2)")
+    theme = next(t for t in figure.data if t.name == "&lt;i&gt;Teema&lt;/i&gt; (2)")
     assert theme.hovertemplate.startswith("<b>&lt;i&gt;Teema&lt;/i&gt;</b><br>")
     assert [list(row) for row in theme.customdata] == [
         [1, "a", "&lt;b&gt;Kainuu&lt;/b&gt; · d.txt · –"],

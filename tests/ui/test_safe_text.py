@@ -12,7 +12,7 @@ import pandas as pd
 from markdown_it import MarkdownIt
 
 from service.spreadsheet import looks_like_formula
-from ui import charts
+from ui import charts, compare_charts
 from ui.safe_text import WORD_JOINER, csv_bytes, md
 
 HOSTILE = [
@@ -55,7 +55,7 @@ def test_plotly_labels_escape_tags() -> None:
         [[0.5, 0.5]], index=['<a href="http://x.example">alue</a>'], columns=["<b>t</b>", "ok"]
     )
     labels = {"share": "osuus", "region": "alue", "theme": "teema"}
-    trace = charts.heatmap_figure(shares, labels).data[0]
+    trace = compare_charts.heatmap_figure(shares, labels).data[0]
     assert list(trace.x) == ["&lt;b&gt;t&lt;/b&gt;", "ok"]
     assert list(trace.y) == ['&lt;a href="http://x.example"&gt;alue&lt;/a&gt;']
     assert charts.plain("a & <i>") == "a &amp; &lt;i&gt;"
