@@ -254,23 +254,21 @@ class ThemeModel:
     def __init__(
         self,
         n_components: int = 10,
-        neighbor_scale: float = 0.5,
-        size_scale: float = 0.5,
-        min_themes_factor: float = 0.75,
-        max_themes_factor: float = 1.5,
+        n_neighbors: int | None = None,
+        min_cluster_size: int = 10,
+        selection: str = "leaf",
         unassigned_mad: float = 3.0,
         seed_threshold: float = 0.30,
         seed_margin: float = 0.05,
         top_n_words: int = 10,
         diversity: float = 0.0,
-        n_runs: int = 5,
+        n_runs: int = 3,
         random_state: int = 42,
     ) -> None:
         self.n_components = n_components
-        self.neighbor_scale = neighbor_scale
-        self.size_scale = size_scale
-        self.min_themes_factor = min_themes_factor
-        self.max_themes_factor = max_themes_factor
+        self.n_neighbors = n_neighbors
+        self.min_cluster_size = min_cluster_size
+        self.selection = selection
         self.unassigned_mad = unassigned_mad
         self.seed_threshold = seed_threshold
         self.seed_margin = seed_margin
@@ -389,7 +387,7 @@ class ThemeModel:
         n = len(centred)
         if n < _MIN_NOTES_TO_CLUSTER:
             return [centred], np.zeros((n, 2))
-        neighbors = int(np.clip(round(self.neighbor_scale * np.sqrt(n)), 5, 50))
+        neighbors = self.n_neighbors or int(np.clip(round(0.5 * np.sqrt(n)), 5, 50))
         neighbors = min(neighbors, n - 1)
         dims = min(self.n_components, n - 2)
         # All UMAP runs share one exact neighbour graph. Left to itself, UMAP computes
@@ -416,38 +414,20 @@ class ThemeModel:
         return spaces[:-1], spaces[-1]
 
     def _cluster(self, layout: np.ndarray, total: int, reserved: int) -> np.ndarray:
-        """(m,) HDBSCAN labels of ``layout`` rows (m, c), -1 = outlier, count in the window."""
+        """(m,) HDBSCAN labels of ``layout`` rows (m, c), -1 = outlier."""
         import hdbscan
 
         m = len(layout)
         if m < _MIN_NOTES_TO_CLUSTER:
             return np.zeros(m, dtype=np.int64)
-        # The window counts every theme of the map, so seed themes (``reserved``) take
-        # places from it; at least two new themes stay possible beside any codebook.
-        least = max(2, int(np.ceil(self.min_themes_factor * np.log2(total))) - reserved)
-        most = max(least, int(np.floor(self.max_themes_factor * np.log2(total))) - reserved)
-        size = max(3, round(self.size_scale * np.sqrt(m)))
+        size = max(2, min(self.min_cluster_size, m // 3))
         labels = (
-            hdbscan.HDBSCAN(min_cluster_size=size, cluster_selection_method="eom")
+            hdbscan.HDBSCAN(min_cluster_size=size, cluster_selection_method=self.selection)
             .fit(layout)
             .labels_
         )
-        if int(labels.max()) < 1:  # all noise: fall back to the leaves, up to the minimum
-            leaves = (
-                hdbscan.HDBSCAN(
-                    min_cluster_size=max(2, round(size / 2)), cluster_selection_method="leaf"
-                )
-                .fit(layout)
-                .labels_
-            )
-            if int(leaves.max()) > int(labels.max()):
-                labels = leaves
-                if int(labels.max()) + 1 > least:
-                    labels = _merge_groups(layout, labels, least)
-        else:
-            labels = _split_blobs(layout, labels, size, most)
-        if int(labels.max()) + 1 > most:
-            labels = _merge_groups(layout, labels, most)
+        if self.selection == "eom" and int(labels.max()) >= 1:
+            labels = _split_blobs(layout, labels, size, m)
         return np.asarray(labels, dtype=np.int64)
 
     def _describe(
