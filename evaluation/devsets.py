@@ -235,9 +235,7 @@ def build_sets(data_dir: Path, embedder: Any, analyzer: Any) -> dict[str, DevSet
             "all_labels_drawn", "question-grouped", [per_label(k) for k in FILES]
         ),
         "all_labels_full": _combine("all_labels_full", "many themes", [whole(k) for k in FILES]),
-        "three_sources": _combine(
-            "three_sources", "few themes", [by_file(k, 400) for k in FILES]
-        ),
+        "three_sources": _combine("three_sources", "few themes", [by_file(k, 400) for k in FILES]),
     }
     sib = sources["sib"].notes
     counts = np.bincount(sib.labels)
