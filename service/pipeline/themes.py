@@ -2,8 +2,8 @@
 
 BERTopic's recipe is the basis (UMAP to a few dimensions, HDBSCAN on top, c-TF-IDF
 keywords over lemmas), used through its parts rather than its 5,000-line class. The
-defaults differ from BERTopic's on principle, and every setting scales with the
-number of notes n instead of being tuned per corpus:
+defaults differ from BERTopic's on principle: the granularity of the themes is read
+from the data, not fixed and not a formula of the number of notes n.
 
 * Vectors are centred on the corpus mean before anything else. e5 vectors share one
   large common direction (any two Finnish notes have cosine ~0.8); removing it lets
@@ -11,24 +11,25 @@ number of notes n instead of being tuned per corpus:
   Finnish.
 * UMAP: ``n_neighbors = sqrt(n) / 2`` (5..50), 10 dimensions, so the neighbourhood
   graph widens with the corpus instead of staying at 15 notes.
-* HDBSCAN with excess-of-mass selection and ``min_cluster_size = sqrt(n) / 2``: a
-  theme must hold a size that grows with the corpus (40 notes: 3; 4,000: 32).
+* Granularity chosen by the data. No one HDBSCAN setting suits every corpus: leaves
+  of 10 notes find 25 questions of 50 comments each, but cut three large topics into
+  twenty pieces; excess-of-mass clusters of 30 find those three and merge the 25
+  questions (``evaluation/README.md``). So every pair of ``GRANULARITIES`` (min
+  cluster size 5..30 x leaf / excess of mass) is fitted on the same UMAP layouts,
+  which is cheap, and the one whose themes are most distinct in the embedding space
+  wins: the mean over themes of their notes' silhouette (cosine, centred vectors),
+  each theme counting once. A piece cut out of a real theme has near neighbours on
+  the other side of the cut and lowers the score; merged distinct themes lower it too.
 * Blobs are split by their own structure. HDBSCAN's excess-of-mass choice keeps a
   large region whole when its parts are joined by density (two kinds of text next to
   a third; most of a corpus around one small distinct topic). Any cluster holding
   more than half of the clustered notes is clustered again on its own, until none
   does; a few balanced clusters are kept as found (a corpus may really have three
   topics).
-* A theme-count cap ``floor(1.5 log2 n)`` (40 notes: 7; 1,000: 14; 4,000: 17; 16,000:
-  20): tens of themes, never hundreds; more clusters are merged by Ward linkage down
-  to it. A cap below what the density finds throws away real topics (1.25 log2 n
-  merged three of Eduskunta's 17 into others). Only when HDBSCAN finds nothing at all
-  do its leaf clusters stand in, merged up to ``ceil(0.75 log2 n)``.
-* Five UMAP seeds, one partition each; the partition that agrees best with the other
-  four (mean adjusted Rand index) is kept. Over seeds the same defaults gave SIB-200
-  NMI 0.36-0.45, so which seed was fixed decided more than any setting did; the most
-  typical of five does not hinge on one. The five runs share one exact neighbour
-  graph and run two at a time (see ``_release_gil_in_umap``).
+* Three UMAP seeds, one partition each per granularity; the granularity's score is
+  its mean over them, and of its partitions the one that agrees best with the others
+  (mean adjusted Rand index) is kept, so that no single seed decides. The runs share
+  one exact neighbour graph and run two at a time (see ``_release_gil_in_umap``).
 * Outlier policy: HDBSCAN's outliers (17-50% of notes) join the nearest theme in the
   UMAP space, then a few Lloyd (k-means) rounds in that space let theme borders
   settle; a note stays visibly unassigned (-1) only when its cosine to its theme is a
@@ -45,20 +46,28 @@ import os
 import warnings
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 import numpy as np
 
-from service.pipeline.explain import fit_scores, similarity_quantiles
 from service.pipeline.keywords import Keywords, theme_keywords, theme_name
+from service.pipeline.layout import _exact_knn, _release_gil_in_umap, _umap
 
-__all__ = ["ThemeModel", "split_labels", "theme_keywords", "theme_name"]
+__all__ = ["GRANULARITIES", "ThemeModel", "split_labels", "theme_keywords", "theme_name"]
 
 # Below this many notes there is nothing for UMAP/HDBSCAN to find: one theme.
 _MIN_NOTES_TO_CLUSTER = 6
 _REFINE_ROUNDS = 10  # Lloyd rounds after HDBSCAN; they usually settle in 3-6
 _BLOB_SHARE = 0.5  # one cluster above this share of the clustered notes is a blob
 _MAD_TO_SIGMA = 1.4826  # MAD of a normal distribution times this is its standard deviation
+# Distinctness is measured on at most this many notes (a fixed sample): 2,000 x 2,000
+# cosine distances, the same choice of granularity as all notes would give in tests.
+_DISTINCTNESS_SAMPLE = 2000
+GRANULARITIES: tuple[tuple[int, str], ...] = tuple(
+    (size, selection) for size in (5, 10, 15, 20, 30) for selection in ("leaf", "eom")
+)
+"""The (HDBSCAN min_cluster_size, cluster selection) pairs a fit chooses from, finest
+first: from leaves of 5 notes (small distinct questions) to excess-of-mass clusters of
+at least 30 (a few large topics)."""
 
 Merge = tuple[int, int, float, int]
 """One merge of ``tree_``: (left, right, cosine distance, number of themes under it)."""
@@ -120,26 +129,23 @@ def _most_typical(partitions: Sequence[np.ndarray]) -> int:
     return int(np.argmax(agreement))  # first of equals: the random_state run
 
 
-def _release_gil_in_umap() -> None:
-    """Let UMAP runs with different seeds use different cores.
+def _theme_distinctness(distances: np.ndarray, labels: np.ndarray) -> float:
+    """Mean over themes of their notes' mean silhouette, in -1..1 (higher: more distinct).
 
-    A seeded UMAP is single-threaded (that is what makes it reproducible), and its
-    numba-compiled epoch holds Python's GIL, so threads would take turns. The same
-    function compiled with ``nogil=True`` computes the same numbers (checked in
-    tests/pipeline/test_themes.py) and lets threads run at once: 1.9x on 2 cores.
-    Skipped when a UMAP version lacks the private name.
+    ``distances``: (s, s) cosine distances of s notes in the centred embedding space;
+    ``labels``: (s,) their themes, every note in one. Each theme counts once, whatever
+    its size, so many small distinct themes score as well as a few large ones, and a
+    theme cut out of a larger one scores low on both sides of the cut. -1 when the notes
+    form one theme (or every note is its own), where a silhouette is not defined.
     """
-    import numba
-    import umap.layouts as layouts
+    from sklearn.metrics import silhouette_samples
 
-    name = "_nb_optimize_layout_euclidean_single_epoch"
-    epoch = getattr(layouts, "_optimize_layout_euclidean_single_epoch", None)
-    current = getattr(layouts, name, None)
-    if epoch is None or current is None or getattr(current, "_teemakartta_nogil", False):
-        return
-    released = numba.njit(epoch, fastmath=True, parallel=False, nogil=True)
-    released._teemakartta_nogil = True
-    setattr(layouts, name, released)
+    themes, members = np.unique(labels, return_inverse=True)
+    if not 2 <= len(themes) < len(labels):
+        return -1.0
+    silhouettes = silhouette_samples(distances, members, metric="precomputed")
+    sums = np.bincount(members, weights=silhouettes)
+    return float(np.mean(sums / np.bincount(members)))
 
 
 def _relabel_by_size(labels: np.ndarray) -> np.ndarray:
@@ -152,84 +158,13 @@ def _relabel_by_size(labels: np.ndarray) -> np.ndarray:
     return np.array([mapping.get(int(t), -1) for t in labels], dtype=np.int64)
 
 
-def _merge_groups(points: np.ndarray, labels: np.ndarray, count: int) -> np.ndarray:
-    """Whole groups (labels >= 0) merged by Ward's criterion until ``count`` remain.
-
-    Ward's cost of joining groups a and b, ``na * nb / (na + nb) * |mean_a - mean_b|^2``,
-    is the growth of within-group variance, so small near groups go first and a
-    cluster HDBSCAN found is never cut apart. Greedy over at most a few dozen groups.
-    """
-    groups = {int(g): [int(g)] for g in np.unique(labels[labels >= 0])}
-    sizes = {g: float(np.sum(labels == g)) for g in groups}
-    means = {g: points[labels == g].mean(axis=0) for g in groups}
-    while len(groups) > count:
-        keys = sorted(groups)
-        best: tuple[float, int, int] | None = None
-        for i, a in enumerate(keys):
-            for b in keys[i + 1 :]:
-                gap = means[a] - means[b]
-                cost = sizes[a] * sizes[b] / (sizes[a] + sizes[b]) * float(gap @ gap)
-                if best is None or cost < best[0]:
-                    best = (cost, a, b)
-        assert best is not None
-        _, a, b = best
-        means[a] = (sizes[a] * means[a] + sizes[b] * means[b]) / (sizes[a] + sizes[b])
-        sizes[a] += sizes.pop(b)
-        groups[a].extend(groups.pop(b))
-        del means[b]
-    mapping = {old: new for new, key in enumerate(sorted(groups)) for old in groups[key]}
-    return np.array([mapping.get(int(g), -1) for g in labels], dtype=np.int64)
-
-
-def _umap(
-    vectors: np.ndarray, dims: int, neighbors: int, seed: int, knn: Any, epochs: int | None = None
-) -> Any:
-    from umap import UMAP
-
-    return UMAP(
-        n_neighbors=neighbors,
-        n_components=dims,
-        min_dist=0.0,
-        metric="cosine",
-        random_state=seed,  # also makes UMAP single-threaded, hence reproducible
-        init="spectral" if len(vectors) >= 30 else "random",
-        precomputed_knn=knn,
-        force_approximation_algorithm=True,  # use knn above, not a dense distance matrix
-        n_epochs=epochs,
-    )
-
-
-def _exact_knn(unit: np.ndarray, k: int, chunk: int = 2048) -> tuple[np.ndarray, np.ndarray, None]:
-    """Exact k nearest neighbours by cosine of unit rows (n, d): (indices, distances, None).
-
-    Each note is its own first neighbour, as UMAP expects. Rows are done in chunks
-    so that memory stays at chunk * n floats (16,000 notes: 130 MB).
-    """
-    n = len(unit)
-    indices = np.empty((n, k), dtype=np.int64)
-    distances = np.empty((n, k), dtype=np.float32)
-    matrix = unit.astype(np.float32)
-    for start in range(0, n, chunk):
-        block = 1.0 - matrix[start : start + chunk] @ matrix.T
-        rows = np.arange(len(block))
-        block[rows, start + rows] = -1.0  # self first, whatever rounding says
-        part = np.argpartition(block, k - 1, axis=1)[:, :k]
-        order = np.argsort(np.take_along_axis(block, part, axis=1), axis=1, kind="stable")
-        indices[start : start + chunk] = np.take_along_axis(part, order, axis=1)
-        distances[start : start + chunk] = np.maximum(
-            np.take_along_axis(block, indices[start : start + chunk], axis=1), 0.0
-        )
-    return indices, distances, None
-
-
 class ThemeModel:
     """Find themes in note vectors; learned state ends in ``_`` (scikit-learn style).
 
     Parameters (see the module docstring for why): ``n_components`` UMAP dimensions;
-    ``neighbor_scale`` and ``size_scale``: UMAP n_neighbors and HDBSCAN min_cluster_size
-    as multiples of sqrt(n); ``min_themes_factor`` / ``max_themes_factor``: the theme
-    count window as multiples of log2(n) (the minimum is only used when HDBSCAN finds
-    no cluster); ``n_runs``: UMAP seeds (random_state, random_state + 1, ...) whose
+    ``n_neighbors``: UMAP neighbours (None: sqrt(n) / 2, 5..50); ``granularities``:
+    (HDBSCAN min_cluster_size, "leaf" or "eom") pairs to choose from (one pair fixes
+    the granularity); ``n_runs``: UMAP seeds (random_state, random_state + 1, ...) whose
     most typical partition is kept; ``unassigned_mad``: how many robust standard
     deviations below the median cosine a note may fall before it is left unassigned;
     ``seed_threshold`` / ``seed_margin``: a note joins a seed theme when its centred
@@ -237,9 +172,9 @@ class ThemeModel:
     ``top_n_words`` / ``diversity``: keywords per theme and their MMR diversity.
 
     After ``fit`` (n notes, d dims, k themes, m seeds): ``labels_`` (n,) int, -1 =
-    unassigned; ``scores_`` (n, k) float in 0..1, a note's fit to each theme (the share
-    of its members less close to its centred centroid, from ``similarity_quantiles_``
-    (k, 21); ``explain.fit_scores``): a note on two themes fits both; ``centroids_`` (k, d) unit
+    unassigned; ``scores_`` (n, k) float in 0..1, a note's closeness to each theme
+    (cosine to the centred theme centroid divided by the theme's median member cosine,
+    clipped), so a note about two themes scores high on both; ``centroids_`` (k, d) unit
     mean vectors of each theme's notes in the ORIGINAL embedding space (comparable
     across runs); ``keywords_`` k lists of (lemma, weight); ``names_`` k strings;
     ``representatives_`` k lists of up to 3 note indexes, closest to the centroid first;
@@ -248,30 +183,28 @@ class ThemeModel:
     linkage over the centroids by cosine distance, coarse-to-fine read backwards: ids
     0..k-1 are themes and id k+i is the node made by merge i (scipy's linkage
     convention); ``unassigned_share_`` float; ``center_`` (d,) corpus mean used for
-    centring; ``assign_threshold_`` the centred cosine below which a note is unassigned.
+    centring; ``assign_threshold_`` the centred cosine below which a note is unassigned;
+    ``granularity_`` the chosen (min_cluster_size, selection) and ``distinctness_`` the
+    score of each one tried.
     Themes are numbered by size, 0 = largest.
     """
 
     def __init__(
         self,
         n_components: int = 10,
-        neighbor_scale: float = 0.5,
-        size_scale: float = 0.5,
-        min_themes_factor: float = 0.75,
-        max_themes_factor: float = 1.5,
+        n_neighbors: int | None = None,
+        granularities: Sequence[tuple[int, str]] = GRANULARITIES,
         unassigned_mad: float = 3.0,
         seed_threshold: float = 0.30,
         seed_margin: float = 0.05,
         top_n_words: int = 10,
         diversity: float = 0.0,
-        n_runs: int = 5,
+        n_runs: int = 3,
         random_state: int = 42,
     ) -> None:
         self.n_components = n_components
-        self.neighbor_scale = neighbor_scale
-        self.size_scale = size_scale
-        self.min_themes_factor = min_themes_factor
-        self.max_themes_factor = max_themes_factor
+        self.n_neighbors = n_neighbors
+        self.granularities = granularities
         self.unassigned_mad = unassigned_mad
         self.seed_threshold = seed_threshold
         self.seed_margin = seed_margin
@@ -308,10 +241,7 @@ class ThemeModel:
             labels, seed_of_group = self._seed_labels(centred, np.asarray(seeds, np.float64))
         offset = len(seed_of_group)
         layouts, self.coords_ = self._layouts(centred)
-        # One partition per UMAP seed; the one that agrees best with the others is the
-        # typical outcome and is kept, so that no single seed decides the themes.
-        candidates = [self._partition(layout, labels, offset) for layout in layouts]
-        labels, group_count = candidates[_most_typical([c[0] for c in candidates])]
+        labels, group_count = self._choose_partition(centred, layouts, labels, offset)
         centres = _unit_rows(_group_means(centred, labels, group_count))
         own = np.einsum("ij,ij->i", centred, centres[labels])
         deviation = _MAD_TO_SIGMA * np.median(np.abs(own - np.median(own)))
@@ -331,10 +261,49 @@ class ThemeModel:
         self._describe(vectors, centred, lemma_docs)
         return self
 
-    def _partition(
-        self, layout: np.ndarray, seed_labels: np.ndarray, offset: int
+    def _choose_partition(
+        self,
+        centred: np.ndarray,
+        layouts: Sequence[np.ndarray],
+        seed_labels: np.ndarray,
+        offset: int,
     ) -> tuple[np.ndarray, int]:
-        """Every note's group in one UMAP ``layout``: (labels (n,), group count).
+        """The partition of the granularity whose themes are most distinct: (labels, count).
+
+        Every granularity is tried on every UMAP layout (the layouts are the costly part,
+        HDBSCAN on them is cheap). Its score is the distinctness of its themes in the
+        centred embedding space (``_theme_distinctness``) averaged over the layouts;
+        equal scores keep the finer one. Of the chosen granularity's partitions, the one
+        that agrees best with the others is kept, so that no single UMAP seed decides.
+        """
+        n = len(centred)
+        rng = np.random.default_rng(self.random_state)
+        sample = np.sort(rng.choice(n, min(n, _DISTINCTNESS_SAMPLE), replace=False))
+        distances = np.clip(1.0 - centred[sample] @ centred[sample].T, 0.0, 2.0)
+        np.fill_diagonal(distances, 0.0)
+        free = int(np.sum(seed_labels < 0))
+        self.distinctness_: dict[tuple[int, str], float] = {}
+        best: tuple[float, list[tuple[np.ndarray, int]]] | None = None
+        for size, selection in self.granularities:
+            size = max(2, min(size, free // 3))  # a small corpus cannot hold large themes
+            if (size, selection) in self.distinctness_:
+                continue
+            runs = [
+                self._partition(layout, seed_labels, offset, size, selection) for layout in layouts
+            ]
+            score = float(np.mean([_theme_distinctness(distances, r[sample]) for r, _ in runs]))
+            self.distinctness_[(size, selection)] = score
+            if best is None or score > best[0]:
+                best, self.granularity_ = (score, runs), (size, selection)
+        assert best is not None, "granularities must not be empty"
+        runs = best[1]
+        return runs[_most_typical([r[0] for r in runs])]
+
+    def _partition(
+        self, layout: np.ndarray, seed_labels: np.ndarray, offset: int, size: int, selection: str
+    ) -> tuple[np.ndarray, int]:
+        """Every note's group in one UMAP ``layout`` at one granularity (HDBSCAN
+        min_cluster_size ``size``, ``selection`` "leaf" or "eom"): (labels (n,), count).
 
         ``seed_labels``: groups 0..offset-1 of notes clearly about a codebook seed, -1
         elsewhere; those notes keep their seed group, all others are clustered.
@@ -343,7 +312,7 @@ class ThemeModel:
         seeded = labels >= 0
         rest = np.flatnonzero(~seeded)
         n = len(labels)
-        found = self._cluster(layout[rest], n, offset) if len(rest) else np.zeros(0, np.int64)
+        found = self._cluster(layout[rest], size, selection) if len(rest) else np.zeros(0, np.int64)
         labels[rest] = np.where(found >= 0, found + offset, -1)
         group_count = int(labels.max()) + 1
         if group_count == 0:  # nothing at all was grouped: one theme of everything
@@ -390,7 +359,7 @@ class ThemeModel:
         n = len(centred)
         if n < _MIN_NOTES_TO_CLUSTER:
             return [centred], np.zeros((n, 2))
-        neighbors = int(np.clip(round(self.neighbor_scale * np.sqrt(n)), 5, 50))
+        neighbors = self.n_neighbors or int(np.clip(round(0.5 * np.sqrt(n)), 5, 50))
         neighbors = min(neighbors, n - 1)
         dims = min(self.n_components, n - 2)
         # All UMAP runs share one exact neighbour graph. Left to itself, UMAP computes
@@ -416,39 +385,26 @@ class ThemeModel:
             spaces = list(pool.map(lambda job: embed(*job), jobs))
         return spaces[:-1], spaces[-1]
 
-    def _cluster(self, layout: np.ndarray, total: int, reserved: int) -> np.ndarray:
-        """(m,) HDBSCAN labels of ``layout`` rows (m, c), -1 = outlier, count in the window."""
+    def _cluster(self, layout: np.ndarray, size: int, selection: str) -> np.ndarray:
+        """(m,) HDBSCAN labels of ``layout`` rows (m, c), -1 = outlier.
+
+        ``size``: min_cluster_size; ``selection``: "leaf" (the finest dense groups) or
+        "eom" (excess of mass: larger groups, whose blobs are then split by their own
+        structure, see ``_split_blobs``).
+        """
         import hdbscan
 
         m = len(layout)
         if m < _MIN_NOTES_TO_CLUSTER:
             return np.zeros(m, dtype=np.int64)
-        # The window counts every theme of the map, so seed themes (``reserved``) take
-        # places from it; at least two new themes stay possible beside any codebook.
-        least = max(2, int(np.ceil(self.min_themes_factor * np.log2(total))) - reserved)
-        most = max(least, int(np.floor(self.max_themes_factor * np.log2(total))) - reserved)
-        size = max(3, round(self.size_scale * np.sqrt(m)))
+        size = max(2, min(size, m // 3))
         labels = (
-            hdbscan.HDBSCAN(min_cluster_size=size, cluster_selection_method="eom")
+            hdbscan.HDBSCAN(min_cluster_size=size, cluster_selection_method=selection)
             .fit(layout)
             .labels_
         )
-        if int(labels.max()) < 1:  # all noise: fall back to the leaves, up to the minimum
-            leaves = (
-                hdbscan.HDBSCAN(
-                    min_cluster_size=max(2, round(size / 2)), cluster_selection_method="leaf"
-                )
-                .fit(layout)
-                .labels_
-            )
-            if int(leaves.max()) > int(labels.max()):
-                labels = leaves
-                if int(labels.max()) + 1 > least:
-                    labels = _merge_groups(layout, labels, least)
-        else:
-            labels = _split_blobs(layout, labels, size, most)
-        if int(labels.max()) + 1 > most:
-            labels = _merge_groups(layout, labels, most)
+        if selection == "eom" and int(labels.max()) >= 1:
+            labels = _split_blobs(layout, labels, size, m)
         return np.asarray(labels, dtype=np.int64)
 
     def _describe(
@@ -465,8 +421,7 @@ class ThemeModel:
         similarity = centred @ self.centred_centroids_.T
         typical = np.array([np.median(similarity[labels == t, t]) for t in range(k)])
         self.typical_similarity_ = np.maximum(typical, 1e-6)
-        self.similarity_quantiles_ = similarity_quantiles(similarity, labels)
-        self.scores_ = fit_scores(similarity, self.similarity_quantiles_)
+        self.scores_ = np.clip(similarity / self.typical_similarity_, 0.0, 1.0)
         self.keywords_: Keywords = theme_keywords(
             lemma_docs, labels, top_n=self.top_n_words, diversity=self.diversity
         )
@@ -499,7 +454,7 @@ class ThemeModel:
         best = similarity.argmax(axis=1)
         top = similarity[np.arange(len(centred)), best]
         labels = np.where(top >= self.assign_threshold_, best, -1).astype(np.int64)
-        return labels, fit_scores(similarity, self.similarity_quantiles_)
+        return labels, np.clip(similarity / self.typical_similarity_, 0.0, 1.0)
 
 
 def split_labels(embeddings: np.ndarray, k: int, random_state: int = 42) -> np.ndarray:

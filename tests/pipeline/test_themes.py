@@ -16,6 +16,7 @@ from sklearn.metrics import adjusted_rand_score
 from service.nlp import NlpResources
 from service.pipeline.language import FINNISH_STOP_WORDS, FinnishAnalyzer, lemma_documents
 from service.pipeline.themes import (
+    GRANULARITIES,
     ThemeModel,
     _exact_knn,
     _most_typical,
@@ -269,14 +270,38 @@ def _topics(sizes: list[int], spread: float, seed: int = 0) -> tuple[np.ndarray,
     return vectors / np.linalg.norm(vectors, axis=1, keepdims=True), labels
 
 
-def test_a_few_balanced_topics_are_kept_not_split_up_to_the_window() -> None:
-    """600 notes make a window of 7..13 themes, but three clear, balanced topics stay
-    three: the window's minimum only applies when HDBSCAN finds no cluster at all."""
+def test_a_few_balanced_topics_are_kept_not_split() -> None:
+    """Three clear, balanced topics of 200 notes stay three themes."""
     vectors, truth = _topics([200, 200, 200], spread=0.05)
     docs = [f"aihe{t} sana{t}" for t in truth]
     model = ThemeModel().fit(vectors, docs)
     assert len(model.centroids_) == 3
     assert adjusted_rand_score(truth, model.labels_) > 0.98  # a few robust outliers aside
+
+
+def test_the_granularity_follows_the_data_not_one_setting() -> None:
+    """30 small distinct groups give 30 themes, 3 large loose ones give 3; each fixed
+    setting the choice is made from gets one of the two wrong."""
+    many, many_truth = _topics([12] * 30, spread=0.5)
+    few, few_truth = _topics([150] * 3, spread=0.8)
+    fits: dict[str, ThemeModel] = {}
+    for name, vectors, truth in (("many", many, many_truth), ("few", few, few_truth)):
+        docs = [f"aihe{t}" for t in truth]
+        fits[name] = ThemeModel().fit(vectors, docs)
+        assert adjusted_rand_score(truth, fits[name].labels_) > 0.95
+        assert fits[name].granularity_ in fits[name].distinctness_
+        for size, selection in GRANULARITIES:  # the choice is the most distinct one
+            assert (
+                fits[name].distinctness_[fits[name].granularity_]
+                >= fits[name].distinctness_[(min(size, len(vectors) // 3), selection)]
+            )
+    assert len(fits["many"].centroids_) == 30 and len(fits["few"].centroids_) == 3
+    # Leaves of at least 10 notes (BERTopic's size) cut the large groups; excess of
+    # mass with at least 30 notes a theme merges the small ones.
+    leaves = ThemeModel(granularities=((10, "leaf"),)).fit(few, [""] * len(few))
+    assert len(leaves.centroids_) > 3
+    coarse = ThemeModel(granularities=((30, "eom"),)).fit(many, [""] * len(many))
+    assert len(coarse.centroids_) < 15
 
 
 def test_a_blob_is_split_by_its_own_structure_not_up_to_a_count() -> None:
