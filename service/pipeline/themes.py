@@ -49,6 +49,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from service.pipeline.explain import fit_scores, similarity_quantiles
 from service.pipeline.keywords import Keywords, theme_keywords, theme_name
 from service.pipeline.layout import _exact_knn, _release_gil_in_umap, _umap
 
@@ -172,9 +173,9 @@ class ThemeModel:
     ``top_n_words`` / ``diversity``: keywords per theme and their MMR diversity.
 
     After ``fit`` (n notes, d dims, k themes, m seeds): ``labels_`` (n,) int, -1 =
-    unassigned; ``scores_`` (n, k) float in 0..1, a note's closeness to each theme
-    (cosine to the centred theme centroid divided by the theme's median member cosine,
-    clipped), so a note about two themes scores high on both; ``centroids_`` (k, d) unit
+    unassigned; ``scores_`` (n, k) float in 0..1, a note's fit to each theme (the share
+    of its members less close to its centred centroid, from ``similarity_quantiles_``
+    (k, 21); ``explain.fit_scores``): a note on two themes fits both; ``centroids_`` (k, d) unit
     mean vectors of each theme's notes in the ORIGINAL embedding space (comparable
     across runs); ``keywords_`` k lists of (lemma, weight); ``names_`` k strings;
     ``representatives_`` k lists of up to 3 note indexes, closest to the centroid first;
@@ -421,7 +422,8 @@ class ThemeModel:
         similarity = centred @ self.centred_centroids_.T
         typical = np.array([np.median(similarity[labels == t, t]) for t in range(k)])
         self.typical_similarity_ = np.maximum(typical, 1e-6)
-        self.scores_ = np.clip(similarity / self.typical_similarity_, 0.0, 1.0)
+        self.similarity_quantiles_ = similarity_quantiles(similarity, labels)
+        self.scores_ = fit_scores(similarity, self.similarity_quantiles_)
         self.keywords_: Keywords = theme_keywords(
             lemma_docs, labels, top_n=self.top_n_words, diversity=self.diversity
         )
@@ -454,7 +456,7 @@ class ThemeModel:
         best = similarity.argmax(axis=1)
         top = similarity[np.arange(len(centred)), best]
         labels = np.where(top >= self.assign_threshold_, best, -1).astype(np.int64)
-        return labels, np.clip(similarity / self.typical_similarity_, 0.0, 1.0)
+        return labels, fit_scores(similarity, self.similarity_quantiles_)
 
 
 def split_labels(embeddings: np.ndarray, k: int, random_state: int = 42) -> np.ndarray:
