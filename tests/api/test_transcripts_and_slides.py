@@ -17,6 +17,12 @@ from tests.factories import ThemeSpec, add_run, database, include_routers
 FORMATS = Path(__file__).resolve().parents[1] / "pipeline" / "fixtures" / "formats"
 
 
+def _keep_names(client: TestClient) -> None:
+    """These tests read speakers as uploaded: the project keeps names (the default policy
+    stores them as "Puhuja n", tested in tests/privacy)."""
+    assert client.put("/projects/p/privacy", json={"policy": "keep"}).status_code == 200
+
+
 def _upload(client: TestClient, name: str, **form: str):  # type: ignore[no-untyped-def]
     data = {"region": "Kainuu", "date": "2024-03-12", **form}
     files = [("files", (name, (FORMATS / name).read_bytes()))]
@@ -27,6 +33,7 @@ def test_transcript_upload_keeps_speakers_and_compares_by_role(
     client: TestClient, settings: Settings
 ) -> None:
     assert client.post("/projects", json={"name": "p"}).status_code == 201
+    _keep_names(client)
     response = _upload(client, "etatyo_teams.vtt")  # kind left at its default, workshop
     assert response.status_code == 201, response.text
     [document] = client.get("/projects/p/documents").json()
@@ -69,6 +76,7 @@ def test_facilitator_named_at_upload_and_a_declared_transcript_without_turns(
     client: TestClient,
 ) -> None:
     client.post("/projects", json={"name": "p"})
+    _keep_names(client)
     response = _upload(client, "haastattelu_kainuu.txt", facilitator="Osallistuja 3")
     assert response.status_code == 201, response.text
     notes = client.get("/projects/p/notes").json()["notes"]
@@ -90,6 +98,7 @@ def test_facilitator_named_at_upload_and_a_declared_transcript_without_turns(
 
 def test_slide_deck_and_titled_workbook_upload(client: TestClient) -> None:
     client.post("/projects", json={"name": "p"})
+    _keep_names(client)
     assert _upload(client, "learning-cafe_2017.pptx").status_code == 201
     response = _upload(client, "palaute_kainuu.xlsx", columns="speaker=Puhuja")
     assert response.status_code == 201, response.text
