@@ -41,8 +41,8 @@ def test_create_project_and_upload_several_files_with_progress(
     next(b for b in at.button if b.label == "Lataa").click().run()
 
     assert not at.exception and not errors(at)
-    [bar] = progress_bars(at)
-    assert bar.value == 100 and "valmis" in bar.text
+    # The progress bars made way for the result when the form was cleared (a rerun).
+    assert any(text.startswith("Ladattu: ") for text in texts(at.success))
     assert any("Dokumentit käsitelty" in text for text in texts(at.success))
     documents = api.get("/projects/lataus/documents").json()
     assert sorted(d["filename"] for d in documents) == sorted([LEARNING_CAFE.name, PUNOS.name])
@@ -91,7 +91,7 @@ def test_upload_runs_themes_and_follows_the_job(
     at.text_input(key="upload_region").set_value("Savo")
     next(b for b in at.button if b.label == "Lataa").click().run()
     assert not at.exception and not errors(at), errors(at)
-    assert [b.value for b in progress_bars(at)] == [100, 100]
+    assert any("Dokumentit käsitelty" in text for text in texts(at.success))
     assert any("Teemat valmiina" in text for text in texts(at.success))
     runs = api.get("/projects/ajo/runs").json()
     assert len(runs) == 1
