@@ -48,6 +48,7 @@ def test_a_project_with_notes_but_no_run_has_a_visible_run_button(
     assert not at.exception and not errors(at), errors(at)
     assert [bar.value for bar in progress_bars(at)] == [100]
     assert any("Teemat valmiina" in text for text in texts(at.success))
+    assert not any("ei vielä teemoja" in text for text in texts(at.info))
     assert len(api.get(f"/projects/{project}/runs").json()) == 1
     # With a current run the button gives way to the expander of optional filters.
     at = open_app(api_url, api_token, project)

@@ -271,8 +271,12 @@ def _first_run(project: str) -> None:
     has_current_run = any(r.get("status", "applied") == "applied" for r in runs)
     if not has_notes or has_current_run:
         return
-    st.info(t("run_first_hint"), icon=":material/play_arrow:")
-    if st.button(t("run_button"), type="primary", key="run_first"):
+    hint = st.empty()
+    with hint.container():
+        st.info(t("run_first_hint"), icon=":material/play_arrow:")
+        pressed = st.button(t("run_button"), type="primary", key="run_first")
+    if pressed:
+        hint.empty()  # the run's progress and result take its place
         _run_themes(project, {})
 
 
