@@ -13,7 +13,8 @@ from streamlit.testing.v1 import AppTest
 
 from service.config import REPO_ROOT
 from tests.ui.conftest import open_app
-from tests.ui.page_content import errors, progress_bars, texts
+from tests.ui.page_content import errors, progress_bars, shown, texts
+from ui import upload_rules
 
 LEARNING_CAFE = REPO_ROOT / "corpora" / "pohjois-savo_learning-cafe_2017.txt"
 
@@ -139,3 +140,21 @@ def test_the_uploader_speaks_the_ui_language(
         # Streamlit's own English "Drag and drop files here / Limit 200MB per file" is hidden.
         styles = [m.value for m in at.markdown if "stFileUploaderDropzoneInstructions" in m.value]
         assert styles and "display: none" in styles[0]
+
+
+def test_upload_rules_follow_the_service(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The UI's check agrees with the parser on extensions (any case) and with the
+    settings on size, and leaves acceptable files alone."""
+    monkeypatch.setenv("TEEMA_MAX_UPLOAD_MB", "1.5")
+    megabyte = 1024 * 1024
+    files = [
+        ("MUISTIO.TXT", 10),
+        ("dia.pptx", int(1.5 * megabyte)),
+        ("README", 10),
+        ("iso.pdf", 2 * megabyte),
+    ]
+    refused = [shown(line) for line in upload_rules.refusals(files)]
+    assert len(refused) == 2
+    assert refused[0].startswith("README: ") and "(ei päätettä)" in refused[0]
+    assert refused[1].startswith("iso.pdf: 2 MB") and "1,5 MB" in refused[1]
+    assert "enintään 1,5 MB" in upload_rules.caption()
