@@ -90,43 +90,50 @@ def _upload_form(project: str) -> None:
             help=t("upload_files_help"),
         )
         st.caption(upload_rules.caption())
-        left, right = st.columns(2)
-        region = left.text_input(t("col_region"), placeholder="Pohjois-Savo", key="upload_region")
-        kind = right.selectbox(
-            t("col_kind"), KINDS, format_func=_kind_label(), key=translated("upload_kind")
-        )
-        date = left.date_input(
-            t("col_date"),
-            value=None,
-            format="DD.MM.YYYY",
-            min_value=dt.date(1990, 1, 1),
-            key="upload_date",
-        )
-        event = right.text_input(t("col_event"), key="upload_event")
-        text_column = left.text_input(
-            t("text_column"), help=t("text_column_help"), key="upload_text_column"
-        )
-        facilitator = right.text_input(
-            t("facilitator"), help=t("facilitator_help"), key="upload_facilitator"
-        )
-        columns = left.text_input(
-            t("field_columns"), help=t("field_columns_help"), key="upload_columns"
-        )
-        run_after = right.checkbox(t("run_after_upload"), value=True, key="upload_run_after")
+        meta, run_after = _metadata_fields()
         submitted = st.form_submit_button(t("upload_button"), type="primary")
     if not submitted:
         _show_last_upload(project)
         return
-    if not files:
-        st.error(t("upload_no_files"))
+    if problem := _upload_problem(files or [], meta):
+        st.error(problem)
         return
-    refused = upload_rules.refusals([(f.name, f.size) for f in files])
-    if refused:
-        st.error("\n".join([t("upload_refused"), *(f"- {line}" for line in refused)]))
-        return
-    if not region.strip():
-        st.error(t("upload_no_region"))
-        return
+    uploads = [
+        UploadFile(f.name, f.getvalue(), f.type or "application/octet-stream") for f in files or []
+    ]
+    outcome = _send(project, uploads, meta, run_after)
+    if outcome is not None:
+        st.session_state["upload_generation"] = generation + 1
+        st.session_state["last_upload"] = outcome
+        st.rerun()
+
+
+def _metadata_fields() -> tuple[dict[str, str | None], bool]:
+    """The upload's metadata as the service's form fields (None: not given), and whether
+    to run themes afterwards."""
+    left, right = st.columns(2)
+    region = left.text_input(t("col_region"), placeholder="Pohjois-Savo", key="upload_region")
+    kind = right.selectbox(
+        t("col_kind"), KINDS, format_func=_kind_label(), key=translated("upload_kind")
+    )
+    date = left.date_input(
+        t("col_date"),
+        value=None,
+        format="DD.MM.YYYY",
+        min_value=dt.date(1990, 1, 1),
+        key="upload_date",
+    )
+    event = right.text_input(t("col_event"), key="upload_event")
+    text_column = left.text_input(
+        t("text_column"), help=t("text_column_help"), key="upload_text_column"
+    )
+    facilitator = right.text_input(
+        t("facilitator"), help=t("facilitator_help"), key="upload_facilitator"
+    )
+    columns = left.text_input(
+        t("field_columns"), help=t("field_columns_help"), key="upload_columns"
+    )
+    run_after = right.checkbox(t("run_after_upload"), value=True, key="upload_run_after")
     meta = {
         "region": region.strip(),
         "kind": kind,
@@ -136,14 +143,19 @@ def _upload_form(project: str) -> None:
         "facilitator": facilitator.strip() or None,
         "columns": columns.strip() or None,
     }
-    uploads = [
-        UploadFile(f.name, f.getvalue(), f.type or "application/octet-stream") for f in files
-    ]
-    outcome = _send(project, uploads, meta, run_after)
-    if outcome is not None:
-        st.session_state["upload_generation"] = generation + 1
-        st.session_state["last_upload"] = outcome
-        st.rerun()
+    return meta, run_after
+
+
+def _upload_problem(files: list[Any], meta: dict[str, str | None]) -> str | None:
+    """Why the form cannot be sent as it is, in the UI's language; None when it can."""
+    if not files:
+        return t("upload_no_files")
+    refused = upload_rules.refusals([(f.name, f.size) for f in files])
+    if refused:
+        return "\n".join([t("upload_refused"), *(f"- {line}" for line in refused)])
+    if not meta["region"]:
+        return t("upload_no_region")
+    return None
 
 
 def _send(
