@@ -136,7 +136,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "error_server": ("Palvelussa tapahtui virhe: {detail}", "The service failed: {detail}"),
     "projects_unreadable": ("Projekteja ei voitu hakea", "Could not read the projects"),
     "project_not_created": ("Projektia ei luotu", "Project not created"),
-    "upload_rejected": ("Latausta ei hyväksytty", "Upload rejected"),
+    "upload_rejected": ("Palvelu ei hyväksynyt tiedostoa", "The service did not accept the file"),
     "job_unreadable": ("Työn tilaa ei voitu lukea", "Could not read the job"),
     "run_not_started": ("Teema-ajoa ei käynnistetty", "Theme run not started"),
     "map_unreadable": ("Karttaa ei voitu hakea", "Could not read the map"),
@@ -190,6 +190,33 @@ TEXTS: dict[str, tuple[str, str]] = {
     "run_after_upload": ("Aja teemat latauksen jälkeen", "Run themes after the upload"),
     "upload_button": ("Lataa", "Upload"),
     "upload_no_files": ("Valitse ainakin yksi tiedosto.", "Choose at least one file."),
+    "upload_accepts": (
+        "Sallitut tiedostotyypit: {types}; enintään {limit} MB tiedostoa kohden. Vedä "
+        "tiedostot tähän tai valitse ne painikkeesta.",
+        "Accepted file types: {types}; at most {limit} MB per file. Drag files here or "
+        "choose them with the button.",
+    ),
+    "upload_refused": (
+        "Näitä tiedostoja ei voi ladata, joten mitään ei lähetetty:",
+        "These files cannot be uploaded, so nothing was sent:",
+    ),
+    "upload_bad_type": (
+        "{file}: tiedostotyyppiä {type} ei tueta (sallitut: {types})",
+        "{file}: files of type {type} are not supported (accepted: {types})",
+    ),
+    "upload_no_extension": ("(ei päätettä)", "(no extension)"),
+    "upload_too_large": (
+        "{file}: {size} MB on yli rajan {limit} MB; jaa tiedosto osiin",
+        "{file}: {size} MB is over the limit of {limit} MB; split the file",
+    ),
+    "upload_done": (
+        "Ladattu: {files}. Valitse uudet tiedostot seuraavaa latausta varten.",
+        "Uploaded: {files}. Choose new files for the next upload.",
+    ),
+    "run_first_hint": (
+        "Projektissa on muistiinpanoja mutta ei vielä teemoja.",
+        "The project has notes but no themes yet.",
+    ),
     "upload_no_region": ("Kerro alue, esim. Pohjois-Savo.", "Give a region, e.g. Pohjois-Savo."),
     "uploading": ("Lähetetään {count} tiedosto(a)…", "Sending {count} file(s)…"),
     "upload_duplicates": (

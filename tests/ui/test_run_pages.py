@@ -78,9 +78,7 @@ def test_upload_with_a_run_after_it_reports_the_edited_themes_in_words(
     assert api.post(f"/projects/{project}/themes/merge", json=merged).is_success
 
     at = open_app(api_url, api_token, project, "views/projects.py")
-    at.file_uploader(key="upload_files").set_value(
-        [("kainuu.txt", KAINUU_WORKSHOP.encode(), "text/plain")]
-    )
+    at.file_uploader[0].set_value([("kainuu.txt", KAINUU_WORKSHOP.encode(), "text/plain")])
     at.text_input(key="upload_region").set_value("Kainuu")
     next(b for b in at.button if b.label == "Lataa").click().run()
     assert not at.exception and not errors(at), errors(at)

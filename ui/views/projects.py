@@ -11,14 +11,13 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from ui import common, run_report
+from ui import common, run_report, upload_rules
 from ui.client import ApiError, UploadFile
 from ui.i18n import option_labels, t, translated
 from ui.privacy_section import privacy_section
 from ui.safe_text import md
 
 KINDS = ("workshop", "project_description", "transcript", "other")
-FILE_TYPES = ["txt", "md", "docx", "pdf", "csv", "xlsx", "vtt", "srt", "pptx"]
 # The service's rule for project names, checked here first to answer in Finnish at once.
 PROJECT_NAME = re.compile(r"^[a-z0-9äöå][a-z0-9äöå_-]{0,62}$")
 
@@ -76,47 +75,65 @@ def _project_overview(project: str) -> None:
 
 
 def _upload_form(project: str) -> None:
+    # A successful upload moves to a fresh uploader (a new key), so pressing the button again
+    # cannot send the same files and start another ingest and theme run.
+    generation = int(st.session_state.get("upload_generation", 0))
+    st.markdown(upload_rules.HIDE_DROPZONE_TEXT, unsafe_allow_html=True)
     with st.form("upload", clear_on_submit=False):
         st.subheader(t("upload_title"))
+        # No ``type=``: Streamlit would refuse other files with an English tooltip and the
+        # form would only say "choose a file"; upload_rules names them in the UI's language.
         files = st.file_uploader(
             t("upload_files"),
-            type=FILE_TYPES,
             accept_multiple_files=True,
-            key="upload_files",
+            key=f"upload_files_{generation}",
             help=t("upload_files_help"),
         )
-        left, right = st.columns(2)
-        region = left.text_input(t("col_region"), placeholder="Pohjois-Savo", key="upload_region")
-        kind = right.selectbox(
-            t("col_kind"), KINDS, format_func=_kind_label(), key=translated("upload_kind")
-        )
-        date = left.date_input(
-            t("col_date"),
-            value=None,
-            format="DD.MM.YYYY",
-            min_value=dt.date(1990, 1, 1),
-            key="upload_date",
-        )
-        event = right.text_input(t("col_event"), key="upload_event")
-        text_column = left.text_input(
-            t("text_column"), help=t("text_column_help"), key="upload_text_column"
-        )
-        facilitator = right.text_input(
-            t("facilitator"), help=t("facilitator_help"), key="upload_facilitator"
-        )
-        columns = left.text_input(
-            t("field_columns"), help=t("field_columns_help"), key="upload_columns"
-        )
-        run_after = right.checkbox(t("run_after_upload"), value=True, key="upload_run_after")
+        st.caption(upload_rules.caption())
+        meta, run_after = _metadata_fields()
         submitted = st.form_submit_button(t("upload_button"), type="primary")
     if not submitted:
+        _show_last_upload(project)
         return
-    if not files:
-        st.error(t("upload_no_files"))
+    if problem := _upload_problem(files or [], meta):
+        st.error(problem)
         return
-    if not region.strip():
-        st.error(t("upload_no_region"))
-        return
+    uploads = [
+        UploadFile(f.name, f.getvalue(), f.type or "application/octet-stream") for f in files or []
+    ]
+    outcome = _send(project, uploads, meta, run_after)
+    if outcome is not None:
+        st.session_state["upload_generation"] = generation + 1
+        st.session_state["last_upload"] = outcome
+        st.rerun()
+
+
+def _metadata_fields() -> tuple[dict[str, str | None], bool]:
+    """The upload's metadata as the service's form fields (None: not given), and whether
+    to run themes afterwards."""
+    left, right = st.columns(2)
+    region = left.text_input(t("col_region"), placeholder="Pohjois-Savo", key="upload_region")
+    kind = right.selectbox(
+        t("col_kind"), KINDS, format_func=_kind_label(), key=translated("upload_kind")
+    )
+    date = left.date_input(
+        t("col_date"),
+        value=None,
+        format="DD.MM.YYYY",
+        min_value=dt.date(1990, 1, 1),
+        key="upload_date",
+    )
+    event = right.text_input(t("col_event"), key="upload_event")
+    text_column = left.text_input(
+        t("text_column"), help=t("text_column_help"), key="upload_text_column"
+    )
+    facilitator = right.text_input(
+        t("facilitator"), help=t("facilitator_help"), key="upload_facilitator"
+    )
+    columns = left.text_input(
+        t("field_columns"), help=t("field_columns_help"), key="upload_columns"
+    )
+    run_after = right.checkbox(t("run_after_upload"), value=True, key="upload_run_after")
     meta = {
         "region": region.strip(),
         "kind": kind,
@@ -126,27 +143,60 @@ def _upload_form(project: str) -> None:
         "facilitator": facilitator.strip() or None,
         "columns": columns.strip() or None,
     }
-    uploads = [
-        UploadFile(f.name, f.getvalue(), f.type or "application/octet-stream") for f in files
-    ]
+    return meta, run_after
+
+
+def _upload_problem(files: list[Any], meta: dict[str, str | None]) -> str | None:
+    """Why the form cannot be sent as it is, in the UI's language; None when it can."""
+    if not files:
+        return t("upload_no_files")
+    refused = upload_rules.refusals([(f.name, f.size) for f in files])
+    if refused:
+        return "\n".join([t("upload_refused"), *(f"- {line}" for line in refused)])
+    if not meta["region"]:
+        return t("upload_no_region")
+    return None
+
+
+def _send(
+    project: str, uploads: list[UploadFile], meta: dict[str, str | None], run_after: bool
+) -> dict[str, Any] | None:
+    """Upload, follow the ingest job and (optionally) the theme run with progress bars.
+
+    Returns ``{"answer", "ingested", "run"}`` (the upload's answer, whether an ingest job
+    ran, the finished theme job or None) once the files are in; None when they are not
+    (the error is shown and the form keeps the files for another try).
+    """
     try:
         with st.spinner(t("uploading", count=len(uploads))):
             answer = common.client().upload(project, uploads, meta)
     except ApiError as error:
         # The service refuses the whole upload when one file is bad, and says which and why.
         common.show_error(error, "upload_rejected")
-        return
-    files_slot = st.empty()
-    _show_upload_answer(files_slot, answer, processed=False)
-    ingest_ok = True
+        return None
+    _show_upload_answer(st.empty(), answer, processed=False)
     if answer.get("job_id"):
         job = common.follow_job(answer["job_id"], t("job_ingest"))
-        ingest_ok = _report_job(job, "ingest_done", "ingest_failed")
-        if ingest_ok:
-            _show_upload_answer(files_slot, answer, processed=True)
         common.data_changed()
-    if run_after and ingest_ok:
-        _run_themes(project, {})
+        if not _report_job(job, "ingest_done", "ingest_failed"):
+            return None
+    run = _start_and_follow(project, {}) if run_after else None
+    return {"answer": answer, "ingested": bool(answer.get("job_id")), "run": run}
+
+
+def _show_last_upload(project: str) -> None:
+    """What the last upload of this session did, shown once after the form was cleared."""
+    outcome = st.session_state.pop("last_upload", None)
+    if outcome is None:
+        return
+    answer = outcome["answer"]
+    names = ", ".join(f["filename"] for f in answer.get("files", []))
+    st.success(t("upload_done", files=md(names)), icon=":material/check_circle:")
+    _show_upload_answer(st.empty(), answer, processed=True)
+    if outcome["ingested"]:
+        st.success(t("ingest_done"), icon=":material/check_circle:")
+    if outcome["run"] is not None:
+        _show_run_outcome(project, outcome["run"], draft_shown=True)
 
 
 def _show_upload_answer(slot: Any, answer: dict[str, Any], processed: bool) -> None:
@@ -181,19 +231,27 @@ def _report_job(job: dict[str, Any] | None, done_key: str, failed_key: str) -> b
     return False
 
 
-def _run_themes(project: str, request: dict[str, Any]) -> None:
+def _start_and_follow(project: str, request: dict[str, Any]) -> dict[str, Any] | None:
+    """Start a theme run and follow it to its end: the finished job, or None (error shown)."""
     try:
         job_id = common.client().start_run(project, request)
     except ApiError as error:
         common.show_error(error, "run_not_started")
-        return
+        return None
     job = common.follow_job(job_id, t("job_themes"))
     common.data_changed()
-    if job is not None and (job.get("result") or {}).get("status") == "draft":
+    return job
+
+
+def _show_run_outcome(project: str, job: dict[str, Any], draft_shown: bool = False) -> None:
+    """A finished theme job: its summary and report, or the draft panel (unless the page
+    already shows it at its top)."""
+    if (job.get("result") or {}).get("status") == "draft":
         # It would change edited themes: nothing changes until a person decides.
-        run_report.draft_panel(project)
+        if not draft_shown:
+            run_report.draft_panel(project)
         return
-    if _report_job(job, "themes_done", "themes_failed") and job is not None:
+    if _report_job(job, "themes_done", "themes_failed"):
         result = job.get("result") or {}
         st.write(
             t(
@@ -205,6 +263,33 @@ def _run_themes(project: str, request: dict[str, Any]) -> None:
         )
         run_report.show_report(result, expanded=True)
         st.page_link("views/theme_map.py", label=t("open_map"), icon=":material/map:")
+
+
+def _run_themes(project: str, request: dict[str, Any]) -> None:
+    job = _start_and_follow(project, request)
+    if job is not None:
+        _show_run_outcome(project, job)
+
+
+def _first_run(project: str) -> None:
+    """A visible "Run themes" for a project with notes but no current run: without it a new
+    user finds every page empty and the run hidden in a closed panel."""
+    try:
+        documents = common.client().documents(project)
+        runs = common.client().runs(project)
+    except ApiError:
+        return  # the sections below say what failed
+    has_notes = any(d.get("note_count") for d in documents)
+    has_current_run = any(r.get("status", "applied") == "applied" for r in runs)
+    if not has_notes or has_current_run:
+        return
+    hint = st.empty()
+    with hint.container():
+        st.info(t("run_first_hint"), icon=":material/play_arrow:")
+        pressed = st.button(t("run_button"), type="primary", key="run_first")
+    if pressed:
+        hint.empty()  # the run's progress and result take its place
+        _run_themes(project, {})
 
 
 def _run_form(project: str) -> None:
@@ -288,6 +373,7 @@ project = common.current_project()
 if project:
     _unfinished_jobs(project)
     run_report.draft_panel(project)
+    _first_run(project)
     _upload_form(project)
     _run_form(project)
     _project_overview(project)
