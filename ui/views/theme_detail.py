@@ -104,12 +104,13 @@ def _notes(detail: dict[str, Any]) -> list[int]:
         {
             "id": [n["id"] for n in notes],
             t("col_text"): [n["text"] for n in notes],
-            t("col_region"): [n["region"] for n in notes],
-            t("col_document"): [n["document"] for n in notes],
-            t("col_group"): [n.get("group") or "" for n in notes],
+            # Why a note is here comes right after it, in view; provenance after that.
             t("col_score"): [n.get("score") for n in notes],
             t("col_why"): [", ".join((n.get("why") or {}).get("keywords", [])) for n in notes],
             t("col_next_theme"): [_next_theme(n.get("why") or {}) for n in notes],
+            t("col_region"): [n["region"] for n in notes],
+            t("col_document"): [n["document"] for n in notes],
+            t("col_group"): [n.get("group") or "" for n in notes],
             t("col_source"): [t(f"source_{n.get('source', 'model')}") for n in notes],
         }
     )
