@@ -49,6 +49,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from service.pipeline.granularity import split_large_themes
 from service.pipeline.keywords import Keywords, theme_keywords, theme_name
 from service.pipeline.layout import _exact_knn, _release_gil_in_umap, _umap
 
@@ -297,7 +298,15 @@ class ThemeModel:
                 best, self.granularity_ = (score, runs), (size, selection)
         assert best is not None, "granularities must not be empty"
         runs = best[1]
-        return runs[_most_typical([r[0] for r in runs])]
+        typical = _most_typical([r[0] for r in runs])
+        labels = runs[typical][0]
+        size, selection = self.granularity_
+        if selection == "leaf" or len(self.granularities) < 2:  # leaves or a fixed setting
+            return runs[typical]
+        # A theme many times the others' size: its own leaves decide (granularity.py).
+        leaves, _ = self._partition(layouts[typical], seed_labels, offset, size, "leaf")
+        labels = split_large_themes(labels, leaves, first=offset)
+        return labels, int(labels.max()) + 1
 
     def _partition(
         self, layout: np.ndarray, seed_labels: np.ndarray, offset: int, size: int, selection: str
