@@ -26,6 +26,9 @@ from the data, not fixed and not a formula of the number of notes n.
   more than half of the clustered notes is clustered again on its own, until none
   does; a few balanced clusters are kept as found (a corpus may really have three
   topics).
+* Giants are split by their leaves. When excess of mass wins, a theme over five times
+  the median theme's size (related questions distinct only as a group) is replaced by
+  the HDBSCAN leaves inside it (``granularity.py``).
 * Three UMAP seeds, one partition each per granularity; the granularity's score is
   its mean over them, and of its partitions the one that agrees best with the others
   (mean adjusted Rand index) is kept, so that no single seed decides. The runs share
