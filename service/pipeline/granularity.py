@@ -2,8 +2,8 @@
 
 The granularity of a fit is chosen by how distinct its themes are (mean per-theme
 silhouette, ``themes._theme_distinctness``). That score is blind to one shape: a
-group of related questions (say seven of 25, all about the same place) that is
-distinct from the rest as a whole, while its own questions are not distinct from
+block of topics (SIB-200's seven beside 19 OmaStadi questions in questions_mixed)
+that is distinct from the rest as a whole, while its own topics are not distinct from
 each other in the embedding space. Excess-of-mass clustering keeps such a group as
 one theme many times the size of the others, and the score rewards it; the
 question-grouped sets then lose a third of their ARI (``evaluation/README.md``).

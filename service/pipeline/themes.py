@@ -27,7 +27,7 @@ from the data, not fixed and not a formula of the number of notes n.
   does; a few balanced clusters are kept as found (a corpus may really have three
   topics).
 * Giants are split by their leaves. When excess of mass wins, a theme over five times
-  the median theme's size (related questions distinct only as a group) is replaced by
+  the median theme's size (topics distinct from the rest only as a block) is replaced by
   the HDBSCAN leaves inside it (``granularity.py``).
 * Three UMAP seeds, one partition each per granularity; the granularity's score is
   its mean over them, and of its partitions the one that agrees best with the others
