@@ -26,6 +26,9 @@ from the data, not fixed and not a formula of the number of notes n.
   more than half of the clustered notes is clustered again on its own, until none
   does; a few balanced clusters are kept as found (a corpus may really have three
   topics).
+* Giants are split by their leaves. When excess of mass wins, a theme over five times
+  the median theme's size (topics distinct from the rest only as a block) is replaced by
+  the HDBSCAN leaves inside it (``granularity.py``).
 * Three UMAP seeds, one partition each per granularity; the granularity's score is
   its mean over them, and of its partitions the one that agrees best with the others
   (mean adjusted Rand index) is kept, so that no single seed decides. The runs share
@@ -50,6 +53,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from service.pipeline.explain import fit_scores, similarity_quantiles
+from service.pipeline.granularity import split_large_themes
 from service.pipeline.keywords import Keywords, theme_keywords, theme_name
 from service.pipeline.layout import _exact_knn, _release_gil_in_umap, _umap
 
@@ -298,7 +302,15 @@ class ThemeModel:
                 best, self.granularity_ = (score, runs), (size, selection)
         assert best is not None, "granularities must not be empty"
         runs = best[1]
-        return runs[_most_typical([r[0] for r in runs])]
+        typical = _most_typical([r[0] for r in runs])
+        labels = runs[typical][0]
+        size, selection = self.granularity_
+        if selection == "leaf" or len(self.granularities) < 2:  # leaves or a fixed setting
+            return runs[typical]
+        # A theme many times the others' size: its own leaves decide (granularity.py).
+        leaves, _ = self._partition(layouts[typical], seed_labels, offset, size, "leaf")
+        labels = split_large_themes(labels, leaves, first=offset)
+        return labels, int(labels.max()) + 1
 
     def _partition(
         self, layout: np.ndarray, seed_labels: np.ndarray, offset: int, size: int, selection: str
