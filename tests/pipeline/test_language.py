@@ -260,6 +260,7 @@ def test_public_api() -> None:
         "CONTENT_POS",
         "DEFAULT_SPACY_MODEL",
         "FINNISH_STOP_WORDS",
+        "FairLock",
         "LEMMA_TOKEN_PATTERN",
         "ContentLemmaTokenizer",
         "FinnishAnalyzer",
