@@ -13,7 +13,7 @@ from service.commands import database, fail
 def export(
     project: Annotated[str, typer.Option(help="Project name.")],
     format: Annotated[str, typer.Option("--format", help="csv | xlsx | parquet | qdpx | qdc")],
-    output: Annotated[Path, typer.Option(help="File to write.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="File to write.")],
 ) -> None:
     """Export notes with their themes (csv, xlsx, parquet), a REFI-QDA project (qdpx) or
     the codebook (qdc)."""

@@ -20,8 +20,9 @@ from service.pipeline.language import (
     finnish_tokenizer,
     lemma_documents,
 )
+from tests.conftest import SHARED_DATA
 
-SEED = Path("/work/shared/seeds/pohjois-savo_learning-cafe_2017.txt")
+SEED = SHARED_DATA.parent / "seeds" / "pohjois-savo_learning-cafe_2017.txt"
 FILLER = {"ja", "on", "että", "esim", "mm", "olla", "tehdä", "tai", "sekä", "myös", "yms"}
 
 
