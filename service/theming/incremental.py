@@ -19,20 +19,7 @@ from service.storage.db import Database
 from service.storage.models import Assignment, Note, Theme, ThemeRun
 from service.theming.notes import NoteRow, note_vectors
 from service.theming.runs import latest_run
-from service.theming.store import TOP_SCORES, hold_write_lock, lock_notes, recount
-
-
-def _fit(similarity: np.ndarray, themes: Sequence[Theme]) -> np.ndarray:
-    """(n, k) fit of new notes as the run scored its own (``explain.fit_scores``);
-    themes stored before quantiles existed keep the old ratio to the typical cosine."""
-    from service.pipeline.explain import QUANTILES, fit_scores
-
-    scores = np.clip(similarity / np.array([t.typical_similarity or 1.0 for t in themes]), 0, 1)
-    calibrated = [j for j, t in enumerate(themes) if len(t.similarity_quantiles or ()) == QUANTILES]
-    if calibrated:
-        quantiles = np.array([themes[j].similarity_quantiles for j in calibrated], np.float64)
-        scores[:, calibrated] = fit_scores(similarity[:, calibrated], quantiles)
-    return scores
+from service.theming.store import TOP_SCORES, hold_write_lock, lock_notes, recount, theme_fit
 
 
 def assign_new_notes(
@@ -92,7 +79,9 @@ def _place(
 ) -> int:
     """Store each note's theme (``similarity`` (n, k) centred cosines to the themes);
     notes deleted since they were read are skipped. Returns how many were stored."""
-    scores = _fit(similarity, themes)
+    # New notes are scored as the run scored its own.
+    typical = np.array([t.typical_similarity or 1.0 for t in themes])
+    scores = theme_fit(similarity, typical, [t.similarity_quantiles for t in themes])
     best = similarity.argmax(axis=1)
     alive = lock_notes(session, [row.id for row in rows])
     for i, row in enumerate(rows):

@@ -233,7 +233,9 @@ def store_assignments(
         if order
         else np.zeros((0, centred.shape[1]))
     )
-    scores = _fit_scores(centred @ centroids.T, [described[k] for k in order])
+    typical = np.array([max(described[k].typical_similarity or 1.0, 1e-6) for k in order])
+    quantiles = [described[k].similarity_quantiles for k in order]
+    scores = theme_fit(centred @ centroids.T, typical, quantiles)
     rows: list[dict[str, Any]] = []
     for i, note in enumerate(note_ids):
         key = int(keys[i])
@@ -255,18 +257,19 @@ def store_assignments(
         session.execute(insert(Assignment), rows)
 
 
-def _fit_scores(similarity: np.ndarray, themes: Sequence[ThemeDescription]) -> np.ndarray:
-    """(n, k) fit of notes to themes from their (n, k) centred cosines, as the theme
-    model scores (``explain.fit_scores``, by the theme's own member quantiles); a theme
-    without quantiles falls back to the ratio to its typical member cosine."""
+def theme_fit(
+    similarity: np.ndarray, typical: np.ndarray, quantiles: Sequence[Sequence[float] | None]
+) -> np.ndarray:
+    """(n, k) fit of notes to themes from their (n, k) centred cosines, as the theme model
+    scores (``explain.fit_scores``, by each theme's own member quantiles); a theme without
+    quantiles (stored before they existed) keeps the ratio to its ``typical`` (k,) cosine."""
     from service.pipeline.explain import QUANTILES, fit_scores
 
-    typical = np.array([max(t.typical_similarity or 1.0, 1e-6) for t in themes])
-    scores = np.clip(similarity / typical, 0.0, 1.0) if len(themes) else similarity
-    calibrated = [j for j, t in enumerate(themes) if len(t.similarity_quantiles or ()) == QUANTILES]
+    scores = np.clip(similarity / typical, 0.0, 1.0) if len(typical) else similarity
+    calibrated = [j for j, q in enumerate(quantiles) if len(q or ()) == QUANTILES]
     if calibrated:
-        quantiles = np.array([themes[j].similarity_quantiles for j in calibrated], np.float64)
-        scores[:, calibrated] = fit_scores(similarity[:, calibrated], quantiles)
+        rows = np.array([quantiles[j] for j in calibrated], np.float64)
+        scores[:, calibrated] = fit_scores(similarity[:, calibrated], rows)
     return scores
 
 
