@@ -286,6 +286,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "run_not_applied": ("Muutoksia ei otettu käyttöön", "The changes were not applied"),
     "run_status_applied": ("käytössä", "applied"),
     "run_status_draft": ("odottaa", "waiting"),
+    "run_status_earlier": ("aiempi", "earlier"),
     "col_detail": ("Tarkkuus", "Detail"),
     "detail_title": ("Teemojen tarkkuus", "Detail of the themes"),
     "detail_help": (

@@ -55,13 +55,29 @@ def draft_panel(project: str) -> bool:
         show_lines(report_lines(draft))
         left, right = st.columns(2)
         if left.button(t("apply_run"), type="primary", key=f"apply-run-{run_id}"):
-            _decide(project, run_id, apply=True)
+            _decide(project, draft, apply=True)
         if right.button(t("keep_current"), key=f"keep-themes-{run_id}"):
-            _decide(project, run_id, apply=False)
+            _decide(project, draft, apply=False)
     return True
 
 
-def _decide(project: str, run_id: int, apply: bool) -> None:
+def show_applied(project: str) -> None:
+    """After a draft was applied (the page reran): what that run changed, open, so the
+    person sees what they accepted."""
+    run_id = st.session_state.pop("applied_run", None)
+    if run_id is None:
+        return
+    try:
+        runs = common.client().runs(project)
+    except ApiError:
+        return  # the themes below are what counts; the report is a courtesy here
+    run = next((r for r in runs if r.get("id") == run_id), None)
+    if run is not None:
+        show_report(run, expanded=True)
+
+
+def _decide(project: str, draft: Mapping[str, Any], apply: bool) -> None:
+    run_id = int(draft["id"])
     api = common.client()
     try:
         if apply:
@@ -73,4 +89,6 @@ def _decide(project: str, run_id: int, apply: bool) -> None:
         return
     common.data_changed()
     st.session_state["flash"] = t("run_applied" if apply else "run_discarded", run=run_id)
+    if apply:
+        st.session_state["applied_run"] = run_id
     st.rerun()

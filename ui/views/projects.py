@@ -350,11 +350,12 @@ def _runs(project: str) -> None:
     if not runs:
         return
     st.subheader(t("runs_title"))
+    current = next((r for r in runs if r.get("status", "applied") == "applied"), None)
     table = pd.DataFrame(
         [
             {
                 "#": r["id"],
-                t("col_status"): t(f"run_status_{r.get('status', 'applied')}"),
+                t("col_status"): t(_run_status(r, current)),
                 t("col_created"): r["created_at"][:16].replace("T", " "),
                 t("col_detail"): t(f"detail_level_{r.get('detail', 0)}"),
                 t("col_notes"): r["note_count"],
@@ -364,6 +365,18 @@ def _runs(project: str) -> None:
         ]
     )
     st.dataframe(table, hide_index=True, width="stretch")
+    if current is not None:
+        # What the current run changed; open right after a person applied it.
+        just_applied = st.session_state.pop("applied_run", None) == current["id"]
+        run_report.show_report(current, expanded=just_applied)
+
+
+def _run_status(run: dict[str, Any], current: dict[str, Any] | None) -> str:
+    """Key of a run's status: the newest applied run is in use, older ones are history."""
+    status = run.get("status", "applied")
+    if status == "applied" and current is not None and run["id"] != current["id"]:
+        return "run_status_earlier"
+    return f"run_status_{status}"
 
 
 st.title(t("projects_title"))

@@ -141,6 +141,7 @@ def _page(project: str) -> None:
         return
     if flash := st.session_state.pop("flash", None):
         st.success(flash, icon=":material/check_circle:")
+    run_report.show_applied(project)
     run_report.draft_panel(project)
     _run_caption(table)
     if not table["themes"]:
