@@ -190,6 +190,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "run_after_upload": ("Aja teemat latauksen jälkeen", "Run themes after the upload"),
     "upload_button": ("Lataa", "Upload"),
     "upload_no_files": ("Valitse ainakin yksi tiedosto.", "Choose at least one file."),
+    "choose_files": ("Valitse tiedostot", "Choose files"),
     "upload_accepts": (
         "Sallitut tiedostotyypit: {types}; enintään {limit} MB tiedostoa kohden. Vedä "
         "tiedostot tähän tai valitse ne painikkeesta.",

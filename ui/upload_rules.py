@@ -15,13 +15,25 @@ from service.pipeline.parse import ACCEPTED_EXTENSIONS
 from ui.i18n import language, t
 from ui.safe_text import md
 
-# Streamlit writes "Drag and drop files here" and "Limit 200MB per file" in English whatever
-# the UI's language (it has no translations); the caption under the uploader says it instead.
-# Scoped to this page's uploader through the class Streamlit derives from its key.
-HIDE_DROPZONE_TEXT = (
-    "<style>[class*='st-key-upload_files'] "
-    "[data-testid='stFileUploaderDropzoneInstructions'] { display: none; }</style>"
-)
+# Streamlit writes "Drag and drop files here", "Limit 200MB per file" and the button's
+# "Upload" in English whatever the UI's language (it has no translations): the caption under
+# the uploader says the first two, and the button's word is hidden and replaced by a label
+# in the UI's language. Scoped to this page's uploader through the class Streamlit derives
+# from its key.
+_DROPZONE = "[class*='st-key-upload_files'] [data-testid='stFileUploaderDropzone']"
+_BUTTON_TEXT = f"{_DROPZONE} button [data-testid='stMarkdownContainer']"
+
+
+def dropzone_style() -> str:
+    """The page's style for its uploader, in the UI's language."""
+    label = t("choose_files").replace("\\", "").replace('"', "")
+    return (
+        "<style>"
+        f"{_DROPZONE} [data-testid='stFileUploaderDropzoneInstructions'] {{ display: none; }}"
+        f"{_BUTTON_TEXT} p {{ display: none; }}"
+        f'{_BUTTON_TEXT}::after {{ content: "{label}"; }}'
+        "</style>"
+    )
 
 
 def file_types() -> list[str]:

@@ -27,6 +27,14 @@ def test_upload_form_and_first_run(servers: Servers, page: Page, tmp_path: Path)
     assert not page.get_by_text("Drag and drop files here").is_visible()
     assert not page.get_by_text("200MB", exact=False).is_visible()
     page.get_by_text("Sallitut tiedostotyypit: txt").wait_for()
+    # Streamlit's button says "Upload" in every language; the page hides the word and
+    # writes its own label in the button.
+    button = uploader.locator("[data-testid=stFileUploaderDropzone] button")
+    assert not button.get_by_text("Upload", exact=True).is_visible()
+    label = button.locator("[data-testid=stMarkdownContainer]").evaluate(
+        "text => getComputedStyle(text, '::after').content"
+    )
+    assert label == '"Valitse tiedostot"', label
     shoot(page, "upload-1-empty")
 
     odt = tmp_path / "muistio.odt"

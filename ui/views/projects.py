@@ -78,7 +78,7 @@ def _upload_form(project: str) -> None:
     # A successful upload moves to a fresh uploader (a new key), so pressing the button again
     # cannot send the same files and start another ingest and theme run.
     generation = int(st.session_state.get("upload_generation", 0))
-    st.markdown(upload_rules.HIDE_DROPZONE_TEXT, unsafe_allow_html=True)
+    st.markdown(upload_rules.dropzone_style(), unsafe_allow_html=True)
     with st.form("upload", clear_on_submit=False):
         st.subheader(t("upload_title"))
         # No ``type=``: Streamlit would refuse other files with an English tooltip and the
