@@ -62,9 +62,26 @@ def _axis_range(values: pd.Series) -> list[float]:
     return [low - pad, high + pad]
 
 
+# Up to this many notes the map is drawn as SVG: a browser draws 5,000 SVG points in about
+# half the time WebGL needs to start (0.46-0.54 s vs 1.1-1.2 s in headless Chromium, the
+# same figure; bench: evaluation/bench/map_view.py), and panning stays smooth. Above it,
+# WebGL keeps tens of thousands of points responsive.
+SVG_MAX_NOTES = 10_000
+# Each trace says what it holds (Plotly's ``meta``), so code that reads the figure (tests,
+# a browser) tells notes from theme markers without relying on the trace type.
+NOTES_TRACE = "notes"
+LABELS_TRACE = "theme-labels"
+
+
 def _note_trace(
-    part: pd.DataFrame, name: str, color: str, size: int, theme: str = "", **marker: Any
-) -> go.Scattergl:
+    part: pd.DataFrame,
+    name: str,
+    color: str,
+    size: int,
+    theme: str = "",
+    webgl: bool = False,
+    **marker: Any,
+) -> go.Scatter | go.Scattergl:
     """One trace of notes. customdata per point: [note id, hover text, "region · document
     · group"] (+ theme name when ``theme`` is empty); a trace of one theme writes the
     theme's name once into its template, not once per point."""
@@ -73,7 +90,8 @@ def _note_trace(
     ) + "%{customdata[1]}<br><i>%{customdata[2]}</i><extra></extra>"
     columns = ["id", "hover", "where"] + ([] if theme else ["theme_label"])
     # Plain numpy arrays: Plotly validates pandas objects through narwhals, ~20x slower.
-    return go.Scattergl(
+    trace = go.Scattergl if webgl else go.Scatter
+    return trace(
         x=part["x"].to_numpy(),
         y=part["y"].to_numpy(),
         mode="markers",
@@ -81,6 +99,7 @@ def _note_trace(
         marker={"color": color, "size": size, **marker},
         customdata=part[columns].to_numpy(),
         hovertemplate=hover,
+        meta=NOTES_TRACE,
     )
 
 
@@ -106,7 +125,8 @@ def note_map_figure(
     height: int = 640,
     label_at: dict[int, tuple[float, float]] | None = None,
 ) -> go.Figure:
-    """The theme map: one WebGL trace per theme, unassigned notes grey underneath.
+    """The theme map: one trace per theme (SVG up to ``SVG_MAX_NOTES`` notes, WebGL
+    above), unassigned notes grey underneath.
 
     ``notes`` has one row per note with columns id, x, y, theme (-1 = unassigned),
     theme_name, text, region, document, group; ``visible`` and ``matches`` are boolean
@@ -122,22 +142,27 @@ def note_map_figure(
     # Few notes: larger dots; thousands: smaller, so the clusters do not merge into blots.
     dot = 9 if len(notes) < 500 else 6 if len(notes) < 3000 else 4
     dim = 0.25 if matches is not None else 0.8
+    webgl = len(notes) > SVG_MAX_NOTES
     unassigned = shown[shown["theme"] < 0]
     name = f"{labels['unassigned']} ({len(unassigned)})"
     figure.add_trace(
-        _note_trace(unassigned, name, UNASSIGNED_COLOR, dot, labels["unassigned"], opacity=dim)
+        _note_trace(
+            unassigned, name, UNASSIGNED_COLOR, dot, labels["unassigned"], webgl, opacity=dim
+        )
     )
     by_theme = dict(tuple(shown[shown["theme"] >= 0].groupby("theme", sort=False)))
     for key in sorted(by_theme, key=lambda k: (-len(by_theme[k]), k)):  # largest first
         part = by_theme[key]
         theme = str(part["theme_name"].iloc[0])
         name = f"{plain(theme)} ({len(part)})"
-        figure.add_trace(_note_trace(part, name, colors[int(key)], dot, theme, opacity=dim))
+        figure.add_trace(_note_trace(part, name, colors[int(key)], dot, theme, webgl, opacity=dim))
     if matches is not None:
         hits = shown[matches[visible]]
         ring = {"color": "#222", "width": 1.5}
         figure.add_trace(
-            _note_trace(hits, labels["matches"], "#ffd400", dot + 5, opacity=1.0, line=ring)
+            _note_trace(
+                hits, labels["matches"], "#ffd400", dot + 5, webgl=webgl, opacity=1.0, line=ring
+            )
         )
     _add_theme_labels(figure, notes, colors, label_at)
     figure.update_layout(
@@ -197,6 +222,7 @@ def _add_theme_labels(
             ],
             hovertemplate="<b>%{customdata[1]}</b> (%{customdata[2]})<extra></extra>",
             showlegend=False,
+            meta=LABELS_TRACE,
         )
     )
     # All at once: add_annotation one by one re-validates the growing list each time.

@@ -7,7 +7,8 @@ Finnish data sets and a theme run) and is copied before each measurement, so the
 service under test starts from the same database every time. Each ``--repo`` is a checkout
 whose API and UI are started (default: this one); give two to measure two versions of the
 code in one job, taking turns. A "first view" is a fresh API and UI process (every cache
-empty) and a new browser going to the map page, until its WebGL plot is drawn; "later
+empty) and a new browser that has opened the one-time sign-in link (the projects page, as
+after ``make run``) going to the map page, until its WebGL plot is drawn; "later
 views" go to it again in the same tab (the browser keeps Streamlit's scripts, as a
 user's does); a page without a chart (the projects page) is the reference of what any
 page costs on the machine at that moment. Also reported: the bytes of GET /map as sent.
@@ -49,14 +50,18 @@ def _wait(url: str, seconds: float = 180) -> None:
 
 
 @contextmanager
-def _servers(repo: Path, data: Path, api_port: int, ui_port: int) -> Iterator[str]:
+def _servers(repo: Path, data: Path, api_port: int, ui_port: int) -> Iterator[dict[str, str]]:
+    """The API and the UI's web server (``ui/server.py``, which trades sign-in links) of
+    ``repo`` on ``data``; yields their addresses, the admin token and the environment."""
     env = {
         **os.environ,
         "TEEMA_DATA_DIR": str(data),
         "TEEMA_API_URL": f"http://127.0.0.1:{api_port}",
+        "TEEMA_UI_PORT": str(ui_port),
         "HF_HUB_OFFLINE": "1",
         "TEEMA_MAX_NOTES_PER_DOCUMENT": "50000",
     }
+    env.pop("TEEMA_API_TOKEN", None)
     python = str(repo / ".venv" / "bin" / "python")
     api = subprocess.Popen(
         [python, "-m", "service.cli", "serve", "--port", str(api_port)],
@@ -75,7 +80,7 @@ def _servers(repo: Path, data: Path, api_port: int, ui_port: int) -> Iterator[st
                 "-m",
                 "streamlit",
                 "run",
-                "ui/app.py",
+                "ui/server.py",
                 "--server.port",
                 str(ui_port),
                 "--server.headless",
@@ -86,17 +91,40 @@ def _servers(repo: Path, data: Path, api_port: int, ui_port: int) -> Iterator[st
                 "false",
             ],
             cwd=repo,
-            env={**env, "TEEMA_API_TOKEN": token},
+            env=env,
             stdout=(data / "ui.log").open("wb"),
             stderr=subprocess.STDOUT,
         )
         _wait(f"http://127.0.0.1:{ui_port}/_stcore/health")
-        yield token
+        yield {
+            "api": env["TEEMA_API_URL"],
+            "ui": f"http://127.0.0.1:{ui_port}",
+            "token": token,
+            "repo": str(repo),
+            "python": python,
+            **{k: v for k, v in env.items() if k.startswith(("TEEMA_", "HF_"))},
+        }
     finally:
         for process in (ui, api):
             if process is not None:
                 process.terminate()
                 process.wait(timeout=30)
+
+
+def _sign_in_code(servers: dict[str, str]) -> str:
+    """A one-time sign-in code, as ``make run`` prints it in its link."""
+    env = {**os.environ, **{k: v for k, v in servers.items() if k.startswith(("TEEMA_", "HF_"))}}
+    env.pop("TEEMA_API_TOKEN", None)
+    done = subprocess.run(
+        [servers["python"], "-m", "service.cli", "sign-in-link"],
+        cwd=servers["repo"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return done.stdout.strip().split("?token=", 1)[1]
 
 
 def _prepare(repo: Path, data: Path) -> None:
@@ -106,18 +134,12 @@ def _prepare(repo: Path, data: Path) -> None:
     from tests.postgres import free_port
 
     data.mkdir(parents=True, exist_ok=True)
-    with _servers(repo, data, free_port(), free_port()) as token:
-        headers = {"Authorization": f"Bearer {token}"}
-        with httpx.Client(base_url=_api_url(data), headers=headers, timeout=3600) as api:
+    with _servers(repo, data, free_port(), free_port()) as servers:
+        headers = {"Authorization": f"Bearer {servers['token']}"}
+        with httpx.Client(base_url=servers["api"], headers=headers, timeout=3600) as api:
             upload_5000_notes(api, PROJECT)
             run = api.post(f"/projects/{PROJECT}/runs?wait=true", json={})
             run.raise_for_status()
-
-
-def _api_url(data: Path) -> str:
-    log = (data / "api.log").read_text(errors="replace")
-    marker = "Uvicorn running on "
-    return log[log.index(marker) + len(marker) :].split()[0]
 
 
 def _seconds(page: Any, url: str, drawn: str) -> float:
@@ -128,10 +150,13 @@ def _seconds(page: Any, url: str, drawn: str) -> float:
     return time.perf_counter() - started
 
 
+# Drawn: a WebGL map has its canvas; an SVG map has its points in the scatter layer.
 MAP_DRAWN = (
     "() => { const p = document.querySelector('.js-plotly-plot');"
-    " return p && p._fullData && p._fullData.some(t => t.type === 'scattergl')"
-    " && p.querySelector('canvas') !== null; }"
+    " if (!p || !p._fullData) return false;"
+    " if (p._fullData.some(t => t.type === 'scattergl'))"
+    " return p.querySelector('canvas') !== null;"
+    " return p.querySelectorAll('.scatterlayer .point').length > 0; }"
 )
 PAGE_DRAWN = (
     "() => document.querySelector('[data-testid=stApp][data-test-script-state=notRunning]')"
@@ -140,8 +165,10 @@ PAGE_DRAWN = (
 
 
 def _round(repo: Path, data: Path) -> dict[str, Any]:
-    """One fresh API and UI on a copy of ``data``: the first map view in a new browser,
-    three later views in the same tab, and a page without a chart for reference."""
+    """One fresh API and UI on a copy of ``data``, as after ``make run``: a new browser opens
+    the one-time sign-in link (the projects page), then the map (its first view: the API's
+    caches and the browser's Plotly are cold), three later views in the same tab, and a
+    page without a chart for reference."""
     from playwright.sync_api import sync_playwright
 
     from tests.postgres import free_port
@@ -149,29 +176,34 @@ def _round(repo: Path, data: Path) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch) / "data"
         shutil.copytree(data, work, ignore=shutil.ignore_patterns("*.log"))
-        ui_port = free_port()
-        with _servers(repo, work, free_port(), ui_port) as token, sync_playwright() as driver:
+        with (
+            _servers(repo, work, free_port(), free_port()) as servers,
+            sync_playwright() as driver,
+        ):
             browser = driver.chromium.launch(
                 executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
             )
             page = browser.new_page(viewport={"width": 1440, "height": 900})
-            ui_url = f"http://127.0.0.1:{ui_port}"
+            ui_url = servers["ui"]
+            code = _sign_in_code(servers)
+            sign_in = _seconds(page, f"{ui_url}/?project={PROJECT}&token={code}", PAGE_DRAWN)
             map_url = f"{ui_url}/kartta?project={PROJECT}"
             first = _seconds(page, map_url, MAP_DRAWN)
             later = [_seconds(page, map_url, MAP_DRAWN) for _ in range(3)]
             plain = _seconds(page, f"{ui_url}/projektit?project={PROJECT}", PAGE_DRAWN)
             browser.close()
-            headers = {"Authorization": f"Bearer {token}", "Accept-Encoding": "gzip"}
+            headers = {"Authorization": f"Bearer {servers['token']}", "Accept-Encoding": "gzip"}
             answer = httpx.get(
-                f"{_api_url(work)}/projects/{PROJECT}/map", headers=headers, timeout=120
+                f"{servers['api']}/projects/{PROJECT}/map", headers=headers, timeout=120
             )
             # What the map page reads: /map-view where the service has it, else /map.
             view = httpx.get(
-                f"{_api_url(work)}/projects/{PROJECT}/map-view", headers=headers, timeout=120
+                f"{servers['api']}/projects/{PROJECT}/map-view", headers=headers, timeout=120
             )
             if view.status_code == 404:
                 view = answer
     return {
+        "sign_in": sign_in,
         "first": first,
         "later": later,
         "plain": plain,
@@ -186,12 +218,19 @@ def measure(repos: list[Path], data: Path, rounds: int) -> dict[str, Any]:
     """``rounds`` rounds per checkout, the checkouts taking turns so that both meet the
     same load of a shared machine."""
     results: dict[str, dict[str, Any]] = {
-        str(r): {"first_view_s": [], "later_views_s": [], "page_without_chart_s": []} for r in repos
+        str(r): {
+            "sign_in_page_s": [],
+            "first_view_s": [],
+            "later_views_s": [],
+            "page_without_chart_s": [],
+        }
+        for r in repos
     }
     for _ in range(rounds):
         for repo in repos:
             found = _round(repo, data)
             entry = results[str(repo)]
+            entry["sign_in_page_s"].append(round(found["sign_in"], 2))
             entry["first_view_s"].append(round(found["first"], 2))
             entry["later_views_s"].extend(round(s, 2) for s in found["later"])
             entry["page_without_chart_s"].append(round(found["plain"], 2))

@@ -12,6 +12,18 @@ PAGE_TIMEOUT_MS = 60_000
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
+# The theme map is drawn: its note traces are laid out, as SVG points in the scatter layer
+# or (a map of many notes) WebGL traces on a canvas.
+MAP_DRAWN = (
+    "() => { const p = document.querySelector('.js-plotly-plot');"
+    " if (!p || !p._fullData) return false;"
+    " const notes = p._fullData.filter(t => t.meta === 'notes');"
+    " if (notes.length === 0) return false;"
+    " if (notes.some(t => t.type === 'scattergl')) return p.querySelector('canvas') !== null;"
+    " return p.querySelectorAll('.scatterlayer .point').length > 0; }"
+)
+
+
 def shoot(page: Page, name: str) -> Path:
     """Save what the page shows; the app scrolls inside its own container, so the
     viewport is grown to the content's height first."""

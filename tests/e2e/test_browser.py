@@ -15,6 +15,7 @@ import pytest
 
 from service.config import REPO_ROOT
 from tests.e2e.browsing import (
+    MAP_DRAWN,
     PAGE_TIMEOUT_MS,
     field,
     no_tracebacks,
@@ -63,13 +64,9 @@ def upload_and_wait_for_themes(page: Page, path: Path) -> None:
 
 
 def wait_for_map(page: Page) -> None:
-    """The map is drawn when Plotly has laid out its WebGL traces on a canvas."""
-    page.wait_for_function(
-        "() => { const plot = document.querySelector('.js-plotly-plot');"
-        " return plot && plot._fullData && plot._fullData.some(t => t.type === 'scattergl')"
-        " && plot.querySelector('canvas') !== null; }",
-        timeout=PAGE_TIMEOUT_MS,
-    )
+    """The map is drawn when Plotly has laid out its note traces: SVG points in the
+    scatter layer, or (a map of many notes) WebGL traces on a canvas."""
+    page.wait_for_function(MAP_DRAWN, timeout=PAGE_TIMEOUT_MS)
 
 
 def lasso(page: Page) -> None:
@@ -93,7 +90,7 @@ def click_theme(page: Page) -> str:
     """Click the marker at the centre of the largest theme; returns the theme's name."""
     spot = page.evaluate("""() => {
         const plot = document.querySelector('.js-plotly-plot');
-        const markers = plot._fullData.find(t => t.type === 'scatter' && t.x.length > 0);
+        const markers = plot._fullData.find(t => t.meta === 'theme-labels');
         const largest = markers.customdata.reduce((a, b, i) => b[2] > a[1][2] ? [i, b] : a,
                                                   [0, markers.customdata[0]])[0];
         const layout = plot._fullLayout, box = plot.getBoundingClientRect();
@@ -217,7 +214,7 @@ def test_map_of_5000_notes_renders_in_seconds(servers: Servers, page: Page) -> N
     timings = [map_render_seconds(page, servers.ui_url, "iso") for _ in range(3)]
     drawn = page.evaluate(
         "() => document.querySelector('.js-plotly-plot')._fullData"
-        ".filter(t => t.type === 'scattergl').reduce((n, t) => n + t.x.length, 0)"
+        ".filter(t => t.meta === 'notes').reduce((n, t) => n + t.x.length, 0)"
     )
     assert drawn == notes
     shoot(page, "08-map-5000")

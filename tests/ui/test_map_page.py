@@ -10,6 +10,7 @@ import pytest
 
 from tests.ui.conftest import open_app
 from tests.ui.page_content import figure, numbers, points
+from ui.charts import LABELS_TRACE, NOTES_TRACE
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 
@@ -21,7 +22,7 @@ def test_map_draws_every_note_and_lists_a_theme(
     themes = api.get(f"/projects/{themed_project}/themes").json()
     at = open_app(api_url, api_token, themed_project, "views/theme_map.py")
     drawn = figure(at)
-    note_traces = [d for d in drawn["data"] if d["type"] == "scattergl"]
+    note_traces = [d for d in drawn["data"] if d.get("meta") == NOTES_TRACE]
     assert sum(points(d) for d in note_traces) == len(note_map)
     drawn_ids = {row[0] for d in note_traces for row in d["customdata"]}
     assert drawn_ids == {n["id"] for n in note_map}
@@ -45,7 +46,7 @@ def test_map_draws_every_note_and_lists_a_theme(
     assert f"<b>{themes['themes'][0]['name']}</b>" in named  # the largest theme is named
     # Each theme's marker sits on its densest part, as the service placed it.
     view = api.get(f"/projects/{themed_project}/map-view").json()
-    markers = next(d for d in drawn["data"] if d["type"] == "scatter")
+    markers = next(d for d in drawn["data"] if d.get("meta") == LABELS_TRACE)
     placed = {
         int(c[0].split(":")[1]): (x, y)
         for c, x, y in zip(
@@ -69,7 +70,7 @@ def test_map_filters_and_search_highlight(
     note_map = api.get(f"/projects/{themed_project}/map").json()["notes"]
     at = open_app(api_url, api_token, themed_project, "views/theme_map.py")
     at.multiselect(key="map_regions").set_value(["Pohjois-Savo"]).run()
-    shown = sum(points(d) for d in figure(at)["data"] if d["type"] == "scattergl")
+    shown = sum(points(d) for d in figure(at)["data"] if d.get("meta") == NOTES_TRACE)
     assert shown == sum(n["region"] == "Pohjois-Savo" for n in note_map) > 0
 
     at.multiselect(key="map_regions").set_value([]).run()

@@ -101,7 +101,8 @@ def test_map_figure_draws_filtered_notes_and_highlights_hits() -> None:
     labels = {"unassigned": "Kohdistamaton", "matches": "Osumat", "legend": "Teemat"}
     visible = MapFilters(regions=["Kainuu"]).mask(frame)
     figure = charts.note_map_figure(frame, visible, search_mask(frame, "osaami"), labels)
-    notes = [tr for tr in figure.data if tr.type == "scattergl"]
+    notes = [tr for tr in figure.data if tr.meta == charts.NOTES_TRACE]
+    assert all(tr.type == "scatter" for tr in notes)  # SVG: few notes draw faster than WebGL
     hits = next(tr for tr in notes if tr.name == "Osumat")
     assert sorted(int(row[0]) for row in hits.customdata) == [10, 12]
     assert sum(len(tr.x) for tr in notes if tr.name != "Osumat") == 3
@@ -133,7 +134,7 @@ def test_map_figure_handles_5000_notes_quickly() -> None:
     started = time.perf_counter()
     figure = charts.note_map_figure(frame, pd.Series(True, index=frame.index), None, labels)
     assert time.perf_counter() - started < 5
-    assert all(tr.type in ("scattergl", "scatter") for tr in figure.data)
+    assert all(tr.type == "scatter" for tr in figure.data)  # 5,000 notes: SVG
     assert 0 < len(figure.layout.annotations) <= charts.MAX_MAP_LABELS
 
 
@@ -156,3 +157,26 @@ def test_theme_names_that_would_overlap_are_left_out_and_edges_grow_inwards() ->
     )
     placed = {key: anchor for key, _row, anchor in charts.placed_labels(centres, notes)}
     assert placed == {1: "center", 3: "center", 4: "left", 5: "right"}  # 2 would cover 1
+
+
+def test_a_map_of_many_notes_is_drawn_with_webgl() -> None:
+    many = charts.SVG_MAX_NOTES + 1
+    rng = np.random.default_rng(1)
+    frame = pd.DataFrame(
+        {
+            "id": np.arange(many),
+            "x": rng.normal(size=many),
+            "y": rng.normal(size=many),
+            "theme": rng.integers(-1, 5, size=many),
+            "text": "sana",
+            "region": "Kainuu",
+            "document": "d.txt",
+            "group": None,
+        }
+    )
+    frame["theme_name"] = [f"teema {k}" if k >= 0 else None for k in frame["theme"]]
+    labels = {"unassigned": "K", "matches": "O", "legend": "T"}
+    figure = charts.note_map_figure(frame, pd.Series(True, index=frame.index), None, labels)
+    notes = [tr for tr in figure.data if tr.meta == charts.NOTES_TRACE]
+    assert notes and all(tr.type == "scattergl" for tr in notes)
+    assert sum(len(tr.x) for tr in notes) == many
