@@ -22,10 +22,12 @@ def test_theme_table_shows_sizes_region_shares_keywords_and_examples(
     table = at.dataframe[0].value
     assert list(table["id"]) == [th["id"] for th in themes]
     assert list(table["Koko"]) == [th["size"] for th in themes]
+    # Shares in whole per cents ("23 %"), never Streamlit's English "22.92%".
     region = "Alue: Pohjois-Savo"
-    assert table[region].tolist() == pytest.approx(
-        [th["region_share"].get("Pohjois-Savo", 0) for th in themes]
-    )
+    assert table[region].tolist() == [
+        round(100 * th["region_share"].get("Pohjois-Savo", 0)) for th in themes
+    ]
+    assert table["Osuus"].tolist() == [round(100 * th["share"]) for th in themes]
     assert table["Avainsanat"].iloc[0].startswith(themes[0]["keywords"][0])
     assert table["Esimerkki 1"].iloc[0] == themes[0]["representatives"][0]["text"]
 

@@ -148,16 +148,20 @@ def _page(project: str) -> None:
         st.info(t("no_themes"))
         return
     frame = theme_table_frame(table)
-    percent = st.column_config.NumberColumn(format="percent")
+    # Shares on screen in whole per cents ("23 %"): Streamlit's "percent" format writes an
+    # English decimal point ("22.92%") whatever the UI's language.
+    shares = [t("col_share"), *(c for c in frame.columns if c.startswith(f"{t('col_region')}: "))]
+    shown = frame.assign(**{c: (100 * frame[c]).round() for c in shares})
+    percent = st.column_config.NumberColumn(format="%d %%")
     config: dict[str, Any] = {
         "id": st.column_config.NumberColumn("#", width="small"),
-        t("col_share"): st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1),
         t("col_theme"): st.column_config.TextColumn(width="medium"),
         t("col_description"): st.column_config.TextColumn(width="large"),
-        **{c: percent for c in frame.columns if c.startswith(f"{t('col_region')}: ")},
+        **{c: percent for c in shares[1:]},
+        t("col_share"): st.column_config.ProgressColumn(format="%d %%", min_value=0, max_value=100),
     }
     event = st.dataframe(
-        frame,
+        shown,
         hide_index=True,
         width="stretch",
         column_config=config,
