@@ -120,6 +120,8 @@ def api_and_ui(data_dir: Path) -> Iterator[Servers]:
         "127.0.0.1",
         "--browser.gatherUsageStats",
         "false",
+        "--client.toolbarMode",  # as `teemakartta serve` starts it: no "Deploy" button
+        "minimal",
     ]
     with _process(api, env, f"{api_url}/health", data_dir / "api.log"):
         token = (data_dir / "admin-token").read_text(encoding="utf-8").strip()
