@@ -136,9 +136,15 @@ def resolve_qdpx_codes(
     session: Session, project_id: int, content: bytes
 ) -> tuple[dict[int, str], list[str]]:
     """Note id -> code from a QDA tool's .qdpx: each text source is matched to our document
-    with exactly the same text, then its coded selections to the notes they overlap.
-    Returns the codes and what could not be matched."""
-    from service.export.qdpx_import import NoteSpan, QdpxError, codes_for_notes, read_qdpx
+    with exactly the same text (line endings aside), then its coded selections to the notes
+    they overlap. Returns the codes and what could not be matched."""
+    from service.export.qdpx_import import (
+        NoteSpan,
+        QdpxError,
+        codes_for_notes,
+        normalise_line_endings,
+        read_qdpx,
+    )
 
     try:
         project = read_qdpx(content)
@@ -154,7 +160,9 @@ def resolve_qdpx_codes(
     codes: dict[int, str] = {}
     unmatched = list(project.skipped)
     for source in project.sources:
-        matched = ours.get(hashlib.sha256(source.text.encode("utf-8")).hexdigest())
+        # Our texts never hold CR, so a source matches only with its line endings made LF.
+        text = normalise_line_endings(source.text)
+        matched = ours.get(hashlib.sha256(text.encode("utf-8")).hexdigest())
         if matched is None:
             unmatched.append(f"{source.name}: no document of this project has the same text")
             continue
