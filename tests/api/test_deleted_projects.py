@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 
 from service.config import Settings
 from service.storage.models import Document, Note
-from tests.conftest import SHARED_DATA
 from tests.factories import database
+from tests.shared import shared_file
 
 
 def _upload(client: TestClient, project: str, text: str, wait: bool = True) -> Response:
@@ -57,7 +57,7 @@ def proposals_csv(rows: int) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["teksti", "alue"])
-    with (SHARED_DATA / "omastadi_proposals.jsonl").open(encoding="utf-8") as lines:
+    with shared_file("data/omastadi_proposals.jsonl").open(encoding="utf-8") as lines:
         for _, line in zip(range(rows), lines, strict=False):
             row = json.loads(line)
             writer.writerow([row["text"], row.get("region", "")])

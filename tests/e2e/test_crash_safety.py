@@ -22,8 +22,8 @@ from sqlalchemy import func, select
 from service.config import REPO_ROOT
 from service.storage.db import Database
 from service.storage.models import Assignment, Document, Note, Theme, ThemeRun
-from tests.conftest import SHARED_DATA
 from tests.postgres import PostgresServer, free_port
+from tests.shared import shared_file
 
 pytestmark = pytest.mark.slow
 
@@ -96,7 +96,7 @@ def _proposals_csv(rows: int) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["teksti", "alue"])
-    with (SHARED_DATA / "omastadi_proposals.jsonl").open(encoding="utf-8") as lines:
+    with shared_file("data/omastadi_proposals.jsonl").open(encoding="utf-8") as lines:
         for _, line in zip(range(rows), lines, strict=False):
             row = json.loads(line)
             writer.writerow([row["text"], row.get("region", "")])
