@@ -286,7 +286,9 @@ def evaluate(
     dataset: Annotated[Path, typer.Option(help="Labelled JSONL: id, text, label[, region].")],
     baselines: Annotated[bool, typer.Option(help="Also run BERTopic and k-means.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
-    output: Annotated[Path | None, typer.Option(help="Also write the JSON result here.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Also write the JSON result here.")
+    ] = None,
     top_labels: Annotated[
         int | None, typer.Option(help="Only the notes of the K most frequent labels.", min=2)
     ] = None,

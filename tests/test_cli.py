@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import typer
 from typer.testing import CliRunner
 
 from service.cli import app
@@ -103,6 +106,27 @@ def test_errors_are_messages_not_tracebacks(tmp_path: Path) -> None:
         ).exit_code
         == 2
     )
+
+
+def _commands(group: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """(name, command) of every command under ``group``, sub-commands as "run apply"."""
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):
+            yield from _commands(command, f"{prefix}{name} ")
+        else:
+            yield f"{prefix}{name}", command
+
+
+def test_every_command_that_writes_a_file_takes_o_for_output() -> None:
+    group = typer.main.get_command(app)
+    writers = {
+        name: param.opts
+        for name, command in _commands(group)
+        for param in command.params
+        if param.name == "output"
+    }
+    assert {"export", "report", "evaluate"} <= set(writers)
+    assert {name: opts for name, opts in writers.items() if "-o" not in opts} == {}
 
 
 def test_help_imports_nothing_heavy() -> None:
