@@ -27,6 +27,7 @@ from service.config import Settings
 from service.nlp import NlpResources
 from service.pipeline.document import NoteDraft, ParsedDocument
 from service.pipeline.privacy.redact import without_placeholders
+from service.pipeline.segment import KINDS
 from service.storage.db import Database
 from service.storage.embeddings import load_vectors, store_vectors
 from service.storage.models import Document, Note
@@ -34,7 +35,6 @@ from service.storage.models import Document, Note
 if TYPE_CHECKING:
     from service.pipeline.language import NoteLanguage
 
-KINDS = ("workshop", "project_description", "transcript", "other")
 _REGION_RE = re.compile(r"^[\w .,()'/-]{1,100}$")
 _EMBED_CHUNK = 256
 

@@ -9,6 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from service.storage.repository import PROJECT_NAME_RE
 
+# Ids are positive 64-bit integers in the database: any other number in a path or query is
+# no id (422), not a crash (500).
+MAX_ID = 2**63 - 1
+
 
 class ProjectCreate(BaseModel):
     name: str = Field(pattern=PROJECT_NAME_RE.pattern, examples=["pohjois-savo-2017"])

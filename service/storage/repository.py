@@ -11,7 +11,7 @@ from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.orm import Session, defer
 
 from service.storage.embeddings import delete_orphan_vectors
-from service.storage.models import FAILED, QUEUED, RUNNING, Document, Job, Note, Project
+from service.storage.models import FAILED, QUEUED, RUNNING, Document, Job, Note, Project, Theme
 from service.storage.search import SearchTerm, matching_notes
 
 PROJECT_NAME_RE = re.compile(r"^[a-z0-9äöå][a-z0-9äöå_-]{0,62}$")
@@ -170,3 +170,10 @@ def get_job(session: Session, job_id: str) -> Job:
     if job is None:
         raise NotFound(f"No job {job_id!r}.")
     return job
+
+
+def next_theme_key(session: Session, project_id: int) -> int:
+    """The key a new theme of the project takes: one more than the largest key any of its
+    runs ever used, so a key is never reused and always means one theme's history."""
+    largest = session.scalar(select(func.max(Theme.key)).where(Theme.project_id == project_id))
+    return (largest or 0) + 1

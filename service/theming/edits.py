@@ -11,15 +11,15 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from service.ingest import embedding_text
 from service.nlp import NlpResources
 from service.storage.db import Database
 from service.storage.models import Assignment, Note, Theme, ThemeEdit, ThemeRun
-from service.storage.repository import NotFound
-from service.theming.notes import NoteRow, note_vectors
+from service.storage.repository import NotFound, next_theme_key
+from service.theming.notes import RunNote, note_vectors
 from service.theming.phrases import phrase_embedder
 from service.theming.runs import latest_run
 from service.theming.store import refresh_run_themes
@@ -54,7 +54,7 @@ def run_vectors(db: Database, nlp: NlpResources, run_id: int) -> dict[int, np.nd
             .order_by(Note.id)
         ).all()
     rows = [
-        NoteRow(n.id, n.text, embedding_text(n.text, n.context), n.embed_hash, "", "")
+        RunNote(n.id, n.text, embedding_text(n.text, n.context), n.embed_hash, "", "")
         for n in notes
     ]
     vectors = note_vectors(db, nlp, rows)
@@ -151,9 +151,7 @@ def split_theme(
             labels = split_labels(np.array([vectors[i] for i in members]), parts, random_state=42)
         except ValueError as error:
             raise EditError(f"Theme {key}: {error}.") from None
-        next_key = (
-            session.scalar(select(func.max(Theme.key)).where(Theme.project_id == project_id)) or 0
-        ) + 1
+        next_key = next_theme_key(session, project_id)
         new_keys = [key] + list(range(next_key, next_key + parts - 1))
         for part, part_key in enumerate(new_keys):
             if part_key != key:

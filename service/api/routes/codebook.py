@@ -8,7 +8,7 @@ from fastapi import APIRouter, File, UploadFile, status
 
 from service.api.deps import EditProject, ReadProject, SessionDep, SignedIn
 from service.ingest import UploadError
-from service.storage.models import Codebook
+from service.storage.models import ProjectCodebook
 
 router = APIRouter(tags=["codebook"])
 
@@ -25,7 +25,7 @@ def default_codebook(_user: SignedIn) -> list[dict[str, Any]]:
 
 @router.get("/projects/{project}/codebook")
 def get_codebook(project: ReadProject, session: SessionDep) -> list[dict[str, Any]]:
-    stored = session.get(Codebook, project.id)
+    stored = session.get(ProjectCodebook, project.id)
     return stored.themes if stored else []
 
 
@@ -54,9 +54,9 @@ def put_codebook(
             themes = read_codebook(content, file.filename or "codebook.json").records()
         except CodebookError as error:
             raise UploadError(str(error)) from None
-    stored = session.get(Codebook, project.id)
+    stored = session.get(ProjectCodebook, project.id)
     if stored is None:
-        session.add(Codebook(project_id=project.id, themes=themes))
+        session.add(ProjectCodebook(project_id=project.id, themes=themes))
     else:
         stored.themes = themes
     return themes
@@ -64,6 +64,6 @@ def put_codebook(
 
 @router.delete("/projects/{project}/codebook", status_code=status.HTTP_204_NO_CONTENT)
 def delete_codebook(project: EditProject, session: SessionDep) -> None:
-    stored = session.get(Codebook, project.id)
+    stored = session.get(ProjectCodebook, project.id)
     if stored is not None:
         session.delete(stored)

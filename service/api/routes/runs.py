@@ -22,6 +22,7 @@ from service.api.deps import (
     UserDep,
     WaitingDep,
 )
+from service.api.schemas import MAX_ID
 from service.jobs import JobFailed, JobQueue, Progress
 from service.nlp import NlpResources
 from service.storage.db import Database
@@ -35,9 +36,6 @@ from service.theming.views import run_summary
 
 router = APIRouter(prefix="/projects/{project}/runs", tags=["themes"])
 
-# Ids are positive 64-bit integers in the database: any other number is no id (422),
-# not a crash (500).
-MAX_ID = 2**63 - 1
 RunId = Annotated[int, Path(ge=1, le=MAX_ID)]
 DetailLevel = Annotated[int, Field(ge=LEVELS.start, le=LEVELS.stop - 1)]
 

@@ -18,6 +18,7 @@ from service.api.deps import (
     UserDep,
     ViewsDep,
 )
+from service.api.schemas import MAX_ID
 from service.storage.access import User
 from service.storage.models import Theme
 from service.theming import edits, views
@@ -26,9 +27,6 @@ from service.theming.tree import with_names
 
 router = APIRouter(prefix="/projects/{project}", tags=["themes"])
 
-# Ids are positive 64-bit integers in the database: any other number is no id (422),
-# not a crash (500).
-MAX_ID = 2**63 - 1
 ThemeKey = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
