@@ -3,6 +3,9 @@ labelled Finnish sets). A fresh clone elsewhere may not have it; tests that need
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from pathlib import Path
 
 import pytest
@@ -22,3 +25,16 @@ def shared_file(relative: str) -> Path:
             f"beside the clone (looked in {SHARED})."
         )
     return path
+
+
+def proposals_csv(rows: int) -> bytes:
+    """The first ``rows`` real OmaStadi proposals of ../shared/data (about 480 characters
+    each) as a two-column CSV (teksti, alue); skips the test when the data is absent."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["teksti", "alue"])
+    with shared_file("data/omastadi_proposals.jsonl").open(encoding="utf-8") as lines:
+        for _, line in zip(range(rows), lines, strict=False):
+            row = json.loads(line)
+            writer.writerow([row["text"], row.get("region", "")])
+    return out.getvalue().encode()
