@@ -15,6 +15,7 @@ import typer
 
 from service.commands import fail, open_database
 from service.config import Settings
+from service.project_names import check_project_name
 
 app = typer.Typer(
     help="Teemakartta: Finnish workshop notes to themes you can trust.",
@@ -68,7 +69,7 @@ def ingest(
     files = _collect(paths)
     try:
         meta = validate_meta(region, kind, date, event, facilitator)
-        repository.check_project_name(project)
+        check_project_name(project)
     except (UploadError, ValueError) as error:
         raise fail(getattr(error, "message", str(error))) from None
     db = open_database(settings)

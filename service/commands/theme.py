@@ -127,7 +127,7 @@ def tree(
     from sqlalchemy import select
 
     from service.storage.models import Theme
-    from service.theming.edits import current_run
+    from service.theming.current import current_run
     from service.theming.tree import with_names
 
     with _project(project) as (db, project_id), db.session() as session:

@@ -14,34 +14,19 @@ import numpy as np
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from service.ingest import embedding_text
 from service.nlp import NlpResources
+from service.pipeline.note_text import embedding_text
 from service.storage.db import Database
 from service.storage.models import Assignment, Note, Theme, ThemeEdit, ThemeRun
 from service.storage.repository import NotFound, next_theme_key
+from service.theming.current import current_run, get_theme
 from service.theming.notes import RunNote, note_vectors
 from service.theming.phrases import phrase_embedder
-from service.theming.runs import latest_run
 from service.theming.store import refresh_run_themes
 
 
 class EditError(ValueError):
     """An edit that makes no sense (merge one theme, split into 1 part...): a 422."""
-
-
-def current_run(session: Session, project_id: int) -> ThemeRun:
-    """The latest run, or NotFound (a 404 saying how to start one)."""
-    run = latest_run(session, project_id)
-    if run is None:
-        raise NotFound("This project has no theme run yet; start one with POST .../runs.")
-    return run
-
-
-def get_theme(session: Session, run_id: int, key: int) -> Theme:
-    theme = session.scalar(select(Theme).where(Theme.run_id == run_id, Theme.key == key))
-    if theme is None:
-        raise NotFound(f"No theme {key} in the current run; list themes with GET .../themes.")
-    return theme
 
 
 def run_vectors(db: Database, nlp: NlpResources, run_id: int) -> dict[int, np.ndarray]:

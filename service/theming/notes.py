@@ -11,8 +11,8 @@ import numpy as np
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from service.ingest import embedding_text, text_hash
 from service.nlp import NlpResources
+from service.pipeline.note_text import embedding_text, text_hash
 from service.storage.db import Database
 from service.storage.embeddings import load_vectors, store_vectors
 from service.storage.models import Document, Note

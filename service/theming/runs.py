@@ -25,6 +25,7 @@ from service.storage.db import Database
 from service.storage.models import ProjectCodebook, Theme, ThemeEdit, ThemeRun
 from service.storage.repository import next_theme_key
 from service.theming.constraints import EditConstraints, constraints_of
+from service.theming.current import APPLIED, DRAFT, latest_run
 from service.theming.matching import change_report
 from service.theming.notes import (
     RunFilters,
@@ -46,7 +47,6 @@ from service.theming.store import (
 )
 
 ProgressFn = Callable[[float, str], None]
-APPLIED, DRAFT = "applied", "draft"
 
 
 class RunError(ValueError):
@@ -93,15 +93,6 @@ class FittedNotes:
             self.fit_seconds,
             [p for p, k in zip(self.phrases, keep, strict=True) if k],
         )
-
-
-def latest_run(session: Session, project_id: int) -> ThemeRun | None:
-    """The project's current run: its newest applied one (drafts are not current)."""
-    return session.scalar(
-        select(ThemeRun)
-        .where(ThemeRun.project_id == project_id, ThemeRun.status == APPLIED)
-        .order_by(ThemeRun.id.desc())
-    )
 
 
 def fit_run(

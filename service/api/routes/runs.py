@@ -28,8 +28,8 @@ from service.nlp import NlpResources
 from service.storage.db import Database
 from service.storage.models import ThemeRun
 from service.theming import drafts
+from service.theming.current import current_run
 from service.theming.detail import LEVELS
-from service.theming.edits import current_run
 from service.theming.notes import RunFilters
 from service.theming.runs import RunError, RunOptions, fit_run
 from service.theming.views import run_summary

@@ -22,7 +22,7 @@ from service.api.schemas import MAX_ID
 from service.storage.access import User
 from service.storage.models import Theme
 from service.theming import edits, views
-from service.theming.edits import current_run
+from service.theming.current import current_run
 from service.theming.tree import with_names
 
 router = APIRouter(prefix="/projects/{project}", tags=["themes"])
