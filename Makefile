@@ -52,6 +52,7 @@ bench: setup
 lint: setup
 	$(VENV)/bin/ruff check service ui evaluation tests models
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 clean:
 	rm -rf $(VENV) $(STAMPS) models/build

@@ -311,14 +311,21 @@ def tokenizer_files(max_positions: int) -> dict[str, object]:
     }
 
 
-def is_complete(out_dir: Path, source_sha256: str) -> bool:
-    """True if ``out_dir`` holds a finished build of this source by this builder."""
+def is_complete(
+    out_dir: Path,
+    source_sha256: str,
+    marker_name: str = MARKER_NAME,
+    builder_version: int = BUILDER_VERSION,
+) -> bool:
+    """True if ``out_dir`` holds a finished build of this source by this builder: its
+    marker (written last, by ``publish``) names the builder version and source, and every
+    file it lists has the size it lists. Each builder passes its own marker and version."""
     try:
-        marker = json.loads((out_dir / MARKER_NAME).read_text(encoding="utf-8"))
+        marker = json.loads((out_dir / marker_name).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
     return (
-        marker.get("builder_version") == BUILDER_VERSION
+        marker.get("builder_version") == builder_version
         and marker.get("source_sha256") == source_sha256
         and all(
             (out_dir / name).is_file() and (out_dir / name).stat().st_size == size

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import logging
 import re
 import sys
@@ -35,7 +34,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:  # `python models/build_onnx.py` from a fresh checkout
     sys.path.insert(0, str(REPO_ROOT))
 
-from models.build_model import publish  # noqa: E402
+from models.build_model import is_complete, publish  # noqa: E402
 from service.pipeline.embed import default_model_path  # noqa: E402
 from service.pipeline.embed_onnx import (  # noqa: E402
     MODEL_FILE,
@@ -51,22 +50,6 @@ BUILDER_VERSION = 1
 OPSET = 17
 FP32_FFN_OUTPUT_LAYERS = (0, 4, 5)
 _FFN_OUTPUT = re.compile(r"encoder/layer\.(\d+)/output/dense/MatMul$")
-
-
-def is_complete(out_dir: Path, source_sha256: str) -> bool:
-    """True if ``out_dir`` holds a finished build of this source by this recipe."""
-    try:
-        marker = json.loads((out_dir / ONNX_MARKER).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return (
-        marker.get("builder_version") == BUILDER_VERSION
-        and marker.get("source_sha256") == source_sha256
-        and all(
-            (out_dir / name).is_file() and (out_dir / name).stat().st_size == size
-            for name, size in marker.get("files", {}).items()
-        )
-    )
 
 
 @contextlib.contextmanager
@@ -205,7 +188,7 @@ def build_onnx_int8(
     if reason is not None:
         raise ValueError(f"cannot build an int8 ONNX model: {reason}")
     source_sha256 = source_fingerprint(model_dir)
-    if not force and is_complete(out_dir, source_sha256):
+    if not force and is_complete(out_dir, source_sha256, ONNX_MARKER, BUILDER_VERSION):
         print(f"int8 ONNX model already built at {out_dir} (source {source_sha256[:12]})")
         return out_dir
 

@@ -15,6 +15,7 @@ import typer
 
 from service.commands import fail, open_database
 from service.config import Settings
+from service.project_names import check_project_name
 
 app = typer.Typer(
     help="Teemakartta: Finnish workshop notes to themes you can trust.",
@@ -68,7 +69,7 @@ def ingest(
     files = _collect(paths)
     try:
         meta = validate_meta(region, kind, date, event, facilitator)
-        repository.check_project_name(project)
+        check_project_name(project)
     except (UploadError, ValueError) as error:
         raise fail(getattr(error, "message", str(error))) from None
     db = open_database(settings)
@@ -286,7 +287,9 @@ def evaluate(
     dataset: Annotated[Path, typer.Option(help="Labelled JSONL: id, text, label[, region].")],
     baselines: Annotated[bool, typer.Option(help="Also run BERTopic and k-means.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
-    output: Annotated[Path | None, typer.Option(help="Also write the JSON result here.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Also write the JSON result here.")
+    ] = None,
     top_labels: Annotated[
         int | None, typer.Option(help="Only the notes of the K most frequent labels.", min=2)
     ] = None,

@@ -86,8 +86,9 @@ def theme_samples(
     Idempotent: a project that already has a run (or was given one by hand) is left as
     it is and None is returned; otherwise the summary of the new run.
     """
+    from service.theming.current import latest_run
     from service.theming.notes import RunFilters
-    from service.theming.runs import RunOptions, fit_run, latest_run
+    from service.theming.runs import RunOptions, fit_run
 
     with db.session() as session:
         project_id = repository.get_project(session, project_name or settings.sample_project).id

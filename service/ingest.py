@@ -26,7 +26,9 @@ from service import privacy
 from service.config import Settings
 from service.nlp import NlpResources
 from service.pipeline.document import NoteDraft, ParsedDocument
+from service.pipeline.note_text import embedding_text, stored_phrases, text_hash
 from service.pipeline.privacy.redact import without_placeholders
+from service.pipeline.segment import KINDS
 from service.storage.db import Database
 from service.storage.embeddings import load_vectors, store_vectors
 from service.storage.models import Document, Note
@@ -34,7 +36,6 @@ from service.storage.models import Document, Note
 if TYPE_CHECKING:
     from service.pipeline.language import NoteLanguage
 
-KINDS = ("workshop", "project_description", "transcript", "other")
 _REGION_RE = re.compile(r"^[\w .,()'/-]{1,100}$")
 _EMBED_CHUNK = 256
 
@@ -192,15 +193,6 @@ def prepare_document(
     )
 
 
-def embedding_text(text: str, context: str | None) -> str:
-    """What the embedder sees: a sub-bullet is read together with its parent bullet."""
-    return f"{context}: {text}" if context else text
-
-
-def text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def find_duplicate(db: Database, project_id: int, content_hash: str) -> Document | None:
     with db.session() as session:
         return session.scalar(
@@ -297,14 +289,6 @@ def _lemmatize_and_embed(
         report(0.15 + 0.8 * i / max(len(missing), 1), "embedding")
         new_vectors.append(embedder.embed([text_of[h] for h in missing[i : i + _EMBED_CHUNK]]))
     return analyzing.result(), new_vectors, missing, hashes
-
-
-def stored_phrases(analysis: NoteLanguage) -> list[list[str]] | None:
-    """A note's noun phrases as stored; None when the backend cannot find them
-    (simplemma does not parse), so that a later run with spaCy finds them."""
-    if analysis.backend != "spacy":
-        return None
-    return [list(phrase) for phrase in analysis.phrases]
 
 
 def _add_document(session: Session, project_id: int, prepared: PreparedDocument) -> Document:

@@ -14,7 +14,6 @@ from service.nlp import NlpResources
 from tests.postgres import PostgresServer
 
 CORPORA = REPO_ROOT / "corpora"
-SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 
 
 @pytest.fixture(scope="session")

@@ -19,8 +19,7 @@ from evaluation.bench.system import real_sentences
 from evaluation.evaluate import score
 from evaluation.naming import name_quality
 from service.config import REPO_ROOT
-
-SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+from tests.shared import shared_file
 
 
 def test_score_ignores_label_names_and_counts_unassigned_as_a_cluster() -> None:
@@ -33,7 +32,7 @@ def test_score_ignores_label_names_and_counts_unassigned_as_a_cluster() -> None:
 
 
 def test_evaluate_command_scores_pipeline_and_baselines(tmp_path: Path) -> None:
-    rows = [json.loads(line) for line in (SHARED_DATA / "sib200_fin_topics.jsonl").open()]
+    rows = [json.loads(line) for line in shared_file("data/sib200_fin_topics.jsonl").open()]
     by_label: dict[str, list[dict]] = {}
     for row in rows:
         by_label.setdefault(row["label"], []).append(row)
@@ -121,7 +120,7 @@ def test_top_labels_keeps_the_most_frequent_labels_and_recodes_them() -> None:
 
 
 def test_evaluate_refuses_a_subset_of_fewer_than_two_labels() -> None:
-    dataset = SHARED_DATA / "sib200_fin_topics.jsonl"
+    dataset = shared_file("data/sib200_fin_topics.jsonl")
     done = subprocess.run(
         [sys.executable, "-m", "service.cli", "evaluate", "--dataset", str(dataset),
          "--top-labels", "1"],
@@ -142,7 +141,7 @@ def test_robustness_sets_have_the_shapes_they_promise(monkeypatch: pytest.Monkey
 
     monkeypatch.setattr(robustness, "cached_vectors", fake_vectors)
     monkeypatch.setattr(robustness, "cached_lemma_docs", fake_lemmas)
-    sets = robustness.build_sets(SHARED_DATA, embedder=None, analyzer=None)
+    sets = robustness.build_sets(shared_file("data"), embedder=None, analyzer=None)
     assert set(sets) == {"three_sources", "dominant_topic", "sib_plus_two_sources"}
     for notes, vectors, lemmas in sets.values():
         assert len(notes.texts) == len(vectors) == len(lemmas) == len(notes.labels)
@@ -158,7 +157,7 @@ def test_robustness_sets_have_the_shapes_they_promise(monkeypatch: pytest.Monkey
     mixed, _, _ = sets["sib_plus_two_sources"]
     assert len(mixed.label_names) == 9 and len(mixed.texts) == 1004 + 600
     # The same sets every time.
-    again = robustness.build_sets(SHARED_DATA, embedder=None, analyzer=None)
+    again = robustness.build_sets(shared_file("data"), embedder=None, analyzer=None)
     assert all(again[name][0].ids == sets[name][0].ids for name in sets)
 
 

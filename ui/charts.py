@@ -274,39 +274,6 @@ def placed_labels(centres: pd.DataFrame, notes: pd.DataFrame) -> list[tuple[int,
     return placed
 
 
-def theme_centres_figure(
-    themes: list[dict[str, Any]], label_size: str, height: int = 560
-) -> go.Figure:
-    """Fallback map from the theme table alone: one bubble per theme at its stored centre."""
-    colors = theme_colors([int(t["id"]) for t in themes])
-    figure = go.Figure(
-        go.Scatter(
-            x=[t["x"] for t in themes],
-            y=[t["y"] for t in themes],
-            mode="markers+text",
-            text=[plain(t["name"]) for t in themes],
-            textposition="top center",
-            marker={
-                "size": [max(10, min(60, 6 * t["size"] ** 0.5)) for t in themes],
-                "color": [colors[int(t["id"])] for t in themes],
-                "opacity": 0.75,
-            },
-            customdata=[[f"theme:{t['id']}", plain(t["name"]), t["size"]] for t in themes],
-            hovertemplate=(
-                "<b>%{customdata[1]}</b><br>" + label_size + ": %{customdata[2]}<extra></extra>"
-            ),
-        )
-    )
-    figure.update_layout(
-        height=height,
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        plot_bgcolor="white",
-        xaxis={"visible": False},
-        yaxis={"visible": False},
-    )
-    return figure
-
-
 def short(name: str, width: int = 32) -> str:
     return name if len(name) <= width else name[: width - 1] + "…"
 

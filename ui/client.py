@@ -214,9 +214,6 @@ class ApiClient:
     def theme_tree(self, project: str) -> dict[str, Any]:
         return dict(self._json("GET", f"/projects/{project}/themes/tree") or {})
 
-    def note_map(self, project: str) -> dict[str, Any]:
-        return dict(self._json("GET", f"/projects/{project}/map", timeout=_LONG_TIMEOUT))
-
     def edits(self, project: str) -> list[dict[str, Any]]:
         """Every human edit of the project's themes, oldest first."""
         return list(self._json("GET", f"/projects/{project}/edits"))

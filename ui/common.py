@@ -6,13 +6,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
-from ui.charts import hover_text
 from ui.client import SESSION_COOKIE, ApiClient, ApiError, default_api_url, forwarded_for
 from ui.i18n import job_message, option_labels, t
-from ui.note_frame import notes_frame
 from ui.safe_text import md
 
 # A page reruns on every click, so reads are cached; the key includes a freshness token
@@ -129,7 +126,7 @@ def freshness(project: str) -> str:
         runs = api.runs(project)
         edits = api.edits(project)
     except ApiError:
-        return f"v{data_version()}"  # an older service: the session's own edits still count
+        return f"v{data_version()}"  # unreadable now: the session's own edits still count
     latest_run = runs[0]["id"] if runs else 0
     latest_edit = max((e["id"] for e in edits), default=0)
     return f"{latest_run}:{latest_edit}:{data_version()}"
@@ -140,14 +137,6 @@ def freshness(project: str) -> str:
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False, max_entries=32)
 def _themes(url: str, secret: str | None, project: str, token: str) -> dict[str, Any]:
     return ApiClient(url, secret).themes(project)
-
-
-@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False, max_entries=8)
-def _note_map(url: str, secret: str | None, project: str, token: str) -> pd.DataFrame:
-    """The map as a table with each note's hover text made once, not on every rerun."""
-    notes = notes_frame(ApiClient(url, secret).note_map(project))
-    notes["hover"] = notes["text"].map(hover_text)
-    return notes
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False, max_entries=32)
@@ -164,11 +153,6 @@ def _compare(
 
 def themes(project: str) -> dict[str, Any]:
     return _themes(api_url(), api_token(), project, freshness(project))
-
-
-def note_map(project: str) -> pd.DataFrame:
-    """Notes of the current run as ``ui.note_frame.notes_frame`` builds them, plus hover."""
-    return _note_map(api_url(), api_token(), project, freshness(project))
 
 
 def theme(project: str, theme_id: int) -> dict[str, Any]:

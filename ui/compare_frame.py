@@ -281,11 +281,3 @@ def undated_notes(compare: dict[str, Any]) -> int:
         for w in compare.get("warnings") or []
         if isinstance(w, dict) and w.get("code") == "undated"
     )
-
-
-def matrix_from_theme_table(table: dict[str, Any]) -> pd.DataFrame:
-    """The heatmap's matrix from ``GET /themes`` (its region_share is the same share)."""
-    themes = table.get("themes", [])
-    regions = sorted({r for th in themes for r in th.get("region_share", {})})
-    data = {th["name"]: [th.get("region_share", {}).get(r, 0.0) for r in regions] for th in themes}
-    return pd.DataFrame(data, index=regions)

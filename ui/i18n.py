@@ -366,12 +366,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     # map
     "map_title": ("Teemakartta", "Theme map"),
     "loading_map": ("Haetaan karttaa…", "Loading the map…"),
-    "map_endpoint_missing": (
-        "Palvelusta puuttuu vielä muistiinpanojen kartta (GET /projects/…/map). Alla teemat "
-        "näkyvät tallennetuissa keskipisteissään.",
-        "The service has no note map yet (GET /projects/…/map). Below, the themes are shown "
-        "at their stored centres.",
-    ),
     "search": ("Hae tekstistä", "Search the text"),
     "search_placeholder": ("esim. osaaminen", "e.g. osaaminen"),
     "search_hits": ("Hakuosumat", "Search hits"),
@@ -479,14 +473,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     # compare
     "compare_title": ("Alueiden vertailu", "Compare regions"),
-    "compare_endpoint_missing": (
-        "Palvelusta puuttuu vielä vertailu (GET /projects/…/compare): erottuvat teemat, "
-        "epävarmuus ja aikasarja tulevat näkyviin, kun se on valmis. Lämpökartta on laskettu "
-        "teemataulukosta.",
-        "The service has no comparison yet (GET /projects/…/compare): distinctive themes, "
-        "uncertainty and the time view appear once it exists. The heatmap comes from the "
-        "theme table.",
-    ),
     "heatmap_title": ("Alueet × teemat", "Regions × themes"),
     "heatmap_caption": (
         "Solu: kuinka suuri osa alueen muistiinpanoista kuuluu teemaan.",
@@ -580,10 +566,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{rows} rows, {columns} columns; the first ones below.",
     ),
     "export_no_preview": ("Tiedoston esikatselu ei onnistunut.", "Could not preview the file."),
-    "export_endpoint_missing": (
-        "Palvelusta puuttuu vielä vienti (GET /projects/…/export).",
-        "The service has no export yet (GET /projects/…/export).",
-    ),
 }
 
 

@@ -1,6 +1,6 @@
 """The map page's data: GET /projects/{p}/map-view (columns, label positions on each
 theme's densest part) as the table ``ui.note_frame.notes_frame`` makes, with each note's
-hover text; an older service without that route is read through GET /map."""
+hover text."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pandas as pd
 import streamlit as st
 
 from ui.charts import hover_text
-from ui.client import _LONG_TIMEOUT, ApiClient, ApiError
-from ui.note_frame import COLUMNS, notes_frame
+from ui.client import _LONG_TIMEOUT, ApiClient
+from ui.note_frame import COLUMNS
 
 READ_TTL_SECONDS = 600
 
@@ -57,12 +57,7 @@ def load(url: str, secret: str | None, project: str, token: str) -> tuple[pd.Dat
     """The map's notes (with hover texts made once) and label positions, cached per
     freshness token (a new run or edit changes it)."""
     api = ApiClient(url, secret)
-    try:
-        view = api._json("GET", f"/projects/{project}/map-view", timeout=_LONG_TIMEOUT)
-        frame, labels = frame_from_view(dict(view))
-    except ApiError as error:
-        if not error.missing_endpoint:
-            raise
-        frame, labels = notes_frame(api.note_map(project)), {}
+    view = api._json("GET", f"/projects/{project}/map-view", timeout=_LONG_TIMEOUT)
+    frame, labels = frame_from_view(dict(view))
     frame["hover"] = frame["text"].map(hover_text)
     return frame, labels

@@ -9,7 +9,6 @@ yet are counted as ``pending``.
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.pipeline.entities import EntityRecognizer, Mention, merge_inflected
+from service.pipeline.note_text import text_hash
 from service.storage.db import Database
 from service.storage.models import Assignment, Document, Note, NoteEntities, Theme, ThemeRun
 
@@ -28,10 +28,6 @@ __all__ = ["actor_report", "find_mentions", "text_hash"]
 _CHUNK = 500  # keeps IN (...) lists under every database's parameter limit
 _BATCH = 256  # notes per NER call and commit: progress moves, a crash loses little
 MAX_EXAMPLES = 3
-
-
-def text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _cached(session: Session, recognizer: str, hashes: Iterable[str]) -> dict[str, list[Any]]:

@@ -1,9 +1,10 @@
 """Agreement between the model's themes and human codes on the same notes.
 
-Pure functions on aligned label sequences (one label per note from each side):
-Cohen's kappa after the best one-to-one mapping of themes to codes (Hungarian algorithm on
-the contingency table), Krippendorff's alpha (nominal), adjusted Rand index and normalised
-mutual information, and the codes the model splits or merges.
+Pure functions on aligned label sequences (one label per note from each side): Cohen's
+kappa after the best one-to-one mapping of themes to codes (Hungarian algorithm on the
+contingency table), Krippendorff's alpha (nominal), adjusted Rand index and normalised
+mutual information, and the codes the model splits or merges. Kappa, ARI, NMI and the
+contingency table are scikit-learn's; alpha, which it lacks, is computed here.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from typing import Any
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
+from sklearn.metrics import adjusted_rand_score, cohen_kappa_score, normalized_mutual_info_score
+from sklearn.metrics.cluster import contingency_matrix
 
 __all__ = [
     "SPLIT_MERGE_SHARE",
@@ -31,19 +34,31 @@ MIN_NOTES = 30
 UNASSIGNED = "unassigned"
 
 
+def _codes(labels: Sequence[Hashable]) -> tuple[list[Hashable], list[int]]:
+    """The distinct labels in order of first appearance, and each label's index among them.
+
+    scikit-learn sorts labels, which fails on a mix of theme keys and strings; integer
+    codes in order of first appearance keep that order and any label type."""
+    distinct = list(dict.fromkeys(labels))
+    index = {label: i for i, label in enumerate(distinct)}
+    return distinct, [index[label] for label in labels]
+
+
+def _same_length(first: Sequence[Hashable], second: Sequence[Hashable]) -> None:
+    if len(first) != len(second):
+        raise ValueError(f"label sequences differ in length: {len(first)} != {len(second)}")
+
+
 def contingency(
     first: Sequence[Hashable], second: Sequence[Hashable]
 ) -> tuple[list[Hashable], list[Hashable], np.ndarray]:
     """Labels of each side (in order of first appearance) and counts (r, c) of pairs."""
-    if len(first) != len(second):
-        raise ValueError(f"label sequences differ in length: {len(first)} != {len(second)}")
-    rows = list(dict.fromkeys(first))
-    columns = list(dict.fromkeys(second))
-    row_of = {label: i for i, label in enumerate(rows)}
-    column_of = {label: j for j, label in enumerate(columns)}
-    table = np.zeros((len(rows), len(columns)), dtype=np.int64)
-    for a, b in zip(first, second, strict=True):
-        table[row_of[a], column_of[b]] += 1
+    _same_length(first, second)
+    rows, row_codes = _codes(first)
+    columns, column_codes = _codes(second)
+    if not rows:
+        return rows, columns, np.zeros((0, 0), dtype=np.int64)
+    table = contingency_matrix(row_codes, column_codes).astype(np.int64)
     return rows, columns, table
 
 
@@ -56,24 +71,13 @@ def best_mapping(table: np.ndarray) -> dict[int, int]:
 
 
 def cohen_kappa(first: Sequence[Hashable], second: Sequence[Hashable]) -> float | None:
-    """Cohen's kappa of two labelings over the same label set; None when undefined (both
-    sides use one and the same single label, so chance agreement is 1)."""
-    if len(first) != len(second):
-        raise ValueError(f"label sequences differ in length: {len(first)} != {len(second)}")
-    labels = sorted(set(first) | set(second), key=str)
-    first_counts = {label: 0 for label in labels}
-    second_counts = dict(first_counts)
-    for a, b in zip(first, second, strict=True):
-        first_counts[a] += 1
-        second_counts[b] += 1
-    n = len(first)
-    if n == 0:
+    """Cohen's kappa of two labelings over the same label set; None when undefined (no
+    notes, or both sides use one and the same single label, so chance agreement is 1)."""
+    _same_length(first, second)
+    labels, codes = _codes([*first, *second])
+    if len(labels) < 2:
         return None
-    observed = sum(a == b for a, b in zip(first, second, strict=True)) / n
-    expected = sum(first_counts[k] * second_counts[k] for k in labels) / (n * n)
-    if expected >= 1.0:
-        return None
-    return (observed - expected) / (1.0 - expected)
+    return float(cohen_kappa_score(codes[: len(first)], codes[len(first) :]))
 
 
 def krippendorff_alpha_nominal(
@@ -101,39 +105,22 @@ def krippendorff_alpha_nominal(
     return float(1.0 - (n - 1) * observed / expected)
 
 
-def _pairs(x: np.ndarray) -> float:
-    return float((x * (x - 1) / 2.0).sum())
-
-
 def adjusted_rand_index(first: Sequence[Hashable], second: Sequence[Hashable]) -> float:
-    """Adjusted Rand index (Hubert & Arabie 1985) of two partitions of the same notes."""
-    _, _, table = contingency(first, second)
-    n = int(table.sum())
-    if n == 0:
+    """Adjusted Rand index (Hubert & Arabie 1985) of two partitions of the same notes;
+    1.0 for no notes."""
+    _same_length(first, second)
+    if not first:
         return 1.0
-    index = _pairs(table)
-    rows, columns = _pairs(table.sum(axis=1)), _pairs(table.sum(axis=0))
-    expected = rows * columns / (n * (n - 1) / 2.0) if n > 1 else 0.0
-    maximum = (rows + columns) / 2.0
-    if maximum == expected:  # both partitions trivial (one cluster, or all singletons)
-        return 1.0
-    return float((index - expected) / (maximum - expected))
+    return float(adjusted_rand_score(_codes(first)[1], _codes(second)[1]))
 
 
 def normalized_mutual_info(first: Sequence[Hashable], second: Sequence[Hashable]) -> float:
-    """Mutual information over the arithmetic mean of the two entropies (natural log)."""
-    _, _, table = contingency(first, second)
-    n = table.sum()
-    if n == 0 or (table.shape[0] == 1 and table.shape[1] == 1):
+    """Mutual information over the arithmetic mean of the two entropies (natural log);
+    1.0 for no notes."""
+    _same_length(first, second)
+    if not first:
         return 1.0
-    p = table / n
-    pa, pb = p.sum(axis=1), p.sum(axis=0)
-    nonzero = p > 0
-    mi = float((p[nonzero] * np.log(p[nonzero] / np.outer(pa, pb)[nonzero])).sum())
-    entropy_a = float(-(pa[pa > 0] * np.log(pa[pa > 0])).sum())
-    entropy_b = float(-(pb[pb > 0] * np.log(pb[pb > 0])).sum())
-    mean = (entropy_a + entropy_b) / 2.0
-    return 0.0 if mean == 0 else max(0.0, mi / mean)
+    return float(normalized_mutual_info_score(_codes(first)[1], _codes(second)[1]))
 
 
 def splits_and_merges(

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.storage.models import Assignment, Document, Note, Theme
-from service.theming.edits import current_run
+from service.theming.current import current_run
 
 __all__ = ["GRID", "label_positions", "map_view"]
 

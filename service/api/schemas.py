@@ -7,7 +7,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from service.storage.repository import PROJECT_NAME_RE
+from service.project_names import PROJECT_NAME_RE
+
+# Ids are positive 64-bit integers in the database: any other number in a path or query is
+# no id (422), not a crash (500).
+MAX_ID = 2**63 - 1
 
 
 class ProjectCreate(BaseModel):
@@ -104,7 +108,3 @@ class JobOut(BaseModel):
     result: dict[str, Any]
     created_at: dt.datetime
     updated_at: dt.datetime
-
-
-class Problem(BaseModel):
-    detail: str

@@ -21,8 +21,8 @@ def human_codes(
     coder: Annotated[str, typer.Option(help="Name of the person who coded.")],
 ) -> None:
     """Import human codes for a project's notes."""
+    from service.coding import HumanCodeError, import_human_codes
     from service.storage import repository
-    from service.storage.human_codes import HumanCodeError, import_human_codes
 
     if not file.is_file():
         raise fail(f"{file} does not exist.")
@@ -44,9 +44,10 @@ def agreement(
     format: Annotated[str, typer.Option("--format", help="table | json")] = "table",
 ) -> None:
     """Agreement between the current run's themes and human codes."""
+    from service.coding import agreement_for
     from service.storage import repository
-    from service.storage.human_codes import agreement_for, coders
-    from service.theming.edits import current_run
+    from service.storage.human_codes import coders
+    from service.theming.current import current_run
 
     if format not in FORMATS:
         raise fail(f"--format must be one of: {', '.join(FORMATS)}.")

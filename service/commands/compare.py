@@ -38,7 +38,7 @@ def compare(
     """Compare themes across regions (or another field), optionally per period."""
     from service.analysis.prevalence import CompareError, check_choice, compare_run
     from service.storage import repository
-    from service.theming.edits import current_run
+    from service.theming.current import current_run
 
     if format not in FORMATS:
         raise fail(f"--format must be one of: {', '.join(FORMATS)}.")

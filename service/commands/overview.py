@@ -28,7 +28,7 @@ def needs(
     """Needs vs projects: what the workshops raise and the project descriptions cover."""
     from service.analysis.needs import needs_report
     from service.storage import repository
-    from service.theming.edits import current_run
+    from service.theming.current import current_run
 
     _check_format(format)
     try:
@@ -100,7 +100,7 @@ def actors(
     from service.analysis.actors import actor_report, find_mentions
     from service.pipeline.entities import EntityRecognizer
     from service.storage import repository
-    from service.theming.edits import current_run
+    from service.theming.current import current_run
 
     _check_format(format)
     recognizer = EntityRecognizer()

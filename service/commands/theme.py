@@ -127,7 +127,7 @@ def tree(
     from sqlalchemy import select
 
     from service.storage.models import Theme
-    from service.theming.edits import current_run
+    from service.theming.current import current_run
     from service.theming.tree import with_names
 
     with _project(project) as (db, project_id), db.session() as session:
@@ -161,7 +161,7 @@ def codebook(
     """Show a project's codebook, or set it (--file, --default) or remove it (--clear).
     Theme runs are seeded with it unless run with --no-codebook."""
     from service.pipeline.codebook import CodebookError, default_codebook, read_codebook
-    from service.storage.models import Codebook
+    from service.storage.models import ProjectCodebook
 
     if sum([file is not None, default, clear]) > 1:
         raise fail("Give one of --file, --default or --clear.")
@@ -178,7 +178,7 @@ def codebook(
         except CodebookError as error:
             raise fail(str(error)) from None
     with _project(project) as (db, project_id), db.session() as session:
-        stored = session.get(Codebook, project_id)
+        stored = session.get(ProjectCodebook, project_id)
         if clear:
             if stored is not None:
                 session.delete(stored)
@@ -186,7 +186,7 @@ def codebook(
             return
         if themes is not None:
             if stored is None:
-                session.add(Codebook(project_id=project_id, themes=themes))
+                session.add(ProjectCodebook(project_id=project_id, themes=themes))
             else:
                 stored.themes = themes
         shown = themes if themes is not None else (stored.themes if stored else [])

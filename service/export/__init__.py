@@ -55,7 +55,7 @@ def content_disposition(filename: str) -> str:
 def write_export(session: Session, project: Project, format: str, path: Path) -> ExportResult:
     """Write the project's notes with the latest run's themes to ``path`` in ``format``."""
     from service.export.rows import iter_note_rows, run_themes
-    from service.theming.runs import latest_run
+    from service.theming.current import latest_run
 
     check_format(format)
     run = latest_run(session, project.id)

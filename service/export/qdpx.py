@@ -5,7 +5,8 @@ The zip holds ``project.qde`` and ``sources/<guid>.txt``: each document is a Tex
 whose plain text (the normalised text our note offsets point into) is an internal file;
 each theme is a Code; each note with a theme is a PlainTextSelection whose start and end
 positions count Unicode code points, carrying a Coding with a CodeRef. Region, kind, event
-and date are Variables with values per source, and each region is a Case.
+and date are Variables with values per source, and each region is a Case (named by the
+region, listing its sources, with no values of its own).
 
 Memory stays bounded: each document's text goes into the zip as soon as it is read, and
 project.qde is written element by element to a temporary file and copied in at the end.
@@ -172,7 +173,8 @@ class _Writer:
             self.xml.start(
                 "Case", {"guid": stable_guid(self.project_id, "case", region), "name": region}
             )
-            self.variable_value("region", "Text", region)
+            # No region VariableValue here: the name already is the region, and a value on
+            # the case makes QualCoder treat region as a case variable and hide the files'.
             for source in sources:
                 if source.region == region:
                     self.xml.leaf("SourceRef", {"targetGUID": self.source_guid(source)})

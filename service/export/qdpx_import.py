@@ -53,6 +53,14 @@ def _tag(name: str) -> str:
     return f"{{{NAMESPACE}}}{name}"
 
 
+def normalise_line_endings(text: str) -> str:
+    """``text`` with CRLF and lone CR as LF, as in our documents' normalised text.
+
+    QualCoder's "add line endings for MAXQDA" writes CRLF sources whose offsets still count
+    one character per line break, so offsets stay valid on the normalised text."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _walk_codes(element: etree._Element) -> Iterator[tuple[str, str]]:
     for code in element.iterfind(_tag("Code")):
         yield code.get("guid", ""), code.get("name", "")

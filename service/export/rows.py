@@ -19,7 +19,7 @@ from typing import Any, cast
 from sqlalchemy import and_, select, tuple_
 from sqlalchemy.orm import Session
 
-from service.storage.models import Assignment, Codebook, Document, Note, Theme
+from service.storage.models import Assignment, Document, Note, ProjectCodebook, Theme
 
 CHUNK_SIZE = 1000
 
@@ -229,7 +229,7 @@ def iter_coded_spans(
 def run_themes(session: Session, project_id: int, run_id: int) -> list[ThemeInfo]:
     """The run's themes by key, described by their seed's codebook description (if the
     theme grew from a seed), their one-sentence description and their keywords."""
-    stored = session.get(Codebook, project_id)
+    stored = session.get(ProjectCodebook, project_id)
     seeds = {
         str(t.get("name")): str(t.get("description") or "")
         for t in (stored.themes if stored else [])

@@ -21,10 +21,10 @@ from service.pipeline.language import DEFAULT_SPACY_MODEL
 if TYPE_CHECKING:
     from spacy.tokens import Span
 
-__all__ = ["KINDS", "VERSION", "EntityRecognizer", "Mention", "merge_inflected", "normalise"]
+__all__ = ["ENTITY_KINDS", "VERSION", "EntityRecognizer", "Mention", "merge_inflected", "normalise"]
 
 # spaCy label -> what the actor map calls it; every other label (PERSON above all) is dropped.
-KINDS = {"ORG": "organisation", "GPE": "place", "LOC": "place", "FAC": "place"}
+ENTITY_KINDS = {"ORG": "organisation", "GPE": "place", "LOC": "place", "FAC": "place"}
 # Bump when normalisation changes, so cached mentions are recomputed.
 VERSION = "1"
 _REDACTED = re.compile(r"\[[A-ZÅÄÖ_]+\]")  # [NIMI], [PUHELIN], [HETU] ...
@@ -109,7 +109,7 @@ def normalise(words: Sequence[tuple[str, str]], spaces: Sequence[bool] | None = 
 
 def mention_of(span: Span) -> Mention | None:
     """The Mention of a spaCy entity, or None for persons, other labels, redacted text."""
-    kind = KINDS.get(span.label_)
+    kind = ENTITY_KINDS.get(span.label_)
     if kind is None or _REDACTED.search(span.text) or "[" in span.text:
         return None
     tokens = [token for token in span if not token.is_space]

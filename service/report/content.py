@@ -18,7 +18,7 @@ from service.pipeline.entities import EntityRecognizer
 from service.storage import repository
 from service.storage.db import Database
 from service.storage.models import Note
-from service.theming.edits import current_run
+from service.theming.current import current_run
 from service.theming.views import note_map, theme_table
 
 QUOTES = 3

@@ -180,7 +180,7 @@ class Job(Base):
     heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
-class Codebook(Base):
+class ProjectCodebook(Base):
     """A project's expected themes (seeds for theme runs), as given by the user."""
 
     __tablename__ = "codebooks"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -10,11 +9,11 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.orm import Session, defer
 
+from service.project_names import check_project_name
 from service.storage.embeddings import delete_orphan_vectors
-from service.storage.models import FAILED, QUEUED, RUNNING, Document, Job, Note, Project
+from service.storage.models import FAILED, QUEUED, RUNNING, Document, Job, Note, Project, Theme
 from service.storage.search import SearchTerm, matching_notes
 
-PROJECT_NAME_RE = re.compile(r"^[a-z0-9äöå][a-z0-9äöå_-]{0,62}$")
 PROJECT_DELETED = "The project was deleted while this job waited or ran; nothing of it was saved."
 
 
@@ -24,15 +23,6 @@ class NotFound(LookupError):
 
 class Conflict(ValueError):
     """The request clashes with what exists (answered as 409)."""
-
-
-def check_project_name(name: str) -> str:
-    if not PROJECT_NAME_RE.match(name):
-        raise ValueError(
-            "A project name is 1-63 lowercase letters, digits, '-' or '_', "
-            "starting with a letter or digit (for example 'pohjois-savo-2017')."
-        )
-    return name
 
 
 def create_project(session: Session, name: str, description: str = "") -> Project:
@@ -170,3 +160,10 @@ def get_job(session: Session, job_id: str) -> Job:
     if job is None:
         raise NotFound(f"No job {job_id!r}.")
     return job
+
+
+def next_theme_key(session: Session, project_id: int) -> int:
+    """The key a new theme of the project takes: one more than the largest key any of its
+    runs ever used, so a key is never reused and always means one theme's history."""
+    largest = session.scalar(select(func.max(Theme.key)).where(Theme.project_id == project_id))
+    return (largest or 0) + 1

@@ -19,17 +19,17 @@ from sqlalchemy.orm import Session
 from service.storage.human_codes import HumanCode
 from service.storage.models import (
     Assignment,
-    Codebook,
     Document,
     Note,
     Project,
+    ProjectCodebook,
     Theme,
     ThemeEdit,
     ThemeRun,
 )
 
 # Jobs and the audit log change all the time and do not change what views show.
-_BY_PROJECT_ID = (Document, Note, Theme, ThemeRun, ThemeEdit, Codebook, HumanCode)
+_BY_PROJECT_ID = (Document, Note, Theme, ThemeRun, ThemeEdit, ProjectCodebook, HumanCode)
 
 
 def _touched_projects(session: Session, objects: list[Any]) -> set[int]:

@@ -17,8 +17,8 @@ from service.storage.db import Database
 from service.storage.embeddings import load_vectors
 from service.storage.models import Assignment, Note, Theme, ThemeEdit, ThemeRun
 from service.storage.repository import Conflict, NotFound
+from service.theming.current import APPLIED, DRAFT, latest_run
 from service.theming.notes import RunFilters, select_note_ids
-from service.theming.runs import APPLIED, DRAFT, latest_run
 from service.theming.store import recount, refresh_run_themes
 
 

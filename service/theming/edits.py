@@ -11,37 +11,22 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from service.ingest import embedding_text
 from service.nlp import NlpResources
+from service.pipeline.note_text import embedding_text
 from service.storage.db import Database
 from service.storage.models import Assignment, Note, Theme, ThemeEdit, ThemeRun
-from service.storage.repository import NotFound
-from service.theming.notes import NoteRow, note_vectors
+from service.storage.repository import NotFound, next_theme_key
+from service.theming.current import current_run, get_theme
+from service.theming.notes import RunNote, note_vectors
 from service.theming.phrases import phrase_embedder
-from service.theming.runs import latest_run
 from service.theming.store import refresh_run_themes
 
 
 class EditError(ValueError):
     """An edit that makes no sense (merge one theme, split into 1 part...): a 422."""
-
-
-def current_run(session: Session, project_id: int) -> ThemeRun:
-    """The latest run, or NotFound (a 404 saying how to start one)."""
-    run = latest_run(session, project_id)
-    if run is None:
-        raise NotFound("This project has no theme run yet; start one with POST .../runs.")
-    return run
-
-
-def get_theme(session: Session, run_id: int, key: int) -> Theme:
-    theme = session.scalar(select(Theme).where(Theme.run_id == run_id, Theme.key == key))
-    if theme is None:
-        raise NotFound(f"No theme {key} in the current run; list themes with GET .../themes.")
-    return theme
 
 
 def run_vectors(db: Database, nlp: NlpResources, run_id: int) -> dict[int, np.ndarray]:
@@ -54,7 +39,7 @@ def run_vectors(db: Database, nlp: NlpResources, run_id: int) -> dict[int, np.nd
             .order_by(Note.id)
         ).all()
     rows = [
-        NoteRow(n.id, n.text, embedding_text(n.text, n.context), n.embed_hash, "", "")
+        RunNote(n.id, n.text, embedding_text(n.text, n.context), n.embed_hash, "", "")
         for n in notes
     ]
     vectors = note_vectors(db, nlp, rows)
@@ -151,9 +136,7 @@ def split_theme(
             labels = split_labels(np.array([vectors[i] for i in members]), parts, random_state=42)
         except ValueError as error:
             raise EditError(f"Theme {key}: {error}.") from None
-        next_key = (
-            session.scalar(select(func.max(Theme.key)).where(Theme.project_id == project_id)) or 0
-        ) + 1
+        next_key = next_theme_key(session, project_id)
         new_keys = [key] + list(range(next_key, next_key + parts - 1))
         for part, part_key in enumerate(new_keys):
             if part_key != key:

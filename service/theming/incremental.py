@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from service.nlp import NlpResources
 from service.storage.db import Database
 from service.storage.models import Assignment, Note, Theme, ThemeRun
-from service.theming.notes import NoteRow, note_vectors
-from service.theming.runs import latest_run
+from service.theming.current import latest_run
+from service.theming.notes import RunNote, note_vectors
 from service.theming.store import TOP_SCORES, hold_write_lock, lock_notes, recount, theme_fit
 
 
@@ -31,7 +31,7 @@ def assign_new_notes(
 ) -> int:
     """Assign notes (of a document just stored) to the current run, or to the run
     ``run_id`` of the project; returns how many."""
-    from service.ingest import embedding_text
+    from service.pipeline.note_text import embedding_text
 
     with db.session() as session:
         run = latest_run(session, project_id) if run_id is None else session.get(ThemeRun, run_id)
@@ -50,7 +50,7 @@ def assign_new_notes(
             .order_by(Note.id)
         ).all()
         rows = [
-            NoteRow(n.id, n.text, embedding_text(n.text, n.context), n.embed_hash, "", "")
+            RunNote(n.id, n.text, embedding_text(n.text, n.context), n.embed_hash, "", "")
             for n in notes
         ]
         run_id, center, threshold = run.id, np.frombuffer(run.center, "<f4"), run.assign_threshold
@@ -72,7 +72,7 @@ def assign_new_notes(
 def _place(
     session: Session,
     run_id: int,
-    rows: Sequence[NoteRow],
+    rows: Sequence[RunNote],
     themes: Sequence[Theme],
     similarity: np.ndarray,
     threshold: float,

@@ -11,8 +11,8 @@ import numpy as np
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from service.ingest import embedding_text, text_hash
 from service.nlp import NlpResources
+from service.pipeline.note_text import embedding_text, text_hash
 from service.storage.db import Database
 from service.storage.embeddings import load_vectors, store_vectors
 from service.storage.models import Document, Note
@@ -55,7 +55,7 @@ class RunFilters:
 
 
 @dataclass(frozen=True)
-class NoteRow:
+class RunNote:
     """What a theme run needs of a note."""
 
     id: int
@@ -90,7 +90,7 @@ def select_note_ids(session: Session, project_id: int, filters: RunFilters) -> l
     return list(session.scalars(_filtered(query, filters).order_by(Note.id)))
 
 
-def select_notes(session: Session, project_id: int, filters: RunFilters) -> list[NoteRow]:
+def select_notes(session: Session, project_id: int, filters: RunFilters) -> list[RunNote]:
     """The run's notes in a fixed order (note id), so the same selection fits the same."""
     query = (
         select(Note, Document.region)
@@ -99,7 +99,7 @@ def select_notes(session: Session, project_id: int, filters: RunFilters) -> list
     )
     rows = session.execute(_filtered(query, filters).order_by(Note.id)).all()
     return [
-        NoteRow(
+        RunNote(
             id=note.id,
             text=note.text,
             embed_text=embedding_text(note.text, note.context),
@@ -111,7 +111,7 @@ def select_notes(session: Session, project_id: int, filters: RunFilters) -> list
     ]
 
 
-def note_vectors(db: Database, nlp: NlpResources, notes: Sequence[NoteRow]) -> np.ndarray:
+def note_vectors(db: Database, nlp: NlpResources, notes: Sequence[RunNote]) -> np.ndarray:
     """Vectors of the notes, shape (n, dimension); only texts missing from the cache
     (for example after the model was changed) are embedded, and then cached."""
     embedder = nlp.embedder
@@ -131,5 +131,5 @@ def note_vectors(db: Database, nlp: NlpResources, notes: Sequence[NoteRow]) -> n
 
 def embed_texts_cached(db: Database, nlp: NlpResources, texts: Sequence[str]) -> np.ndarray:
     """Vectors for arbitrary texts (codebook seeds), through the same cache."""
-    rows = [NoteRow(0, t, t, text_hash(t), "", "") for t in texts]
+    rows = [RunNote(0, t, t, text_hash(t), "", "") for t in texts]
     return note_vectors(db, nlp, rows)

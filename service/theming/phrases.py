@@ -13,9 +13,9 @@ from collections.abc import Sequence
 import numpy as np
 from sqlalchemy import select
 
-from service.ingest import stored_phrases
 from service.nlp import NlpResources
 from service.pipeline.naming import Embed
+from service.pipeline.note_text import stored_phrases
 from service.pipeline.phrases import Phrase
 from service.storage.db import Database
 from service.storage.models import Note

@@ -22,12 +22,14 @@ from service.nlp import NlpResources
 from service.pipeline.naming import Embed
 from service.pipeline.phrases import Phrase
 from service.storage.db import Database
-from service.storage.models import Codebook, Theme, ThemeEdit, ThemeRun
+from service.storage.models import ProjectCodebook, Theme, ThemeEdit, ThemeRun
+from service.storage.repository import next_theme_key
 from service.theming.constraints import EditConstraints, constraints_of
+from service.theming.current import APPLIED, DRAFT, latest_run
 from service.theming.matching import change_report
 from service.theming.notes import (
-    NoteRow,
     RunFilters,
+    RunNote,
     embed_texts_cached,
     note_vectors,
     select_notes,
@@ -45,7 +47,6 @@ from service.theming.store import (
 )
 
 ProgressFn = Callable[[float, str], None]
-APPLIED, DRAFT = "applied", "draft"
 
 
 class RunError(ValueError):
@@ -67,7 +68,7 @@ class RunOptions:
 class FittedNotes:
     """What the theme model made of the run's notes (n notes, d dimensions)."""
 
-    notes: Sequence[NoteRow]
+    notes: Sequence[RunNote]
     vectors: np.ndarray  # (n, d)
     labels: np.ndarray  # (n,) model cluster, -1 = unassigned
     coords: np.ndarray  # (n, 2) map position
@@ -92,15 +93,6 @@ class FittedNotes:
             self.fit_seconds,
             [p for p, k in zip(self.phrases, keep, strict=True) if k],
         )
-
-
-def latest_run(session: Session, project_id: int) -> ThemeRun | None:
-    """The project's current run: its newest applied one (drafts are not current)."""
-    return session.scalar(
-        select(ThemeRun)
-        .where(ThemeRun.project_id == project_id, ThemeRun.status == APPLIED)
-        .order_by(ThemeRun.id.desc())
-    )
 
 
 def fit_run(
@@ -145,7 +137,7 @@ def _fit(
     db: Database,
     nlp: NlpResources,
     project_id: int,
-    notes: Sequence[NoteRow],
+    notes: Sequence[RunNote],
     use_codebook: bool,
     report: ProgressFn,
 ) -> FittedNotes:
@@ -246,7 +238,7 @@ def _plan(
         note_ids,
         comparable,
         constraints,
-        next_key=_next_key(session, run.project_id),
+        next_key=next_theme_key(session, run.project_id),
         detail=run.params["detail"],
         locked=set(fitted.seed_of_cluster),
     )
@@ -339,12 +331,6 @@ def _previous_themes(session: Session, run: ThemeRun | None) -> list[PreviousThe
     ]
 
 
-def _next_key(session: Session, project_id: int) -> int:
-    return (
-        session.scalar(select(func.max(Theme.key)).where(Theme.project_id == project_id)) or 0
-    ) + 1
-
-
 def _detail_of(run: ThemeRun | None) -> int:
     """The detail level a run was made at (0 for runs made before levels existed)."""
     return int((run.params or {}).get("detail", 0)) if run is not None else 0
@@ -353,14 +339,13 @@ def _detail_of(run: ThemeRun | None) -> int:
 def _seed_vectors(
     db: Database, nlp: NlpResources, project_id: int
 ) -> tuple[list[str], np.ndarray | None]:
-    from service.pipeline.codebook import Codebook as SeedBook
-    from service.pipeline.codebook import SeedTheme, seed_texts
+    from service.pipeline.codebook import Codebook, SeedTheme, seed_texts
 
     with db.session() as session:
-        stored = session.get(Codebook, project_id)
+        stored = session.get(ProjectCodebook, project_id)
         if stored is None or not stored.themes:
             return [], None
-        book = SeedBook(
+        book = Codebook(
             tuple(
                 SeedTheme(t["name"], t.get("description", ""), tuple(t.get("examples", ())))
                 for t in stored.themes

@@ -10,9 +10,8 @@ from sqlalchemy.orm import Session, defer
 
 from service.storage.models import Assignment, Document, Note, Theme, ThemeRun
 from service.storage.repository import NotFound
-from service.theming.edits import current_run, get_theme
+from service.theming.current import DRAFT, current_run, get_theme
 from service.theming.report import sentences
-from service.theming.runs import DRAFT
 
 
 def run_summary(run: ThemeRun) -> dict[str, Any]:

@@ -123,3 +123,85 @@ def test_splits_and_merges_threshold() -> None:
     splits, merges = splits_and_merges(["A", "B", "C"], ["c0", "c1"], table)
     assert [(s["code"], [t["theme"] for t in s["themes"]]) for s in splits] == [("c0", ["A", "B"])]
     assert [(m["theme"], [c["code"] for c in m["codes"]]) for m in merges] == [("B", ["c1", "c0"])]
+
+
+def _fixed_example() -> tuple[list[int | None], list[str], list[str]]:
+    """90 notes: themes 0-4 or unassigned, four codes, three regions, half the notes coded
+    as their theme would suggest."""
+    rng = np.random.default_rng(16)
+    model = [None if v == 5 else int(v) for v in rng.integers(0, 6, size=90)]
+    human = [f"koodi {v}" for v in rng.integers(0, 4, size=90)]
+    regions = [("Kainuu", "Etelä-Savo", "Pohjois-Savo")[v] for v in rng.integers(0, 3, size=90)]
+    for i in range(0, 90, 2):
+        if model[i] is not None:
+            human[i] = f"koodi {model[i] % 4}"
+    return model, human, regions
+
+
+def test_the_report_keeps_its_numbers_on_a_fixed_example() -> None:
+    # Pinned from the hand-written measures before they became scikit-learn's: the switch
+    # must not move a figure a user has already seen.
+    model, human, regions = _fixed_example()
+    report = agreement_report(model, human, regions, {k: f"T{k}" for k in range(5)})
+    overall = {k: report[k] for k in ("notes", "matched", "unassigned")}
+    assert overall == {"notes": 90, "matched": 37, "unassigned": 18}
+    expected = {
+        None: (0.2985294117647059, 0.2740837095416635, 0.11945926236039274, 0.19378827711878496),
+        "Etelä-Savo": (
+            0.28917197452229304,
+            0.2781065088757396,
+            0.17646733265074577,
+            0.3462387642007887,
+        ),
+        "Kainuu": (0.4339622641509434, 0.4188191881918819, 0.27681490017167176, 0.5085382170808682),
+        "Pohjois-Savo": (
+            0.152276295133438,
+            0.11519198664440733,
+            0.02526831953166045,
+            0.295147292329671,
+        ),
+    }
+    measured = {None: report} | {r["region"]: r for r in report["by_region"]}
+    for region, figures in expected.items():
+        got = tuple(
+            measured[region][k] for k in ("cohen_kappa", "krippendorff_alpha", "ari", "nmi")
+        )
+        assert got == pytest.approx(figures, abs=1e-12), region
+    assert [(r["region"], r["notes"], r["matched"]) for r in report["by_region"]] == [
+        ("Etelä-Savo", 31, 13),
+        ("Kainuu", 32, 17),
+        ("Pohjois-Savo", 27, 7),
+    ]
+    assert [(m["theme_id"], m["code"], m["notes"]) for m in report["mapping"]] == [
+        (1, "koodi 1", 9),
+        (2, "koodi 2", 7),
+        (3, "koodi 3", 9),
+        (4, "koodi 0", 12),
+    ]
+    rows, columns, table = contingency(model, human)
+    assert rows == [3, 4, 2, 0, 1, None]
+    assert columns == ["koodi 3", "koodi 0", "koodi 1", "koodi 2"]
+    assert table.tolist() == [
+        [9, 3, 2, 1],
+        [2, 12, 1, 2],
+        [2, 2, 1, 7],
+        [1, 9, 2, 5],
+        [1, 1, 9, 0],
+        [4, 9, 2, 3],
+    ]
+    assert table.dtype == np.int64
+
+
+def test_empty_and_undefined_measures() -> None:
+    assert cohen_kappa([], []) is None
+    assert adjusted_rand_index([], []) == 1.0 and normalized_mutual_info([], []) == 1.0
+    rows, columns, table = contingency([], [])
+    assert rows == [] and columns == [] and table.shape == (0, 0)
+    with pytest.raises(ValueError, match="differ in length"):
+        contingency([1], [])
+    with pytest.raises(ValueError, match="differ in length"):
+        cohen_kappa([1], [])
+    # Mixed label types (theme keys and the "unassigned" label) are fine.
+    assert cohen_kappa([1, "unassigned", 1], [1, "unassigned", 2]) == pytest.approx(
+        cohen_kappa_score(["1", "u", "1"], ["1", "u", "2"])
+    )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -110,6 +112,29 @@ def test_our_own_qdpx_as_human_codes_agrees_perfectly(api: TestClient, settings:
     assert report["krippendorff_alpha"] == pytest.approx(1.0)
     assert report["ari"] == pytest.approx(1.0) and report["nmi"] == pytest.approx(1.0)
     assert {m["code"] for m in report["mapping"]} == {t.name for t in SAMPLE_THEMES.values()}
+
+
+def test_crlf_sources_with_single_character_offsets_match(
+    api: TestClient, settings: Settings, tmp_path: Path
+) -> None:
+    # QualCoder's "add line endings for MAXQDA" writes each source with CRLF line endings
+    # but keeps the offsets of the text with single-character line breaks.
+    with database(settings.resolved_database_url) as db:
+        sample_project(db, "rivit")
+    exported = api.get("/projects/rivit/export?format=qdpx").content
+    crlf = tmp_path / "crlf.qdpx"
+    with zipfile.ZipFile(io.BytesIO(exported)) as source, zipfile.ZipFile(crlf, "w") as out:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename.startswith("sources/"):
+                assert b"\n" in content  # else the test would prove nothing
+                content = content.replace(b"\n", b"\r\n")
+            out.writestr(info.filename, content)
+    stored = _upload(api, "rivit", "crlf.qdpx", crlf.read_bytes(), coder="qualcoder")
+    assert stored["status"] == 201, stored
+    assert stored["stored"] == 12 and stored["unmatched"] == 0
+    (report,) = api.get("/projects/rivit/agreement").json()["reports"]
+    assert report["matched"] == 12 and report["cohen_kappa"] == pytest.approx(1.0)
 
 
 def test_a_qda_tool_project_maps_selections_to_notes(

@@ -4,9 +4,6 @@ with their project."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import time
 from collections.abc import Callable
 
@@ -16,8 +13,8 @@ from sqlalchemy import func, select
 
 from service.config import Settings
 from service.storage.models import Document, Note
-from tests.conftest import SHARED_DATA
 from tests.factories import database
+from tests.shared import proposals_csv
 
 
 def _upload(client: TestClient, project: str, text: str, wait: bool = True) -> Response:
@@ -50,18 +47,6 @@ def test_a_deleted_projects_notes_never_reach_a_new_project(client: TestClient) 
     assert [n["text"] for n in notes] == [own]
     assert min(n["id"] for n in notes) > max(n["id"] for n in secret_notes)
     assert notes[0]["document_id"] > secret_notes[0]["document_id"]
-
-
-def proposals_csv(rows: int) -> bytes:
-    """``rows`` real OmaStadi proposals (about 480 characters each) as a two-column CSV."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["teksti", "alue"])
-    with (SHARED_DATA / "omastadi_proposals.jsonl").open(encoding="utf-8") as lines:
-        for _, line in zip(range(rows), lines, strict=False):
-            row = json.loads(line)
-            writer.writerow([row["text"], row.get("region", "")])
-    return out.getvalue().encode()
 
 
 def _wait_for(client: TestClient, job_id: str, until: Callable[[dict], bool]) -> dict:

@@ -11,20 +11,15 @@ import json
 from collections import defaultdict
 
 import httpx
-import pytest
 
 from evaluation.bench.common import csv_upload
-from service.config import REPO_ROOT
+from tests.shared import shared_file
 
-SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 TARGET_NOTES = 5000
 
 
 def _rows(name: str) -> list[dict[str, str]]:
-    path = SHARED_DATA / name
-    if not path.exists():
-        pytest.skip(f"{path} is not here; the 5,000-note check needs ../shared/data.")
-    with path.open(encoding="utf-8") as lines:
+    with shared_file(f"data/{name}").open(encoding="utf-8") as lines:
         return [json.loads(line) for line in lines if line.strip()]
 
 

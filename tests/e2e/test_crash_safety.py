@@ -4,9 +4,6 @@ works. Run on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import os
 import signal
 import subprocess
@@ -22,8 +19,8 @@ from sqlalchemy import func, select
 from service.config import REPO_ROOT
 from service.storage.db import Database
 from service.storage.models import Assignment, Document, Note, Theme, ThemeRun
-from tests.conftest import SHARED_DATA
 from tests.postgres import PostgresServer, free_port
+from tests.shared import proposals_csv
 
 pytestmark = pytest.mark.slow
 
@@ -92,17 +89,6 @@ def _wait_for(job: Callable[[], dict], until: Callable[[dict], bool], seconds: f
     raise AssertionError(f"job never reached the wanted state: {state}")
 
 
-def _proposals_csv(rows: int) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["teksti", "alue"])
-    with (SHARED_DATA / "omastadi_proposals.jsonl").open(encoding="utf-8") as lines:
-        for _, line in zip(range(rows), lines, strict=False):
-            row = json.loads(line)
-            writer.writerow([row["text"], row.get("region", "")])
-    return out.getvalue().encode()
-
-
 def _consistent(database_url: str) -> tuple[int, int]:
     """(documents, runs); asserts every stored document and run is whole."""
     db = Database(database_url)
@@ -139,7 +125,7 @@ def test_sigkill_during_ingest_and_theme_run(
     api = service.start()
     try:
         assert api.post("/projects", json={"name": "p"}).status_code == 201
-        big = _proposals_csv(800)
+        big = proposals_csv(800)
         started = api.post(
             "/projects/p/documents",
             data={"region": "Helsinki"},

@@ -26,8 +26,8 @@ import pytest
 
 from evaluation.bench.common import csv_upload
 from service.config import REPO_ROOT
-from tests.conftest import SHARED_DATA
 from tests.e2e.servers import Servers, api_only
+from tests.shared import shared_file
 
 pytestmark = pytest.mark.slow
 
@@ -76,7 +76,7 @@ class Service:
     def big_upload(self, project: str, first_row: int) -> str:
         """Start ingesting ROWS real proposals (from ``first_row``, so no two big uploads
         share cached vectors); returns the job id once it runs."""
-        lines = (SHARED_DATA / "omastadi_proposals.jsonl").read_text().splitlines()
+        lines = shared_file("data/omastadi_proposals.jsonl").read_text().splitlines()
         texts = [json.loads(line)["text"] for line in lines[first_row : first_row + ROWS]]
         answer = self.upload(project, "ehdotukset.csv", csv_upload(texts), wait=False)
         assert answer.status_code == 202, answer.text
@@ -219,7 +219,7 @@ def probe_formula_injection(service: Service) -> None:
     import zipfile
 
     service.project("kaava")
-    lines = (SHARED_DATA / "omastadi_proposals.jsonl").read_text().splitlines()[:12]
+    lines = shared_file("data/omastadi_proposals.jsonl").read_text().splitlines()[:12]
     texts = [*FORMULAS, *(json.loads(line)["text"] for line in lines)]
     answer = service.upload("kaava", "=cmd.csv", csv_upload(texts), True)
     assert answer.status_code == 201, answer.text
@@ -243,7 +243,7 @@ def probe_document_deleted_around_runs(service: Service) -> None:
     """8: deleting a document while a run fitted lost the run (IntegrityError), and
     deleting one without a run left theme sizes and the run's note count stale."""
     service.project("poisto")
-    lines = (SHARED_DATA / "omastadi_proposals.jsonl").read_text().splitlines()
+    lines = shared_file("data/omastadi_proposals.jsonl").read_text().splitlines()
     for i in range(3):
         texts = [json.loads(line)["text"] for line in lines[40 * i : 40 * i + 40]]
         answer = service.upload("poisto", f"osa{i}.csv", csv_upload(texts), True)

@@ -96,6 +96,11 @@ def test_qdpx_is_valid_and_reads_back_exactly(database_url: str, tmp_path: Path)
     assert sorted(dates) == ["2017-11-01", "2018-02-15"]  # the undated document has none
     cases = {c.get("name") for c in root.iter(f"{PROJECT_NS}Case")}
     assert cases == {"Pohjois-Savo", "Etelä-Savo", "Kainuu"}
+    # A case is named by its region and only lists its sources: a region VariableValue on
+    # the case makes QualCoder treat region as a case variable and hide the file values.
+    for case in root.iter(f"{PROJECT_NS}Case"):
+        assert [child.tag for child in case] == [f"{PROJECT_NS}SourceRef"] * len(case)
+        assert len(case) >= 1
 
     codebook = _schema("Codebook-mrt2019.xsd")
     assert codebook.validate(etree.parse(str(qdc))), codebook.error_log

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,8 +20,7 @@ from service.pipeline.codebook import (
 )
 from service.pipeline.language import FinnishAnalyzer, lemma_documents
 from service.pipeline.themes import ThemeModel
-
-SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+from tests.shared import shared_file
 
 BOOK = [
     {"name": "Vetovoima", "description": "Alueen houkuttelevuus", "examples": ["imago", "maine"]},
@@ -116,7 +114,7 @@ def test_seeded_notes_join_their_seed_theme_and_the_rest_form_new_themes(
 ) -> None:
     rows = [
         json.loads(line)
-        for line in (SHARED_DATA / "sib200_fin_topics.jsonl").read_text("utf-8").splitlines()
+        for line in shared_file("data/sib200_fin_topics.jsonl").read_text("utf-8").splitlines()
     ]
     unrelated = [row["text"] for row in rows if row["label"] in {"sports", "geography"}][:90]
     seeded = [text for texts in SEEDED.values() for text in texts]

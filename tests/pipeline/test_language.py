@@ -20,9 +20,11 @@ from service.pipeline.language import (
     finnish_tokenizer,
     lemma_documents,
 )
-from tests.conftest import SHARED_DATA
 
-SEED = SHARED_DATA.parent / "seeds" / "pohjois-savo_learning-cafe_2017.txt"
+# The seed is in the repository, so this runs on a fresh clone.
+from tests.conftest import CORPORA
+
+SEED = CORPORA / "pohjois-savo_learning-cafe_2017.txt"
 FILLER = {"ja", "on", "että", "esim", "mm", "olla", "tehdä", "tai", "sekä", "myös", "yms"}
 
 

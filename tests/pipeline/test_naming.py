@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from pathlib import Path
 
 import libvoikko
 import numpy as np
@@ -33,8 +32,8 @@ from service.pipeline.language import FINNISH_STOP_WORDS, FinnishAnalyzer, lemma
 from service.pipeline.naming import GENERIC_WORDS, UNNAMED, ThemeName, theme_names
 from service.pipeline.phrases import noun_phrases
 from service.pipeline.themes import ThemeModel
+from tests.shared import shared_file
 
-SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 SHARED_SETS = (
     "sib200_fin_topics",
     "omastadi_proposals",
@@ -160,7 +159,9 @@ def test_sample_corpora_names_are_readable_and_distinct(
 
 @pytest.mark.parametrize("dataset", SHARED_SETS)
 def test_shared_set_names_are_readable_and_distinct(nlp: NlpResources, dataset: str) -> None:
-    rows = [json.loads(line) for line in (SHARED_DATA / f"{dataset}.jsonl").open(encoding="utf-8")]
+    rows = [
+        json.loads(line) for line in shared_file(f"data/{dataset}.jsonl").open(encoding="utf-8")
+    ]
     taken: dict[str, int] = {}
     chosen = []
     for row in rows:  # the first PER_LABEL notes of every label, labels as themes

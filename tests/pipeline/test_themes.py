@@ -7,7 +7,6 @@ fit takes a few seconds.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -28,9 +27,9 @@ from service.pipeline.themes import (
     theme_keywords,
     theme_name,
 )
+from tests.conftest import CORPORA
+from tests.shared import shared_file
 
-SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
 TRAIN, HELD_OUT = 320, 120
 
 # Known gap (issue 13, left open): on this 320-note sample of SIB-200's 7 topics the
@@ -44,7 +43,7 @@ SIB_TOO_COARSE = "issue 13: the default gives 3 themes for SIB-200's 7 topics on
 def sib(nlp: NlpResources) -> dict[str, object]:
     rows = [
         json.loads(line)
-        for line in (SHARED_DATA / "sib200_fin_topics.jsonl").read_text("utf-8").splitlines()
+        for line in shared_file("data/sib200_fin_topics.jsonl").read_text("utf-8").splitlines()
     ][: TRAIN + HELD_OUT]
     texts = [row["text"] for row in rows]
     analyzer = FinnishAnalyzer(backend="simplemma")
@@ -210,7 +209,7 @@ def test_split_labels_gives_k_non_empty_parts_deterministically(
 
 
 def test_a_forty_note_learning_cafe_gives_a_handful_of_themes(nlp: NlpResources) -> None:
-    text = (SEEDS / "pohjois-savo_learning-cafe_2017.txt").read_text("utf-8")
+    text = (CORPORA / "pohjois-savo_learning-cafe_2017.txt").read_text("utf-8")
     notes = [line.strip()[1:].strip() for line in text.splitlines() if line.strip().startswith("-")]
     assert 40 <= len(notes) <= 50  # 48 bullets and sub-bullets
     lemma_docs = lemma_documents(FinnishAnalyzer(backend="simplemma").analyze(notes))

@@ -15,8 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
-from starlette.responses import JSONResponse
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp
 from streamlit.testing.v1 import AppTest
 
 from service.api.app import create_app
@@ -78,38 +77,6 @@ def api_url(api_folder: Path, nlp: NlpResources) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def api_token(api_url: str, api_folder: Path) -> str:
     return admin_token(api_folder)
-
-
-class WithoutEndpoints:
-    """Answers like an older service that lacks some endpoints (FastAPI's own 404 for an
-    unknown route) and passes everything else to the real app."""
-
-    def __init__(self, app: ASGIApp, suffixes: tuple[str, ...]) -> None:
-        self.app = app
-        self.suffixes = suffixes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"].endswith(self.suffixes):
-            await JSONResponse({"detail": "Not Found"}, status_code=404)(scope, receive, send)
-            return
-        await self.app(scope, receive, send)
-
-
-@pytest.fixture(scope="session")
-def older_api_url(
-    tmp_path_factory: pytest.TempPathFactory, nlp: NlpResources
-) -> Iterator[tuple[str, str]]:
-    """The real API without GET /map (and /map-view), /compare and /export: its address and
-    admin token."""
-    folder = tmp_path_factory.mktemp("older-api")
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None, data_dir=folder, database_url=f"sqlite:///{folder / 'teema.db'}"
-    )
-    app = create_app(settings, nlp)
-    app.add_middleware(WithoutEndpoints, suffixes=("/map", "/map-view", "/compare", "/export"))
-    server = ApiServer(app).start()
-    yield server.url, admin_token(folder)
-    server.stop()
 
 
 @pytest.fixture(scope="session")

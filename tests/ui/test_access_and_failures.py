@@ -8,8 +8,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.ui.conftest import free_port, ingest_corpora, open_app, run_themes
-from tests.ui.page_content import errors, figure, texts
+from tests.ui.conftest import free_port, open_app
+from tests.ui.page_content import errors, texts
 from ui.i18n import t
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
@@ -63,26 +63,6 @@ def test_project_without_a_run_gets_a_hint(
     at = open_app(api_url, api_token, "ajamaton", page)
     assert not at.exception and not errors(at)
     assert any("ei ole vielä teema-ajoa" in i.value for i in at.info)
-
-
-def test_older_service_without_map_compare_export_gets_finnish_notices(
-    older_api_url: tuple[str, str],
-) -> None:
-    url, token = older_api_url
-    headers = {"Authorization": f"Bearer {token}"}
-    with httpx.Client(base_url=url, timeout=600, headers=headers) as older:
-        ingest_corpora(older, "vanha")
-        run_themes(older, "vanha")
-    at = open_app(url, token, "vanha", "views/theme_map.py")
-    assert any("puuttuu vielä muistiinpanojen kartta" in w.value for w in at.warning)
-    assert figure(at)["data"][0]["type"] == "scatter"  # themes at their stored centres
-    at.switch_page("views/compare.py").run()
-    assert any("puuttuu vielä vertailu" in w.value for w in at.warning)
-    assert figure(at)["data"][0]["type"] == "heatmap"
-    at.switch_page("views/export.py").run()
-    at.button(key="export_prepare").click().run()
-    assert any("puuttuu vielä vienti" in w.value for w in at.warning)
-    assert not at.exception and not errors(at)
 
 
 @pytest.mark.parametrize("page", [None, "views/themes.py"])

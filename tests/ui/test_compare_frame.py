@@ -156,17 +156,6 @@ def test_timeline_pools_regions_per_period_and_keeps_the_largest_themes() -> Non
     ] == pytest.approx(1.0)
 
 
-def test_matrix_from_theme_table() -> None:
-    table = {
-        "themes": [
-            {"name": "a", "region_share": {"Kainuu": 0.5, "Lappi": 0.1}},
-            {"name": "b", "region_share": {"Kainuu": 0.2}},
-        ]
-    }
-    matrix = cf.matrix_from_theme_table(table)
-    assert matrix.loc["Lappi", "b"] == 0.0 and matrix.loc["Kainuu", "a"] == 0.5
-
-
 def test_timeline_counts_unassigned_in_totals_but_not_as_a_theme() -> None:
     report = {
         "rows": [

@@ -111,9 +111,10 @@ def test_map_figure_draws_filtered_notes_and_highlights_hits() -> None:
     assert "&lt;b&gt;" in charts.hover_text("<b>lihava</b>")
 
 
-def test_map_figure_handles_5000_notes_quickly() -> None:
-    import time
-
+def test_map_figure_of_5000_notes_is_svg_and_compact() -> None:
+    # What keeps a map of 5,000 notes quick: SVG traces (WebGL's start-up costs more at this
+    # size), one trace per theme rather than per note, and a bounded number of labels (the browser bench, evaluation.bench.map_view,
+    # measures the time).
     rng = np.random.default_rng(0)
     frame = pd.DataFrame(
         {
@@ -131,9 +132,10 @@ def test_map_figure_handles_5000_notes_quickly() -> None:
     )
     frame["theme_name"] = [f"teema {k}" if k >= 0 else None for k in frame["theme"]]
     labels = {"unassigned": "K", "matches": "O", "legend": "T"}
-    started = time.perf_counter()
     figure = charts.note_map_figure(frame, pd.Series(True, index=frame.index), None, labels)
-    assert time.perf_counter() - started < 5
+    # one trace per theme (60), for the unassigned and for search hits: not one per note
+    assert len(figure.data) <= 60 + 2, len(figure.data)
+    assert sum(len(tr.x) for tr in figure.data if tr.x is not None) >= 5000
     assert all(tr.type == "scatter" for tr in figure.data)  # 5,000 notes: SVG
     assert 0 < len(figure.layout.annotations) <= charts.MAX_MAP_LABELS
 

@@ -219,24 +219,6 @@ def _timeline(
     _csv_button(series, f"teemat-ajassa-{project}", "timeline_csv")
 
 
-def _fallback(project: str) -> None:
-    """Without GET /compare: the heatmap from the theme table, and a note of what is missing."""
-    st.warning(t("compare_endpoint_missing"), icon=":material/construction:")
-    try:
-        table = common.themes(project)
-    except ApiError as error:
-        common.show_read_error(error)
-        return
-    totals: dict[str, int] = {}
-    try:
-        notes = common.note_map(project)
-        totals = {str(k): int(v) for k, v in notes["region"].value_counts().items()}
-    except ApiError:
-        pass  # the heatmap stands without counts; the map page reports the map's own gap
-    _small_groups(totals)
-    _heatmap(cf.matrix_from_theme_table(table), totals, project)
-
-
 def _page(project: str) -> None:
     by = st.selectbox(
         t("compare_by"),
@@ -248,10 +230,7 @@ def _page(project: str) -> None:
         with st.spinner(t("loading")):
             compare = common.compare(project, by=by)
     except ApiError as error:
-        if error.missing_endpoint:
-            _fallback(project)
-        else:
-            common.show_read_error(error, "compare_unreadable")
+        common.show_read_error(error, "compare_unreadable")
         return
     rows = cf.share_rows(compare, t("unassigned"))
     totals = cf.group_totals(rows) if not rows.empty else {}

@@ -54,10 +54,7 @@ def _page(project: str) -> None:
                 )
         except ApiError as error:
             st.session_state.pop("export_file", None)
-            if error.missing_endpoint:
-                st.warning(t("export_endpoint_missing"), icon=":material/construction:")
-            else:
-                common.show_error(error, "export_failed")
+            common.show_error(error, "export_failed")
             return
     stored = st.session_state.get("export_file")
     if not stored or stored[0] != prepared_key:

@@ -22,27 +22,8 @@ def _load(project: str, fresh: str) -> tuple[pd.DataFrame, map_data.Labels] | No
         with st.spinner(t("loading_map")):
             return map_data.load(common.api_url(), common.api_token(), project, fresh)
     except ApiError as error:
-        if error.missing_endpoint:
-            st.warning(t("map_endpoint_missing"), icon=":material/construction:")
-            _theme_centres(project)
-        else:
-            common.show_read_error(error, "map_unreadable")
+        common.show_read_error(error, "map_unreadable")
         return None
-
-
-def _theme_centres(project: str) -> None:
-    """Until the service has GET /map, show the themes at their stored centres."""
-    try:
-        table = common.themes(project)
-    except ApiError as error:
-        common.show_read_error(error)
-        return
-    if table["themes"]:
-        st.plotly_chart(
-            charts.theme_centres_figure(table["themes"], t("col_size")),
-            config=charts.chart_config("teemakartta-teemat"),
-            width="stretch",
-        )
 
 
 def _filters(notes: pd.DataFrame) -> tuple[MapFilters, str]:

@@ -7,15 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, HTTPException, UploadFile, status
 
 from service.api.deps import ExportProject, SessionDep, SettingsDep
-from service.storage.human_codes import (
-    MAX_CODER_CHARS,
-    HumanCodeError,
-    agreement_for,
-    coders,
-    import_human_codes,
-)
+from service.coding import HumanCodeError, agreement_for, import_human_codes
+from service.storage.human_codes import MAX_CODER_CHARS, coders
 from service.storage.repository import NotFound
-from service.theming.edits import current_run
+from service.theming.current import current_run
 
 router = APIRouter(prefix="/projects/{project}", tags=["agreement"])
 

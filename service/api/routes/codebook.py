@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, UploadFile, status
+from fastapi import APIRouter, File, HTTPException, UploadFile, status
 
 from service.api.deps import EditProject, ReadProject, SessionDep, SignedIn
-from service.ingest import UploadError
-from service.storage.models import Codebook
+from service.storage.models import ProjectCodebook
 
 router = APIRouter(tags=["codebook"])
 
@@ -25,13 +24,13 @@ def default_codebook(_user: SignedIn) -> list[dict[str, Any]]:
 
 @router.get("/projects/{project}/codebook")
 def get_codebook(project: ReadProject, session: SessionDep) -> list[dict[str, Any]]:
-    stored = session.get(Codebook, project.id)
+    stored = session.get(ProjectCodebook, project.id)
     return stored.themes if stored else []
 
 
 @router.put(
     "/projects/{project}/codebook",
-    responses={422: {"description": "Unreadable codebook"}},
+    responses={413: {"description": "File too large"}, 422: {"description": "Unreadable codebook"}},
 )
 def put_codebook(
     project: EditProject,
@@ -45,18 +44,23 @@ def put_codebook(
     if use_default:
         themes = default_codebook().records()
     elif file is None:
-        raise UploadError("Send a codebook file (.json or .csv) or use_default=true.")
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            "Send a codebook file (.json or .csv) or use_default=true.",
+        )
     else:
         content = file.file.read(_MAX_CODEBOOK_BYTES + 1)
         if len(content) > _MAX_CODEBOOK_BYTES:
-            raise UploadError("A codebook file is at most 1 MB.", 413)
+            raise HTTPException(
+                status.HTTP_413_CONTENT_TOO_LARGE, "A codebook file is at most 1 MB."
+            )
         try:
             themes = read_codebook(content, file.filename or "codebook.json").records()
         except CodebookError as error:
-            raise UploadError(str(error)) from None
-    stored = session.get(Codebook, project.id)
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from None
+    stored = session.get(ProjectCodebook, project.id)
     if stored is None:
-        session.add(Codebook(project_id=project.id, themes=themes))
+        session.add(ProjectCodebook(project_id=project.id, themes=themes))
     else:
         stored.themes = themes
     return themes
@@ -64,6 +68,6 @@ def put_codebook(
 
 @router.delete("/projects/{project}/codebook", status_code=status.HTTP_204_NO_CONTENT)
 def delete_codebook(project: EditProject, session: SessionDep) -> None:
-    stored = session.get(Codebook, project.id)
+    stored = session.get(ProjectCodebook, project.id)
     if stored is not None:
         session.delete(stored)

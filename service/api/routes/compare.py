@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, Query, Response, status
 
 from service.analysis.prevalence import BY_FIELDS, PERIODS, CompareError, check_choice, compare_run
 from service.api.deps import ReadProject, SessionDep, ViewsDep
-from service.theming.edits import current_run
+from service.theming.current import current_run
 
 router = APIRouter(prefix="/projects/{project}", tags=["compare"])
 

@@ -9,13 +9,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from service import auth
 from service.api.deps import SessionDep, SignedIn, UploadProject
-from service.api.schemas import DocumentOut
-from service.ingest import KINDS, UploadError, validate_meta
+from service.api.schemas import MAX_ID, DocumentOut
+from service.ingest import UploadError, validate_meta
+from service.pipeline.segment import KINDS
 from service.storage import repository
 
 router = APIRouter(prefix="/projects/{project}/documents", tags=["documents"])
-
-MAX_ID = 2**63 - 1
 
 
 class DocumentPatch(BaseModel):

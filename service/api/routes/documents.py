@@ -19,7 +19,7 @@ from service.api.deps import (
     WaitingDep,
 )
 from service.api.routes.notes import note_out
-from service.api.schemas import DocumentDetail, DocumentOut, UploadAccepted, UploadedFile
+from service.api.schemas import MAX_ID, DocumentDetail, DocumentOut, UploadAccepted, UploadedFile
 from service.api.waiting import release_connection
 from service.ingest import (
     PreparedDocument,
@@ -35,9 +35,6 @@ from service.theming.drafts import refresh_after_delete
 
 router = APIRouter(prefix="/projects/{project}/documents", tags=["documents"])
 
-# Ids are positive 64-bit integers in the database: any other number is no id (422),
-# not a crash (500).
-MAX_ID = 2**63 - 1
 
 _READ_CHUNK = 1 << 20
 

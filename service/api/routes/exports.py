@@ -25,7 +25,7 @@ from service.export import (
 from service.export.rows import iter_note_rows
 from service.export.tabular import csv_chunks
 from service.storage.repository import NotFound
-from service.theming.runs import latest_run
+from service.theming.current import latest_run
 
 router = APIRouter(prefix="/projects/{project}", tags=["exports"])
 

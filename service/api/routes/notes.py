@@ -7,17 +7,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, Response, status
 
 from service.api.deps import NlpDep, ReadProject, SessionDep, ViewsDep
-from service.api.schemas import NoteOut, NotePage
+from service.api.schemas import MAX_ID, NoteOut, NotePage
 from service.nlp import NlpResources
 from service.storage import repository
 from service.storage.models import Document, Note
 from service.storage.search import SearchTerm, query_words
 
 router = APIRouter(prefix="/projects/{project}/notes", tags=["notes"])
-
-# Ids are positive 64-bit integers in the database: any other number is no id (422),
-# not a crash (500).
-MAX_ID = 2**63 - 1
 
 
 def note_out(note: Note, document: Document) -> NoteOut:

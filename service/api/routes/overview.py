@@ -14,7 +14,7 @@ from service.api.deps import DatabaseDep, JobsDep, ReadProject, SessionDep, Sett
 from service.config import Settings
 from service.jobs import Progress
 from service.pipeline.entities import EntityRecognizer
-from service.theming.edits import current_run
+from service.theming.current import current_run
 
 router = APIRouter(prefix="/projects/{project}", tags=["overview"])
 

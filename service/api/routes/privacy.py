@@ -10,11 +10,10 @@ from pydantic import BaseModel, Field
 
 from service import privacy
 from service.api.deps import ManageProject, ReadProject, SessionDep, SignedIn
+from service.api.schemas import MAX_ID
 from service.pipeline.privacy.detect import DETECT_MIN, PLACEHOLDERS, REVIEW_BELOW
 
 router = APIRouter(prefix="/projects/{project}/privacy", tags=["privacy"])
-
-MAX_ID = 2**63 - 1
 
 
 class PolicyIn(BaseModel):

@@ -22,22 +22,20 @@ from service.api.deps import (
     UserDep,
     WaitingDep,
 )
+from service.api.schemas import MAX_ID
 from service.jobs import JobFailed, JobQueue, Progress
 from service.nlp import NlpResources
 from service.storage.db import Database
 from service.storage.models import ThemeRun
 from service.theming import drafts
+from service.theming.current import current_run
 from service.theming.detail import LEVELS
-from service.theming.edits import current_run
 from service.theming.notes import RunFilters
 from service.theming.runs import RunError, RunOptions, fit_run
 from service.theming.views import run_summary
 
 router = APIRouter(prefix="/projects/{project}/runs", tags=["themes"])
 
-# Ids are positive 64-bit integers in the database: any other number is no id (422),
-# not a crash (500).
-MAX_ID = 2**63 - 1
 RunId = Annotated[int, Path(ge=1, le=MAX_ID)]
 DetailLevel = Annotated[int, Field(ge=LEVELS.start, le=LEVELS.stop - 1)]
 

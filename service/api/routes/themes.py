@@ -18,17 +18,15 @@ from service.api.deps import (
     UserDep,
     ViewsDep,
 )
+from service.api.schemas import MAX_ID
 from service.storage.access import User
 from service.storage.models import Theme
 from service.theming import edits, views
-from service.theming.edits import current_run
+from service.theming.current import current_run
 from service.theming.tree import with_names
 
 router = APIRouter(prefix="/projects/{project}", tags=["themes"])
 
-# Ids are positive 64-bit integers in the database: any other number is no id (422),
-# not a crash (500).
-MAX_ID = 2**63 - 1
 ThemeKey = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
