@@ -113,8 +113,8 @@ def test_map_figure_draws_filtered_notes_and_highlights_hits() -> None:
 
 def test_map_figure_of_5000_notes_is_svg_and_compact() -> None:
     # What keeps a map of 5,000 notes quick: SVG traces (WebGL's start-up costs more at this
-    # size), one trace per theme rather than per note, and a bounded number of labels (the browser bench, evaluation.bench.map_view,
-    # measures the time).
+    # size), one trace per theme rather than per note, and a bounded number of labels (the
+    # browser bench, evaluation.bench.map_view, measures the time).
     rng = np.random.default_rng(0)
     frame = pd.DataFrame(
         {
