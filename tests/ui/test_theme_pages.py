@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from tests.ui.conftest import open_app
-from tests.ui.page_content import errors
+from tests.ui.page_content import errors, figure
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 
@@ -68,6 +68,8 @@ def test_theme_page_edits_are_saved_shown_and_survive_reload_and_new_run(
     detail = api.get(f"/projects/{project}/themes/{target}").json()
     assert at.header[0].value == detail["name"]
     assert len(at.dataframe[0].value) == len(detail["notes"])
+    # the keyword chart writes its axis numbers the Finnish way (0,1 not 0.1)
+    assert figure(at)["layout"]["separators"] == ", "
 
     # rename
     next(w for w in at.text_input if w.label == "Uusi nimi").set_value("Osaajat ja työ")

@@ -13,6 +13,7 @@ import streamlit as st
 from ui import charts, common, safe_text
 from ui.client import ApiError
 from ui.i18n import option_labels, t
+from ui.numbers import plotly_separators
 from ui.safe_text import md
 
 
@@ -53,6 +54,7 @@ def _keywords_figure(keywords: list[list[Any]]) -> go.Figure:
         height=max(200, 24 * len(words) + 40),
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         xaxis={"title": {"text": t("keyword_weight")}},
+        separators=plotly_separators(),
     )
     return figure
 
