@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-import threading
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -99,33 +98,6 @@ async def sign_out(request: Request) -> Response:
     response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="strict")
     return response
 
-
-def _warm_up() -> None:
-    """Import the chart code and build one small map while nobody waits: the first
-    script run that draws a chart would otherwise pay Plotly's imports and the lazy
-    loading of its trace classes (about a second on an idle 2-core machine)."""
-    import pandas as pd
-
-    from ui.charts import note_map_figure
-
-    notes = pd.DataFrame(
-        {
-            "id": [1],
-            "x": [0.0],
-            "y": [0.0],
-            "theme": [0],
-            "theme_name": ["-"],
-            "text": ["-"],
-            "region": ["-"],
-            "document": ["-"],
-            "group": [None],
-        }
-    )
-    labels = {"unassigned": "-", "matches": "-", "legend": "-"}
-    note_map_figure(notes, pd.Series([True]), None, labels).to_json()
-
-
-threading.Thread(target=_warm_up, name="chart-warm-up", daemon=True).start()
 
 app = st.App(
     "app.py",
