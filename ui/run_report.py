@@ -55,9 +55,9 @@ def draft_panel(project: str) -> bool:
         show_lines(report_lines(draft))
         left, right = st.columns(2)
         if left.button(t("apply_run"), type="primary", key=f"apply-run-{run_id}"):
-            _decide(project, draft, apply=True)
+            _decide(project, run_id, apply=True)
         if right.button(t("keep_current"), key=f"keep-themes-{run_id}"):
-            _decide(project, draft, apply=False)
+            _decide(project, run_id, apply=False)
     return True
 
 
@@ -76,8 +76,7 @@ def show_applied(project: str) -> None:
         show_report(run, expanded=True)
 
 
-def _decide(project: str, draft: Mapping[str, Any], apply: bool) -> None:
-    run_id = int(draft["id"])
+def _decide(project: str, run_id: int, apply: bool) -> None:
     api = common.client()
     try:
         if apply:
