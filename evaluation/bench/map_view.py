@@ -27,7 +27,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 
@@ -49,10 +49,21 @@ def _wait(url: str, seconds: float = 180) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
+class _Running(NamedTuple):
+    """A started API and UI of one checkout: addresses, admin token, how they were started."""
+
+    api: str
+    ui: str
+    token: str
+    repo: Path
+    python: str
+    env: dict[str, str]
+
+
 @contextmanager
-def _servers(repo: Path, data: Path, api_port: int, ui_port: int) -> Iterator[dict[str, str]]:
+def _servers(repo: Path, data: Path, api_port: int, ui_port: int) -> Iterator[_Running]:
     """The API and the UI's web server (``ui/server.py``, which trades sign-in links) of
-    ``repo`` on ``data``; yields their addresses, the admin token and the environment."""
+    ``repo`` on ``data``."""
     env = {
         **os.environ,
         "TEEMA_DATA_DIR": str(data),
@@ -96,14 +107,9 @@ def _servers(repo: Path, data: Path, api_port: int, ui_port: int) -> Iterator[di
             stderr=subprocess.STDOUT,
         )
         _wait(f"http://127.0.0.1:{ui_port}/_stcore/health")
-        yield {
-            "api": env["TEEMA_API_URL"],
-            "ui": f"http://127.0.0.1:{ui_port}",
-            "token": token,
-            "repo": str(repo),
-            "python": python,
-            **{k: v for k, v in env.items() if k.startswith(("TEEMA_", "HF_"))},
-        }
+        yield _Running(
+            env["TEEMA_API_URL"], f"http://127.0.0.1:{ui_port}", token, repo, python, env
+        )
     finally:
         for process in (ui, api):
             if process is not None:
@@ -111,14 +117,12 @@ def _servers(repo: Path, data: Path, api_port: int, ui_port: int) -> Iterator[di
                 process.wait(timeout=30)
 
 
-def _sign_in_code(servers: dict[str, str]) -> str:
+def _sign_in_code(servers: _Running) -> str:
     """A one-time sign-in code, as ``make run`` prints it in its link."""
-    env = {**os.environ, **{k: v for k, v in servers.items() if k.startswith(("TEEMA_", "HF_"))}}
-    env.pop("TEEMA_API_TOKEN", None)
     done = subprocess.run(
-        [servers["python"], "-m", "service.cli", "sign-in-link"],
-        cwd=servers["repo"],
-        env=env,
+        [servers.python, "-m", "service.cli", "sign-in-link"],
+        cwd=servers.repo,
+        env=servers.env,
         capture_output=True,
         text=True,
         timeout=120,
@@ -135,8 +139,8 @@ def _prepare(repo: Path, data: Path) -> None:
 
     data.mkdir(parents=True, exist_ok=True)
     with _servers(repo, data, free_port(), free_port()) as servers:
-        headers = {"Authorization": f"Bearer {servers['token']}"}
-        with httpx.Client(base_url=servers["api"], headers=headers, timeout=3600) as api:
+        headers = {"Authorization": f"Bearer {servers.token}"}
+        with httpx.Client(base_url=servers.api, headers=headers, timeout=3600) as api:
             upload_5000_notes(api, PROJECT)
             run = api.post(f"/projects/{PROJECT}/runs?wait=true", json={})
             run.raise_for_status()
@@ -184,7 +188,7 @@ def _round(repo: Path, data: Path) -> dict[str, Any]:
                 executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
             )
             page = browser.new_page(viewport={"width": 1440, "height": 900})
-            ui_url = servers["ui"]
+            ui_url = servers.ui
             code = _sign_in_code(servers)
             sign_in = _seconds(page, f"{ui_url}/?project={PROJECT}&token={code}", PAGE_DRAWN)
             map_url = f"{ui_url}/kartta?project={PROJECT}"
@@ -192,13 +196,13 @@ def _round(repo: Path, data: Path) -> dict[str, Any]:
             later = [_seconds(page, map_url, MAP_DRAWN) for _ in range(3)]
             plain = _seconds(page, f"{ui_url}/projektit?project={PROJECT}", PAGE_DRAWN)
             browser.close()
-            headers = {"Authorization": f"Bearer {servers['token']}", "Accept-Encoding": "gzip"}
+            headers = {"Authorization": f"Bearer {servers.token}", "Accept-Encoding": "gzip"}
             answer = httpx.get(
-                f"{servers['api']}/projects/{PROJECT}/map", headers=headers, timeout=120
+                f"{servers.api}/projects/{PROJECT}/map", headers=headers, timeout=120
             )
             # What the map page reads: /map-view where the service has it, else /map.
             view = httpx.get(
-                f"{servers['api']}/projects/{PROJECT}/map-view", headers=headers, timeout=120
+                f"{servers.api}/projects/{PROJECT}/map-view", headers=headers, timeout=120
             )
             if view.status_code == 404:
                 view = answer
