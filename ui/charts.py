@@ -117,6 +117,20 @@ def _with_hover(shown: pd.DataFrame, unassigned: str) -> pd.DataFrame:
     )
 
 
+def empty_map(height: int = 640) -> go.Figure:
+    """The theme map's frame without notes: the same size and white plot area, no axes,
+    shown while the notes load."""
+    figure = go.Figure()
+    figure.update_layout(
+        height=height,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        plot_bgcolor="white",
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+    )
+    return figure
+
+
 def note_map_figure(
     notes: pd.DataFrame,
     visible: pd.Series,

@@ -63,6 +63,7 @@ def test_project_without_a_run_gets_a_hint(
     at = open_app(api_url, api_token, "ajamaton", page)
     assert not at.exception and not errors(at)
     assert any("ei ole vielä teema-ajoa" in i.value for i in at.info)
+    assert not at.get("plotly_chart")  # no empty map frame left standing
 
 
 @pytest.mark.parametrize("page", [None, "views/themes.py"])

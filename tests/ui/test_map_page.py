@@ -10,6 +10,7 @@ import pytest
 
 from tests.ui.conftest import open_app
 from tests.ui.page_content import figure, numbers, points
+from ui import charts, map_data
 from ui.charts import LABELS_TRACE, NOTES_TRACE
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
@@ -79,3 +80,19 @@ def test_map_filters_and_search_highlight(
     expected = {n["id"] for n in note_map if "osaami" in n["text"].casefold()}
     assert expected and {row[0] for row in hits[0]["customdata"]} == expected
     assert f"{len(expected)} osumaa" in at.caption[0].value
+
+
+def test_the_map_frame_comes_before_the_notes_are_read(
+    api_url: str, api_token: str, themed_project: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On entering the page an empty map frame is sent first, so that the browser loads
+    # Plotly's code while the notes are read; a rerun (a click, a filter) does not send it.
+    read: list[str] = []
+    empty_map, load = charts.empty_map, map_data.load
+    monkeypatch.setattr(charts, "empty_map", lambda: read.append("frame") or empty_map())
+    monkeypatch.setattr(map_data, "load", lambda *a: read.append("notes") or load(*a))
+    at = open_app(api_url, api_token, themed_project, "views/theme_map.py")
+    assert read == ["frame", "notes"]
+    assert len(at.get("plotly_chart")) == 1  # the frame became the map
+    at.run()
+    assert read == ["frame", "notes", "notes"]

@@ -158,16 +158,24 @@ def _figure(
 
 st.title(t("map_title"))
 project = common.require_project()
+filters_box, caption_box, chart_slot = st.container(), st.container(), st.empty()
+if project and "note_map" not in st.session_state:
+    # On entering the page, an empty map frame first: the browser starts loading its Plotly
+    # code (Streamlit's 4.7 MB chunk, compiled on first use) while the notes are read and the
+    # filters drawn, instead of after them. Later reruns (a click, a filter) skip it.
+    chart_slot.plotly_chart(charts.empty_map(), config=charts.chart_config("kartta"))
 fresh = common.freshness(project) if project else ""
 loaded = _load(project, fresh) if project else None
 notes, label_at = loaded if loaded is not None else (None, {})
 if project and notes is not None:
     if notes.empty:
+        chart_slot.empty()
         common.show_no_run()
         st.stop()
     if flash := st.session_state.pop("flash", None):
-        st.success(flash, icon=":material/check_circle:")
-    filters, query = _filters(notes)
+        filters_box.success(flash, icon=":material/check_circle:")
+    with filters_box:
+        filters, query = _filters(notes)
     visible = filters.mask(notes)
     matches = search_mask(notes, query)
     names = _theme_names(notes)
@@ -177,11 +185,11 @@ if project and notes is not None:
     )
     if matches is not None:
         caption += " · " + t("map_matches", count=number(int((matches & visible).sum()), 0))
-    st.caption(caption + " · " + t("map_hint"))
+    caption_box.caption(caption + " · " + t("map_hint"))
     labels = {"unassigned": t("unassigned"), "matches": t("search_hits"), "legend": t("themes")}
     key = (common.api_url(), common.api_token(), project, fresh, repr(filters), query, language())
     figure = _figure(key, notes, visible, matches, labels, label_at)
-    event = st.plotly_chart(
+    event = chart_slot.plotly_chart(
         figure,
         key="note_map",
         on_select="rerun",
@@ -206,3 +214,5 @@ if project and notes is not None:
         listed = _listing(notes[visible], selection, names)
         if not listed.empty:
             _move_form(project, [int(i) for i in listed["id"]], names)
+else:
+    chart_slot.empty()
