@@ -66,6 +66,9 @@ class Project(Base):
     # runs, themes, assignments, edits or codebook (storage/revision.py); read views are
     # cached under it.
     revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The largest theme key the project ever gave: a deleted theme (merged away, emptied)
+    # keeps its key out of reach of every later theme (repository.next_theme_key).
+    theme_keys_used: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     documents: Mapped[list[Document]] = relationship(
         back_populates="project", cascade="all, delete-orphan", passive_deletes=True

@@ -164,6 +164,18 @@ def get_job(session: Session, job_id: str) -> Job:
 
 def next_theme_key(session: Session, project_id: int) -> int:
     """The key a new theme of the project takes: one more than the largest key any of its
-    runs ever used, so a key is never reused and always means one theme's history."""
+    themes ever had (stored, or deleted through ``delete_theme``), so a key is never
+    reused and always means one theme's history."""
     largest = session.scalar(select(func.max(Theme.key)).where(Theme.project_id == project_id))
-    return (largest or 0) + 1
+    used = session.scalar(select(Project.theme_keys_used).where(Project.id == project_id))
+    return max(largest or 0, used or 0) + 1
+
+
+def delete_theme(session: Session, theme: Theme) -> None:
+    """Delete a theme of a run (merged away, left without notes), keeping its key given."""
+    session.execute(
+        update(Project)
+        .where(Project.id == theme.project_id, Project.theme_keys_used < theme.key)
+        .values(theme_keys_used=theme.key)
+    )
+    session.delete(theme)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from service.pipeline.naming import Embed
 from service.pipeline.phrases import Phrase
 from service.storage.models import Assignment, Note, Theme, ThemeRun
+from service.storage.repository import delete_theme
 
 if TYPE_CHECKING:
     from service.theming.constraints import EditConstraints
@@ -167,7 +168,7 @@ def refresh_run_themes(
     for theme in session.scalars(select(Theme).where(Theme.run_id == run_id)):
         info = described.get(theme.key)
         if info is None:
-            session.delete(theme)
+            delete_theme(session, theme)
             continue
         name = theme.name
         apply_description(theme, info)

@@ -136,3 +136,19 @@ def test_a_draft_can_be_discarded_and_goes_stale_when_themes_change(client: Test
     # another project's run is no run of this one
     assert client.post("/projects", json={"name": "muu"}).status_code == 201
     assert client.post(f"/projects/muu/runs/{newer['run_id']}/apply").status_code == 404
+
+
+def test_a_merged_away_key_is_never_given_to_another_theme(client: TestClient) -> None:
+    # A theme's key is its lasting name in links, exports and change reports: after the
+    # theme with the largest key is merged away, a new theme (here a split's second part)
+    # must not take that key over.
+    upload_samples(client, "avaimet")
+    run(client, "avaimet")
+    keys = sorted(themes(client, "avaimet"))
+    largest = keys[-1]
+    merged = client.post("/projects/avaimet/themes/merge", json={"themes": [keys[0], largest]})
+    assert merged.status_code == 200
+    split = client.post(f"/projects/avaimet/themes/{keys[1]}/split", json={"parts": 2})
+    assert split.status_code == 200, split.text
+    first, *new = split.json()["themes"]
+    assert first == keys[1] and new and min(new) > largest
