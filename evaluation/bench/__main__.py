@@ -118,6 +118,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, shorter load")
     parser.add_argument("--only", default=",".join(PARTS), help="comma-separated parts")
+    parser.add_argument(
+        "--upload-backends", default="onnx-int8,sentence-transformers",
+        help="embedding backends of the upload part's CLI path (the first also runs the API)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     wanted = [p for p in args.only.split(",") if p]
     path = RESULTS_DIR / "bench_system.json"
@@ -142,7 +146,8 @@ def main(argv: list[str] | None = None) -> int:
         if "upload" in wanted:
             from evaluation.bench.upload import run as upload_run
 
-            measured = upload_run(quick=args.quick)
+            backends = tuple(b for b in args.upload_backends.split(",") if b)
+            measured = upload_run(quick=args.quick, backends=backends)
             upload_path = RESULTS_DIR / (
                 "bench_upload_quick.json" if args.quick else "bench_upload.json"
             )
