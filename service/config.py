@@ -39,12 +39,9 @@ class Settings(BaseSettings):
     )
     embedding_batch_size: int = Field(default=32, ge=1, le=1024)
     embedding_backend: str = Field(
-        # int8: upload -> themes ~2x the peer path's speed where float32 is slower than it;
-        # theme quality within 0.01 ARI/NMI on every shared file (evaluation/backends.py).
-        default="onnx-int8",
-        description='"onnx-int8" (ONNX Runtime int8 build of the model, about 2.7x faster on '
-        'this kind of CPU; needs a local model folder, else float32) or "sentence-transformers" '
-        "(float32).",
+        default="sentence-transformers",
+        description='"sentence-transformers" (float32) or "onnx-int8" (ONNX Runtime int8, '
+        "about 2.7x faster on this kind of CPU; needs a local model folder).",
     )
     language_backend: str = Field(
         default="auto",
