@@ -1,11 +1,15 @@
 """Theme quality against labelled Finnish data: the default pipeline versus baselines.
 
 Each JSONL row is one note. The default pipeline is exactly what the service runs:
-the configured embedder with its prompt ("query: "), the configured Finnish lemmatiser
-and ``ThemeModel()`` with its defaults; labels are only read to score. With
-``--baselines`` the same vectors also go through BERTopic with its defaults (UMAP
-random_state fixed), BERTopic + ``reduce_outliers(strategy="embeddings")`` +
-``update_topics``, and k-means told the true number of labels.
+the embedder and Finnish lemmatiser the service builds from its settings
+(``TEEMA_EMBEDDING_BACKEND``, ``TEEMA_EMBEDDING_MODEL``, ``TEEMA_LANGUAGE_BACKEND``; the
+vector cache is keyed by that embedder's model id) and ``ThemeModel()`` with its
+defaults; labels are only read to score. With ``--baselines`` the same vectors also go
+through BERTopic with its defaults (UMAP random_state fixed), BERTopic +
+``reduce_outliers(strategy="embeddings")`` + ``update_topics``, and k-means told the true
+number of labels. ``--backends onnx-int8,sentence-transformers`` also fits the default
+pipeline on each other embedding backend's vectors of the same notes (same lemmas),
+as ``teemakartta[<backend>]``, with the per-note cosine between the backends' vectors.
 
 Unassigned notes (-1) count as one cluster of their own in ARI, NMI and V-measure for
 every method, so leaving notes out is never free.
@@ -39,6 +43,7 @@ __all__ = [
     "most_frequent_labels",
     "run_evaluation",
     "score",
+    "service_embedder_and_analyzer",
 ]
 
 UNASSIGNED_NOTE = "unassigned notes (-1) count as one cluster of their own in ARI/NMI/V-measure"
@@ -181,10 +186,13 @@ def run_evaluation(
     embedder: Any = None,
     analyzer: Any = None,
     top_labels: int | None = None,
+    backends: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Score the default pipeline (and baselines) on one JSONL data set.
 
-    ``embedder``/``analyzer`` default to what the service builds from ``Settings()``.
+    ``embedder``/``analyzer`` default to what the service builds from ``Settings()``;
+    ``backends``: other embedding backends whose vectors of the same notes the default
+    pipeline is also fitted on (``teemakartta[<backend>]``; see the module doc).
     Returns a JSON-ready dict: data set facts, ``methods`` (name -> scores and
     ``fit_seconds``), embedding/lemmatising seconds (None when read from the cache),
     ``naming`` (the default pipeline's theme names, today's keyword triplets beside the
@@ -194,27 +202,25 @@ def run_evaluation(
     from service.config import Settings
 
     settings = Settings()
-    if embedder is None:
-        from service.pipeline.embed import SentenceTransformerEmbedder
-
-        embedder = SentenceTransformerEmbedder(
-            settings.embedding_model,
-            prompt=settings.embedding_prompt or None,
-            batch_size=settings.embedding_batch_size,
-        )
-    if analyzer is None:
-        from service.pipeline.language import FinnishAnalyzer
-
-        analyzer = FinnishAnalyzer(backend=settings.language_backend)
+    served_embedder, served_analyzer = service_embedder_and_analyzer(settings)
+    embedder = embedder or served_embedder
+    analyzer = analyzer or served_analyzer
     notes: LabelledNotes = read_jsonl(Path(dataset_path))
     vectors, embed_seconds = cached_vectors(notes, embedder)
     lemma_docs, phrases, lemma_seconds = cached_language(notes, analyzer)
+    keep = np.arange(len(notes.texts))
     if top_labels is not None:  # after the caches: a subset reuses the full set's vectors
         notes, keep = most_frequent_labels(notes, top_labels)
         vectors, lemma_docs = vectors[keep], [lemma_docs[i] for i in keep]
         phrases = [phrases[i] for i in keep]
 
     methods, model = compare_methods(notes, vectors, lemma_docs, baselines)
+    other_backends = [b for b in dict.fromkeys(backends) if b != settings.embedding_backend]
+    agreement = {}
+    for backend in other_backends:
+        scores, cosines = _other_backend(settings, backend, dataset_path, keep, vectors, lemma_docs)
+        methods[f"teemakartta[{backend}]"] = {**scores, "embedding_model": scores.pop("model_id")}
+        agreement[backend] = cosines
     naming = {
         "definition": NAMING_NOTE,
         "themes": name_themes(
@@ -230,7 +236,9 @@ def run_evaluation(
         "notes": len(notes.texts),
         "labels": len(notes.label_names),
         "note": UNASSIGNED_NOTE,
+        "embedding_backend": settings.embedding_backend,
         "embedding_model": embedder.model_id,
+        "backend_agreement": agreement,
         "lemmatizer": repr(analyzer),
         "embed_seconds": None if embed_seconds is None else round(embed_seconds, 2),
         "lemmatize_seconds": None if lemma_seconds is None else round(lemma_seconds, 2),
@@ -238,6 +246,45 @@ def run_evaluation(
         "naming": naming,
         "machine": machine_info(),
     }
+
+
+def service_embedder_and_analyzer(settings: Any = None) -> tuple[Any, Any]:
+    """The embedder and lemmatiser the service builds from ``settings`` (default
+    ``Settings()``): the same backend, model, prompt and batch size, the same analyzer."""
+    from service.config import Settings
+    from service.nlp import NlpResources
+
+    nlp = NlpResources(settings or Settings())
+    return nlp.embedder, nlp.analyzer
+
+
+def _other_backend(
+    settings: Any,
+    backend: str,
+    dataset_path: Path | str,
+    keep: np.ndarray,
+    vectors: np.ndarray,
+    lemma_docs: Sequence[str],
+) -> tuple[dict[str, Any], dict[str, float]]:
+    """The default pipeline on ``backend``'s vectors of the same notes (rows ``keep``):
+    its scores with ``fit_seconds`` and ``model_id``, and the per-note cosine (mean,
+    min) between those vectors and ``vectors`` (n, d)."""
+    from service.pipeline.themes import ThemeModel
+
+    embedder, _ = service_embedder_and_analyzer(
+        settings.model_copy(update={"embedding_backend": backend})
+    )
+    notes = read_jsonl(Path(dataset_path))
+    other, _ = cached_vectors(notes, embedder)
+    other = other[keep]
+    labels, seconds = _timed(lambda: ThemeModel().fit(other, lemma_docs).labels_)
+    gold = notes.labels[keep] if len(keep) == len(notes.labels) else None
+    if gold is None:  # a --top-labels subset: codes follow the subset's label order
+        gold = np.unique(notes.labels[keep], return_inverse=True)[1]
+    cosines = np.sum(other * vectors, axis=1)
+    scores = {**score(gold, labels), "fit_seconds": seconds, "model_id": embedder.model_id}
+    return scores, {"mean_cosine": round(float(cosines.mean()), 4),
+                    "min_cosine": round(float(cosines.min()), 4)}  # fmt: skip
 
 
 def _naming_lines(naming: dict[str, Any] | None) -> list[str]:
@@ -293,12 +340,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--top-labels", type=int, metavar="K", help="only the notes of the K most frequent labels"
     )
+    parser.add_argument(
+        "--backends", default="", metavar="B,...",
+        help="also fit on these embedding backends' vectors (onnx-int8, sentence-transformers)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
+    from service.pipeline.embed_onnx import BACKENDS
+
+    backends = [b for b in args.backends.split(",") if b]
+    unknown = [b for b in backends if b not in BACKENDS]
+    if unknown:
+        parser.error(f"unknown backends: {', '.join(unknown)} (known: {', '.join(BACKENDS)})")
     if args.top_labels is not None and args.top_labels < 2:
         parser.error("--top-labels needs at least 2 labels")
     if not args.dataset.is_file():
         parser.error(f"no such data set: {args.dataset}")
-    result = run_evaluation(args.dataset, baselines=args.baselines, top_labels=args.top_labels)
+    result = run_evaluation(
+        args.dataset, baselines=args.baselines, top_labels=args.top_labels, backends=backends
+    )
     text = json.dumps(result, ensure_ascii=False, indent=2)
     if args.output:
         args.output.parent.mkdir(parents=True, exist_ok=True)

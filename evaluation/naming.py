@@ -143,18 +143,11 @@ def evaluate_naming(dataset_path: Path | None, seeds: int = 3) -> dict[str, Any]
     document): on its labels as themes (no clustering, no seed) and on the default
     model's themes for ``seeds`` seeds (random_state 42, 43, ...), with mean and
     standard deviation; the names of the first seed and of the labels."""
-    from evaluation.evaluate import NAMING_NOTE, machine_info
-    from service.config import Settings
-    from service.pipeline.embed import SentenceTransformerEmbedder
+    from evaluation.evaluate import NAMING_NOTE, machine_info, service_embedder_and_analyzer
     from service.pipeline.language import FinnishAnalyzer
     from service.pipeline.themes import ThemeModel
 
-    settings = Settings()
-    embedder = SentenceTransformerEmbedder(
-        settings.embedding_model,
-        prompt=settings.embedding_prompt or None,
-        batch_size=settings.embedding_batch_size,
-    )
+    embedder, _ = service_embedder_and_analyzer()  # the service's embedder and backend
     if dataset_path is None:
         notes, embedded = _corpora_notes()
         vectors = embedder.embed(embedded)

@@ -75,22 +75,19 @@ QUESTION_SHAPE = "question-grouped"
 
 def default_embedder_and_analyzer() -> tuple[Any, Any]:
     """The embedder and lemmatiser the service builds from ``Settings()``."""
-    from service.config import Settings
-    from service.pipeline.embed import SentenceTransformerEmbedder
-    from service.pipeline.language import FinnishAnalyzer
+    from evaluation.evaluate import service_embedder_and_analyzer
 
-    settings = Settings()
-    embedder = SentenceTransformerEmbedder(
-        settings.embedding_model,
-        prompt=settings.embedding_prompt or None,
-        batch_size=settings.embedding_batch_size,
-    )
-    return embedder, FinnishAnalyzer(backend=settings.language_backend)
+    return service_embedder_and_analyzer()
 
 
-def all_sets(data_dir: Path = SHARED_DATA) -> dict[str, DevSet]:
-    """The three shared files whole, then every development set: name -> set."""
-    embedder, analyzer = default_embedder_and_analyzer()
+def all_sets(
+    data_dir: Path = SHARED_DATA, embedder: Any = None, analyzer: Any = None
+) -> dict[str, DevSet]:
+    """The three shared files whole, then every development set: name -> set; vectors
+    and lemmas from the given embedder and analyzer (default: the service's)."""
+    if embedder is None or analyzer is None:
+        served_embedder, served_analyzer = default_embedder_and_analyzer()
+        embedder, analyzer = embedder or served_embedder, analyzer or served_analyzer
     sets = {}
     for stem in FILES.values():
         notes = read_jsonl(data_dir / f"{stem}.jsonl")

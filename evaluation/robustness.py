@@ -109,17 +109,9 @@ def build_sets(
 
 
 def run(data_dir: Path = SHARED_DATA) -> dict[str, Any]:
-    from service.config import Settings
-    from service.pipeline.embed import SentenceTransformerEmbedder
-    from service.pipeline.language import FinnishAnalyzer
+    from evaluation.evaluate import service_embedder_and_analyzer
 
-    settings = Settings()
-    embedder = SentenceTransformerEmbedder(
-        settings.embedding_model,
-        prompt=settings.embedding_prompt or None,
-        batch_size=settings.embedding_batch_size,
-    )
-    analyzer = FinnishAnalyzer(backend=settings.language_backend)
+    embedder, analyzer = service_embedder_and_analyzer()
     results = {}
     for name, (notes, vectors, lemmas) in build_sets(data_dir, embedder, analyzer).items():
         methods, _ = compare_methods(notes, vectors, lemmas, baselines=True)

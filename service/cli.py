@@ -293,6 +293,9 @@ def evaluate(
     top_labels: Annotated[
         int | None, typer.Option(help="Only the notes of the K most frequent labels.", min=2)
     ] = None,
+    backends: Annotated[
+        str, typer.Option(help="Also fit on these embedding backends' vectors, e.g. onnx-int8.")
+    ] = "",
 ) -> None:
     """Score the default theme pipeline (ARI, NMI, V-measure) against a data set's labels."""
     from evaluation.evaluate import main as evaluate_main
@@ -302,6 +305,7 @@ def evaluate(
     argv = ["--dataset", str(dataset)] + ["--baselines"] * baselines + ["--json"] * as_json
     argv += ["--output", str(output)] if output else []
     argv += ["--top-labels", str(top_labels)] if top_labels else []
+    argv += ["--backends", backends] if backends else []
     raise typer.Exit(code=evaluate_main(argv))
 
 

@@ -201,3 +201,44 @@ def test_name_quality_counts_notes_and_occurrences() -> None:
         "coverage": pytest.approx((1 / 3 + 1 / 2) / 2, abs=1e-4),
         "exclusivity": pytest.approx((1 / 2 + 1) / 2, abs=1e-4),
     }
+
+
+def test_evaluate_runs_the_configured_embedding_backend_and_compares_others(
+    tmp_path: Path,
+) -> None:
+    """`evaluate` embeds with TEEMA_EMBEDDING_BACKEND (not always float32 from its cache),
+    and `--backends` fits the same notes on another backend's vectors beside it."""
+    import os
+
+    from service.config import Settings
+    from service.nlp import NlpResources
+
+    rows = [json.loads(line) for line in shared_file("data/sib200_fin_topics.jsonl").open()]
+    by_label = {
+        label: [r for r in rows if r["label"] == label][:30]
+        for label in ("health", "sports", "travel")
+    }
+    subset = [row for label_rows in by_label.values() for row in label_rows]
+    dataset = tmp_path / "sib-backends.jsonl"
+    dataset.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in subset) + "\n")
+    env = {
+        **os.environ,
+        "TEEMA_EMBEDDING_BACKEND": "onnx-int8",
+        "TEEMA_LANGUAGE_BACKEND": "simplemma",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "service.cli", "evaluate", "--dataset", str(dataset), "--json",
+         "--backends", "sentence-transformers"],
+        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout)
+    int8 = NlpResources(Settings(embedding_backend="onnx-int8")).embedder.model_id
+    fp32 = NlpResources(Settings(embedding_backend="sentence-transformers")).embedder.model_id
+    assert int8 != fp32
+    assert result["embedding_backend"] == "onnx-int8" and result["embedding_model"] == int8
+    other = result["methods"]["teemakartta[sentence-transformers]"]
+    assert other["embedding_model"] == fp32 and other["themes"] >= 2 and other["ari"] > 0.05
+    agreement = result["backend_agreement"]["sentence-transformers"]
+    # Same notes, two encodings of one model: close but not the same vectors.
+    assert 0.98 < agreement["mean_cosine"] < 1.0 and agreement["min_cosine"] > 0.95

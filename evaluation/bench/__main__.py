@@ -1,9 +1,10 @@
 """`make bench`: every speed figure of the project, written under evaluation/results/.
 
-python -m evaluation.bench [--quick] [--only encoder,ingest,themes,incremental,startup,load]
+python -m evaluation.bench [--quick] [--only encoder,ingest,upload,themes,incremental,startup,load]
 
 Each part's result is merged into ``bench_system.json`` as soon as it is measured (a
-part run alone replaces only its own entry); the encoder writes ``bench_encoder.json``.
+part run alone replaces only its own entry); the encoder writes ``bench_encoder.json``,
+the upload -> themes comparison with the peer path ``bench_upload.json``.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from evaluation.bench.system import (
     wait_for,
 )
 
-PARTS = ("encoder", "ingest", "themes", "incremental", "startup", "load")
+PARTS = ("encoder", "ingest", "upload", "themes", "incremental", "startup", "load")
 
 
 def _load_test(work: Path, notes: int, seconds: float) -> dict[str, Any]:
@@ -117,6 +118,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, shorter load")
     parser.add_argument("--only", default=",".join(PARTS), help="comma-separated parts")
+    parser.add_argument(
+        "--upload-backends", default="onnx-int8,sentence-transformers",
+        help="embedding backends of the upload part's CLI path (the first also runs the API)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     wanted = [p for p in args.only.split(",") if p]
     path = RESULTS_DIR / "bench_system.json"
@@ -138,6 +143,16 @@ def main(argv: list[str] | None = None) -> int:
             from evaluation.bench.ingest import run as ingest_run
 
             record("ingest", ingest_run(sample=128 if args.quick else 512))
+        if "upload" in wanted:
+            from evaluation.bench.upload import run as upload_run
+
+            backends = tuple(b for b in args.upload_backends.split(",") if b)
+            measured = upload_run(quick=args.quick, backends=backends)
+            upload_path = RESULTS_DIR / (
+                "bench_upload_quick.json" if args.quick else "bench_upload.json"
+            )
+            write_json(upload_path, {"machine": machine_info(), "quick": args.quick, **measured})
+            print(f"upload: written to {upload_path}", flush=True)
         if "startup" in wanted:
             record("startup", startup(work / "startup"))
         if "incremental" in wanted:

@@ -4,7 +4,10 @@ Keywords are computed from lemma documents (one string of space-separated conten
 lemmas per note, as ``language.lemma_documents`` makes them), never from raw text:
 BERTopic's own keyword step with ``language="english"`` keeps only ``[A-Za-z0-9 ]`` and
 so deletes ä and ö, and Finnish inflection would split one word into dozens of forms.
-The class-based TF-IDF itself is BERTopic's ``ClassTfidfTransformer``.
+The class-based TF-IDF is BERTopic's (``ClassTfidfTransformer``), computed here by
+:func:`class_tfidf` with the same operations: importing ``bertopic`` would load all of
+BERTopic (UMAP, plotting, sentence-transformers and torch) into every upload and theme
+run for a dozen lines of arithmetic.
 """
 
 from __future__ import annotations
@@ -14,12 +17,20 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from bertopic.vectorizers import ClassTfidfTransformer
 from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.preprocessing import normalize
 
 from service.pipeline.language import FINNISH_STOP_WORDS
 
-__all__ = ["Keywords", "WordWeights", "mmr", "theme_keywords", "theme_name", "word_weights"]
+__all__ = [
+    "Keywords",
+    "WordWeights",
+    "class_tfidf",
+    "mmr",
+    "theme_keywords",
+    "theme_name",
+    "word_weights",
+]
 
 Keywords = list[list[tuple[str, float]]]
 """Per theme, (lemma, weight) pairs, best first; weights are c-TF-IDF values >= 0."""
@@ -50,6 +61,26 @@ class WordWeights:
         return {str(word): j for j, word in enumerate(self.words)}
 
 
+def class_tfidf(counts: sp.spmatrix, reduce_frequent_words: bool = False) -> np.ndarray:
+    """(k, V) class-based TF-IDF of ``counts`` (k classes x V words, sparse, >= 0).
+
+    BERTopic's formula, operation for operation (tests compare the two): each class's
+    counts divided by its total (square-rooted with ``reduce_frequent_words``), times
+    idf = log(1 + A / f), where f is a word's count over all classes and A the mean
+    words per class, truncated to an integer. ``counts`` is left unchanged.
+    """
+    counts = sp.csr_matrix(counts)
+    frequency = np.squeeze(np.asarray(counts.sum(axis=0)))
+    mean_words = int(counts.sum(axis=1).mean())
+    idf = np.log((mean_words / frequency) + 1)
+    shape = (counts.shape[1], counts.shape[1])
+    weights = normalize(counts, axis=1, norm="l1", copy=True)
+    if reduce_frequent_words:
+        weights.data = np.sqrt(weights.data)
+    weights = weights * sp.diags(idf, offsets=0, shape=shape, format="csr", dtype=np.float64)
+    return np.asarray(weights.todense())
+
+
 def word_weights(lemma_docs: Sequence[str], labels: np.ndarray, n_themes: int) -> WordWeights:
     """c-TF-IDF of the lemmas of ``lemma_docs`` (n strings) in themes 0..n_themes-1 of
     ``labels`` (n,) (-1 ignored). Stop words and lemmas used only by unassigned notes
@@ -75,13 +106,13 @@ def word_weights(lemma_docs: Sequence[str], labels: np.ndarray, n_themes: int) -
     # Lemmas found only in unassigned notes would have a zero document frequency.
     kept = np.flatnonzero(np.asarray(theme_counts.sum(axis=0)).ravel() > 0)
     theme_counts, counts, words = theme_counts[:, kept], counts[:, kept], words[kept]
-    if len(kept) <= 1:  # ClassTfidfTransformer fails on a one-word vocabulary
+    if len(kept) <= 1:  # BERTopic's transformer fails on a one-word vocabulary; kept as it was
         present = (np.asarray(theme_counts.todense()) > 0).astype(np.float64)
         return WordWeights(words, present, counts)
     # reduce_frequent_words: sqrt of term frequency, so a word repeated in one long
     # note does not outweigh a word shared by many notes.
-    ctfidf = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(theme_counts)
-    return WordWeights(words, np.asarray(ctfidf.todense()), counts)
+    ctfidf = class_tfidf(theme_counts, reduce_frequent_words=True)
+    return WordWeights(words, ctfidf, counts)
 
 
 def theme_keywords(

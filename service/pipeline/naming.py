@@ -28,7 +28,7 @@ from importlib import resources
 import numpy as np
 import scipy.sparse as sp
 
-from service.pipeline.keywords import Keywords
+from service.pipeline.keywords import Keywords, class_tfidf
 from service.pipeline.language import FINNISH_STOP_WORDS
 from service.pipeline.phrases import Phrase
 
@@ -127,13 +127,10 @@ def _phrase_table(
 
 
 def _ctfidf(counts: sp.csr_matrix) -> np.ndarray:
-    """(k, V) class-based TF-IDF of phrase counts (BERTopic's transformer)."""
-    from bertopic.vectorizers import ClassTfidfTransformer
-
-    if counts.shape[1] < 2:  # the transformer fails on a one-word vocabulary
+    """(k, V) class-based TF-IDF of phrase counts (BERTopic's formula, ``class_tfidf``)."""
+    if counts.shape[1] < 2:  # BERTopic's transformer failed on a one-word vocabulary
         return np.asarray(counts.todense())
-    # A copy: the transformer normalises its input in place.
-    return np.asarray(ClassTfidfTransformer().fit_transform(counts.copy()).todense())
+    return class_tfidf(counts)
 
 
 def _unit(matrix: np.ndarray) -> np.ndarray:

@@ -98,7 +98,7 @@ def _place(
                 run_id=run_id,
                 note_id=row.id,
                 theme_key=theme.key if assigned else None,
-                score=float(scores[i, best[i]]) if assigned else 0.0,
+                score=round(float(scores[i, best[i]]), 4) if assigned else 0.0,  # as scores
                 scores={str(themes[j].key): round(float(scores[i, j]), 4) for j in top},
                 x=anchor.x if anchor else float(np.mean([t.x for t in themes])),
                 y=anchor.y if anchor else float(np.mean([t.y for t in themes])),

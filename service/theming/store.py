@@ -247,7 +247,10 @@ def store_assignments(
                 "run_id": run.id,
                 "note_id": note,
                 "theme_key": key if key >= 0 else None,
-                "score": 1.0 if by_hand else (float(scores[i, column[key]]) if key >= 0 else 0.0),
+                # Rounded as ``scores`` are, so the why-here fit equals the stored one.
+                "score": 1.0
+                if by_hand
+                else (round(float(scores[i, column[key]]), 4) if key >= 0 else 0.0),
                 "scores": {str(order[j]): round(float(scores[i, j]), 4) for j in top},
                 "x": float(coords[i, 0]),
                 "y": float(coords[i, 1]),
