@@ -8,7 +8,9 @@ service under test starts from the same database every time. Each ``--repo`` is 
 whose API and UI are started (default: this one); give two to measure two versions of the
 code in one job, taking turns. A "first view" is a fresh API and UI process (every cache
 empty) and a new browser that has opened the one-time sign-in link (the projects page, as
-after ``make run``) going to the map page, until its WebGL plot is drawn; "later
+after ``make run``) going to the map page, until its plot is drawn: by its address
+(``first_view_s``, a new page load) or by the sidebar's link as a user does
+(``first_view_by_link_s``, Streamlit changes page in the loaded web page); "later
 views" go to it again in the same tab (the browser keeps Streamlit's scripts, as a
 user's does); a page without a chart (the projects page) is the reference of what any
 page costs on the machine at that moment. Also reported: the bytes of GET /map as sent.
@@ -154,6 +156,17 @@ def _seconds(page: Any, url: str, drawn: str) -> float:
     return time.perf_counter() - started
 
 
+def _click_seconds(page: Any, link: str, drawn: str) -> float:
+    """Seconds from clicking a sidebar link (Streamlit changes page without loading the
+    web page again) until ``drawn``."""
+    started = time.perf_counter()
+    page.locator("[data-testid=stSidebarNav]").get_by_role("link", name=link, exact=True).click()
+    page.wait_for_function(drawn, timeout=120_000)
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    return time.perf_counter() - started
+
+
+MAP_LINK = "Teemakartta"
 # Drawn: a WebGL map has its canvas; an SVG map has its points in the scatter layer.
 MAP_DRAWN = (
     "() => { const p = document.querySelector('.js-plotly-plot');"
@@ -168,11 +181,13 @@ PAGE_DRAWN = (
 )
 
 
-def _round(repo: Path, data: Path) -> dict[str, Any]:
+def _round(repo: Path, data: Path, by_link: bool) -> dict[str, Any]:
     """One fresh API and UI on a copy of ``data``, as after ``make run``: a new browser opens
     the one-time sign-in link (the projects page), then the map (its first view: the API's
-    caches and the browser's Plotly are cold), three later views in the same tab, and a
-    page without a chart for reference."""
+    caches and the browser's Plotly are cold) by typing its address or, ``by_link``, by
+    the sidebar's link as a user goes there (Streamlit changes page without loading the
+    web page again), three later views in the same tab, and a page without a chart for
+    reference."""
     from playwright.sync_api import sync_playwright
 
     from tests.postgres import free_port
@@ -192,7 +207,10 @@ def _round(repo: Path, data: Path) -> dict[str, Any]:
             code = _sign_in_code(servers)
             sign_in = _seconds(page, f"{ui_url}/?project={PROJECT}&token={code}", PAGE_DRAWN)
             map_url = f"{ui_url}/kartta?project={PROJECT}"
-            first = _seconds(page, map_url, MAP_DRAWN)
+            if by_link:
+                first = _click_seconds(page, MAP_LINK, MAP_DRAWN)
+            else:
+                first = _seconds(page, map_url, MAP_DRAWN)
             later = [_seconds(page, map_url, MAP_DRAWN) for _ in range(3)]
             plain = _seconds(page, f"{ui_url}/projektit?project={PROJECT}", PAGE_DRAWN)
             browser.close()
@@ -225,17 +243,20 @@ def measure(repos: list[Path], data: Path, rounds: int) -> dict[str, Any]:
         str(r): {
             "sign_in_page_s": [],
             "first_view_s": [],
+            "first_view_by_link_s": [],
             "later_views_s": [],
             "page_without_chart_s": [],
         }
         for r in repos
     }
+    turns = [(repo, by_link) for repo in repos for by_link in (False, True)]
     for _ in range(rounds):
-        for repo in repos:
-            found = _round(repo, data)
+        for repo, by_link in turns:
+            found = _round(repo, data, by_link)
             entry = results[str(repo)]
             entry["sign_in_page_s"].append(round(found["sign_in"], 2))
-            entry["first_view_s"].append(round(found["first"], 2))
+            first = "first_view_by_link_s" if by_link else "first_view_s"
+            entry[first].append(round(found["first"], 2))
             entry["later_views_s"].extend(round(s, 2) for s in found["later"])
             entry["page_without_chart_s"].append(round(found["plain"], 2))
             entry["map_bytes_sent"] = found["map_bytes_sent"]
