@@ -28,9 +28,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from service import user_names
-from service.storage.access import ROLES, AuditEntry, Membership, SessionToken, User
+from service.storage.access import ROLES, Membership, SessionToken, User
 from service.storage.db import Database
-from service.storage.repository import Conflict, NotFound
+from service.storage.repository import Conflict, NotFound, add_audit_entry_named
 
 READ, UPLOAD, EDIT, EXPORT, MANAGE = "read", "upload", "edit", "export", "manage"
 PERMISSIONS = {
@@ -281,9 +281,7 @@ def set_role(session: Session, user_name: str, project_id: int, role: str | None
 
 
 def audit(session: Session, actor: User, action: str, project: str | None, **details: Any) -> None:
-    session.add(
-        AuditEntry(user_name=actor.name, action=action, project_name=project, details=details)
-    )
+    add_audit_entry_named(session, actor.name, action, project, **details)
 
 
 def ensure_admin_token(db: Database, data_dir: Path) -> str | None:

@@ -176,6 +176,11 @@ def test_theme_edits_tree_and_codebook_from_the_command_line(tmp_path: Path) -> 
 
     unknown = runner.invoke(app, ["theme", "rename", "--project", "lc", "99999", "x"], env=env)
     assert unknown.exit_code == 2 and "Traceback" not in unknown.output
+    # Edits from the command line are audited as the API's are, as the local user's.
+    audited = _audit_log(tmp_path)
+    edits = ["rename_theme", "merge_themes", "split_theme", "move_notes"]
+    assert [action for action, *_ in audited if action in edits] == edits
+    assert all(user.startswith("cli") and project == "lc" for _, user, project in audited)
     both = runner.invoke(app, ["codebook", "--project", "lc", "--default", "--clear"], env=env)
     assert both.exit_code == 2 and "one of" in both.output
 
@@ -220,6 +225,24 @@ def test_samples_get_themes_once_and_drafts_from_the_command_line(tmp_path: Path
     args = [arg for region in regions for arg in ("--region", region)]
     asked = run("themes", "--project", "esimerkki", *args, "--yes")
     assert "would change themes people edited" in asked and "applied" in asked
+    decisions = [a for a, *_ in _audit_log(tmp_path) if a in ("apply_run", "discard_run")]
+    assert decisions == ["discard_run", "apply_run", "apply_run"]
+
+
+def _audit_log(data_dir: Path) -> list[tuple[str, str, str | None]]:
+    """(action, user, project) of every audit entry, oldest first."""
+    from sqlalchemy import select
+
+    from service.config import Settings
+    from service.storage.access import AuditEntry
+    from service.storage.db import Database
+
+    db = Database(Settings(data_dir=data_dir).resolved_database_url)
+    with db.session() as session:
+        entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+        found = [(e.action, e.user_name, e.project_name) for e in entries]
+    db.dispose()
+    return found
 
 
 def test_themes_print_names_descriptions_and_keywords(tmp_path: Path) -> None:

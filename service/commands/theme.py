@@ -27,7 +27,8 @@ ProjectOption = Annotated[str, typer.Option(help="Project name.")]
 _T = TypeVar("_T")
 
 
-def _author() -> str:
+def author() -> str:
+    """Who a command-line edit is logged and audited as: the local user."""
     try:
         return f"cli:{getpass.getuser()}"
     except (KeyError, OSError):
@@ -65,7 +66,7 @@ def rename(project: ProjectOption, theme: int, name: str) -> None:
     from service.theming.edits import rename_theme
 
     with _project(project) as (db, project_id):
-        _edit(lambda: rename_theme(db, project_id, theme, name, _author()))
+        _edit(lambda: rename_theme(db, project_id, theme, name, author()))
     typer.echo(f"Theme {theme} is now {name.strip()!r}.")
 
 
@@ -81,7 +82,7 @@ def merge(
 
     with _project(project) as (db, project_id):
         nlp = NlpResources(Settings())
-        key = _edit(lambda: merge_themes(db, nlp, project_id, themes, name, _author()))
+        key = _edit(lambda: merge_themes(db, nlp, project_id, themes, name, author()))
     typer.echo(f"Merged {', '.join(map(str, themes))} into theme {key}.")
 
 
@@ -97,7 +98,7 @@ def split(
 
     with _project(project) as (db, project_id):
         nlp = NlpResources(Settings())
-        keys = _edit(lambda: split_theme(db, nlp, project_id, theme, parts, _author()))
+        keys = _edit(lambda: split_theme(db, nlp, project_id, theme, parts, author()))
     typer.echo(f"Theme {theme} split into {', '.join(map(str, keys))}.")
 
 
@@ -113,7 +114,7 @@ def move(
 
     with _project(project) as (db, project_id):
         nlp = NlpResources(Settings())
-        _edit(lambda: move_notes(db, nlp, project_id, notes, to, _author()))
+        _edit(lambda: move_notes(db, nlp, project_id, notes, to, author()))
     where = f"theme {to}" if to is not None else "unassigned"
     typer.echo(f"Moved {len(notes)} note(s) to {where}.")
 

@@ -10,8 +10,18 @@ from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.orm import Session, defer
 
 from service.project_names import check_project_name
+from service.storage.access import AuditEntry
 from service.storage.embeddings import delete_orphan_vectors
-from service.storage.models import FAILED, QUEUED, RUNNING, Document, Job, Note, Project, Theme
+from service.storage.models import (
+    FAILED,
+    QUEUED,
+    RUNNING,
+    Document,
+    Job,
+    Note,
+    Project,
+    Theme,
+)
 from service.storage.search import SearchTerm, matching_notes
 
 PROJECT_DELETED = "The project was deleted while this job waited or ran; nothing of it was saved."
@@ -179,3 +189,23 @@ def delete_theme(session: Session, theme: Theme) -> None:
         .values(theme_keys_used=theme.key)
     )
     session.delete(theme)
+
+
+def add_audit_entry(
+    session: Session, user_name: str, action: str, project_id: int | None, **details: Any
+) -> None:
+    """Who did what to which project, in the transaction that does it (so an action is
+    audited exactly when it is saved, from the API or the CLI alike)."""
+    project = session.get(Project, project_id) if project_id is not None else None
+    add_audit_entry_named(
+        session, user_name, action, project.name if project is not None else None, **details
+    )
+
+
+def add_audit_entry_named(
+    session: Session, user_name: str, action: str, project_name: str | None, **details: Any
+) -> None:
+    """``add_audit_entry`` for a caller that has the project's name (or none: user admin)."""
+    session.add(
+        AuditEntry(user_name=user_name, action=action, project_name=project_name, details=details)
+    )

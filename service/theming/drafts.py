@@ -16,7 +16,7 @@ from service.nlp import NlpResources
 from service.storage.db import Database
 from service.storage.embeddings import load_vectors
 from service.storage.models import Assignment, Note, Theme, ThemeEdit, ThemeRun
-from service.storage.repository import Conflict, NotFound
+from service.storage.repository import Conflict, NotFound, add_audit_entry
 from service.theming.current import APPLIED, DRAFT, latest_run
 from service.theming.notes import RunFilters, select_note_ids
 from service.theming.store import recount, refresh_run_themes
@@ -47,9 +47,9 @@ def _draft(session: Session, project_id: int, run_id: int) -> ThemeRun:
     return run
 
 
-def apply_draft(db: Database, nlp: NlpResources, project_id: int, run_id: int) -> None:
-    """Make a draft the project's current run; raises StaleDraft if the themes changed
-    since it was made."""
+def apply_draft(db: Database, nlp: NlpResources, project_id: int, run_id: int, author: str) -> None:
+    """Make a draft the project's current run (audited as ``author``'s); raises StaleDraft
+    if the themes changed since it was made."""
     with db.session() as session:
         run = _draft(session, project_id, run_id)
         current = latest_run(session, project_id)
@@ -67,13 +67,16 @@ def apply_draft(db: Database, nlp: NlpResources, project_id: int, run_id: int) -
                 "those edits are kept too."
             )
         run.status = APPLIED
+        add_audit_entry(session, author, "apply_run", project_id, run=run_id)
     fill_in_notes(db, nlp, project_id, run_id)
 
 
-def discard_draft(db: Database, project_id: int, run_id: int) -> None:
-    """Delete a draft (its themes and assignments go with it); the current run stays."""
+def discard_draft(db: Database, project_id: int, run_id: int, author: str) -> None:
+    """Delete a draft (its themes and assignments go with it; audited as ``author``'s);
+    the current run stays."""
     with db.session() as session:
         session.delete(_draft(session, project_id, run_id))
+        add_audit_entry(session, author, "discard_run", project_id, run=run_id)
 
 
 def fill_in_notes(db: Database, nlp: NlpResources, project_id: int, run_id: int) -> int:

@@ -18,7 +18,7 @@ from service.nlp import NlpResources
 from service.pipeline.note_text import embedding_text
 from service.storage.db import Database
 from service.storage.models import Assignment, Note, Theme, ThemeEdit, ThemeRun
-from service.storage.repository import NotFound, next_theme_key
+from service.storage.repository import NotFound, add_audit_entry, next_theme_key
 from service.theming.current import current_run, get_theme
 from service.theming.notes import RunNote, note_vectors
 from service.theming.phrases import phrase_embedder
@@ -53,12 +53,26 @@ def _current_vectors(db: Database, nlp: NlpResources, project_id: int) -> dict[i
     return run_vectors(db, nlp, run_id)
 
 
+# The audit log's name of each edit (API and CLI alike).
+AUDIT_ACTIONS = {
+    "rename": "rename_theme",
+    "merge": "merge_themes",
+    "split": "split_theme",
+    "move": "move_notes",
+    "unassign": "move_notes",
+}
+
+
 def _log(session: Session, run: ThemeRun, action: str, author: str, **details: Any) -> None:
+    """The edit, in the project's edit log (constraints on later runs) and the audit log."""
     session.add(
         ThemeEdit(
             project_id=run.project_id, run_id=run.id, action=action, author=author, details=details
         )
     )
+    # The audit log names at most the first 1,000 notes of a move (the edit log has all).
+    audited = {k: v[:1000] if k == "notes" else v for k, v in details.items()}
+    add_audit_entry(session, author, AUDIT_ACTIONS[action], run.project_id, **audited)
 
 
 def _place(session: Session, run_id: int, note_ids: Sequence[int], key: int | None) -> None:

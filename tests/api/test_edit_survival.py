@@ -152,3 +152,7 @@ def test_a_merged_away_key_is_never_given_to_another_theme(client: TestClient) -
     assert split.status_code == 200, split.text
     first, *new = split.json()["themes"]
     assert first == keys[1] and new and min(new) > largest
+    # Both edits audited once each, in the transaction that saved them.
+    log = [e for e in client.get("/audit").json() if e["project"] == "avaimet"]
+    assert [e["action"] for e in log][:2] == ["split_theme", "merge_themes"]
+    assert log[1]["details"] == {"themes": [keys[0], largest], "into": keys[0]}

@@ -10,7 +10,6 @@ from fastapi import APIRouter, Path, Query, Response, status
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from service import auth
 from service.api.deps import (
     DatabaseDep,
     EditProject,
@@ -170,9 +169,8 @@ def apply_run(
 ) -> dict[str, Any]:
     """Make a draft the current run (409 if it is applied already, or if the themes were
     edited or replaced since it was made)."""
-    drafts.apply_draft(db, nlp, project.id, run_id)
+    drafts.apply_draft(db, nlp, project.id, run_id, user.name)
     with db.session() as session:
-        auth.audit(session, user, "apply_run", project.name, run=run_id)
         return run_summary(drafts.project_run(session, project.id, run_id))
 
 
@@ -183,6 +181,4 @@ def apply_run(
 )
 def discard_run(project: EditProject, run_id: RunId, db: DatabaseDep, user: UserDep) -> None:
     """Discard a draft: the project keeps its current themes."""
-    drafts.discard_draft(db, project.id, run_id)
-    with db.session() as session:
-        auth.audit(session, user, "discard_run", project.name, run=run_id)
+    drafts.discard_draft(db, project.id, run_id, user.name)

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Path, Response, status
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from service import auth
 from service.api.deps import (
     DatabaseDep,
     EditProject,
@@ -19,7 +18,6 @@ from service.api.deps import (
     ViewsDep,
 )
 from service.api.schemas import MAX_ID
-from service.storage.access import User
 from service.storage.models import Theme
 from service.theming import edits, views
 from service.theming.current import current_run
@@ -48,11 +46,6 @@ class Move(BaseModel):
     theme: int | None = Field(
         ge=1, le=MAX_ID, description="Target theme id; null marks the notes unassigned"
     )
-
-
-def _audit(db: DatabaseDep, user: User, project: str, action: str, **details: Any) -> None:
-    with db.session() as session:
-        auth.audit(session, user, action, project, **details)
 
 
 @router.get("/themes", response_model=dict[str, Any])
@@ -90,7 +83,6 @@ def rename_theme(
     user: UserDep,
 ) -> dict[str, Any]:
     edits.rename_theme(db, project.id, key, body.name, user.name)
-    _audit(db, user, project.name, "rename_theme", theme=key, name=body.name)
     with db.session() as session:
         return views.theme_detail(session, project.id, key)
 
@@ -104,7 +96,6 @@ def merge_themes(
     user: UserDep,
 ) -> dict[str, Any]:
     key = edits.merge_themes(db, nlp, project.id, body.themes, body.name, user.name)
-    _audit(db, user, project.name, "merge_themes", themes=body.themes, into=key)
     return {"theme": key}
 
 
@@ -118,7 +109,6 @@ def split_theme(
     user: UserDep,
 ) -> dict[str, Any]:
     parts = edits.split_theme(db, nlp, project.id, key, body.parts, user.name)
-    _audit(db, user, project.name, "split_theme", theme=key, into=parts)
     return {"themes": parts}
 
 
@@ -131,7 +121,6 @@ def move_notes(
     user: UserDep,
 ) -> dict[str, Any]:
     edits.move_notes(db, nlp, project.id, body.notes, body.theme, user.name)
-    _audit(db, user, project.name, "move_notes", notes=body.notes[:1000], theme=body.theme)
     return {"moved": len(body.notes), "theme": body.theme}
 
 
