@@ -39,17 +39,24 @@ class ApiError(Exception):
     ``status`` is the HTTP status (0 when the service could not be reached);
     ``missing_endpoint`` is true when the service has no such route at all (an
     older service), as opposed to a missing project, theme or run. ``kind`` lets the
-    page say in the user's language what went wrong when the service said nothing.
+    page say in the user's language what went wrong when the service said nothing;
+    ``code`` is the service's own name of a 404 (``"no_theme_run"``, ``"not_found"``).
     """
 
     def __init__(
-        self, message: str, status: int = 0, missing_endpoint: bool = False, kind: str = "http"
+        self,
+        message: str,
+        status: int = 0,
+        missing_endpoint: bool = False,
+        kind: str = "http",
+        code: str = "",
     ) -> None:
         super().__init__(message)
         self.message = message
         self.status = status
         self.missing_endpoint = missing_endpoint
         self.kind = kind  # "http" | "unreachable" | "timeout" | "format"
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,15 @@ def _detail(response: httpx.Response) -> str:
     return str(detail) if detail is not None else response.reason_phrase
 
 
+def _code(response: httpx.Response) -> str:
+    """The ``code`` the service puts beside a 404's message, or ""."""
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    return str(body.get("code") or "") if isinstance(body, dict) else ""
+
+
 class ApiClient:
     """Thin wrapper: one method per endpoint the pages use; returns parsed JSON."""
 
@@ -121,7 +137,9 @@ class ApiClient:
                 "Not Found",
                 "Method Not Allowed",
             )
-            raise ApiError(detail, response.status_code, missing_endpoint=missing)
+            raise ApiError(
+                detail, response.status_code, missing_endpoint=missing, code=_code(response)
+            )
         return response
 
     def _json(self, method: str, path: str, **kwargs: Any) -> Any:

@@ -102,7 +102,7 @@ def require_project() -> str | None:
 
 def no_run_yet(error: ApiError) -> bool:
     """The service's 404 for a project that has not been themed yet."""
-    return error.status == 404 and not error.missing_endpoint and "run" in error.message.lower()
+    return error.status == 404 and error.code == "no_theme_run"
 
 
 def show_no_run() -> None:

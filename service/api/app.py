@@ -116,7 +116,7 @@ def create_app(settings: Settings | None = None, nlp: NlpResources | None = None
 
     @app.exception_handler(NotFound)
     async def not_found(_request: Request, error: NotFound) -> JSONResponse:
-        return JSONResponse({"detail": str(error)}, status_code=404)
+        return JSONResponse({"detail": str(error), "code": error.code}, status_code=404)
 
     @app.exception_handler(Conflict)
     async def conflict(_request: Request, error: Conflict) -> JSONResponse:

@@ -28,7 +28,16 @@ PROJECT_DELETED = "The project was deleted while this job waited or ran; nothing
 
 
 class NotFound(LookupError):
-    """Something named in a request does not exist (answered as 404)."""
+    """Something named in a request does not exist (answered as 404, with ``code`` beside
+    the message so that a client need not read the words)."""
+
+    code = "not_found"
+
+
+class NoThemeRun(NotFound):
+    """The project has no theme run yet (nothing to read until one is started)."""
+
+    code = "no_theme_run"
 
 
 class Conflict(ValueError):

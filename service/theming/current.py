@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.storage.models import Theme, ThemeRun
-from service.storage.repository import NotFound
+from service.storage.repository import NotFound, NoThemeRun
 
 __all__ = ["APPLIED", "DRAFT", "current_run", "get_theme", "latest_run"]
 
@@ -28,10 +28,10 @@ def latest_run(session: Session, project_id: int) -> ThemeRun | None:
 
 
 def current_run(session: Session, project_id: int) -> ThemeRun:
-    """The latest run, or NotFound (a 404 saying how to start one)."""
+    """The latest run, or NoThemeRun (a 404 saying how to start one)."""
     run = latest_run(session, project_id)
     if run is None:
-        raise NotFound("This project has no theme run yet; start one with POST .../runs.")
+        raise NoThemeRun("This project has no theme run yet; start one with POST .../runs.")
     return run
 
 

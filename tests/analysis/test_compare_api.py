@@ -56,6 +56,7 @@ def test_compare_errors_say_what_to_do(api: TestClient, settings: Settings) -> N
     assert bad_period.status_code == 422 and "month, quarter, year" in bad_period.json()["detail"]
     no_run = api.get("/projects/tyhja/compare")
     assert no_run.status_code == 404 and "no theme run" in no_run.json()["detail"]
+    assert no_run.json()["code"] == "no_theme_run"
     assert api.get("/projects/ei-ole/compare").status_code == 404
 
 

@@ -69,3 +69,19 @@ def test_filename_from_content_disposition() -> None:
         == "pöllö.csv"
     )
     assert _filename_from_disposition("inline") is None
+
+
+def test_no_theme_run_is_told_by_its_code_not_its_words(api_url: str, api_token: str) -> None:
+    from ui.common import no_run_yet
+
+    client = ApiClient(api_url, api_token)
+    client.create_project("ajoton")
+    with pytest.raises(ApiError) as unthemed:
+        client.themes("ajoton")
+    assert unthemed.value.code == "no_theme_run" and no_run_yet(unthemed.value)
+    # A missing run (a draft someone else discarded) is another 404, also naming a "run":
+    # the page must not answer it with "this project has no themes yet".
+    with pytest.raises(ApiError) as gone:
+        client._json("POST", "/projects/ajoton/runs/99999/apply")
+    assert gone.value.status == 404 and "run" in gone.value.message.lower()
+    assert gone.value.code == "not_found" and not no_run_yet(gone.value)
