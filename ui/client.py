@@ -165,6 +165,10 @@ class ApiClient:
     def projects(self) -> list[dict[str, Any]]:
         return list(self._json("GET", "/projects"))
 
+    def upload_rules(self) -> dict[str, Any]:
+        """The file types and size limit an upload may have (``GET /upload-rules``)."""
+        return dict(self._json("GET", "/upload-rules"))
+
     def create_project(self, name: str, description: str = "") -> dict[str, Any]:
         body = {"name": name, "description": description}
         return dict(self._json("POST", "/projects", json=body))

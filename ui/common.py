@@ -11,6 +11,7 @@ import streamlit as st
 from ui.client import SESSION_COOKIE, ApiClient, ApiError, default_api_url, forwarded_for
 from ui.i18n import job_message, option_labels, t
 from ui.safe_text import md
+from ui.upload_rules import UploadRules
 
 # A page reruns on every click, so reads are cached; the key includes a freshness token
 # (latest run and latest edit), so anyone's re-run or edit shows at the next click, and the
@@ -134,6 +135,19 @@ def freshness(project: str) -> str:
 
 # Cached reads, keyed by address, API token (users see different projects), project and
 # freshness token; a leading underscore would keep an argument out of the key.
+@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False, max_entries=8)
+def _upload_rules(url: str, secret: str | None) -> dict[str, Any]:
+    return ApiClient(url, secret).upload_rules()
+
+
+def upload_rules() -> UploadRules | None:
+    """The service's upload rules, or None when it cannot say (it still checks uploads)."""
+    try:
+        return UploadRules.from_api(_upload_rules(api_url(), api_token()))
+    except ApiError:
+        return None
+
+
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False, max_entries=32)
 def _themes(url: str, secret: str | None, project: str, token: str) -> dict[str, Any]:
     return ApiClient(url, secret).themes(project)

@@ -1,17 +1,18 @@
 """The service's rules for an upload (file types and size), checked in the UI before anything
 is sent, so a refused file is named in the UI's language rather than by an English tooltip.
 
-Both rules come from the service itself: the extensions its parser reads and the size limit
-of its settings (``TEEMA_MAX_UPLOAD_MB``, read from the same environment and ``.env``).
+Both rules come from the service itself (``GET /upload-rules``: the extensions its parser
+reads and the size limit of its own settings), so a UI in front of a service on another
+machine or with another ``TEEMA_MAX_UPLOAD_MB`` says what that service accepts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Any
 
-from service.config import Settings
-from service.pipeline.parse import ACCEPTED_EXTENSIONS
 from ui.i18n import language, t
 from ui.safe_text import md
 
@@ -36,19 +37,27 @@ def dropzone_style() -> str:
     )
 
 
-def file_types() -> list[str]:
-    """Accepted extensions without the dot: ``["txt", "md", ...]``."""
-    return [extension.lstrip(".") for extension in ACCEPTED_EXTENSIONS]
+@dataclass(frozen=True)
+class UploadRules:
+    """What the service accepts: file name endings (``".txt"``) and the size limit in MB."""
+
+    extensions: tuple[str, ...]
+    max_upload_mb: float
+
+    @classmethod
+    def from_api(cls, answer: dict[str, Any]) -> UploadRules:
+        """From ``GET /upload-rules``."""
+        return cls(tuple(answer["extensions"]), float(answer["max_upload_mb"]))
+
+    def file_types(self) -> list[str]:
+        """Accepted extensions without the dot: ``["txt", "md", ...]``."""
+        return [extension.lstrip(".") for extension in self.extensions]
 
 
-def max_upload_mb() -> float:
-    """The largest file the service accepts, in MB (1 MB = 1024 * 1024 bytes, as it counts)."""
-    return Settings().max_upload_mb
-
-
-def caption() -> str:
+def caption(rules: UploadRules) -> str:
     """What the uploader accepts, in the UI's language."""
-    return t("upload_accepts", types=", ".join(file_types()), limit=_megabytes(max_upload_mb()))
+    types = ", ".join(rules.file_types())
+    return t("upload_accepts", types=types, limit=_megabytes(rules.max_upload_mb))
 
 
 def _megabytes(value: float) -> str:
@@ -57,16 +66,16 @@ def _megabytes(value: float) -> str:
     return text.replace(".", ",") if language() == "fi" else text
 
 
-def refusals(files: Sequence[tuple[str, int]]) -> list[str]:
+def refusals(files: Sequence[tuple[str, int]], rules: UploadRules) -> list[str]:
     """One line per file the service would refuse: ``files`` are (name, size in bytes)."""
-    accepted = set(ACCEPTED_EXTENSIONS)
-    limit_mb = max_upload_mb()
+    accepted = set(rules.extensions)
+    limit_mb = rules.max_upload_mb
     lines = []
     for name, size in files:
         suffix = PurePosixPath(name.replace("\\", "/")).suffix.lower()
         if suffix not in accepted:
             kind = md(suffix) if suffix else t("upload_no_extension")
-            types = ", ".join(file_types())
+            types = ", ".join(rules.file_types())
             lines.append(t("upload_bad_type", file=md(name), type=kind, types=types))
         elif size > limit_mb * 1024 * 1024:
             size_mb = _megabytes(float(f"{size / 1024 / 1024:.3g}"))

@@ -85,6 +85,7 @@ def create_app(settings: Settings | None = None, nlp: NlpResources | None = None
     for router in (
         projects.router,
         documents.router,
+        documents.rules_router,
         notes.router,
         jobs.router,
         runs.router,

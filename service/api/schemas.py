@@ -84,6 +84,13 @@ class NotePage(BaseModel):
     notes: list[NoteOut]
 
 
+class UploadRules(BaseModel):
+    """What an upload may be: the file types the parser reads and the size limit."""
+
+    extensions: list[str] = Field(description='Accepted file name endings, e.g. ".txt"')
+    max_upload_mb: float = Field(description="Largest file accepted, in MB of 1024 * 1024 bytes")
+
+
 class UploadedFile(BaseModel):
     filename: str
     status: str  # "queued" | "duplicate"

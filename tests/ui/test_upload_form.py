@@ -81,7 +81,12 @@ def test_an_unsupported_file_is_named_in_finnish_and_nothing_is_sent(
 def test_an_oversized_file_is_named_in_english_and_nothing_is_sent(
     api_url: str, api_token: str, api: httpx.Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("TEEMA_MAX_UPLOAD_MB", "0.001")  # the UI reads the service's setting
+    from service.pipeline.parse import ACCEPTED_EXTENSIONS
+    from ui import common
+
+    # A service whose limit is 0.001 MB (the rules it answers on GET /upload-rules).
+    tiny = upload_rules.UploadRules(ACCEPTED_EXTENSIONS, 0.001)
+    monkeypatch.setattr(common, "upload_rules", lambda: tiny)
     project = new_project(api, "liian-iso")
     at = open_app(api_url, api_token, project, lang="en")
     at.file_uploader[0].set_value([(LEARNING_CAFE.name, LEARNING_CAFE.read_bytes(), "text/plain")])
@@ -142,10 +147,23 @@ def test_the_uploader_speaks_the_ui_language(
         assert styles and "display: none" in styles[0]
 
 
-def test_upload_rules_follow_the_service(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The UI's check agrees with the parser on extensions (any case) and with the
-    settings on size, and leaves acceptable files alone."""
-    monkeypatch.setenv("TEEMA_MAX_UPLOAD_MB", "1.5")
+def test_upload_rules_follow_the_service(
+    api_url: str, api_token: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The UI's check agrees with the service it talks to (GET /upload-rules: the parser's
+    extensions, the service's own size limit), not with the UI's environment, and leaves
+    acceptable files alone."""
+    from service.config import Settings
+    from service.pipeline.parse import ACCEPTED_EXTENSIONS
+    from ui.client import ApiClient
+
+    services_limit = Settings(_env_file=None).max_upload_mb  # type: ignore[call-arg]
+    monkeypatch.setenv("TEEMA_MAX_UPLOAD_MB", "0.001")  # the UI's environment, not the API's
+    served = upload_rules.UploadRules.from_api(ApiClient(api_url, api_token).upload_rules())
+    assert served.extensions == ACCEPTED_EXTENSIONS
+    assert served.max_upload_mb == services_limit > 0.001
+
+    rules = upload_rules.UploadRules(served.extensions, 1.5)
     megabyte = 1024 * 1024
     files = [
         ("MUISTIO.TXT", 10),
@@ -153,8 +171,8 @@ def test_upload_rules_follow_the_service(monkeypatch: pytest.MonkeyPatch) -> Non
         ("README", 10),
         ("iso.pdf", 2 * megabyte),
     ]
-    refused = [shown(line) for line in upload_rules.refusals(files)]
+    refused = [shown(line) for line in upload_rules.refusals(files, rules)]
     assert len(refused) == 2
     assert refused[0].startswith("README: ") and "(ei päätettä)" in refused[0]
     assert refused[1].startswith("iso.pdf: 2 MB") and "1,5 MB" in refused[1]
-    assert "enintään 1,5 MB" in upload_rules.caption()
+    assert "enintään 1,5 MB" in upload_rules.caption(rules)

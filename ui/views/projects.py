@@ -89,13 +89,15 @@ def _upload_form(project: str) -> None:
             key=f"upload_files_{generation}",
             help=t("upload_files_help"),
         )
-        st.caption(upload_rules.caption())
+        rules = common.upload_rules()
+        if rules is not None:
+            st.caption(upload_rules.caption(rules))
         meta, run_after = _metadata_fields()
         submitted = st.form_submit_button(t("upload_button"), type="primary")
     if not submitted:
         _show_last_upload(project)
         return
-    if problem := _upload_problem(files or [], meta):
+    if problem := _upload_problem(files or [], meta, rules):
         st.error(problem)
         return
     uploads = [
@@ -146,11 +148,13 @@ def _metadata_fields() -> tuple[dict[str, str | None], bool]:
     return meta, run_after
 
 
-def _upload_problem(files: list[Any], meta: dict[str, str | None]) -> str | None:
+def _upload_problem(
+    files: list[Any], meta: dict[str, str | None], rules: upload_rules.UploadRules | None
+) -> str | None:
     """Why the form cannot be sent as it is, in the UI's language; None when it can."""
     if not files:
         return t("upload_no_files")
-    refused = upload_rules.refusals([(f.name, f.size) for f in files])
+    refused = upload_rules.refusals([(f.name, f.size) for f in files], rules) if rules else []
     if refused:
         return "\n".join([t("upload_refused"), *(f"- {line}" for line in refused)])
     if not meta["region"]:

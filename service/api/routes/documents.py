@@ -19,7 +19,14 @@ from service.api.deps import (
     WaitingDep,
 )
 from service.api.routes.notes import note_out
-from service.api.schemas import MAX_ID, DocumentDetail, DocumentOut, UploadAccepted, UploadedFile
+from service.api.schemas import (
+    MAX_ID,
+    DocumentDetail,
+    DocumentOut,
+    UploadAccepted,
+    UploadedFile,
+    UploadRules,
+)
 from service.api.waiting import release_connection
 from service.ingest import (
     PreparedDocument,
@@ -30,10 +37,18 @@ from service.ingest import (
     validate_meta,
 )
 from service.jobs import Progress
+from service.pipeline.parse import ACCEPTED_EXTENSIONS
 from service.storage import repository
 from service.theming.drafts import refresh_after_delete
 
 router = APIRouter(prefix="/projects/{project}/documents", tags=["documents"])
+rules_router = APIRouter(tags=["documents"])
+
+
+@rules_router.get("/upload-rules")
+def upload_rules(_user: SignedIn, settings: SettingsDep) -> UploadRules:
+    """The file types and size an upload may have, so a client can check before sending."""
+    return UploadRules(extensions=list(ACCEPTED_EXTENSIONS), max_upload_mb=settings.max_upload_mb)
 
 
 _READ_CHUNK = 1 << 20
