@@ -19,6 +19,8 @@ method. Methods:
 * ``candidate:<name>``: ThemeModel with one granularity fixed (``CANDIDATES``: leaf or
   excess-of-mass selection, min_cluster_size 10, 15 or 30), to show what the choice
   per corpus gains over any fixed setting.
+* ``hier:<rule>``: the default's choice, then split inside themes and/or merged near
+  themes by one rule of ``evaluation/hierarchy.py`` (measured, not adopted).
 
 One UMAP layout per BERTopic run is shared by its three variants (they differ after it),
 and ThemeModel's layouts are cached on disk by their inputs, so candidates that differ
