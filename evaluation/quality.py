@@ -19,6 +19,8 @@ method. Methods:
 * ``candidate:<name>``: ThemeModel with one granularity fixed (``CANDIDATES``: leaf or
   excess-of-mass selection, min_cluster_size 10, 15 or 30), to show what the choice
   per corpus gains over any fixed setting.
+* ``hier:<rule>``: the default's choice, then split inside themes and/or merged near
+  themes by one rule of ``evaluation/hierarchy.py`` (measured, not adopted).
 
 One UMAP layout per BERTopic run is shared by its three variants (they differ after it),
 and ThemeModel's layouts are cached on disk by their inputs, so candidates that differ
@@ -143,13 +145,14 @@ def _bertopic(dev_set: DevSet, seed: int, size: int, reduce: bool) -> np.ndarray
     return np.asarray(topics)
 
 
-def _cached_layouts_model(**params: Any) -> Any:
-    """A ThemeModel whose UMAP layouts are kept on disk, keyed by everything they depend
-    on (the centred vectors, neighbours, dimensions, runs, seed), so that variants which
-    differ only after UMAP share them. The fit is otherwise the model's own."""
+def _cached_layouts_model(base: type | None = None, **params: Any) -> Any:
+    """A ThemeModel (or subclass ``base``) whose UMAP layouts are kept on disk, keyed by
+    everything they depend on (the centred vectors, neighbours, dimensions, runs, seed),
+    so that variants which differ only after UMAP share them. The fit is otherwise the
+    model's own."""
     from service.pipeline.themes import ThemeModel
 
-    class CachedLayouts(ThemeModel):
+    class CachedLayouts(base or ThemeModel):  # type: ignore[misc]
         def _layouts(self, centred: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
             key = hashlib.sha256(np.ascontiguousarray(centred).tobytes())
             key.update(repr((self.n_neighbors, self.n_components, self.n_runs)).encode())
@@ -166,8 +169,10 @@ def _cached_layouts_model(**params: Any) -> Any:
     return CachedLayouts(**params)
 
 
-def _theme_model(dev_set: DevSet, seed: int, params: dict[str, Any]) -> np.ndarray:
-    model = _cached_layouts_model(random_state=seed, **params)
+def _theme_model(
+    dev_set: DevSet, seed: int, params: dict[str, Any], base: type | None = None
+) -> np.ndarray:
+    model = _cached_layouts_model(base, random_state=seed, **params)
     return model.fit(dev_set.vectors, dev_set.lemma_docs).labels_
 
 
@@ -190,6 +195,12 @@ def method_fits() -> dict[str, Callable[[DevSet, int], np.ndarray]]:
     }
     for name, params in CANDIDATES.items():
         fits[f"candidate:{name}"] = lambda s, seed, p=params: _theme_model(s, seed, p)
+    from evaluation.hierarchy import RULES, HierarchicalThemes
+
+    for rule in RULES:  # hierarchical rules on top of the default's choice (hierarchy.py)
+        fits[f"hier:{rule}"] = lambda s, seed, r=rule: _theme_model(
+            s, seed, {"rule": r}, HierarchicalThemes
+        )
     return fits
 
 

@@ -242,3 +242,22 @@ def test_evaluate_runs_the_configured_embedding_backend_and_compares_others(
     agreement = result["backend_agreement"]["sentence-transformers"]
     # Same notes, two encodings of one model: close but not the same vectors.
     assert 0.98 < agreement["mean_cosine"] < 1.0 and agreement["min_cosine"] > 0.95
+
+
+def test_hierarchy_merges_only_while_themes_grow_more_distinct() -> None:
+    from evaluation.hierarchy import _silhouette_mean, merge_while_distinct
+    from service.pipeline.themes import _theme_distinctness
+
+    rng = np.random.default_rng(0)
+    # Three far-apart groups of 30 points; the first is cut into two halves.
+    points = np.concatenate([rng.normal(centre, 0.3, (30, 2)) for centre in (0.0, 10.0, 20.0)])
+    labels = np.repeat([0, 2, 3], 30)
+    labels[:15] = 1
+    distances = np.linalg.norm(points[:, None] - points[None], axis=-1)
+    onehot = np.eye(4)[labels]
+    # The O(s k) silhouette used for trial merges is the model's own score.
+    fast = _silhouette_mean(distances @ onehot, onehot.sum(axis=0), labels)
+    assert fast == pytest.approx(_theme_distinctness(distances, labels))
+    mapping = merge_while_distinct(distances, labels)
+    assert mapping[0] == mapping[1]  # the cut group is joined again
+    assert len({mapping[0], mapping[2], mapping[3]}) == 3  # distinct groups stay apart
