@@ -14,15 +14,15 @@ from sklearn.feature_extraction.text import CountVectorizer
 from service.config import REPO_ROOT
 from service.pipeline.keywords import class_tfidf
 from service.pipeline.language import FinnishAnalyzer, lemma_documents
-
-SIB = REPO_ROOT.parent / "shared" / "data" / "sib200_fin_topics.jsonl"
+from tests.shared import shared_file
 
 
 @pytest.mark.parametrize("reduce_frequent_words", [False, True])
 def test_class_tfidf_equals_bertopics_transformer(reduce_frequent_words: bool) -> None:
     from bertopic.vectorizers import ClassTfidfTransformer
 
-    rows = [json.loads(line) for line in SIB.open(encoding="utf-8")][:300]
+    sib = shared_file("data/sib200_fin_topics.jsonl")
+    rows = [json.loads(line) for line in sib.open(encoding="utf-8")][:300]
     docs = lemma_documents(FinnishAnalyzer(backend="simplemma").analyze([r["text"] for r in rows]))
     labels = np.unique([r["label"] for r in rows], return_inverse=True)[1]
     counts = CountVectorizer(token_pattern=r"\S+", lowercase=False).fit_transform(docs)
