@@ -31,7 +31,7 @@ $(STAMPS)/venv: $(STAMPS)/apt pyproject.toml requirements.lock
 	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
 	@touch $@
 
-$(STAMPS)/model: $(STAMPS)/venv models/build_model.py models/build_onnx.py
+$(STAMPS)/model: $(STAMPS)/venv models/build_model.py models/q4_format.py models/build_onnx.py
 	HF_HUB_OFFLINE=1 $(PY) models/build_model.py
 	HF_HUB_OFFLINE=1 $(PY) models/build_onnx.py
 	@touch $@

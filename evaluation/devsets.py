@@ -189,9 +189,9 @@ def _omastadi_questions(data_dir: Path, embedder: Any, analyzer: Any) -> DevSet:
     return DevSet(notes, vectors, list(lemmas), "pool")
 
 
-def build_sets(data_dir: Path, embedder: Any, analyzer: Any) -> dict[str, DevSet]:
-    """Every development set (module docstring), in a fixed order: name -> set."""
-    rng = np.random.default_rng(SEED)
+def _sources(data_dir: Path, embedder: Any, analyzer: Any) -> dict[str, DevSet]:
+    """Source key -> the whole source as a set (its vectors and lemmas cached): each shared
+    file, and "questions", the OmaStadi question pool."""
     sources: dict[str, DevSet] = {}
     for key, stem in FILES.items():
         notes = read_jsonl(data_dir / f"{stem}.jsonl")
@@ -199,6 +199,23 @@ def build_sets(data_dir: Path, embedder: Any, analyzer: Any) -> dict[str, DevSet
         lemmas, _ = cached_lemma_docs(notes, analyzer)
         sources[key] = DevSet(notes, vectors, list(lemmas), "shared file")
     sources["questions"] = _omastadi_questions(data_dir, embedder, analyzer)
+    return sources
+
+
+def _dominant_rows(sib: LabelledNotes, counts: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Sorted row indexes: every note of SIB's largest label and 25 drawn of each other."""
+    largest = int(counts.argmax())
+    rows = [np.flatnonzero(sib.labels == largest)]
+    for label in range(len(sib.label_names)):
+        if label != largest:
+            rows.append(rng.choice(np.flatnonzero(sib.labels == label), 25, replace=False))
+    return np.sort(np.concatenate(rows))
+
+
+def build_sets(data_dir: Path, embedder: Any, analyzer: Any) -> dict[str, DevSet]:
+    """Every development set (module docstring), in a fixed order: name -> set."""
+    rng = np.random.default_rng(SEED)
+    sources = _sources(data_dir, embedder, analyzer)
 
     def label_of(key: str) -> Callable[[int], str]:
         notes = sources[key].notes
@@ -243,13 +260,8 @@ def build_sets(data_dir: Path, embedder: Any, analyzer: Any) -> dict[str, DevSet
     sets["sib_top3"] = _combine(
         "sib_top3", "few themes", [whole("sib", np.flatnonzero(np.isin(sib.labels, top3)))]
     )
-    largest = int(counts.argmax())
-    rows = [np.flatnonzero(sib.labels == largest)]
-    for label in range(len(sib.label_names)):
-        if label != largest:
-            rows.append(rng.choice(np.flatnonzero(sib.labels == label), 25, replace=False))
     sets["dominant_topic"] = _combine(
-        "dominant_topic", "one dominant theme", [whole("sib", np.sort(np.concatenate(rows)))]
+        "dominant_topic", "one dominant theme", [whole("sib", _dominant_rows(sib, counts, rng))]
     )
     sets["sib_plus_two_sources"] = _combine(
         "sib_plus_two_sources",

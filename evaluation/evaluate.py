@@ -180,6 +180,24 @@ def compare_methods(
     return methods, model
 
 
+def _naming(
+    found: np.ndarray,
+    notes: LabelledNotes,
+    vectors: np.ndarray,
+    lemma_docs: list[str],
+    phrases: list[Any],
+    embedder: Any,
+) -> dict[str, Any]:
+    """The names of the found themes and of the human labels, with the naming note."""
+    return {
+        "definition": NAMING_NOTE,
+        "themes": name_themes(found, vectors, notes.texts, lemma_docs, phrases, embedder.embed),
+        "labels": name_themes(
+            notes.labels, vectors, notes.texts, lemma_docs, phrases, embedder.embed
+        ),
+    }
+
+
 def run_evaluation(
     dataset_path: Path | str,
     baselines: bool = False,
@@ -221,15 +239,7 @@ def run_evaluation(
         scores, cosines = _other_backend(settings, backend, dataset_path, keep, vectors, lemma_docs)
         methods[f"teemakartta[{backend}]"] = {**scores, "embedding_model": scores.pop("model_id")}
         agreement[backend] = cosines
-    naming = {
-        "definition": NAMING_NOTE,
-        "themes": name_themes(
-            model.labels_, vectors, notes.texts, lemma_docs, phrases, embedder.embed
-        ),
-        "labels": name_themes(
-            notes.labels, vectors, notes.texts, lemma_docs, phrases, embedder.embed
-        ),
-    }
+    naming = _naming(model.labels_, notes, vectors, lemma_docs, phrases, embedder)
     return {
         "dataset": notes.name,
         "top_labels": top_labels,

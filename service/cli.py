@@ -9,13 +9,19 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from service.commands import fail, open_database
 from service.config import Settings
 from service.project_names import check_project_name
+
+if TYPE_CHECKING:  # annotations only: the commands import these lazily, for a fast --help
+    from service.ingest import DocumentMeta
+    from service.nlp import NlpResources
+    from service.storage.db import Database
+    from service.theming.notes import RunFilters
 
 app = typer.Typer(
     help="Teemakartta: Finnish workshop notes to themes you can trust.",
@@ -40,46 +46,35 @@ def _collect(paths: list[Path]) -> list[Path]:
     return files
 
 
-@app.command()
-def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest.")],
-    project: Annotated[str, typer.Option(help="Project name (created if missing).")],
-    region: Annotated[str, typer.Option(help="Region of the documents, e.g. Pohjois-Savo.")],
-    kind: Annotated[
-        str, typer.Option(help="workshop | project_description | transcript | other")
-    ] = "workshop",
-    date: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
-    event: Annotated[str | None, typer.Option(help="Event or session name.")] = None,
-    text_column: Annotated[str | None, typer.Option(help="csv/xlsx text column.")] = None,
-    columns: Annotated[
-        str | None, typer.Option(help="csv/xlsx field columns, e.g. 'group=Pöytä,speaker=Nimi'.")
-    ] = None,
-    facilitator: Annotated[
-        str | None, typer.Option(help="Transcripts: the facilitator's name(s), comma-separated.")
-    ] = None,
-) -> None:
-    """Ingest documents: parse, split into notes, lemmatize, embed and store."""
-    from rich.progress import Progress, TaskID
-
-    from service.ingest import UploadError, ingest_document, prepare_document, validate_meta
-    from service.nlp import NlpResources
+def _get_or_create_project(db: Database, project: str) -> int:
+    """The id of the project of that name, created (and said so) if missing."""
     from service.storage import repository
 
-    settings = Settings()
-    files = _collect(paths)
-    try:
-        meta = validate_meta(region, kind, date, event, facilitator)
-        check_project_name(project)
-    except (UploadError, ValueError) as error:
-        raise fail(getattr(error, "message", str(error))) from None
-    db = open_database(settings)
     with db.session() as session:
         try:
-            project_id = repository.get_project(session, project).id
+            return repository.get_project(session, project).id
         except repository.NotFound:
             project_id = repository.create_project(session, project).id
             typer.echo(f"Created project {project}.")
-    nlp = NlpResources(settings)
+            return project_id
+
+
+def _ingest_files(
+    db: Database,
+    nlp: NlpResources,
+    project_id: int,
+    files: list[Path],
+    meta: DocumentMeta,
+    settings: Settings,
+    text_column: str | None,
+    columns: str | None,
+) -> int:
+    """The number of files skipped: each file ingested with a progress bar, a bad file
+    reported and skipped."""
+    from rich.progress import Progress, TaskID
+
+    from service.ingest import UploadError, ingest_document, prepare_document
+
     failures = 0
     with Progress(transient=False) as bar:
         overall = bar.add_task("ingest", total=len(files))
@@ -102,6 +97,42 @@ def ingest(
                 bar.console.print(f"{path.name}: {result.note_count} notes ({status})")
             bar.update(task, completed=1.0, visible=False)
             bar.advance(overall)
+    return failures
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest.")],
+    project: Annotated[str, typer.Option(help="Project name (created if missing).")],
+    region: Annotated[str, typer.Option(help="Region of the documents, e.g. Pohjois-Savo.")],
+    kind: Annotated[
+        str, typer.Option(help="workshop | project_description | transcript | other")
+    ] = "workshop",
+    date: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
+    event: Annotated[str | None, typer.Option(help="Event or session name.")] = None,
+    text_column: Annotated[str | None, typer.Option(help="csv/xlsx text column.")] = None,
+    columns: Annotated[
+        str | None, typer.Option(help="csv/xlsx field columns, e.g. 'group=Pöytä,speaker=Nimi'.")
+    ] = None,
+    facilitator: Annotated[
+        str | None, typer.Option(help="Transcripts: the facilitator's name(s), comma-separated.")
+    ] = None,
+) -> None:
+    """Ingest documents: parse, split into notes, lemmatize, embed and store."""
+    from service.ingest import UploadError, validate_meta
+    from service.nlp import NlpResources
+
+    settings = Settings()
+    files = _collect(paths)
+    try:
+        meta = validate_meta(region, kind, date, event, facilitator)
+        check_project_name(project)
+    except (UploadError, ValueError) as error:
+        raise fail(getattr(error, "message", str(error))) from None
+    db = open_database(settings)
+    project_id = _get_or_create_project(db, project)
+    nlp = NlpResources(settings)
+    failures = _ingest_files(db, nlp, project_id, files, meta, settings, text_column, columns)
     if failures:
         raise typer.Exit(code=1)
 
@@ -182,6 +213,38 @@ def theme_block(theme: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _run_filters(
+    region: list[str] | None, kind: list[str] | None, date_from: str | None, date_to: str | None
+) -> RunFilters:
+    """The notes a run covers, from the command's options; bad dates are a CLI failure."""
+    import datetime as dt
+
+    from service.theming.notes import RunFilters
+
+    try:
+        return RunFilters(
+            regions=tuple(region or ()),
+            kinds=tuple(kind or ()),
+            date_from=dt.date.fromisoformat(date_from) if date_from else None,
+            date_to=dt.date.fromisoformat(date_to) if date_to else None,
+        )
+    except ValueError:
+        raise fail("Dates are YYYY-MM-DD.") from None
+
+
+def _run_summary_line(summary: dict[str, Any]) -> str:
+    """One line on a fitted run: themes, notes, unassigned share, fit time, detail, changes."""
+    changes = summary["changes"]
+    return (
+        f"{summary['themes']} themes over {summary['notes']} notes; "
+        f"{summary['unassigned_share']:.1%} unassigned; fit {summary['fit_seconds']:.1f} s; "
+        f"detail level {summary['detail']:+d}; "
+        f"changes: {len(changes['new'])} new, {len(changes['persisted'])} kept, "
+        f"{len(changes['vanished'])} vanished, {len(changes['split'])} split, "
+        f"{len(changes['merged'])} merged."
+    )
+
+
 @app.command()
 def themes(
     project: Annotated[str, typer.Option(help="Project name.")],
@@ -199,27 +262,16 @@ def themes(
 ) -> None:
     """Run the theme model on a project and print its themes. Edits people made are
     kept; a run that would still change an edited theme asks first (or stays a draft)."""
-    import datetime as dt
-
     from rich.progress import Progress
 
     from service.commands.run import print_report, settle_draft
     from service.nlp import NlpResources
     from service.storage import repository
-    from service.theming.notes import RunFilters
     from service.theming.runs import RunError, RunOptions, fit_run
     from service.theming.views import theme_table
 
     settings = Settings()
-    try:
-        filters = RunFilters(
-            regions=tuple(region or ()),
-            kinds=tuple(kind or ()),
-            date_from=dt.date.fromisoformat(date_from) if date_from else None,
-            date_to=dt.date.fromisoformat(date_to) if date_to else None,
-        )
-    except ValueError:
-        raise fail("Dates are YYYY-MM-DD.") from None
+    filters = _run_filters(region, kind, date_from, date_to)
     db = open_database(settings)
     with db.session() as session:
         try:
@@ -246,15 +298,7 @@ def themes(
         table_data = theme_table(session, project_id)
     for theme in table_data["themes"]:
         typer.echo(theme_block(theme))
-    changes = summary["changes"]
-    typer.echo(
-        f"{summary['themes']} themes over {summary['notes']} notes; "
-        f"{summary['unassigned_share']:.1%} unassigned; fit {summary['fit_seconds']:.1f} s; "
-        f"detail level {summary['detail']:+d}; "
-        f"changes: {len(changes['new'])} new, {len(changes['persisted'])} kept, "
-        f"{len(changes['vanished'])} vanished, {len(changes['split'])} split, "
-        f"{len(changes['merged'])} merged."
-    )
+    typer.echo(_run_summary_line(summary))
     if summary["status"] == "applied":
         print_report(summary)
 

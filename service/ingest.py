@@ -139,16 +139,34 @@ def prepare_document(
     ``columns`` names a table's note-field columns ("group=Pöytä, speaker=Nimi"). A
     file read as a transcript makes the document's kind "transcript".
     """
-    from service.pipeline.note_length import NoteTooLong, bound_note_length
-    from service.pipeline.parse import ParseError, parse_document
-    from service.pipeline.segment import segment
-    from service.pipeline.tables import parse_columns
-
     name = clean_filename(filename)
     if len(content) > settings.max_upload_bytes:
         raise UploadError(
             f"{name} is larger than the limit of {settings.max_upload_mb:g} MB; split it.", 413
         )
+    parsed, meta = _parse_upload(name, content, meta, settings, text_column, columns)
+    notes = _notes_of(name, parsed, meta, settings)
+    return PreparedDocument(
+        filename=name,
+        content_hash=hashlib.sha256(content).hexdigest(),
+        parsed=parsed,
+        notes=notes,
+        meta=meta,
+    )
+
+
+def _parse_upload(
+    name: str,
+    content: bytes,
+    meta: DocumentMeta,
+    settings: Settings,
+    text_column: str | None,
+    columns: str | None,
+) -> tuple[ParsedDocument, DocumentMeta]:
+    """(the parsed file, its metadata with kind "transcript" if it was read as one)."""
+    from service.pipeline.parse import ParseError, parse_document
+    from service.pipeline.tables import parse_columns
+
     try:
         parsed = parse_document(
             name,
@@ -167,6 +185,17 @@ def prepare_document(
             f"{name}: no speaker turns were found, so it cannot be read as a transcript. "
             "Give each turn a speaker ('Liisa Korhonen: ...') or choose another kind."
         )
+    return parsed, meta
+
+
+def _notes_of(
+    name: str, parsed: ParsedDocument, meta: DocumentMeta, settings: Settings
+) -> tuple[NoteDraft, ...]:
+    """The document's notes, each within the note length limit, at least one and no more
+    than the per-document limit."""
+    from service.pipeline.note_length import NoteTooLong, bound_note_length
+    from service.pipeline.segment import segment
+
     try:
         notes = bound_note_length(
             segment(parsed, kind=meta.kind, facilitators=meta.facilitators), settings.max_note_chars
@@ -184,13 +213,7 @@ def prepare_document(
             f"{settings.max_notes_per_document}; split the file.",
             413,
         )
-    return PreparedDocument(
-        filename=name,
-        content_hash=hashlib.sha256(content).hexdigest(),
-        parsed=parsed,
-        notes=notes,
-        meta=meta,
-    )
+    return notes
 
 
 def find_duplicate(db: Database, project_id: int, content_hash: str) -> Document | None:
@@ -221,17 +244,7 @@ def ingest_document(
         prepared, nlp.privacy, privacy.project_policy_of(db, project_id)
     )
     report(0.02, "lemmatizing")
-    # Lemmatizing runs beside the encoder, not before it: it is hidden behind embedding
-    # as far as the cores allow (both release the GIL in their numeric kernels). A thread
-    # of its own per ingest: a shared one would make another project's ingest wait for
-    # this one's lemmas (spaCy itself is shared batch by batch, language._SPACY_LOCK).
-    beside = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lemmatize")
-    try:
-        analyses, new_vectors, missing, hashes = _lemmatize_and_embed(
-            beside, nlp, db, prepared, report
-        )
-    finally:
-        beside.shutdown(wait=False)  # on failure the lemmatizer ends on its own
+    analyses, new_vectors, missing, hashes = _analyze(nlp, db, prepared, report)
     report(0.96, "storing")
     embedder = nlp.embedder
     try:
@@ -263,6 +276,21 @@ def ingest_document(
         embedded=len(missing),
         cached=len(set(hashes)) - len(missing),
     )
+
+
+def _analyze(
+    nlp: NlpResources, db: Database, prepared: PreparedDocument, report: ProgressFn
+) -> tuple[list[NoteLanguage], list[np.ndarray], list[str], list[str]]:
+    """_lemmatize_and_embed's result, the lemmatizer running in a thread of its own."""
+    # Lemmatizing runs beside the encoder, not before it: it is hidden behind embedding
+    # as far as the cores allow (both release the GIL in their numeric kernels). A thread
+    # of its own per ingest: a shared one would make another project's ingest wait for
+    # this one's lemmas (spaCy itself is shared batch by batch, language._SPACY_LOCK).
+    beside = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lemmatize")
+    try:
+        return _lemmatize_and_embed(beside, nlp, db, prepared, report)
+    finally:
+        beside.shutdown(wait=False)  # on failure the lemmatizer ends on its own
 
 
 def _lemmatize_and_embed(

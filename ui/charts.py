@@ -179,6 +179,14 @@ def note_map_figure(
             )
         )
     _add_theme_labels(figure, notes, colors, label_at)
+    _map_layout(figure, notes, labels, height)
+    return figure
+
+
+def _map_layout(
+    figure: go.Figure, notes: pd.DataFrame, labels: dict[str, str], height: int
+) -> None:
+    """Give the map its frame: size, panning, legend title, axes hidden and fixed to all notes."""
     figure.update_layout(
         # The top margin keeps the legend's title clear of Plotly's toolbar.
         height=height,
@@ -196,7 +204,6 @@ def note_map_figure(
         xaxis={"visible": False, "range": _axis_range(notes["x"])},
         yaxis={"visible": False, "range": _axis_range(notes["y"])},
     )
-    return figure
 
 
 def _add_theme_labels(

@@ -82,3 +82,17 @@ def refusals(files: Sequence[tuple[str, int]], rules: UploadRules) -> list[str]:
             limit = _megabytes(limit_mb)
             lines.append(t("upload_too_large", file=md(name), size=size_mb, limit=limit))
     return lines
+
+
+def problem(
+    files: Sequence[Any], meta: dict[str, str | None], rules: UploadRules | None
+) -> str | None:
+    """Why the form cannot be sent as it is, in the UI's language; None when it can."""
+    if not files:
+        return t("upload_no_files")
+    refused = refusals([(f.name, f.size) for f in files], rules) if rules else []
+    if refused:
+        return "\n".join([t("upload_refused"), *(f"- {line}" for line in refused)])
+    if not meta["region"]:
+        return t("upload_no_region")
+    return None

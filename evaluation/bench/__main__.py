@@ -33,11 +33,9 @@ from evaluation.bench.system import (
 PARTS = ("encoder", "ingest", "upload", "themes", "incremental", "startup", "load")
 
 
-def _load_test(work: Path, notes: int, seconds: float) -> dict[str, Any]:
-    """Start the real service, fill a project with ``notes`` real sentences, then run 20
-    clients (reads and uploads) while a theme run fits."""
-    import httpx
-
+def _start_service(work: Path) -> tuple[subprocess.Popen[bytes], int, dict[str, str]]:
+    """(the service's process, its port, its environment): `serve` started on a free port
+    with its data under ``work`` and its log in work/api.log."""
     from tests.postgres import free_port
 
     port = free_port()
@@ -57,6 +55,31 @@ def _load_test(work: Path, notes: int, seconds: float) -> dict[str, Any]:
         stdout=(work / "api.log").open("wb"),
         stderr=subprocess.STDOUT,
     )
+    return process, port, env
+
+
+def _fill_project(http: Any, sentences: list[str]) -> float:
+    """Seconds to upload ``sentences`` into the project kuorma, one CSV per region, waiting
+    for each ingest."""
+    regions = ["Pohjois-Savo", "Etelä-Savo", "Kainuu", "Lappi", "Pirkanmaa"]
+    started = time.perf_counter()
+    for number, region in enumerate(regions):
+        part = sentences[number :: len(regions)]
+        response = http.post(
+            "/projects/kuorma/documents?wait=true",
+            data={"region": region},
+            files=[("files", (f"{region}.csv", csv_upload(part)))],
+        )
+        response.raise_for_status()
+    return time.perf_counter() - started
+
+
+def _load_test(work: Path, notes: int, seconds: float) -> dict[str, Any]:
+    """Start the real service, fill a project with ``notes`` real sentences, then run 20
+    clients (reads and uploads) while a theme run fits."""
+    import httpx
+
+    process, port, env = _start_service(work)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(f"{base}/health", time.perf_counter(), limit=120)
@@ -66,17 +89,7 @@ def _load_test(work: Path, notes: int, seconds: float) -> dict[str, Any]:
         )
         http.post("/projects", json={"name": "kuorma"})
         sentences = real_sentences()[:notes]
-        regions = ["Pohjois-Savo", "Etelä-Savo", "Kainuu", "Lappi", "Pirkanmaa"]
-        started = time.perf_counter()
-        for number, region in enumerate(regions):
-            part = sentences[number :: len(regions)]
-            response = http.post(
-                "/projects/kuorma/documents?wait=true",
-                data={"region": region},
-                files=[("files", (f"{region}.csv", csv_upload(part)))],
-            )
-            response.raise_for_status()
-        ingest_seconds = time.perf_counter() - started
+        ingest_seconds = _fill_project(http, sentences)
         started = time.perf_counter()
         http.post(
             "/projects/kuorma/runs?wait=true", json={"use_codebook": False}
@@ -114,7 +127,8 @@ def _load_test(work: Path, notes: int, seconds: float) -> dict[str, Any]:
         process.wait(timeout=60)
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
+    """The command line of `python -m evaluation.bench`."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, shorter load")
     parser.add_argument("--only", default=",".join(PARTS), help="comma-separated parts")
@@ -122,7 +136,22 @@ def main(argv: list[str] | None = None) -> int:
         "--upload-backends", default="onnx-int8,sentence-transformers",
         help="embedding backends of the upload part's CLI path (the first also runs the API)",
     )  # fmt: skip
-    args = parser.parse_args(argv)
+    return parser
+
+
+def _upload_part(quick: bool, upload_backends: str) -> None:
+    """Run the upload part and write its own file (bench_upload[_quick].json)."""
+    from evaluation.bench.upload import run as upload_run
+
+    backends = tuple(b for b in upload_backends.split(",") if b)
+    measured = upload_run(quick=quick, backends=backends)
+    upload_path = RESULTS_DIR / ("bench_upload_quick.json" if quick else "bench_upload.json")
+    write_json(upload_path, {"machine": machine_info(), "quick": quick, **measured})
+    print(f"upload: written to {upload_path}", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
     wanted = [p for p in args.only.split(",") if p]
     path = RESULTS_DIR / "bench_system.json"
     earlier = json.loads(path.read_text()) if path.exists() else {}
@@ -144,15 +173,7 @@ def main(argv: list[str] | None = None) -> int:
 
             record("ingest", ingest_run(sample=128 if args.quick else 512))
         if "upload" in wanted:
-            from evaluation.bench.upload import run as upload_run
-
-            backends = tuple(b for b in args.upload_backends.split(",") if b)
-            measured = upload_run(quick=args.quick, backends=backends)
-            upload_path = RESULTS_DIR / (
-                "bench_upload_quick.json" if args.quick else "bench_upload.json"
-            )
-            write_json(upload_path, {"machine": machine_info(), "quick": args.quick, **measured})
-            print(f"upload: written to {upload_path}", flush=True)
+            _upload_part(args.quick, args.upload_backends)
         if "startup" in wanted:
             record("startup", startup(work / "startup"))
         if "incremental" in wanted:

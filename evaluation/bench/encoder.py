@@ -261,18 +261,50 @@ def _summary(datasets: dict[str, dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def _settings(quick: bool, ours: Any) -> dict[str, Any]:
+    """The run's settings: prompt, chunk, seed, batch sizes, threads, sample size."""
+    import torch
+
+    from service.pipeline.embed_onnx import physical_cores
+
+    return {
+        "prompt": PROMPT,
+        "chunk": CHUNK,
+        "seed": SEED,
+        "baseline_batch": BASELINE_BATCH,
+        "ours_batch": ours.batch_size,
+        "ours_max_batch_tokens": ours.max_batch_tokens,
+        "torch_threads": torch.get_num_threads(),
+        "ours_workers": ours.threads or physical_cores(),
+        "quick_sample": QUICK_SAMPLE if quick else None,
+    }
+
+
+def _models(model_dir: Path, onnx_dir: Path, ours: Any) -> dict[str, dict[str, Any]]:
+    """Encoder name -> its model id and the bytes of its weights file."""
+    from service.pipeline.embed import SentenceTransformerEmbedder
+    from service.pipeline.embed_onnx import MODEL_FILE
+
+    return {
+        FP32: {
+            "model_id": SentenceTransformerEmbedder(str(model_dir), PROMPT).model_id,
+            "bytes": (model_dir / "model.safetensors").stat().st_size,
+        },
+        INT8: {"model_id": ours.model_id, "bytes": (onnx_dir / MODEL_FILE).stat().st_size},
+    }
+
+
 def run(quick: bool = False, results_dir: Path = RESULTS_DIR) -> dict[str, Any]:
     """Run the benchmark, write JSON and PNG into ``results_dir``, return the JSON content.
 
     Builds the int8 model first if needed (one to two minutes). The full run embeds all
     7,980 notes with both encoders: about 10 minutes on an idle 2-core machine.
     """
-    import torch
     from sentence_transformers import SentenceTransformer
 
     from models.build_onnx import build_onnx_int8
-    from service.pipeline.embed import SentenceTransformerEmbedder, default_model_path
-    from service.pipeline.embed_onnx import MODEL_FILE, OnnxInt8Embedder, physical_cores
+    from service.pipeline.embed import default_model_path
+    from service.pipeline.embed_onnx import OnnxInt8Embedder
 
     started = time.perf_counter()
     model_dir = default_model_path()
@@ -301,83 +333,19 @@ def run(quick: bool = False, results_dir: Path = RESULTS_DIR) -> dict[str, Any]:
         "quick": quick,
         "machine": {**machine, "load_average_end": list(os.getloadavg())},
         "method": __doc__.split("\n\n", 1)[1].strip() if __doc__ else "",
-        "settings": {
-            "prompt": PROMPT,
-            "chunk": CHUNK,
-            "seed": SEED,
-            "baseline_batch": BASELINE_BATCH,
-            "ours_batch": ours.batch_size,
-            "ours_max_batch_tokens": ours.max_batch_tokens,
-            "torch_threads": torch.get_num_threads(),
-            "ours_workers": ours.threads or physical_cores(),
-            "quick_sample": QUICK_SAMPLE if quick else None,
-        },
-        "models": {
-            FP32: {
-                "model_id": SentenceTransformerEmbedder(str(model_dir), PROMPT).model_id,
-                "bytes": (model_dir / "model.safetensors").stat().st_size,
-            },
-            INT8: {"model_id": ours.model_id, "bytes": (onnx_dir / MODEL_FILE).stat().st_size},
-        },
+        "settings": _settings(quick, ours),
+        "models": _models(model_dir, onnx_dir, ours),
         "datasets": datasets,
         "single_thread_control": control,
         "summary": _summary(datasets),
         "seconds": time.perf_counter() - started,
     }
     write_json(results_dir / "bench_encoder.json", report)
+    # Imported here: the plot module takes the encoder's names from this module.
+    from evaluation.bench.encoder_plot import plot_encoder
+
     plot_encoder(report, results_dir / "bench_encoder.png")
     return report
-
-
-def plot_encoder(report: dict[str, Any], path: Path) -> Path:
-    """Three panels per data set: notes/s of both encoders, cosine histogram, ARI."""
-    import matplotlib
-
-    matplotlib.use("Agg")  # files only; no display on servers
-    import matplotlib.pyplot as plt
-
-    names = list(report["datasets"])
-    short = [name.split("_")[0] for name in names]
-    rows = [report["datasets"][name] for name in names]
-    x = np.arange(len(names))
-    fig, (speed_ax, cosine_ax, ari_ax) = plt.subplots(1, 3, figsize=(15, 4.6))
-    for offset, name, colour in ((-0.2, FP32, "#9e9e9e"), (0.2, INT8, "#1f77b4")):
-        speed_ax.bar(x + offset, [r["speed"][name]["notes_per_s"] for r in rows], 0.4,
-                     label=name, color=colour)  # fmt: skip
-        ari_ax.bar(x + offset, [r["ari"]["fp32" if name == FP32 else "int8"] for r in rows], 0.4,
-                   label=name, color=colour)  # fmt: skip
-    for i, (name, r) in enumerate(zip(names, rows, strict=True)):
-        label = f"{r['speed']['speedup_median_of_chunks']:.1f}x"
-        if name in report["single_thread_control"]:
-            label += (
-                f"\n1 thr {report['single_thread_control'][name]['speedup_median_of_chunks']:.1f}x"
-            )
-        speed_ax.annotate(label, (i + 0.2, r["speed"][INT8]["notes_per_s"]), ha="center",
-                          va="bottom", fontsize=8)  # fmt: skip
-    speed_ax.set(xticks=x, xticklabels=short, ylabel="notes / s (wall, 2 cores)",
-                 title="Speed (median chunk speedup; 1-thread control)")  # fmt: skip
-    speed_ax.margins(y=0.2)
-    edges = np.linspace(0.98, 1.0, 41)
-    for name, r in zip(short, rows, strict=True):
-        counts = np.asarray(r["cosine"]["histogram"], dtype=float)
-        cosine_ax.step(edges[:-1], counts / max(counts.sum(), 1), where="post",
-                       label=f"{name} (min {r['cosine']['min']:.4f})")  # fmt: skip
-    cosine_ax.axvline(TARGETS["cosine_min"], color="red", linestyle=":", label="target 0.99")
-    cosine_ax.set(xlabel="cosine(int8, fp32) per note", ylabel="share of notes",
-                  title="Fidelity to float32", xlim=(0.985, 1.0))  # fmt: skip
-    ari_ax.set(xticks=x, xticklabels=short, ylabel="ARI vs labels",
-               title="k-means (true k, seed 0)")  # fmt: skip
-    for axis in (speed_ax, cosine_ax, ari_ax):
-        axis.legend(fontsize=8)
-    machine = report["machine"]
-    fig.suptitle(f"Encoder: {machine['cpu_model']}, {machine['physical_cores']} cores, "
-                 f"load {machine['load_average'][0]:.1f}; {report['machine']['timestamp']}"
-                 + (" (quick sample)" if report["quick"] else ""), fontsize=10)  # fmt: skip
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -280,6 +280,33 @@ def _api_ready() -> float:
         process.wait()
 
 
+def _read_paths(project: str, only: str | None) -> dict[str, str]:
+    """Endpoint name -> path of the reads the load test makes (just ``only`` if given)."""
+    paths = {
+        "themes": f"/projects/{project}/themes",
+        "notes page": f"/projects/{project}/notes?limit=50&offset=100",
+        "compare": f"/projects/{project}/compare?by=region",
+        "csv export": f"/projects/{project}/export?format=csv",
+    }
+    if only is not None:
+        paths = {only: paths[only]}
+    return paths
+
+
+def _latency_summary(latencies: dict[str, list[float]]) -> dict[str, dict[str, Any]]:
+    """Endpoint name -> requests, p50_ms and p95_ms, for every endpoint that was called."""
+    summary = {}
+    for name, values in latencies.items():
+        if values:
+            ordered = sorted(values)
+            summary[name] = {
+                "requests": len(values),
+                "p50_ms": round(1000 * ordered[len(ordered) // 2], 1),
+                "p95_ms": round(1000 * ordered[int(len(ordered) * 0.95)], 1),
+            }
+    return summary
+
+
 def api_latency(
     base_url: str,
     token: str,
@@ -294,14 +321,7 @@ def api_latency(
     client taking them in turn. p50/p95 per endpoint, errors."""
     import httpx
 
-    paths = {
-        "themes": f"/projects/{project}/themes",
-        "notes page": f"/projects/{project}/notes?limit=50&offset=100",
-        "compare": f"/projects/{project}/compare?by=region",
-        "csv export": f"/projects/{project}/export?format=csv",
-    }
-    if only is not None:
-        paths = {only: paths[only]}
+    paths = _read_paths(project, only)
     latencies: dict[str, list[float]] = {name: [] for name in paths}
     latencies["upload"] = []
     errors: list[str] = []
@@ -334,21 +354,12 @@ def api_latency(
 
     with ThreadPoolExecutor(max_workers=clients) as pool:
         list(pool.map(client_loop, range(clients)))
-    summary = {}
-    for name, values in latencies.items():
-        if values:
-            ordered = sorted(values)
-            summary[name] = {
-                "requests": len(values),
-                "p50_ms": round(1000 * ordered[len(ordered) // 2], 1),
-                "p95_ms": round(1000 * ordered[int(len(ordered) * 0.95)], 1),
-            }
     return {
         "clients": clients,
         "seconds": seconds,
         "errors": len(errors),
         "error_samples": errors[:10],
-        "endpoints": summary,
+        "endpoints": _latency_summary(latencies),
     }
 
 

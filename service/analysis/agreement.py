@@ -190,6 +190,81 @@ def _measures(
     }
 
 
+def _theme_name(theme_names: Mapping[int, str], key: Hashable) -> str:
+    """The display name of a theme key; a label that is no theme key (unassigned) as is."""
+    return theme_names.get(key, f"theme {key}") if isinstance(key, int) else str(key)
+
+
+def _named_splits_and_merges(
+    model_labels: list[Hashable], human: Sequence[str], theme_names: Mapping[int, str]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(splits, merges) of the assigned themes over all codes, each theme entry carrying
+    theme_id and theme_name."""
+    _, all_codes, full = contingency(model_labels, list(human))
+    full_themes = list(dict.fromkeys(model_labels))
+    theme_rows = [i for i, t in enumerate(full_themes) if t != UNASSIGNED]
+    splits, merges = splits_and_merges(
+        [full_themes[i] for i in theme_rows], all_codes, full[theme_rows, :]
+    )
+    for split in splits:
+        for entry in split["themes"]:
+            entry["theme_id"] = entry.pop("theme")
+            entry["theme_name"] = _theme_name(theme_names, entry["theme_id"])
+    for merge in merges:
+        merge["theme_id"] = merge.pop("theme")
+        merge["theme_name"] = _theme_name(theme_names, merge["theme_id"])
+    return splits, merges
+
+
+def _by_region(
+    regions: Sequence[str],
+    model_labels: list[Hashable],
+    mapped: list[Hashable],
+    human: Sequence[str],
+) -> list[dict[str, Any]]:
+    """One row of _measures per region, regions in sorted order."""
+    by_region = []
+    for region in sorted(set(regions)):
+        rows = [i for i, r in enumerate(regions) if r == region]
+        by_region.append(
+            {
+                "region": region,
+                **_measures(
+                    [model_labels[i] for i in rows],
+                    [mapped[i] for i in rows],
+                    [human[i] for i in rows],
+                ),
+            }
+        )
+    return by_region
+
+
+def _sample_warnings(notes: int, by_region: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Warnings for a whole sample, then for regions, with fewer than MIN_NOTES notes."""
+    warnings = [
+        {
+            "code": "small_region",
+            "region": r["region"],
+            "notes": r["notes"],
+            "message": f"Only {r['notes']} coded notes in {r['region']!r} (fewer than "
+            f"{MIN_NOTES}): its agreement figures are very uncertain.",
+        }
+        for r in by_region
+        if r["notes"] < MIN_NOTES
+    ]
+    if notes < MIN_NOTES:
+        warnings.insert(
+            0,
+            {
+                "code": "small_sample",
+                "notes": notes,
+                "message": f"Only {notes} notes carry both a theme run "
+                "and a human code; agreement figures are uncertain.",
+            },
+        )
+    return warnings
+
+
 def agreement_report(
     model: Sequence[int | None],
     human: Sequence[str],
@@ -208,59 +283,11 @@ def agreement_report(
     assigned = [i for i, k in enumerate(model) if k is not None]
     themes, codes, table = contingency([model[i] for i in assigned], [human[i] for i in assigned])
     mapping = {themes[r]: codes[c] for r, c in best_mapping(table).items()}
-    mapped = [UNASSIGNED if k is None else mapping.get(k, f"theme {k} (no code)") for k in model]
-    _, all_codes, full = contingency(model_labels, list(human))
-    full_themes = list(dict.fromkeys(model_labels))
-    theme_rows = [i for i, t in enumerate(full_themes) if t != UNASSIGNED]
-    splits, merges = splits_and_merges(
-        [full_themes[i] for i in theme_rows], all_codes, full[theme_rows, :]
-    )
-
-    def name(key: Hashable) -> str:
-        return theme_names.get(key, f"theme {key}") if isinstance(key, int) else str(key)
-
-    for split in splits:
-        for entry in split["themes"]:
-            entry["theme_id"] = entry.pop("theme")
-            entry["theme_name"] = name(entry["theme_id"])
-    for merge in merges:
-        merge["theme_id"] = merge.pop("theme")
-        merge["theme_name"] = name(merge["theme_id"])
-
-    by_region = []
-    for region in sorted(set(regions)):
-        rows = [i for i, r in enumerate(regions) if r == region]
-        by_region.append(
-            {
-                "region": region,
-                **_measures(
-                    [model_labels[i] for i in rows],
-                    [mapped[i] for i in rows],
-                    [human[i] for i in rows],
-                ),
-            }
-        )
-    warnings = [
-        {
-            "code": "small_region",
-            "region": r["region"],
-            "notes": r["notes"],
-            "message": f"Only {r['notes']} coded notes in {r['region']!r} (fewer than "
-            f"{MIN_NOTES}): its agreement figures are very uncertain.",
-        }
-        for r in by_region
-        if r["notes"] < MIN_NOTES
+    mapped: list[Hashable] = [
+        UNASSIGNED if k is None else mapping.get(k, f"theme {k} (no code)") for k in model
     ]
-    if len(human) < MIN_NOTES:
-        warnings.insert(
-            0,
-            {
-                "code": "small_sample",
-                "notes": len(human),
-                "message": f"Only {len(human)} notes carry both a theme run "
-                "and a human code; agreement figures are uncertain.",
-            },
-        )
+    splits, merges = _named_splits_and_merges(model_labels, human, theme_names)
+    by_region = _by_region(regions, model_labels, mapped, human)
     return {
         **_measures(model_labels, mapped, list(human)),
         "unassigned": int(sum(k is None for k in model)),
@@ -268,19 +295,21 @@ def agreement_report(
         "mapping": [
             {
                 "theme_id": key,
-                "theme_name": name(key),
+                "theme_name": _theme_name(theme_names, key),
                 "code": code,
                 "notes": int(table[themes.index(key), codes.index(code)]),
             }
             for key, code in sorted(mapping.items(), key=lambda kv: str(kv[0]))
         ],
         "unmapped_themes": [
-            {"theme_id": key, "theme_name": name(key)} for key in themes if key not in mapping
+            {"theme_id": key, "theme_name": _theme_name(theme_names, key)}
+            for key in themes
+            if key not in mapping
         ],
         "by_region": by_region,
         "splits": splits,
         "merges": merges,
-        "warnings": warnings,
+        "warnings": _sample_warnings(len(human), by_region),
         "note": "Kappa and alpha compare codes with the themes mapped one-to-one onto them; "
         "unassigned notes and themes without a code count as disagreement. ARI and "
         "NMI compare the two partitions directly, unassigned as one cluster.",

@@ -255,6 +255,42 @@ def sample_warnings(
     return warnings
 
 
+def _period_rows(
+    records: list[CountRecord], columns: list[ThemeColumn], by: str, period: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(prevalence rows of every period, warnings about small groups and undated notes)."""
+    rows = []
+    warnings = []
+    for label, period_table in tabulate(records, columns, period).items():
+        rows.extend(prevalence_rows(period_table, label))
+        small = [
+            g
+            for g, n in zip(period_table.groups, period_table.counts.sum(axis=1), strict=True)
+            if n < compare.MIN_GROUP_NOTES
+        ]
+        if small:
+            warnings.append(
+                _warn(
+                    "small_period_group",
+                    f"In {label}, {len(small)} {by} value(s) have fewer than "
+                    f"{compare.MIN_GROUP_NOTES} notes.",
+                    period=label,
+                    groups=small,
+                )
+            )
+    undated = sum(r.count for r in records if r.date is None)
+    if undated:
+        warnings.append(
+            _warn(
+                "undated",
+                f"{undated} notes come from documents without a date and are left out of "
+                "the period rows (they are in the tests and distinctive themes).",
+                notes=undated,
+            )
+        )
+    return rows, warnings
+
+
 def compare_run(
     session: Session, run: ThemeRun, by: str = "region", period: str | None = None
 ) -> dict[str, Any]:
@@ -272,34 +308,8 @@ def compare_run(
     if period is None:
         rows = prevalence_rows(table)
     else:
-        rows = []
-        for label, period_table in tabulate(records, columns, period).items():
-            rows.extend(prevalence_rows(period_table, label))
-            small = [
-                g
-                for g, n in zip(period_table.groups, period_table.counts.sum(axis=1), strict=True)
-                if n < compare.MIN_GROUP_NOTES
-            ]
-            if small:
-                warnings.append(
-                    _warn(
-                        "small_period_group",
-                        f"In {label}, {len(small)} {by} value(s) have fewer than "
-                        f"{compare.MIN_GROUP_NOTES} notes.",
-                        period=label,
-                        groups=small,
-                    )
-                )
-        undated = sum(r.count for r in records if r.date is None)
-        if undated:
-            warnings.append(
-                _warn(
-                    "undated",
-                    f"{undated} notes come from documents without a date and are left out of "
-                    "the period rows (they are in the tests and distinctive themes).",
-                    notes=undated,
-                )
-            )
+        rows, period_warnings = _period_rows(records, columns, by, period)
+        warnings.extend(period_warnings)
 
     unassigned_column = len(columns) - 1
     unassigned = int(table.counts[:, unassigned_column].sum())

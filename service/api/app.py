@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.dependencies.models import Dependant
@@ -49,9 +49,10 @@ from service.theming.edits import EditError
 log = logging.getLogger("teemakartta")
 
 
-def create_app(settings: Settings | None = None, nlp: NlpResources | None = None) -> FastAPI:
-    """Build the app; tests pass their own settings (and a shared, already loaded model)."""
-    settings = settings or Settings()
+def _lifespan(
+    settings: Settings, nlp: NlpResources | None
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """The app's lifespan: opens the database and the shared resources, closes them after."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -76,11 +77,37 @@ def create_app(settings: Settings | None = None, nlp: NlpResources | None = None
         job_queue.shutdown()
         db.dispose()
 
+    return lifespan
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    """Map the service's errors to HTTP statuses, each with its message as the detail."""
+
+    @app.exception_handler(NotFound)
+    async def not_found(_request: Request, error: NotFound) -> JSONResponse:
+        return JSONResponse({"detail": str(error), "code": error.code}, status_code=404)
+
+    @app.exception_handler(Conflict)
+    async def conflict(_request: Request, error: Conflict) -> JSONResponse:
+        return JSONResponse({"detail": str(error)}, status_code=409)
+
+    @app.exception_handler(EditError)
+    async def bad_edit(_request: Request, error: EditError) -> JSONResponse:
+        return JSONResponse({"detail": str(error)}, status_code=422)
+
+    @app.exception_handler(UploadError)
+    async def bad_upload(_request: Request, error: UploadError) -> JSONResponse:
+        return JSONResponse({"detail": error.message}, status_code=error.status)
+
+
+def create_app(settings: Settings | None = None, nlp: NlpResources | None = None) -> FastAPI:
+    """Build the app; tests pass their own settings (and a shared, already loaded model)."""
+    settings = settings or Settings()
     app = FastAPI(
         title="Teemakartta API",
         version="0.1.0",
         summary="Finnish workshop notes to themes: ingest, embed, theme, compare, export.",
-        lifespan=lifespan,
+        lifespan=_lifespan(settings, nlp),
     )
     for router in (
         projects.router,
@@ -115,22 +142,7 @@ def create_app(settings: Settings | None = None, nlp: NlpResources | None = None
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
     app.add_middleware(SecurityHeaders)
 
-    @app.exception_handler(NotFound)
-    async def not_found(_request: Request, error: NotFound) -> JSONResponse:
-        return JSONResponse({"detail": str(error), "code": error.code}, status_code=404)
-
-    @app.exception_handler(Conflict)
-    async def conflict(_request: Request, error: Conflict) -> JSONResponse:
-        return JSONResponse({"detail": str(error)}, status_code=409)
-
-    @app.exception_handler(EditError)
-    async def bad_edit(_request: Request, error: EditError) -> JSONResponse:
-        return JSONResponse({"detail": str(error)}, status_code=422)
-
-    @app.exception_handler(UploadError)
-    async def bad_upload(_request: Request, error: UploadError) -> JSONResponse:
-        return JSONResponse({"detail": error.message}, status_code=error.status)
-
+    _add_error_handlers(app)
     return app
 
 

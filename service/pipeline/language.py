@@ -12,12 +12,13 @@ Importing this module is cheap: spaCy and simplemma are imported on first use.
 from __future__ import annotations
 
 import functools
-import threading
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
 from typing import TYPE_CHECKING
+
+from service.pipeline.fair_lock import FairLock
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -61,27 +62,6 @@ _ANALYSIS_MARKS = frozenset("()[]+=#")
 _MAX_PIECE_CHARS = 10_000
 _MAX_BATCH_CHARS = 50_000
 _SIMPLEMMA_ACCURACY_NOTE = "falling back to simplemma lemmas (~81% accurate)"
-
-
-class FairLock:
-    """A lock taken in the order threads asked for it. A plain Lock lets the thread that
-    releases it take it straight back, so one job's batches could shut another's out."""
-
-    def __init__(self) -> None:
-        self._changed = threading.Condition()
-        self._next_ticket = 0
-        self._serving = 0
-
-    def __enter__(self) -> None:
-        with self._changed:
-            ticket = self._next_ticket
-            self._next_ticket += 1
-            self._changed.wait_for(lambda: self._serving == ticket)
-
-    def __exit__(self, *_exc: object) -> None:
-        with self._changed:
-            self._serving += 1
-            self._changed.notify_all()
 
 
 # The cached pipelines are shared by every thread of the process, and the Voikko

@@ -308,6 +308,31 @@ def _distinct(names: list[ThemeName]) -> list[ThemeName]:
     return result
 
 
+def _best_names(context: _Context, options: list[_Options], keywords: Keywords) -> list[ThemeName]:
+    """One name per theme 0..k-1 (repeats possible): the best phrase offers first, then
+    a keyword for a theme no phrase was left for."""
+    table = context.table
+    # Every (score, theme, phrase) offer, best first; each theme takes its best phrase
+    # that no theme took before it, so a phrase names the theme it fits best.
+    offers = sorted(
+        (-score, theme, table.keys[column], column)
+        for theme, option in enumerate(options)
+        for column, score in zip(option.columns, option.scores, strict=True)
+    )
+    names: dict[int, ThemeName] = {}
+    taken: set[str] = set()
+    for _, theme, key, column in offers:
+        if theme in names or key in taken:
+            continue
+        names[theme], used = _name(context, theme, options[theme], column, taken)
+        taken.update(used)
+    for theme in range(len(keywords)):
+        if theme not in names:
+            names[theme] = _fallback(keywords[theme], taken)
+            taken.add(names[theme].key)
+    return [names[theme] for theme in range(len(keywords))]
+
+
 def theme_names(
     labels: np.ndarray,
     note_phrases: Sequence[Sequence[Phrase]],
@@ -352,22 +377,4 @@ def theme_names(
         pair_ratio,
         pair_gain,
     )
-    # Every (score, theme, phrase) offer, best first; each theme takes its best phrase
-    # that no theme took before it, so a phrase names the theme it fits best.
-    offers = sorted(
-        (-score, theme, table.keys[column], column)
-        for theme, option in enumerate(options)
-        for column, score in zip(option.columns, option.scores, strict=True)
-    )
-    names: dict[int, ThemeName] = {}
-    taken: set[str] = set()
-    for _, theme, key, column in offers:
-        if theme in names or key in taken:
-            continue
-        names[theme], used = _name(context, theme, options[theme], column, taken)
-        taken.update(used)
-    for theme in range(k):
-        if theme not in names:
-            names[theme] = _fallback(keywords[theme], taken)
-            taken.add(names[theme].key)
-    return _distinct([names[theme] for theme in range(k)])
+    return _distinct(_best_names(context, options, keywords))

@@ -45,6 +45,23 @@ def normalise(vector: np.ndarray) -> np.ndarray:
     return (vector / norm).astype(np.float32) if norm > 0 else vector.astype(np.float32)
 
 
+def _centred_similarity(
+    members: np.ndarray, center: np.ndarray | None
+) -> tuple[np.ndarray | None, float | None, list[float] | None]:
+    """(unit mean of the centred members (d,), their median cosine to it, the quantiles of
+    those cosines), all None without a corpus ``center``. ``members`` is (m, d)."""
+    from service.pipeline.explain import quantiles_of
+
+    if center is None:
+        return None, None, None
+    centred = members - center
+    centred /= np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-12)
+    centred_centroid = normalise(centred.mean(axis=0))
+    own = centred @ centred_centroid
+    typical = float(np.median(own))
+    return centred_centroid, typical, [round(float(q), 6) for q in quantiles_of(own)]
+
+
 def describe_themes(
     keys: np.ndarray,
     vectors: np.ndarray,
@@ -64,7 +81,7 @@ def describe_themes(
     ``texts`` the notes' texts (for descriptions); ``phrases`` their noun phrases and
     ``embed`` the project's embedder (for names; see ``pipeline.naming``).
     """
-    from service.pipeline.explain import quantiles_of, theme_description
+    from service.pipeline.explain import theme_description
     from service.pipeline.naming import theme_names
     from service.pipeline.themes import theme_keywords
 
@@ -87,14 +104,7 @@ def describe_themes(
         centroid = centroids[index_of[key]]
         central = members[np.argsort(-(vectors[members] @ centroid), kind="stable")]
         words = keywords[index_of[key]]
-        centred_centroid = typical = quantiles = None
-        if center is not None:
-            centred = vectors[members] - center
-            centred /= np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-12)
-            centred_centroid = normalise(centred.mean(axis=0))
-            own = centred @ centred_centroid
-            typical = float(np.median(own))
-            quantiles = [round(float(q), 6) for q in quantiles_of(own)]
+        centred_centroid, typical, quantiles = _centred_similarity(vectors[members], center)
         described[key] = ThemeDescription(
             centroid=centroid,
             keywords=[[w, round(float(s), 4)] for w, s in words],

@@ -97,7 +97,7 @@ def _upload_form(project: str) -> None:
     if not submitted:
         _show_last_upload(project)
         return
-    if problem := _upload_problem(files or [], meta, rules):
+    if problem := upload_rules.problem(files or [], meta, rules):
         st.error(problem)
         return
     uploads = [
@@ -146,20 +146,6 @@ def _metadata_fields() -> tuple[dict[str, str | None], bool]:
         "columns": columns.strip() or None,
     }
     return meta, run_after
-
-
-def _upload_problem(
-    files: list[Any], meta: dict[str, str | None], rules: upload_rules.UploadRules | None
-) -> str | None:
-    """Why the form cannot be sent as it is, in the UI's language; None when it can."""
-    if not files:
-        return t("upload_no_files")
-    refused = upload_rules.refusals([(f.name, f.size) for f in files], rules) if rules else []
-    if refused:
-        return "\n".join([t("upload_refused"), *(f"- {line}" for line in refused)])
-    if not meta["region"]:
-        return t("upload_no_region")
-    return None
 
 
 def _send(

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ui import charts, common, safe_text
-from ui.client import ApiError
+from ui.client import ApiClient, ApiError
 from ui.i18n import option_labels, t
 from ui.numbers import plotly_separators
 from ui.safe_text import md
@@ -159,89 +159,119 @@ def _save(action: str, call: Any, flash: str) -> None:
 def _edits(
     project: str, detail: dict[str, Any], selected: list[int], names: dict[int, str]
 ) -> None:
-    key = int(detail["id"])
+    """Show the four edit tabs of a theme: rename, move notes, merge, split."""
     api = common.client()
     rename, move, merge, split = st.tabs(
         [t("rename_tab"), t("move_tab"), t("merge_tab"), t("split_tab")]
     )
     with rename, st.form("rename"):
-        name = st.text_input(t("new_name"), value=detail["name"], max_chars=255)
-        if st.form_submit_button(t("rename_button")) and name.strip():
-            _save(
-                "rename",
-                lambda: api.rename_theme(project, key, name.strip()),
-                t("renamed", name=md(name.strip())),
-            )
+        _rename_form(api, project, detail)
     with move:
-        labels = {int(n["id"]): n["text"] for n in detail["notes"]}
-        chosen = st.multiselect(
-            t("notes_to_move"),
-            list(labels),
-            default=selected,
-            placeholder=t("choose_notes"),
-            format_func=option_labels(labels, lambda i: charts.short(labels[i], 90)),
-            help=t("notes_to_move_help"),
-        )
-        others = [k for k in names if k != key]
-        target = st.selectbox(
-            t("move_to"),
-            others,
-            index=None,
-            placeholder=t("choose_theme"),
-            format_func=common.theme_labels(others, names),
-        )
-        left, right = st.columns(2)
-        if left.button(
-            t("move_button", count=len(chosen)),
-            disabled=not chosen or target is None,
-            key="move_notes",
-        ):
-            goal = int(target) if target is not None else None
-            _save(
-                "move", lambda: api.move_notes(project, chosen, goal), t("moved", count=len(chosen))
-            )
-        if right.button(
-            t("unassign_button", count=len(chosen)), disabled=not chosen, key="unassign_notes"
-        ):
-            _save(
-                "unassign",
-                lambda: api.move_notes(project, chosen, None),
-                t("unassigned_done", count=len(chosen)),
-            )
+        _move_notes(api, project, detail, selected, names)
     with merge, st.form("merge_into"):
-        others = [k for k in names if k != key]
-        into = st.multiselect(
-            t("merge_with"),
-            others,
-            placeholder=t("choose_themes"),
-            format_func=common.theme_labels(others, names),
-        )
-        merged_name = st.text_input(t("merge_name"), value=detail["name"])
-        if st.form_submit_button(t("merge_button")):
-            if not into:
-                st.error(t("merge_needs_two"))
-            else:
-                ids = [key, *[int(k) for k in into]]
-                _save(
-                    "merge",
-                    lambda: api.merge_themes(project, ids, merged_name.strip()),
-                    t("merged", count=len(ids), name=md(merged_name.strip())),
-                )
+        _merge_form(api, project, detail, names)
     with split, st.form("split"):
-        size = len(detail["notes"])
-        if size < 2:
-            st.info(t("split_too_small"))
-            st.form_submit_button(t("split_button"), disabled=True)
+        _split_form(api, project, detail)
+
+
+def _rename_form(api: ApiClient, project: str, detail: dict[str, Any]) -> None:
+    """Show the rename form's fields; a submitted new name renames the theme."""
+    key = int(detail["id"])
+    name = st.text_input(t("new_name"), value=detail["name"], max_chars=255)
+    if st.form_submit_button(t("rename_button")) and name.strip():
+        _save(
+            "rename",
+            lambda: api.rename_theme(project, key, name.strip()),
+            t("renamed", name=md(name.strip())),
+        )
+
+
+def _move_notes(
+    api: ApiClient,
+    project: str,
+    detail: dict[str, Any],
+    selected: list[int],
+    names: dict[int, str],
+) -> None:
+    """Show the note and target choices; the buttons move the notes or unassign them."""
+    key = int(detail["id"])
+    labels = {int(n["id"]): n["text"] for n in detail["notes"]}
+    chosen = st.multiselect(
+        t("notes_to_move"),
+        list(labels),
+        default=selected,
+        placeholder=t("choose_notes"),
+        format_func=option_labels(labels, lambda i: charts.short(labels[i], 90)),
+        help=t("notes_to_move_help"),
+    )
+    others = [k for k in names if k != key]
+    target = st.selectbox(
+        t("move_to"),
+        others,
+        index=None,
+        placeholder=t("choose_theme"),
+        format_func=common.theme_labels(others, names),
+    )
+    left, right = st.columns(2)
+    if left.button(
+        t("move_button", count=len(chosen)),
+        disabled=not chosen or target is None,
+        key="move_notes",
+    ):
+        goal = int(target) if target is not None else None
+        _save("move", lambda: api.move_notes(project, chosen, goal), t("moved", count=len(chosen)))
+    if right.button(
+        t("unassign_button", count=len(chosen)), disabled=not chosen, key="unassign_notes"
+    ):
+        _save(
+            "unassign",
+            lambda: api.move_notes(project, chosen, None),
+            t("unassigned_done", count=len(chosen)),
+        )
+
+
+def _merge_form(
+    api: ApiClient, project: str, detail: dict[str, Any], names: dict[int, str]
+) -> None:
+    """Show the merge form's fields; a submission merges this theme with the chosen ones."""
+    key = int(detail["id"])
+    others = [k for k in names if k != key]
+    into = st.multiselect(
+        t("merge_with"),
+        others,
+        placeholder=t("choose_themes"),
+        format_func=common.theme_labels(others, names),
+    )
+    merged_name = st.text_input(t("merge_name"), value=detail["name"])
+    if st.form_submit_button(t("merge_button")):
+        if not into:
+            st.error(t("merge_needs_two"))
         else:
-            parts = st.number_input(
-                t("split_parts"), min_value=2, max_value=min(20, size), value=2, step=1
+            ids = [key, *[int(k) for k in into]]
+            _save(
+                "merge",
+                lambda: api.merge_themes(project, ids, merged_name.strip()),
+                t("merged", count=len(ids), name=md(merged_name.strip())),
             )
-            if st.form_submit_button(t("split_button")):
-                _save(
-                    "split",
-                    lambda: api.split_theme(project, key, int(parts)),
-                    t("split_done", parts=int(parts)),
-                )
+
+
+def _split_form(api: ApiClient, project: str, detail: dict[str, Any]) -> None:
+    """Show the split form's fields (disabled under two notes); a submission splits it."""
+    key = int(detail["id"])
+    size = len(detail["notes"])
+    if size < 2:
+        st.info(t("split_too_small"))
+        st.form_submit_button(t("split_button"), disabled=True)
+    else:
+        parts = st.number_input(
+            t("split_parts"), min_value=2, max_value=min(20, size), value=2, step=1
+        )
+        if st.form_submit_button(t("split_button")):
+            _save(
+                "split",
+                lambda: api.split_theme(project, key, int(parts)),
+                t("split_done", parts=int(parts)),
+            )
 
 
 def _scores(project: str, note_id: int) -> None:

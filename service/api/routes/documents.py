@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Path, Query, Response, UploadFile, status
@@ -28,7 +29,9 @@ from service.api.schemas import (
     UploadRules,
 )
 from service.api.waiting import release_connection
+from service.config import Settings
 from service.ingest import (
+    DocumentMeta,
     PreparedDocument,
     UploadError,
     find_duplicate,
@@ -37,8 +40,10 @@ from service.ingest import (
     validate_meta,
 )
 from service.jobs import Progress
+from service.nlp import NlpResources
 from service.pipeline.parse import ACCEPTED_EXTENSIONS
 from service.storage import repository
+from service.storage.db import Database
 from service.theming.drafts import refresh_after_delete
 
 router = APIRouter(prefix="/projects/{project}/documents", tags=["documents"])
@@ -67,6 +72,65 @@ def _read_limited(upload: UploadFile, limit: int) -> bytes:
             )
         parts.append(chunk)
     return b"".join(parts)
+
+
+def _prepare_uploads(
+    files: list[UploadFile],
+    meta: DocumentMeta,
+    settings: Settings,
+    db: Database,
+    project_id: int,
+    text_column: str | None,
+    columns: str | None,
+) -> tuple[list[PreparedDocument], list[UploadedFile]]:
+    """(documents to ingest, one answer per file): each file read and parsed, a file the
+    project already holds answered as a duplicate. A bad file raises UploadError."""
+    prepared: list[PreparedDocument] = []
+    answers: list[UploadedFile] = []
+    for upload in files:
+        content = _read_limited(upload, settings.max_upload_bytes)
+        document = prepare_document(
+            upload.filename or "", content, meta, settings, text_column, columns
+        )
+        duplicate = find_duplicate(db, project_id, document.content_hash)
+        if duplicate is not None:
+            answers.append(
+                UploadedFile(
+                    filename=document.filename,
+                    status="duplicate",
+                    note_count=duplicate.note_count,
+                    document_id=duplicate.id,
+                )
+            )
+            continue
+        prepared.append(document)
+        answers.append(
+            UploadedFile(
+                filename=document.filename, status="queued", note_count=len(document.notes)
+            )
+        )
+    return prepared, answers
+
+
+def _ingest_job(
+    db: Database, nlp: NlpResources, project_id: int, prepared: list[PreparedDocument]
+) -> Callable[[Progress], dict[str, Any]]:
+    """The job body: ingests the documents one by one, progress scaled over all of them."""
+
+    def work(progress: Progress) -> dict[str, Any]:
+        results = []
+        for i, document in enumerate(prepared):
+
+            def scaled(
+                fraction: float, message: str, i: int = i, name: str = document.filename
+            ) -> None:
+                progress((i + fraction) / len(prepared), f"{name}: {message}")
+
+            result = ingest_document(db, nlp, project_id, document, scaled)
+            results.append(result.__dict__)
+        return {"documents": results}
+
+    return work
 
 
 @router.post(
@@ -103,50 +167,14 @@ def upload_documents(
     written. Good files are ingested by a job, one transaction per document."""
     release_connection(session)  # access is checked; reading and parsing need no connection
     meta = validate_meta(region, kind, date, event, facilitator)
-    prepared: list[PreparedDocument] = []
-    answers: list[UploadedFile] = []
-    for upload in files:
-        content = _read_limited(upload, settings.max_upload_bytes)
-        document = prepare_document(
-            upload.filename or "", content, meta, settings, text_column, columns
-        )
-        duplicate = find_duplicate(db, project.id, document.content_hash)
-        if duplicate is not None:
-            answers.append(
-                UploadedFile(
-                    filename=document.filename,
-                    status="duplicate",
-                    note_count=duplicate.note_count,
-                    document_id=duplicate.id,
-                )
-            )
-            continue
-        prepared.append(document)
-        answers.append(
-            UploadedFile(
-                filename=document.filename, status="queued", note_count=len(document.notes)
-            )
-        )
+    prepared, answers = _prepare_uploads(
+        files, meta, settings, db, project.id, text_column, columns
+    )
     if not prepared:
         response.status_code = status.HTTP_200_OK
         return UploadAccepted(job_id=None, files=answers)
 
-    project_id = project.id
-
-    def work(progress: Progress) -> dict[str, Any]:
-        results = []
-        for i, document in enumerate(prepared):
-
-            def scaled(
-                fraction: float, message: str, i: int = i, name: str = document.filename
-            ) -> None:
-                progress((i + fraction) / len(prepared), f"{name}: {message}")
-
-            result = ingest_document(db, nlp, project_id, document, scaled)
-            results.append(result.__dict__)
-        return {"documents": results}
-
-    job_id = jobs.submit("ingest", project_id, work)
+    job_id = jobs.submit("ingest", project.id, _ingest_job(db, nlp, project.id, prepared))
     if wait:
         waiting.wait(session, jobs, job_id, response)
     return UploadAccepted(job_id=job_id, files=answers)
