@@ -1,7 +1,7 @@
 """Hierarchical granularity rules measured against the default (issue 13, part 1).
 
 The default chooses one granularity for the whole corpus by theme distinctness (mean
-per-theme silhouette, ``themes._theme_distinctness``). These candidates keep that
+per-theme silhouette, ``partitions.theme_distinctness``). These candidates keep that
 choice and then look inside it, theme by theme:
 
 * ``split``: every theme is clustered again on its own notes (same UMAP layout, every
@@ -28,12 +28,8 @@ from typing import Any
 
 import numpy as np
 
-from service.pipeline.themes import (
-    _DISTINCTNESS_SAMPLE,
-    ThemeModel,
-    _theme_distinctness,
-    _unit_rows,
-)
+from service.pipeline.partitions import theme_distinctness, unit_rows
+from service.pipeline.themes import _DISTINCTNESS_SAMPLE, ThemeModel
 
 __all__ = ["RULES", "HierarchicalThemes", "merge_while_distinct"]
 
@@ -133,7 +129,7 @@ class HierarchicalThemes(ThemeModel):
             members = np.flatnonzero(labels == theme)
             if len(members) < _SMALLEST_SPLIT:
                 continue
-            local = _unit_rows(centred[members] - centred[members].mean(axis=0))
+            local = unit_rows(centred[members] - centred[members].mean(axis=0))
             distances = np.clip(1.0 - local @ local.T, 0.0, 2.0)
             np.fill_diagonal(distances, 0.0)
             best: tuple[float, np.ndarray] | None = None
@@ -145,7 +141,7 @@ class HierarchicalThemes(ThemeModel):
                 tried.add((size, selection))
                 none = np.full(len(members), -1, dtype=np.int64)
                 parts, _ = self._partition(layout[members], none, 0, size, selection)
-                score = _theme_distinctness(distances, parts)
+                score = theme_distinctness(distances, parts)
                 if best is None or score > best[0]:
                     best = (score, parts)
             if best is None or best[0] <= -1.0:
@@ -169,7 +165,7 @@ class HierarchicalThemes(ThemeModel):
             if len(themes) < 3:
                 return labels
             centres = np.stack([centred[labels == t].mean(axis=0) for t in themes])
-            similar = _unit_rows(centres) @ _unit_rows(centres).T
+            similar = unit_rows(centres) @ unit_rows(centres).T
             np.fill_diagonal(similar, -np.inf)
             pairs = {
                 tuple(sorted((int(t), int(themes[similar[i].argmax()]))))
@@ -178,10 +174,10 @@ class HierarchicalThemes(ThemeModel):
             for pair in pairs:
                 if pair not in scores:
                     members = np.flatnonzero(np.isin(labels, pair))
-                    local = _unit_rows(centred[members] - centred[members].mean(axis=0))
+                    local = unit_rows(centred[members] - centred[members].mean(axis=0))
                     distances = np.clip(1.0 - local @ local.T, 0.0, 2.0)
                     np.fill_diagonal(distances, 0.0)
-                    scores[pair] = _theme_distinctness(distances, labels[members])
+                    scores[pair] = theme_distinctness(distances, labels[members])
             worst = min(pairs, key=lambda pair: scores[pair])
             if scores[worst] >= top:
                 return labels

@@ -19,7 +19,8 @@ import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
 from evaluation.quality import _cached_layouts_model, all_sets
-from service.pipeline.themes import GRANULARITIES, _theme_distinctness, _unit_rows
+from service.pipeline.partitions import theme_distinctness, unit_rows
+from service.pipeline.themes import GRANULARITIES
 
 warnings.simplefilter("ignore")
 names = sys.argv[1].split(",")
@@ -30,7 +31,7 @@ for name in names:
     gold = np.asarray(s.notes.labels)
     model = _cached_layouts_model(random_state=seed)
     model.fit(s.vectors, s.lemma_docs)
-    centred = _unit_rows(s.vectors - s.vectors.mean(0))
+    centred = unit_rows(s.vectors - s.vectors.mean(0))
     layouts, _ = model._layouts(centred)
     labels = model.labels_
     top = max(model.distinctness_.values())
@@ -40,7 +41,7 @@ for name in names:
     sims = {}
     for t in range(labels.max() + 1):
         members = np.flatnonzero(labels == t)
-        local = _unit_rows(s.vectors[members] - s.vectors[members].mean(0))
+        local = unit_rows(s.vectors[members] - s.vectors[members].mean(0))
         d = np.clip(1 - local @ local.T, 0, 2)
         np.fill_diagonal(d, 0)
         labs, counts = np.unique(gold[members], return_counts=True)
@@ -50,7 +51,7 @@ for name in names:
             if len(members) < 2 * size:
                 continue
             sub, _ = model._partition(layouts[0][members], np.full(len(members), -1), 0, size, sel)
-            sc = _theme_distinctness(d, sub)
+            sc = theme_distinctness(d, sub)
             if sc > best[0]:
                 best = (sc, (size, sel), sub)
         ari = adjusted_rand_score(gold[members], best[2]) if best[2] is not None else float("nan")

@@ -246,7 +246,7 @@ def test_evaluate_runs_the_configured_embedding_backend_and_compares_others(
 
 def test_hierarchy_merges_only_while_themes_grow_more_distinct() -> None:
     from evaluation.hierarchy import _silhouette_mean, merge_while_distinct
-    from service.pipeline.themes import _theme_distinctness
+    from service.pipeline.partitions import theme_distinctness
 
     rng = np.random.default_rng(0)
     # Three far-apart groups of 30 points; the first is cut into two halves.
@@ -257,7 +257,7 @@ def test_hierarchy_merges_only_while_themes_grow_more_distinct() -> None:
     onehot = np.eye(4)[labels]
     # The O(s k) silhouette used for trial merges is the model's own score.
     fast = _silhouette_mean(distances @ onehot, onehot.sum(axis=0), labels)
-    assert fast == pytest.approx(_theme_distinctness(distances, labels))
+    assert fast == pytest.approx(theme_distinctness(distances, labels))
     mapping = merge_while_distinct(distances, labels)
     assert mapping[0] == mapping[1]  # the cut group is joined again
     assert len({mapping[0], mapping[2], mapping[3]}) == 3  # distinct groups stay apart

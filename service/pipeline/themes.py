@@ -56,13 +56,21 @@ from service.pipeline.explain import fit_scores, similarity_quantiles
 from service.pipeline.granularity import split_large_themes
 from service.pipeline.keywords import Keywords, theme_keywords, theme_name
 from service.pipeline.layout import _exact_knn, _release_gil_in_umap, _umap
+from service.pipeline.partitions import (
+    group_means,
+    most_typical,
+    relabel_by_size,
+    split_blobs,
+    split_labels,
+    theme_distinctness,
+    unit_rows,
+)
 
 __all__ = ["GRANULARITIES", "ThemeModel", "split_labels", "theme_keywords", "theme_name"]
 
 # Below this many notes there is nothing for UMAP/HDBSCAN to find: one theme.
 _MIN_NOTES_TO_CLUSTER = 6
 _REFINE_ROUNDS = 10  # Lloyd rounds after HDBSCAN; they usually settle in 3-6
-_BLOB_SHARE = 0.5  # one cluster above this share of the clustered notes is a blob
 _MAD_TO_SIGMA = 1.4826  # MAD of a normal distribution times this is its standard deviation
 # Distinctness is measured on at most this many notes (a fixed sample): 2,000 x 2,000
 # cosine distances, the same choice of granularity as all notes would give in tests.
@@ -76,91 +84,6 @@ at least 30 (a few large topics)."""
 
 Merge = tuple[int, int, float, int]
 """One merge of ``tree_``: (left, right, cosine distance, number of themes under it)."""
-
-
-def _unit_rows(matrix: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return matrix / norms
-
-
-def _group_means(vectors: np.ndarray, labels: np.ndarray, count: int) -> np.ndarray:
-    """(count, d) mean vector of each label 0..count-1 (rows of -1 are ignored)."""
-    sums = np.zeros((count, vectors.shape[1]))
-    np.add.at(sums, labels[labels >= 0], vectors[labels >= 0])
-    sizes = np.bincount(labels[labels >= 0], minlength=count).astype(np.float64)
-    return sums / np.maximum(sizes, 1.0)[:, None]
-
-
-def _split_blobs(layout: np.ndarray, labels: np.ndarray, size: int, most: int) -> np.ndarray:
-    """HDBSCAN ``labels`` with every blob re-clustered on its own until none is left.
-
-    A blob is a cluster holding more than half of the clustered notes: HDBSCAN's
-    excess-of-mass choice keeps a large region whole when its parts are joined by
-    density, as two kinds of text next to a third, or most of a corpus around a
-    small distinct topic. HDBSCAN run on the blob's notes alone must split it (it
-    never returns the whole input as one cluster), so the blob's own structure decides
-    its parts. Stops when no cluster is a blob, the blob cannot hold two clusters of
-    ``size`` or HDBSCAN finds no split, or there are ``most`` clusters.
-    """
-    import hdbscan
-
-    labels = np.asarray(labels, dtype=np.int64).copy()
-    while int(labels.max()) + 1 < most:
-        counts = np.bincount(labels[labels >= 0])
-        blob = int(counts.argmax())
-        if counts[blob] <= _BLOB_SHARE * counts.sum() or counts[blob] < 2 * size:
-            break
-        members = np.flatnonzero(labels == blob)
-        parts = hdbscan.HDBSCAN(min_cluster_size=size).fit(layout[members]).labels_
-        if int(parts.max()) < 1:
-            break
-        # Part 0 keeps the blob's id, the others get new ids; its noise becomes outliers.
-        fresh = np.where(parts > 0, parts - 1 + int(labels.max()) + 1, blob)
-        labels[members] = np.where(parts >= 0, fresh, -1)
-    return labels
-
-
-def _most_typical(partitions: Sequence[np.ndarray]) -> int:
-    """Index of the partition with the highest mean adjusted Rand index to the others."""
-    from sklearn.metrics import adjusted_rand_score
-
-    if len(partitions) < 3:
-        return 0
-    agreement = [
-        np.mean([adjusted_rand_score(a, b) for j, b in enumerate(partitions) if j != i])
-        for i, a in enumerate(partitions)
-    ]
-    return int(np.argmax(agreement))  # first of equals: the random_state run
-
-
-def _theme_distinctness(distances: np.ndarray, labels: np.ndarray) -> float:
-    """Mean over themes of their notes' mean silhouette, in -1..1 (higher: more distinct).
-
-    ``distances``: (s, s) cosine distances of s notes in the centred embedding space;
-    ``labels``: (s,) their themes, every note in one. Each theme counts once, whatever
-    its size, so many small distinct themes score as well as a few large ones, and a
-    theme cut out of a larger one scores low on both sides of the cut. -1 when the notes
-    form one theme (or every note is its own), where a silhouette is not defined.
-    """
-    from sklearn.metrics import silhouette_samples
-
-    themes, members = np.unique(labels, return_inverse=True)
-    if not 2 <= len(themes) < len(labels):
-        return -1.0
-    silhouettes = silhouette_samples(distances, members, metric="precomputed")
-    sums = np.bincount(members, weights=silhouettes)
-    return float(np.mean(sums / np.bincount(members)))
-
-
-def _relabel_by_size(labels: np.ndarray) -> np.ndarray:
-    """Labels renumbered 0..k-1 by size (largest first; ties by first note), -1 kept."""
-    present = np.unique(labels[labels >= 0])
-    first = {int(t): int(np.flatnonzero(labels == t)[0]) for t in present}
-    sizes = {int(t): int(np.sum(labels == t)) for t in present}
-    order = sorted(first, key=lambda t: (-sizes[t], first[t]))
-    mapping = {old: new for new, old in enumerate(order)}
-    return np.array([mapping.get(int(t), -1) for t in labels], dtype=np.int64)
 
 
 class ThemeModel:
@@ -238,7 +161,7 @@ class ThemeModel:
         if len(lemma_docs) != n:
             raise ValueError(f"{n} embeddings but {len(lemma_docs)} lemma documents")
         self.center_ = vectors.mean(axis=0)
-        centred = _unit_rows(vectors - self.center_)
+        centred = unit_rows(vectors - self.center_)
 
         labels = np.full(n, -1, dtype=np.int64)
         seed_of_group: list[int] = []
@@ -247,7 +170,7 @@ class ThemeModel:
         offset = len(seed_of_group)
         layouts, self.coords_ = self._layouts(centred)
         labels, group_count = self._choose_partition(centred, layouts, labels, offset)
-        centres = _unit_rows(_group_means(centred, labels, group_count))
+        centres = unit_rows(group_means(centred, labels, group_count))
         own = np.einsum("ij,ij->i", centred, centres[labels])
         deviation = _MAD_TO_SIGMA * np.median(np.abs(own - np.median(own)))
         threshold = np.median(own) - self.unassigned_mad * deviation
@@ -256,7 +179,7 @@ class ThemeModel:
         labels = np.where(own >= self.assign_threshold_, labels, -1)
 
         group_seed = np.array(seed_of_group + [-1] * group_count, dtype=np.int64)
-        ordered = _relabel_by_size(labels)
+        ordered = relabel_by_size(labels)
         # Group ids that lost every note to the threshold disappear in the renumbering.
         self.seed_of_theme_ = np.array(
             [int(group_seed[labels[ordered == t][0]]) for t in range(int(ordered.max()) + 1)],
@@ -296,13 +219,13 @@ class ThemeModel:
             runs = [
                 self._partition(layout, seed_labels, offset, size, selection) for layout in layouts
             ]
-            score = float(np.mean([_theme_distinctness(distances, r[sample]) for r, _ in runs]))
+            score = float(np.mean([theme_distinctness(distances, r[sample]) for r, _ in runs]))
             self.distinctness_[(size, selection)] = score
             if best is None or score > best[0]:
                 best, self.granularity_ = (score, runs), (size, selection)
         assert best is not None, "granularities must not be empty"
         runs = best[1]
-        typical = _most_typical([r[0] for r in runs])
+        typical = most_typical([r[0] for r in runs])
         labels = runs[typical][0]
         size, selection = self.granularity_
         if selection == "leaf" or len(self.granularities) < 2:  # leaves or a fixed setting
@@ -337,14 +260,14 @@ class ThemeModel:
         free = np.arange(offset if group_count > offset else 0, group_count)
         outliers = labels < 0
         if outliers.any():
-            centres = _group_means(layout, labels, group_count)[free]
+            centres = group_means(layout, labels, group_count)[free]
             distances = ((layout[outliers, None, :] - centres[None]) ** 2).sum(-1)
             labels[outliers] = free[distances.argmin(axis=1)]
         # HDBSCAN drew each border from the dense core only; a few Lloyd rounds in the
         # same space let borders settle once every note has joined (+0.01 NMI on all
         # three evaluation sets).
         for _ in range(_REFINE_ROUNDS):
-            centres = _group_means(layout, labels, group_count)[free]
+            centres = group_means(layout, labels, group_count)[free]
             nearest = free[((layout[:, None, :] - centres[None]) ** 2).sum(-1).argmin(axis=1)]
             moved = np.where(seeded, labels, nearest)
             if np.array_equal(moved, labels):
@@ -354,7 +277,7 @@ class ThemeModel:
 
     def _seed_labels(self, centred: np.ndarray, seeds: np.ndarray) -> tuple[np.ndarray, list[int]]:
         """Labels of notes clearly about one seed (group ids 0.., -1 elsewhere), seed per group."""
-        seed_vectors = _unit_rows(seeds - self.center_)
+        seed_vectors = unit_rows(seeds - self.center_)
         similarity = centred @ seed_vectors.T
         best = similarity.argmax(axis=1)
         ranked = np.sort(similarity, axis=1)
@@ -417,7 +340,7 @@ class ThemeModel:
             .labels_
         )
         if selection == "eom" and int(labels.max()) >= 1:
-            labels = _split_blobs(layout, labels, size, m)
+            labels = split_blobs(layout, labels, size, m)
         return np.asarray(labels, dtype=np.int64)
 
     def _describe(
@@ -429,8 +352,8 @@ class ThemeModel:
 
         labels = self.labels_
         k = int(labels.max()) + 1
-        self.centroids_ = _unit_rows(_group_means(vectors, labels, k))
-        self.centred_centroids_ = _unit_rows(_group_means(centred, labels, k))
+        self.centroids_ = unit_rows(group_means(vectors, labels, k))
+        self.centred_centroids_ = unit_rows(group_means(centred, labels, k))
         similarity = centred @ self.centred_centroids_.T
         typical = np.array([np.median(similarity[labels == t, t]) for t in range(k)])
         self.typical_similarity_ = np.maximum(typical, 1e-6)
@@ -463,32 +386,9 @@ class ThemeModel:
         A note goes to the theme whose centred centroid is nearest by cosine if that
         cosine reaches ``assign_threshold_``, else -1; scores as in ``scores_``.
         """
-        centred = _unit_rows(np.asarray(embeddings, np.float64) - self.center_)
+        centred = unit_rows(np.asarray(embeddings, np.float64) - self.center_)
         similarity = centred @ self.centred_centroids_.T
         best = similarity.argmax(axis=1)
         top = similarity[np.arange(len(centred)), best]
         labels = np.where(top >= self.assign_threshold_, best, -1).astype(np.int64)
         return labels, fit_scores(similarity, self.similarity_quantiles_)
-
-
-def split_labels(embeddings: np.ndarray, k: int, random_state: int = 42) -> np.ndarray:
-    """Split one theme's notes (m, d) into ``k`` non-empty parts: (m,) labels 0..k-1.
-
-    Spherical k-means on the theme's own centred vectors (UMAP has too little to work
-    with inside one theme); parts numbered by size, largest first. Deterministic.
-    """
-    from sklearn.cluster import KMeans
-
-    vectors = np.asarray(embeddings, np.float64)
-    if not 1 <= k <= len(vectors):
-        raise ValueError(f"{len(vectors)} notes cannot make {k} parts")
-    distinct = len(np.unique(vectors, axis=0))
-    if distinct < k:  # identical notes cannot go to different parts
-        raise ValueError(
-            f"only {distinct} different notes (the others repeat them) cannot make {k} parts"
-        )
-    if k == 1:
-        return np.zeros(len(vectors), dtype=np.int64)
-    centred = _unit_rows(vectors - vectors.mean(axis=0))
-    labels = KMeans(n_clusters=k, n_init=10, random_state=random_state).fit(centred).labels_
-    return _relabel_by_size(np.asarray(labels))

@@ -137,7 +137,7 @@ def split_theme(
     db: Database, nlp: NlpResources, project_id: int, key: int, parts: int, author: str
 ) -> list[int]:
     """Re-cluster one theme into ``parts`` themes; the first part keeps the key."""
-    from service.pipeline.themes import split_labels
+    from service.pipeline.partitions import split_labels
 
     if not 2 <= parts <= 20:
         raise EditError("A theme can be split into 2-20 parts.")

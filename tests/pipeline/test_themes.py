@@ -14,16 +14,13 @@ from sklearn.metrics import adjusted_rand_score
 
 from service.nlp import NlpResources
 from service.pipeline.language import FINNISH_STOP_WORDS, FinnishAnalyzer, lemma_documents
+from service.pipeline.partitions import most_typical, split_blobs, split_labels, unit_rows
 from service.pipeline.themes import (
     GRANULARITIES,
     ThemeModel,
     _exact_knn,
-    _most_typical,
     _release_gil_in_umap,
-    _split_blobs,
     _umap,
-    _unit_rows,
-    split_labels,
     theme_keywords,
     theme_name,
 )
@@ -320,14 +317,14 @@ def test_a_blob_is_split_by_its_own_structure_not_up_to_a_count() -> None:
     layout = centres[truth] + rng.normal(size=(len(truth), 2))
     # As if HDBSCAN had kept the two near groups together: one blob of 600 of 800.
     found = np.where(truth == 2, 1, 0)
-    split = _split_blobs(layout, found, size=14, most=13)
+    split = split_blobs(layout, found, size=14, most=13)
     assert len(np.unique(split[split >= 0])) == 3
     kept = split >= 0
     assert kept.mean() > 0.9 and adjusted_rand_score(truth[kept], split[kept]) > 0.95
     # No blob, nothing to do: three balanced groups stay as they are.
-    np.testing.assert_array_equal(_split_blobs(layout, truth, size=14, most=13), truth)
+    np.testing.assert_array_equal(split_blobs(layout, truth, size=14, most=13), truth)
     # The count limit stops the splitting.
-    assert len(np.unique(_split_blobs(layout, found, size=14, most=2))) == 2
+    assert len(np.unique(split_blobs(layout, found, size=14, most=2))) == 2
 
 
 def test_the_most_typical_partition_is_the_one_the_others_agree_with() -> None:
@@ -335,8 +332,8 @@ def test_the_most_typical_partition_is_the_one_the_others_agree_with() -> None:
     near = a.copy()
     near[:3] = 1  # a few notes moved
     other = np.tile([0, 1], 30)  # a different story
-    assert _most_typical([other, a, near]) in (1, 2)
-    assert _most_typical([a, other]) == 0  # two cannot outvote each other: the first
+    assert most_typical([other, a, near]) in (1, 2)
+    assert most_typical([a, other]) == 0  # two cannot outvote each other: the first
 
 
 def test_umap_without_the_gil_computes_the_same_layout() -> None:
@@ -345,7 +342,7 @@ def test_umap_without_the_gil_computes_the_same_layout() -> None:
 
     name = "_nb_optimize_layout_euclidean_single_epoch"
     rng = np.random.default_rng(0)
-    vectors = _unit_rows(rng.normal(size=(200, 16))).astype(np.float32)
+    vectors = unit_rows(rng.normal(size=(200, 16))).astype(np.float32)
     knn = _exact_knn(vectors, 10)
 
     def layout() -> np.ndarray:

@@ -1,0 +1,130 @@
+"""The partition arithmetic under the theme model (``themes.ThemeModel``): unit rows and
+group means, blobs re-clustered on their own, the partition the seeds agree on, how
+distinct a partition's themes are, labels numbered by size, and a theme split in k parts.
+Pure numpy / scikit-learn / HDBSCAN on arrays; no state."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+__all__ = [
+    "group_means",
+    "most_typical",
+    "relabel_by_size",
+    "split_blobs",
+    "split_labels",
+    "theme_distinctness",
+    "unit_rows",
+]
+
+_BLOB_SHARE = 0.5  # one cluster above this share of the clustered notes is a blob
+
+
+def unit_rows(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return matrix / norms
+
+
+def group_means(vectors: np.ndarray, labels: np.ndarray, count: int) -> np.ndarray:
+    """(count, d) mean vector of each label 0..count-1 (rows of -1 are ignored)."""
+    sums = np.zeros((count, vectors.shape[1]))
+    np.add.at(sums, labels[labels >= 0], vectors[labels >= 0])
+    sizes = np.bincount(labels[labels >= 0], minlength=count).astype(np.float64)
+    return sums / np.maximum(sizes, 1.0)[:, None]
+
+
+def split_blobs(layout: np.ndarray, labels: np.ndarray, size: int, most: int) -> np.ndarray:
+    """HDBSCAN ``labels`` with every blob re-clustered on its own until none is left.
+
+    A blob is a cluster holding more than half of the clustered notes: HDBSCAN's
+    excess-of-mass choice keeps a large region whole when its parts are joined by
+    density, as two kinds of text next to a third, or most of a corpus around a
+    small distinct topic. HDBSCAN run on the blob's notes alone must split it (it
+    never returns the whole input as one cluster), so the blob's own structure decides
+    its parts. Stops when no cluster is a blob, the blob cannot hold two clusters of
+    ``size`` or HDBSCAN finds no split, or there are ``most`` clusters.
+    """
+    import hdbscan
+
+    labels = np.asarray(labels, dtype=np.int64).copy()
+    while int(labels.max()) + 1 < most:
+        counts = np.bincount(labels[labels >= 0])
+        blob = int(counts.argmax())
+        if counts[blob] <= _BLOB_SHARE * counts.sum() or counts[blob] < 2 * size:
+            break
+        members = np.flatnonzero(labels == blob)
+        parts = hdbscan.HDBSCAN(min_cluster_size=size).fit(layout[members]).labels_
+        if int(parts.max()) < 1:
+            break
+        # Part 0 keeps the blob's id, the others get new ids; its noise becomes outliers.
+        fresh = np.where(parts > 0, parts - 1 + int(labels.max()) + 1, blob)
+        labels[members] = np.where(parts >= 0, fresh, -1)
+    return labels
+
+
+def most_typical(partitions: Sequence[np.ndarray]) -> int:
+    """Index of the partition with the highest mean adjusted Rand index to the others."""
+    from sklearn.metrics import adjusted_rand_score
+
+    if len(partitions) < 3:
+        return 0
+    agreement = [
+        np.mean([adjusted_rand_score(a, b) for j, b in enumerate(partitions) if j != i])
+        for i, a in enumerate(partitions)
+    ]
+    return int(np.argmax(agreement))  # first of equals: the random_state run
+
+
+def theme_distinctness(distances: np.ndarray, labels: np.ndarray) -> float:
+    """Mean over themes of their notes' mean silhouette, in -1..1 (higher: more distinct).
+
+    ``distances``: (s, s) cosine distances of s notes in the centred embedding space;
+    ``labels``: (s,) their themes, every note in one. Each theme counts once, whatever
+    its size, so many small distinct themes score as well as a few large ones, and a
+    theme cut out of a larger one scores low on both sides of the cut. -1 when the notes
+    form one theme (or every note is its own), where a silhouette is not defined.
+    """
+    from sklearn.metrics import silhouette_samples
+
+    themes, members = np.unique(labels, return_inverse=True)
+    if not 2 <= len(themes) < len(labels):
+        return -1.0
+    silhouettes = silhouette_samples(distances, members, metric="precomputed")
+    sums = np.bincount(members, weights=silhouettes)
+    return float(np.mean(sums / np.bincount(members)))
+
+
+def relabel_by_size(labels: np.ndarray) -> np.ndarray:
+    """Labels renumbered 0..k-1 by size (largest first; ties by first note), -1 kept."""
+    present = np.unique(labels[labels >= 0])
+    first = {int(t): int(np.flatnonzero(labels == t)[0]) for t in present}
+    sizes = {int(t): int(np.sum(labels == t)) for t in present}
+    order = sorted(first, key=lambda t: (-sizes[t], first[t]))
+    mapping = {old: new for new, old in enumerate(order)}
+    return np.array([mapping.get(int(t), -1) for t in labels], dtype=np.int64)
+
+
+def split_labels(embeddings: np.ndarray, k: int, random_state: int = 42) -> np.ndarray:
+    """Split one theme's notes (m, d) into ``k`` non-empty parts: (m,) labels 0..k-1.
+
+    Spherical k-means on the theme's own centred vectors (UMAP has too little to work
+    with inside one theme); parts numbered by size, largest first. Deterministic.
+    """
+    from sklearn.cluster import KMeans
+
+    vectors = np.asarray(embeddings, np.float64)
+    if not 1 <= k <= len(vectors):
+        raise ValueError(f"{len(vectors)} notes cannot make {k} parts")
+    distinct = len(np.unique(vectors, axis=0))
+    if distinct < k:  # identical notes cannot go to different parts
+        raise ValueError(
+            f"only {distinct} different notes (the others repeat them) cannot make {k} parts"
+        )
+    if k == 1:
+        return np.zeros(len(vectors), dtype=np.int64)
+    centred = unit_rows(vectors - vectors.mean(axis=0))
+    labels = KMeans(n_clusters=k, n_init=10, random_state=random_state).fit(centred).labels_
+    return relabel_by_size(np.asarray(labels))
