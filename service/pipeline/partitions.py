@@ -10,6 +10,9 @@ from collections.abc import Sequence
 import numpy as np
 
 __all__ = [
+    "Merge",
+    "central_members",
+    "centroid_merges",
     "group_means",
     "most_typical",
     "relabel_by_size",
@@ -18,6 +21,9 @@ __all__ = [
     "theme_distinctness",
     "unit_rows",
 ]
+
+Merge = tuple[int, int, float, int]
+"""One merge of a theme tree: (left, right, cosine distance, number of themes under it)."""
 
 _BLOB_SHARE = 0.5  # one cluster above this share of the clustered notes is a blob
 
@@ -128,3 +134,27 @@ def split_labels(embeddings: np.ndarray, k: int, random_state: int = 42) -> np.n
     centred = unit_rows(vectors - vectors.mean(axis=0))
     labels = KMeans(n_clusters=k, n_init=10, random_state=random_state).fit(centred).labels_
     return relabel_by_size(np.asarray(labels))
+
+
+def central_members(vectors: np.ndarray, members: np.ndarray, centroid: np.ndarray) -> np.ndarray:
+    """A theme's ``members`` (indexes into ``vectors`` (n, d)) ordered by their cosine to
+    the theme's unit ``centroid`` (d,), closest first, ties by index: its most
+    representative notes first. The one definition, for the model and a stored run."""
+    members = np.sort(np.asarray(members))
+    return members[np.argsort(-(vectors[members] @ centroid), kind="stable")]
+
+
+def centroid_merges(centroids: np.ndarray) -> list[Merge]:
+    """Average-linkage merges (scipy's linkage rows) of k unit ``centroids`` (k, d) on
+    cosine distance: the theme tree of the model and of a stored run. Empty below 2."""
+    from scipy.cluster.hierarchy import linkage
+    from scipy.spatial.distance import squareform
+
+    if len(centroids) < 2:
+        return []
+    # A zero centroid (only possible with degenerate vectors) is at distance 1 from all.
+    distances = np.clip(1.0 - centroids @ centroids.T, 0.0, 2.0)
+    np.fill_diagonal(distances, 0.0)
+    distances = (distances + distances.T) / 2  # exactly symmetric for squareform
+    merges = linkage(squareform(distances, checks=False), method="average")
+    return [(int(a), int(b), float(d), int(c)) for a, b, d, c in merges]

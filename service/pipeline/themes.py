@@ -57,6 +57,9 @@ from service.pipeline.granularity import split_large_themes
 from service.pipeline.keywords import Keywords, theme_keywords, theme_name
 from service.pipeline.layout import _exact_knn, _release_gil_in_umap, _umap
 from service.pipeline.partitions import (
+    Merge,
+    central_members,
+    centroid_merges,
     group_means,
     most_typical,
     relabel_by_size,
@@ -81,9 +84,6 @@ GRANULARITIES: tuple[tuple[int, str], ...] = tuple(
 """The (HDBSCAN min_cluster_size, cluster selection) pairs a fit chooses from, finest
 first: from leaves of 5 notes (small distinct questions) to excess-of-mass clusters of
 at least 30 (a few large topics)."""
-
-Merge = tuple[int, int, float, int]
-"""One merge of ``tree_``: (left, right, cosine distance, number of themes under it)."""
 
 
 class ThemeModel:
@@ -347,9 +347,6 @@ class ThemeModel:
         self, vectors: np.ndarray, centred: np.ndarray, lemma_docs: Sequence[str]
     ) -> None:
         """Centroids, scores, keywords, names, representatives and tree of ``labels_``."""
-        from scipy.cluster.hierarchy import linkage
-        from scipy.spatial.distance import squareform
-
         labels = self.labels_
         k = int(labels.max()) + 1
         self.centroids_ = unit_rows(group_means(vectors, labels, k))
@@ -363,20 +360,11 @@ class ThemeModel:
             lemma_docs, labels, top_n=self.top_n_words, diversity=self.diversity
         )
         self.names_ = [theme_name(words) for words in self.keywords_]
-        self.representatives_ = []
-        for t in range(k):
-            members = np.flatnonzero(labels == t)
-            closest = sorted(members, key=lambda i: (-similarity[i, t], i))[:3]
-            self.representatives_.append([int(i) for i in closest])
-        self.tree_: list[Merge] = []
-        if k >= 2:
-            # Cosine distances of the unit centroids; a zero centroid (only possible
-            # with degenerate input vectors) is at distance 1 from all, not NaN.
-            distances = np.clip(1.0 - self.centroids_ @ self.centroids_.T, 0.0, 2.0)
-            np.fill_diagonal(distances, 0.0)
-            distances = (distances + distances.T) / 2  # exactly symmetric for squareform
-            merges = linkage(squareform(distances, checks=False), method="average")
-            self.tree_ = [(int(a), int(b), float(d), int(s)) for a, b, d, s in merges]
+        self.representatives_ = [
+            [int(i) for i in central_members(vectors, np.flatnonzero(labels == t), c)[:3]]
+            for t, c in enumerate(self.centroids_)
+        ]
+        self.tree_: list[Merge] = centroid_merges(self.centroids_)
         self.unassigned_share_ = float(np.mean(labels < 0))
 
     # -- assign ----------------------------------------------------------------------

@@ -14,6 +14,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from service.pipeline.naming import Embed
+from service.pipeline.partitions import central_members
 from service.pipeline.phrases import Phrase
 from service.storage.models import Assignment, Note, Theme, ThemeRun
 from service.storage.repository import delete_theme
@@ -102,7 +103,7 @@ def describe_themes(
     for key in present:
         members = np.flatnonzero(keys == key)
         centroid = centroids[index_of[key]]
-        central = members[np.argsort(-(vectors[members] @ centroid), kind="stable")]
+        central = central_members(vectors, members, centroid)
         words = keywords[index_of[key]]
         centred_centroid, typical, quantiles = _centred_similarity(vectors[members], center)
         described[key] = ThemeDescription(

@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from service.pipeline.partitions import centroid_merges
+
 
 def theme_tree(
     keys: Sequence[int],
@@ -37,11 +39,7 @@ def theme_tree(
         return {}
     if len(leaves) == 1:
         return _finish({"name": leaves[0]["name"], "size": leaves[0]["size"], "children": leaves})
-    from scipy.cluster.hierarchy import linkage
-
-    distances = np.clip(1.0 - centroids @ centroids.T, 0.0, 2.0)
-    condensed = distances[np.triu_indices(len(leaves), k=1)]
-    merges = linkage(condensed, method="average")
+    merges = centroid_merges(centroids)
     nodes: list[dict[str, Any]] = list(leaves)
     for left, right, distance, _count in merges:
         a, b = nodes[int(left)], nodes[int(right)]

@@ -358,3 +358,35 @@ def test_umap_without_the_gil_computes_the_same_layout() -> None:
         np.testing.assert_array_equal(layout(), held)
     finally:
         setattr(layouts, name, before)
+
+
+def test_what_the_model_describes_is_what_a_run_stores(
+    sib: dict[str, object], fitted: ThemeModel
+) -> None:
+    # One theme engine (issue 13): a stored run's representative notes and theme tree are
+    # the model's own, not a second definition of "representative" or of the tree.
+    from service.theming.store import describe_themes, tree_of
+
+    vectors = sib["vectors"][:TRAIN]  # type: ignore[index]
+    lemma_docs = sib["lemma_docs"][:TRAIN]  # type: ignore[index]
+    described = describe_themes(
+        fitted.labels_, vectors, lemma_docs, list(range(len(vectors))), fitted.coords_
+    )
+    assert [described[t].representatives for t in sorted(described)] == fitted.representatives_
+    stored = tree_of(described)
+
+    def themes_under(node: dict) -> frozenset[int]:
+        if "theme" in node:
+            return frozenset([node["theme"]])
+        return frozenset().union(*(themes_under(child) for child in node["children"]))
+
+    def inner_nodes(node: dict) -> list[frozenset[int]]:
+        if "theme" in node:
+            return []
+        below = [group for child in node["children"] for group in inner_nodes(child)]
+        return [*below, themes_under(node)]
+
+    groups = [frozenset([t]) for t in range(len(described))]
+    for left, right, _distance, _count in fitted.tree_:
+        groups.append(groups[left] | groups[right])
+    assert set(inner_nodes(stored)) == set(groups[len(described) :])
