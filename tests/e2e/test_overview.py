@@ -88,6 +88,7 @@ def test_needs_vs_projects(servers: Servers, page: Page) -> None:
     assert needs["gaps"] and needs["orphans"]
     sign_in(page, servers, "Tarpeet ja hankkeet")
     page.get_by_text("Aukot").first.wait_for()
+    settle(page)  # the whole page, not only its first parts (the counts came after)
     shown = page.locator("[data-testid=stMain]").inner_text().replace("\u00a0", " ")
     for row in needs["themes"]:
         if row["status"] in ("gap", "orphan"):
