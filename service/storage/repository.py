@@ -12,16 +12,7 @@ from sqlalchemy.orm import Session, defer
 from service.project_names import check_project_name
 from service.storage.access import AuditEntry
 from service.storage.embeddings import delete_orphan_vectors
-from service.storage.models import (
-    FAILED,
-    QUEUED,
-    RUNNING,
-    Document,
-    Job,
-    Note,
-    Project,
-    Theme,
-)
+from service.storage.models import FAILED, QUEUED, RUNNING, Document, Job, Note, Project, Theme
 from service.storage.search import SearchTerm, matching_notes
 
 PROJECT_DELETED = "The project was deleted while this job waited or ran; nothing of it was saved."
