@@ -28,6 +28,7 @@ from service.nlp import NlpResources
 from service.pipeline.document import NoteDraft, ParsedDocument
 from service.pipeline.note_text import embedding_text, stored_phrases, text_hash
 from service.pipeline.privacy.redact import without_placeholders
+from service.pipeline.privacy.stage import protect
 from service.pipeline.segment import KINDS
 from service.storage.db import Database
 from service.storage.embeddings import load_vectors, store_vectors
@@ -240,9 +241,9 @@ def ingest_document(
 
     report(0.01, "finding personal data")
     # The privacy stage: from here on only what the project's policy allows to store.
-    prepared, protected = privacy.protect_upload(
-        prepared, nlp.privacy, privacy.project_policy_of(db, project_id)
-    )
+    policy = privacy.project_policy_of(db, project_id)
+    protected = protect(prepared.parsed, prepared.notes, nlp.privacy, policy)
+    prepared = replace(prepared, parsed=protected.document, notes=protected.notes)
     report(0.02, "lemmatizing")
     analyses, new_vectors, missing, hashes = _analyze(nlp, db, prepared, report)
     report(0.96, "storing")

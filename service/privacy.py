@@ -18,24 +18,20 @@ the pseudonyms are kept for project admins only (``speaker_names``).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service import auth
-from service.pipeline.privacy.detect import PLACEHOLDERS, PersonalDataDetector
-from service.pipeline.privacy.stage import POLICIES, Policy, ProtectedDocument, protect
+from service.pipeline.privacy.detect import PLACEHOLDERS
+from service.pipeline.privacy.stage import POLICIES, Policy, ProtectedDocument
 from service.storage.access import User
 from service.storage.db import Database
 from service.storage.models import Document, Note, Project
 from service.storage.privacy import PersonalDataFinding, ProjectPrivacy, SpeakerName
 from service.storage.repository import NotFound
-
-if TYPE_CHECKING:  # ingest imports this module
-    from service.ingest import PreparedDocument
 
 DEFAULT_POLICY: Policy = "redact"
 CONTEXT_CHARS = 60  # characters shown on each side of a finding in the review list
@@ -63,15 +59,6 @@ def set_policy(session: Session, project: Project, user: User, policy: str) -> P
     row.policy, row.updated_by = policy, user.name
     auth.audit(session, user, "set_privacy_policy", project.name, before=before, after=policy)
     return cast(Policy, policy)
-
-
-def protect_upload(
-    prepared: PreparedDocument, detector: PersonalDataDetector, policy: Policy
-) -> tuple[PreparedDocument, ProtectedDocument[Any]]:
-    """The upload as it may be stored under ``policy``, and what the stage found."""
-    protected = protect(prepared.parsed, prepared.notes, detector, policy)
-    safe = dataclasses.replace(prepared, parsed=protected.document, notes=protected.notes)
-    return safe, protected
 
 
 def store_findings(

@@ -9,6 +9,12 @@ cannot lose it to another process between the check and the start (service/comma
 from __future__ import annotations
 
 import socket
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import uvicorn
+
+    from service.config import Settings
 
 
 class PortInUse(OSError):
@@ -36,3 +42,16 @@ def claim_port(host: str, port: int, setting: str = "--port or TEEMA_API_PORT") 
 def check_port_free(host: str, port: int, setting: str) -> None:
     """PortInUse unless ``host:port`` could be bound now (for a server started later)."""
     claim_port(host, port, setting).close()
+
+
+def api_server(
+    settings: Settings, host: str, port: int, log_config: dict[str, Any]
+) -> uvicorn.Server:
+    """The uvicorn server of the API app (not started: ``run(sockets=[claimed])`` does).
+    The CLI starts the API through here and never imports the API itself."""
+    import uvicorn
+
+    from service.api.app import create_app
+
+    config = uvicorn.Config(create_app(settings), host=host, port=port, log_config=log_config)
+    return uvicorn.Server(config)

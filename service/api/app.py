@@ -13,9 +13,9 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute
 
+from common.headers import SecurityHeaders
 from service.api.cache import ViewCache
 from service.api.deps import Access, ProjectAccess
-from service.api.headers import SecurityHeaders
 from service.api.limits import RequestSizeLimit
 from service.api.routes import (
     agreement,

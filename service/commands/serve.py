@@ -44,11 +44,8 @@ def serve(
     ui: Annotated[bool, typer.Option(help="Also start the Streamlit UI.")] = False,
 ) -> None:
     """Start the HTTP API (OpenAPI docs at /docs), and with --ui the browser UI beside it."""
-    import uvicorn
-
-    from service.api.app import create_app
     from service.config import Settings
-    from service.serving import PortInUse, check_port_free, claim_port
+    from service.serving import PortInUse, api_server, check_port_free, claim_port
 
     settings = Settings()
     host = host or settings.api_host
@@ -64,10 +61,7 @@ def serve(
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     signal.signal(signal.SIGTERM, _exit)
     ui_process = _start_ui(settings, host, port, logs / "ui.log") if ui else None
-    config = uvicorn.Config(
-        create_app(settings), host=host, port=port, log_config=_log_config(logs / "api.log")
-    )
-    server = uvicorn.Server(config)
+    server = api_server(settings, host, port, _log_config(logs / "api.log"))
     threading.Thread(
         target=_report_when_up, args=(server, settings, host, port, ui_process), daemon=True
     ).start()
