@@ -21,10 +21,10 @@ import os
 import socket
 import uuid
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 
 from service.storage.db import Database
-from service.storage.models import FAILED, QUEUED, RUNNING, Job, utc_now
+from service.storage.models import FAILED, QUEUED, RUNNING, Job, JobFile, utc_now
 
 HEARTBEAT_SECONDS = 10.0
 # Six missed beats: far beyond a busy database's pause, short enough for a user to retry.
@@ -77,7 +77,9 @@ def fail_interrupted_jobs(
         orphaned = or_(Job.heartbeat_at < cutoff, Job.id.in_(gone))
         if unowned:
             orphaned = or_(orphaned, Job.owner.is_(None), Job.heartbeat_at.is_(None))
+        ended = list(session.scalars(select(Job.id).where(active, orphaned)))
         failed = session.execute(
-            update(Job).where(active, orphaned).values(state=FAILED, error=INTERRUPTED)
+            update(Job).where(active, Job.id.in_(ended)).values(state=FAILED, error=INTERRUPTED)
         )
+        session.execute(delete(JobFile).where(JobFile.job_id.in_(ended)))  # uploads included
         return int(failed.rowcount or 0)  # type: ignore[attr-defined]

@@ -1,5 +1,11 @@
 """Long work as jobs: a state and a progress fraction the API reports.
 
+A job is a task by name (``kind``: "ingest", "themes", "actors"; ``service.tasks`` holds
+them) with JSON arguments and, for an upload, its files, all stored in the database when
+the job is submitted: whoever runs it needs its row, not the request that made it. The
+files are deleted when the job ends, whatever the outcome (an upload may hold personal
+data the privacy stage has not seen yet).
+
 The in-process queue runs jobs on a small pool of worker threads (two by default), the
 oldest waiting job first, but never two jobs of one project at once: a project that
 queues a long job, or many, holds at most one worker, so another project's job starts
@@ -21,11 +27,11 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sqlalchemy import update
+from sqlalchemy import delete, select, update
 
 from service.job_recovery import (
     HEARTBEAT_SECONDS,
@@ -35,7 +41,7 @@ from service.job_recovery import (
     release_owner,
 )
 from service.storage.db import Database
-from service.storage.models import FAILED, QUEUED, RUNNING, SUCCEEDED, Job, utc_now
+from service.storage.models import FAILED, QUEUED, RUNNING, SUCCEEDED, Job, JobFile, utc_now
 
 __all__ = [
     "FAILED",
@@ -45,8 +51,10 @@ __all__ = [
     "InProcessJobQueue",
     "JobCancelled",
     "JobFailed",
+    "JobInput",
     "JobQueue",
     "Progress",
+    "Task",
     "fail_interrupted_jobs",
 ]
 
@@ -93,11 +101,40 @@ class Progress:
             raise JobCancelled(self._job_id)
 
 
-JobFunction = Callable[[Progress], dict[str, Any]]
+@dataclass(frozen=True)
+class JobInput:
+    """What a task gets to work on: the job's row (id, project, JSON arguments) and, through
+    ``files()``, the files submitted with it."""
+
+    db: Database
+    job_id: str
+    project_id: int | None
+    args: dict[str, Any]
+
+    def files(self) -> list[tuple[str, bytes]]:
+        """(file name, content) of the job's files, in the order they were submitted."""
+        with self.db.session() as session:
+            rows = session.execute(
+                select(JobFile.filename, JobFile.content)
+                .where(JobFile.job_id == self.job_id)
+                .order_by(JobFile.position)
+            )
+            return [(name, bytes(content)) for name, content in rows]
+
+
+Task = Callable[[JobInput, Progress], dict[str, Any]]
 
 
 class JobQueue(Protocol):
-    def submit(self, kind: str, project_id: int | None, work: JobFunction) -> str: ...
+    def submit(
+        self,
+        kind: str,
+        project_id: int | None,
+        args: dict[str, Any] | None = None,
+        files: Sequence[tuple[str, bytes]] = (),
+    ) -> str:
+        """Store a job of task ``kind`` with its arguments and files; returns its id."""
+        ...
 
     def wait(self, job_id: str, timeout: float | None = None) -> bool:
         """Block until the job has ended (True) or ``timeout`` seconds passed (False)."""
@@ -108,21 +145,23 @@ class JobQueue(Protocol):
 class _Waiting:
     job_id: str
     project_id: int | None
-    work: JobFunction
     done: threading.Event = field(default_factory=threading.Event)
 
 
 class InProcessJobQueue:
-    """Runs jobs on ``workers`` threads of this process, one job per project at a time."""
+    """Runs jobs on ``workers`` threads of this process, one job per project at a time;
+    ``tasks`` maps a job's kind to the function that does it."""
 
     def __init__(
         self,
         db: Database,
+        tasks: Mapping[str, Task],
         workers: int = JOB_WORKERS,
         heartbeat_s: float = HEARTBEAT_SECONDS,
         stale_s: float = STALE_SECONDS,
     ) -> None:
         self._db = db
+        self.tasks = dict(tasks)  # the function of each job kind (tests add their own)
         self.owner = instance_owner()
         self._heartbeat_s = heartbeat_s
         self._stale_s = stale_s
@@ -140,9 +179,17 @@ class InProcessJobQueue:
         for thread in [*self._threads, self._heartbeat]:
             thread.start()
 
-    def submit(self, kind: str, project_id: int | None, work: JobFunction) -> str:
+    def submit(
+        self,
+        kind: str,
+        project_id: int | None,
+        args: dict[str, Any] | None = None,
+        files: Sequence[tuple[str, bytes]] = (),
+    ) -> str:
+        if kind not in self.tasks:
+            raise ValueError(f"no task named {kind!r}")
         job_id = str(uuid.uuid4())
-        with self._db.session() as session:
+        with self._db.session() as session:  # the job and its files: all or nothing
             session.add(
                 Job(
                     id=job_id,
@@ -151,9 +198,15 @@ class InProcessJobQueue:
                     state=QUEUED,
                     owner=self.owner,
                     heartbeat_at=utc_now(),
+                    args=args or {},
                 )
             )
-        waiting = _Waiting(job_id, project_id, work)
+            session.flush()
+            for position, (filename, content) in enumerate(files):
+                session.add(
+                    JobFile(job_id=job_id, position=position, filename=filename, content=content)
+                )
+        waiting = _Waiting(job_id, project_id)
         with self._changed:
             self._waiting.append(waiting)
             self._jobs[job_id] = waiting
@@ -196,7 +249,7 @@ class InProcessJobQueue:
     def _work(self) -> None:
         while (waiting := self._next()) is not None:
             try:
-                self._run(waiting.job_id, waiting.work)
+                self._run(waiting.job_id)
             except Exception:  # the database failed under the job: keep the worker alive
                 log.exception("job %s could not be run or ended", waiting.job_id)
             finally:
@@ -206,11 +259,17 @@ class InProcessJobQueue:
                     self._changed.notify_all()
                 waiting.done.set()
 
-    def _run(self, job_id: str, work: JobFunction) -> None:
+    def _run(self, job_id: str) -> None:
         if not self._end(job_id, QUEUED, RUNNING):
             return  # cancelled while it waited (its project was deleted)
         try:
-            result = work(Progress(self._db, job_id))
+            with self._db.session() as session:
+                job = session.get(Job, job_id)
+                if job is None:  # deleted under it: nothing to do
+                    return
+                task = JobInput(self._db, job_id, job.project_id, dict(job.args or {}))
+                kind = job.kind
+            result = self.tasks[kind](task, Progress(self._db, job_id))
         except JobCancelled:
             pass  # whoever ended it wrote why
         except JobFailed as error:
@@ -224,7 +283,8 @@ class InProcessJobQueue:
             self._end(job_id, RUNNING, SUCCEEDED, progress=1.0, result=result, message="done")
 
     def _end(self, job_id: str, before: str, after: str, **values: Any) -> bool:
-        """Move the job from state ``before`` to ``after``; False if it was not in ``before``."""
+        """Move the job from state ``before`` to ``after``; False if it was not in ``before``.
+        A job that ends loses its files in the same transaction."""
         if after == SUCCEEDED:
             values["error"] = None
         with self._db.session() as session:
@@ -233,6 +293,8 @@ class InProcessJobQueue:
                 .where(Job.id == job_id, Job.state == before)
                 .values(state=after, heartbeat_at=utc_now(), **values)
             )
+            if moved.rowcount and after in (SUCCEEDED, FAILED):  # type: ignore[attr-defined]
+                session.execute(delete(JobFile).where(JobFile.job_id == job_id))
         return bool(moved.rowcount)  # type: ignore[attr-defined]
 
     def _beat(self) -> None:

@@ -10,15 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import insert
 
+from service.jobs import JobInput, Progress, Task
 from service.storage.db import Database
 from service.storage.models import Assignment, Document, Note, Project, Theme, ThemeRun
 
@@ -296,3 +298,22 @@ def tool_qdpx(folder: Path, text: str) -> Path:
         archive.writestr("project.qde", qde)
         archive.writestr("Sources/doc.txt", "\ufeffVieras teksti")
     return path
+
+
+class Closures:
+    """Job tasks for queue tests: each job runs the function its args name, so a test
+    gives every job its own behaviour (``queue.submit("ingest", p, closures.args(fn))``)."""
+
+    def __init__(self) -> None:
+        self.works: dict[str, Callable[[Progress], dict[str, Any]]] = {}
+
+    def tasks(self, *kinds: str) -> dict[str, Task]:
+        def run(job: JobInput, progress: Progress) -> dict[str, Any]:
+            return self.works[job.args["work"]](progress)
+
+        return {kind: run for kind in kinds or ("ingest", "themes")}
+
+    def args(self, work: Callable[[Progress], dict[str, Any]]) -> dict[str, Any]:
+        key = str(len(self.works))
+        self.works[key] = work
+        return {"work": key}

@@ -15,6 +15,7 @@ from service.storage.db import Database
 from service.storage.embeddings import load_vectors
 from service.storage.models import Embedding, Job, Note
 from tests.conftest import CORPORA
+from tests.factories import Closures
 
 
 def _db(settings: Settings) -> Database:
@@ -65,8 +66,9 @@ def test_known_texts_are_never_embedded_again(settings: Settings, nlp: NlpResour
 
 def test_jobs_left_running_by_a_killed_process_are_failed(settings: Settings) -> None:
     db = _db(settings)
-    queue = InProcessJobQueue(db)
-    done = queue.submit("ingest", None, lambda progress: {"ok": True})
+    closures = Closures()
+    queue = InProcessJobQueue(db, closures.tasks())
+    done = queue.submit("ingest", None, closures.args(lambda progress: {"ok": True}))
     queue.wait(done)
     with db.session() as session:
         session.add(Job(id="left-running", kind="ingest", state="running"))
@@ -80,13 +82,14 @@ def test_jobs_left_running_by_a_killed_process_are_failed(settings: Settings) ->
 
 def test_a_failing_job_reports_its_error(settings: Settings) -> None:
     db = _db(settings)
-    queue = InProcessJobQueue(db)
+    closures = Closures()
+    queue = InProcessJobQueue(db, closures.tasks())
 
     def broken(progress):  # type: ignore[no-untyped-def]
         progress(0.5, "half")
         raise RuntimeError("boom")
 
-    job_id = queue.submit("ingest", None, broken)
+    job_id = queue.submit("ingest", None, closures.args(broken))
     queue.wait(job_id)
     with db.session() as session:
         job = session.get(Job, job_id)

@@ -26,7 +26,7 @@ from service.storage.models import Job, Project, ThemeRun, utc_now
 from service.theming.notes import RunFilters
 from service.theming.runs import RunOptions, fit_run
 from tests.conftest import CORPORA
-from tests.factories import add_project, database
+from tests.factories import Closures, add_project, database
 
 
 @pytest.fixture
@@ -55,12 +55,13 @@ def _blocked(
 
 def test_one_projects_jobs_never_hold_up_another_project(db: Database) -> None:
     a, b = add_project(db, "a"), add_project(db, "b")
-    queue = InProcessJobQueue(db, workers=2)
+    closures = Closures()
+    queue = InProcessJobQueue(db, closures.tasks(), workers=2)
     started = [threading.Event() for _ in range(3)]
     release = [threading.Event() for _ in range(3)]
-    first_a = queue.submit("ingest", a, _blocked(started[0], release[0]))
-    second_a = queue.submit("ingest", a, _blocked(started[1], release[1]))
-    only_b = queue.submit("ingest", b, _blocked(started[2], release[2]))
+    first_a = queue.submit("ingest", a, closures.args(_blocked(started[0], release[0])))
+    second_a = queue.submit("ingest", a, closures.args(_blocked(started[1], release[1])))
+    only_b = queue.submit("ingest", b, closures.args(_blocked(started[2], release[2])))
     assert started[0].wait(30) and started[2].wait(30)  # b did not wait behind a's jobs
     assert not started[1].is_set()  # a's second job waits for a's first, not a worker
     assert _job(db, second_a).state == "queued"
@@ -79,9 +80,10 @@ def test_a_second_instance_leaves_a_live_instances_running_job_alone(db: Databas
     """What `teemakartta serve` does on start-up must not fail the jobs another live
     instance is running (the issue: `make run` twice)."""
     project = add_project(db, "p")
-    queue = InProcessJobQueue(db)
+    closures = Closures()
+    queue = InProcessJobQueue(db, closures.tasks())
     started, release = threading.Event(), threading.Event()
-    job_id = queue.submit("ingest", project, _blocked(started, release))
+    job_id = queue.submit("ingest", project, closures.args(_blocked(started, release)))
     assert started.wait(30)
     assert fail_interrupted_jobs(db) == 0
     assert _job(db, job_id).state == RUNNING
@@ -124,7 +126,8 @@ def test_a_job_ended_by_someone_else_is_never_brought_back_as_succeeded(db: Data
     """The issue: a job failed by a recovery ended 'succeeded' with the error still
     attached. Now it stays failed, and a success never carries an error."""
     project = add_project(db, "p")
-    queue = InProcessJobQueue(db)
+    closures = Closures()
+    queue = InProcessJobQueue(db, closures.tasks())
 
     def failed_under_it(progress: Progress) -> dict[str, Any]:
         with db.session() as session:  # what a recovery elsewhere did to this job
@@ -133,7 +136,7 @@ def test_a_job_ended_by_someone_else_is_never_brought_back_as_succeeded(db: Data
             )
         return {"documents": []}
 
-    job_id = queue.submit("ingest", project, failed_under_it)
+    job_id = queue.submit("ingest", project, closures.args(failed_under_it))
     assert queue.wait(job_id, 30)
     assert (_job(db, job_id).state, _job(db, job_id).error) == (FAILED, "x")
     queue.shutdown()
@@ -161,7 +164,8 @@ def test_a_theme_run_dies_with_its_project(
     """Deleted before the fit (the run stops at its next report) or while it stores (the
     write finds no project): the job fails saying why, and no run is stored anywhere."""
     project_id = _fill(db, nlp, settings, "p")
-    queue = InProcessJobQueue(db)
+    closures = Closures()
+    queue = InProcessJobQueue(db, closures.tasks())
 
     def work(progress: Progress) -> dict[str, Any]:
         def report(fraction: float, message: str) -> None:
@@ -174,7 +178,7 @@ def test_a_theme_run_dies_with_its_project(
 
         return fit_run(db, nlp, project_id, RunFilters(), RunOptions(), report)
 
-    job_id = queue.submit("themes", project_id, work)
+    job_id = queue.submit("themes", project_id, closures.args(work))
     assert queue.wait(job_id, 600)
     job = _job(db, job_id)
     assert job.state == FAILED and job.error == repository.PROJECT_DELETED

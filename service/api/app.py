@@ -44,6 +44,7 @@ from service.jobs import InProcessJobQueue, fail_interrupted_jobs
 from service.nlp import NlpResources
 from service.storage.db import Database
 from service.storage.repository import Conflict, NotFound
+from service.tasks import tasks_for
 from service.theming.edits import EditError
 
 log = logging.getLogger("teemakartta")
@@ -65,10 +66,12 @@ def _lifespan(
                 "Created the administrator; its API token is in %s (readable only by you).",
                 settings.data_dir / TOKEN_FILE,
             )
-        job_queue = InProcessJobQueue(db, workers=settings.job_workers)
+        resources = nlp or NlpResources(settings)
+        tasks = tasks_for(db, resources, settings)
+        job_queue = InProcessJobQueue(db, tasks, workers=settings.job_workers)
         app.state.settings = settings
         app.state.db = db
-        app.state.nlp = nlp or NlpResources(settings)
+        app.state.nlp = resources
         app.state.jobs = job_queue
         app.state.views = ViewCache()
         app.state.waiting = WaitingRoom(settings.max_waiting_requests, settings.max_wait_seconds)

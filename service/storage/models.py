@@ -181,6 +181,21 @@ class Job(Base):
     # job is alive: a restart fails only jobs whose worker is really gone (service/jobs.py).
     owner: Mapped[str | None] = mapped_column(String(200))
     heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # What the job's task needs besides its files (JSON): a worker runs it from the row.
+    args: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
+
+
+class JobFile(Base):
+    """A file a job works on (an upload waiting to be ingested), kept only while the job is
+    queued or running: ending the job deletes it (uploads may hold personal data)."""
+
+    __tablename__ = "job_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str] = mapped_column(Text)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class ProjectCodebook(Base):

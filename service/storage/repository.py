@@ -12,7 +12,17 @@ from sqlalchemy.orm import Session, defer
 from service.project_names import check_project_name
 from service.storage.access import AuditEntry
 from service.storage.embeddings import delete_orphan_vectors
-from service.storage.models import FAILED, QUEUED, RUNNING, Document, Job, Note, Project, Theme
+from service.storage.models import (
+    FAILED,
+    QUEUED,
+    RUNNING,
+    Document,
+    Job,
+    JobFile,
+    Note,
+    Project,
+    Theme,
+)
 from service.storage.search import SearchTerm, matching_notes
 
 PROJECT_DELETED = "The project was deleted while this job waited or ran; nothing of it was saved."
@@ -75,10 +85,12 @@ def delete_project(session: Session, project: Project) -> None:
     """
     active = Job.state.in_([QUEUED, RUNNING])
     session.execute(delete(Job).where(Job.project_id == project.id, ~active))
+    jobs = select(Job.id).where(Job.project_id == project.id)
+    session.execute(delete(JobFile).where(JobFile.job_id.in_(jobs)))  # uploads not ingested
     session.execute(
         update(Job)
         .where(Job.project_id == project.id, active)
-        .values(state=FAILED, error=PROJECT_DELETED, message="", result={})
+        .values(state=FAILED, error=PROJECT_DELETED, message="", result={}, args={})
     )
     session.execute(delete(Note).where(Note.project_id == project.id))
     session.execute(delete(Document).where(Document.project_id == project.id))

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from service.api.app import create_app
 from service.config import Settings
-from service.jobs import Progress
+from service.jobs import JobInput, Progress
 from service.nlp import NlpResources
 from service.storage.models import Job, Project
 
@@ -52,13 +52,15 @@ def _hold_queue(app: Any, project: str) -> threading.Event:
     release = threading.Event()
     app.state.held.append(release)
 
-    def long_job(_progress: Progress) -> dict[str, Any]:
-        assert release.wait(300)
+    def long_job(job: JobInput, _progress: Progress) -> dict[str, Any]:
+        assert app.state.held[job.args["held"]].wait(300)
         return {}
+
+    app.state.jobs.tasks["hold"] = long_job
 
     with app.state.db.session() as session:
         project_id = session.scalar(select(Project.id).where(Project.name == project))
-    app.state.jobs.submit("ingest", project_id, long_job)
+    app.state.jobs.submit("hold", project_id, {"held": len(app.state.held) - 1})
     return release
 
 

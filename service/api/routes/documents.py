@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Path, Query, Response, UploadFile, status
 
@@ -11,7 +10,6 @@ from service import auth
 from service.api.deps import (
     DatabaseDep,
     JobsDep,
-    NlpDep,
     ReadProject,
     SessionDep,
     SettingsDep,
@@ -32,18 +30,15 @@ from service.api.waiting import release_connection
 from service.config import Settings
 from service.ingest import (
     DocumentMeta,
-    PreparedDocument,
     UploadError,
     find_duplicate,
-    ingest_document,
     prepare_document,
     validate_meta,
 )
-from service.jobs import Progress
-from service.nlp import NlpResources
 from service.pipeline.parse import ACCEPTED_EXTENSIONS
 from service.storage import repository
 from service.storage.db import Database
+from service.tasks import ingest_args
 from service.theming.drafts import refresh_after_delete
 
 router = APIRouter(prefix="/projects/{project}/documents", tags=["documents"])
@@ -82,10 +77,10 @@ def _prepare_uploads(
     project_id: int,
     text_column: str | None,
     columns: str | None,
-) -> tuple[list[PreparedDocument], list[UploadedFile]]:
-    """(documents to ingest, one answer per file): each file read and parsed, a file the
+) -> tuple[list[tuple[str, bytes]], list[UploadedFile]]:
+    """(files to ingest, one answer per file): each file read and parsed, a file the
     project already holds answered as a duplicate. A bad file raises UploadError."""
-    prepared: list[PreparedDocument] = []
+    prepared: list[tuple[str, bytes]] = []
     answers: list[UploadedFile] = []
     for upload in files:
         content = _read_limited(upload, settings.max_upload_bytes)
@@ -103,34 +98,13 @@ def _prepare_uploads(
                 )
             )
             continue
-        prepared.append(document)
+        prepared.append((document.filename, content))
         answers.append(
             UploadedFile(
                 filename=document.filename, status="queued", note_count=len(document.notes)
             )
         )
     return prepared, answers
-
-
-def _ingest_job(
-    db: Database, nlp: NlpResources, project_id: int, prepared: list[PreparedDocument]
-) -> Callable[[Progress], dict[str, Any]]:
-    """The job body: ingests the documents one by one, progress scaled over all of them."""
-
-    def work(progress: Progress) -> dict[str, Any]:
-        results = []
-        for i, document in enumerate(prepared):
-
-            def scaled(
-                fraction: float, message: str, i: int = i, name: str = document.filename
-            ) -> None:
-                progress((i + fraction) / len(prepared), f"{name}: {message}")
-
-            result = ingest_document(db, nlp, project_id, document, scaled)
-            results.append(result.__dict__)
-        return {"documents": results}
-
-    return work
 
 
 @router.post(
@@ -142,7 +116,6 @@ def upload_documents(
     project: UploadProject,
     settings: SettingsDep,
     db: DatabaseDep,
-    nlp: NlpDep,
     jobs: JobsDep,
     waiting: WaitingDep,
     session: SessionDep,
@@ -174,7 +147,11 @@ def upload_documents(
         response.status_code = status.HTTP_200_OK
         return UploadAccepted(job_id=None, files=answers)
 
-    job_id = jobs.submit("ingest", project.id, _ingest_job(db, nlp, project.id, prepared))
+    fields = ingest_args(
+        region=region, kind=kind, date=date, event=event, facilitator=facilitator,
+        text_column=text_column, columns=columns,
+    )  # fmt: skip
+    job_id = jobs.submit("ingest", project.id, fields, files=prepared)
     if wait:
         waiting.wait(session, jobs, job_id, response)
     return UploadAccepted(job_id=job_id, files=answers)

@@ -7,12 +7,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Response, status
 
-from service.analysis.actors import actor_report, find_mentions, pending_notes
+from service.analysis.actors import actor_report, pending_notes
 from service.analysis.map_layout import map_view
 from service.analysis.needs import needs_report
-from service.api.deps import DatabaseDep, JobsDep, ReadProject, SessionDep, SettingsDep, ViewsDep
+from service.api.deps import JobsDep, ReadProject, SessionDep, SettingsDep, ViewsDep
 from service.config import Settings
-from service.jobs import Progress
 from service.pipeline.entities import EntityRecognizer
 from service.theming.current import current_run
 
@@ -89,7 +88,6 @@ def find_actors(
     project: ReadProject,
     session: SessionDep,
     settings: SettingsDep,
-    db: DatabaseDep,
     jobs: JobsDep,
     response: Response,
 ) -> dict[str, Any]:
@@ -100,11 +98,7 @@ def find_actors(
     if not pending:
         response.status_code = status.HTTP_200_OK
         return {"job_id": None, "pending": 0}
-    project_id = project.id
-
-    def work(progress: Progress) -> dict[str, Any]:
-        return {"analysed": find_mentions(db, project_id, recognizer, progress)}
 
     # No ?wait: loading the NER and reading thousands of notes takes longer than a request
     # should; follow the job with GET /jobs/{id}.
-    return {"job_id": jobs.submit("actors", project_id, work), "pending": pending}
+    return {"job_id": jobs.submit("actors", project.id), "pending": pending}

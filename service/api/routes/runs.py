@@ -22,15 +22,13 @@ from service.api.deps import (
     WaitingDep,
 )
 from service.api.schemas import MAX_ID
-from service.jobs import JobFailed, JobQueue, Progress
-from service.nlp import NlpResources
-from service.storage.db import Database
 from service.storage.models import ThemeRun
+from service.tasks import theme_args
 from service.theming import drafts
 from service.theming.current import current_run
 from service.theming.detail import LEVELS
 from service.theming.notes import RunFilters
-from service.theming.runs import RunError, RunOptions, fit_run
+from service.theming.runs import RunOptions
 from service.theming.views import run_summary
 
 router = APIRouter(prefix="/projects/{project}/runs", tags=["themes"])
@@ -67,28 +65,9 @@ class RunStarted(BaseModel):
     job_id: str
 
 
-def _start(
-    jobs: JobQueue,
-    db: Database,
-    nlp: NlpResources,
-    project_id: int,
-    filters: RunFilters,
-    options: RunOptions,
-) -> str:
-    def work(progress: Progress) -> dict[str, Any]:
-        try:
-            return fit_run(db, nlp, project_id, filters, options, progress)
-        except RunError as error:
-            raise JobFailed(str(error)) from None
-
-    return jobs.submit("themes", project_id, work)
-
-
 @router.post("", status_code=status.HTTP_202_ACCEPTED)
 def start_run(
     project: UploadProject,
-    db: DatabaseDep,
-    nlp: NlpDep,
     jobs: JobsDep,
     waiting: WaitingDep,
     session: SessionDep,
@@ -108,7 +87,7 @@ def start_run(
         date_to=body.date_to,
     )
     options = RunOptions(use_codebook=body.use_codebook, preview=body.preview, detail=body.detail)
-    job_id = _start(jobs, db, nlp, project.id, filters, options)
+    job_id = jobs.submit("themes", project.id, theme_args(filters, options))
     if wait:
         waiting.wait(session, jobs, job_id, response)
     return RunStarted(job_id=job_id)
@@ -118,8 +97,6 @@ def start_run(
 def change_detail(
     project: EditProject,
     body: DetailRequest,
-    db: DatabaseDep,
-    nlp: NlpDep,
     jobs: JobsDep,
     waiting: WaitingDep,
     session: SessionDep,
@@ -135,7 +112,7 @@ def change_detail(
         detail=body.level,
     )
     filters = RunFilters.from_json(run.filters)
-    job_id = _start(jobs, db, nlp, project.id, filters, options)
+    job_id = jobs.submit("themes", project.id, theme_args(filters, options))
     if wait:
         waiting.wait(session, jobs, job_id, response)
     return RunStarted(job_id=job_id)
