@@ -1,17 +1,19 @@
-"""Which jobs' workers are really gone, so that only those are failed.
+"""Which jobs' workers are really gone, so that only those jobs go back to the queue.
 
-A job's row names its owner, ``host:pid:random`` of the job queue running it, and a
-heartbeat that queue refreshes every ``HEARTBEAT_SECONDS`` (service/jobs.py). A queued or
+A running job's row names its owner, ``host:pid:random`` of the job queue running it,
+and a heartbeat that queue refreshes every ``HEARTBEAT_SECONDS`` (service/jobs.py). A
 running job is orphaned when
 
 - its owner ran on this host and that process is gone (or is this very process, where
   that queue no longer exists: a container restarted under the same pid), or
 - its heartbeat is older than ``STALE_SECONDS`` (the only sign for an owner on another
   host, and the backstop when a dead owner's pid was taken by another process), or
-- it has no heartbeat (written before owners were recorded).
+- it has no owner or heartbeat (written before owners were recorded).
 
-So a second ``teemakartta serve`` on the same data never fails the first one's jobs,
-while a restart after a crash fails the crashed instance's jobs at once.
+An orphaned job is queued again for the next worker; the old owner, should it still be
+alive after all, can no longer write to it (every write names the owner). So a second
+``teemakartta serve`` on the same data never touches the first one's jobs, while a
+restart after a crash, or another worker, runs the crashed worker's jobs again.
 """
 
 from __future__ import annotations
@@ -29,7 +31,13 @@ from service.storage.models import FAILED, QUEUED, RUNNING, Job, JobFile, utc_no
 HEARTBEAT_SECONDS = 10.0
 # Six missed beats: far beyond a busy database's pause, short enough for a user to retry.
 STALE_SECONDS = 60.0
-INTERRUPTED = "The service stopped while this job ran; nothing of it was saved. Start it again."
+# A job runs at most this often: its first run and one more after its worker died.
+MAX_ATTEMPTS = 2
+INTERRUPTED = (
+    "The worker running this job stopped twice while it ran (it may need more memory or "
+    "time than a worker has); nothing of it was saved. Start it again."
+)
+REQUEUED = "Its worker stopped; waiting for another worker to start it again."
 
 _LIVE_OWNERS: set[str] = set()  # job queues of this process that have not shut down
 
@@ -64,22 +72,31 @@ def owner_gone(owner: str) -> bool:
     return False
 
 
-def fail_interrupted_jobs(
-    db: Database, stale_s: float = STALE_SECONDS, unowned: bool = True
-) -> int:
-    """Fail queued and running jobs whose worker is gone; returns how many. ``unowned``:
-    also those without an owner (at start-up; the periodic check leaves them alone)."""
+def recover_jobs(db: Database, stale_s: float = STALE_SECONDS) -> int:
+    """Running jobs whose worker is gone go back to the queue (the next worker runs them
+    from the start); one whose worker died ``MAX_ATTEMPTS`` times fails, its files
+    deleted. Queued jobs belong to no worker and wait. Returns how many were recovered."""
     cutoff = utc_now() - dt.timedelta(seconds=stale_s)
-    active = Job.state.in_([QUEUED, RUNNING])
+    running = Job.state == RUNNING
     with db.session() as session:
-        owners = session.execute(select(Job.id, Job.owner).where(active, Job.owner.is_not(None)))
+        owners = session.execute(select(Job.id, Job.owner).where(running, Job.owner.is_not(None)))
         gone = [job_id for job_id, owner in owners if owner and owner_gone(owner)]
-        orphaned = or_(Job.heartbeat_at < cutoff, Job.id.in_(gone))
-        if unowned:
-            orphaned = or_(orphaned, Job.owner.is_(None), Job.heartbeat_at.is_(None))
-        ended = list(session.scalars(select(Job.id).where(active, orphaned)))
+        orphaned = or_(
+            Job.heartbeat_at < cutoff,
+            Job.id.in_(gone),
+            Job.owner.is_(None),
+            Job.heartbeat_at.is_(None),
+        )
+        found = session.execute(select(Job.id, Job.attempts).where(running, orphaned)).all()
+        again = [job_id for job_id, attempts in found if attempts < MAX_ATTEMPTS]
+        ended = [job_id for job_id, attempts in found if attempts >= MAX_ATTEMPTS]
+        requeued = session.execute(
+            update(Job)
+            .where(running, Job.id.in_(again))
+            .values(state=QUEUED, owner=None, heartbeat_at=None, progress=0.0, message=REQUEUED)
+        )
         failed = session.execute(
-            update(Job).where(active, Job.id.in_(ended)).values(state=FAILED, error=INTERRUPTED)
+            update(Job).where(running, Job.id.in_(ended)).values(state=FAILED, error=INTERRUPTED)
         )
         session.execute(delete(JobFile).where(JobFile.job_id.in_(ended)))  # uploads included
-        return int(failed.rowcount or 0)  # type: ignore[attr-defined]
+        return int(requeued.rowcount or 0) + int(failed.rowcount or 0)  # type: ignore[attr-defined]

@@ -6,19 +6,20 @@ the job is submitted: whoever runs it needs its row, not the request that made i
 files are deleted when the job ends, whatever the outcome (an upload may hold personal
 data the privacy stage has not seen yet).
 
-The in-process queue runs jobs on a small pool of worker threads (two by default), the
-oldest waiting job first, but never two jobs of one project at once: a project that
-queues a long job, or many, holds at most one worker, so another project's job starts
-as soon as a worker is free instead of waiting behind all of them. Anything
-implementing ``JobQueue`` can replace it — for a deployment that outgrows one machine,
-an existing engine (Celery, Dask, Ray, procrastinate) would run the same stage
-functions; there is deliberately no home-made cluster here.
+The queue is the ``jobs`` table itself. Whoever runs jobs (threads of the API process,
+or ``teemakartta worker`` processes, on this machine or others sharing a PostgreSQL
+database) claims the oldest queued job whose project runs no other job (``claim_job``),
+so a project that queues a long job, or many, holds at most one worker, and another
+project's job starts as soon as any worker is free.
 
-A job's row names its owner (the service instance running it) and carries a heartbeat
-the owner refreshes; ``service.job_recovery`` fails only jobs whose owner is gone. A
-job's row only ever moves queued -> running -> succeeded/failed, each step conditional
-on the step before: a job that someone else ended (its project was deleted, or a
-recovery judged its owner dead) is never brought back, and a success clears any error.
+A running job's row names its owner (the queue running it, ``host:pid:random``) and
+carries a heartbeat the owner refreshes. ``service.job_recovery`` puts the job of an
+owner that is gone back in the queue, for another worker to run from the start (every
+task writes in transactions, so nothing is half-written, and an ingest skips documents
+already stored, so nothing is done twice); a job whose worker died twice fails. A row
+only moves queued -> running -> succeeded/failed (or back to queued by a recovery), each
+step conditional on the step before: a job that someone else ended (its project was
+deleted) is never brought back, and a success clears any error.
 """
 
 from __future__ import annotations
@@ -28,16 +29,17 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, text, update
+from sqlalchemy.orm import aliased
 
 from service.job_recovery import (
     HEARTBEAT_SECONDS,
     STALE_SECONDS,
-    fail_interrupted_jobs,
     instance_owner,
+    recover_jobs,
     release_owner,
 )
 from service.storage.db import Database
@@ -48,19 +50,21 @@ __all__ = [
     "QUEUED",
     "RUNNING",
     "SUCCEEDED",
-    "InProcessJobQueue",
+    "DatabaseJobQueue",
     "JobCancelled",
     "JobFailed",
     "JobInput",
     "JobQueue",
     "Progress",
     "Task",
-    "fail_interrupted_jobs",
+    "claim_job",
+    "recover_jobs",
 ]
 
 log = logging.getLogger(__name__)
 JOB_WORKERS = 2  # two cores here; more threads would only share them thinner
-NEVER_STARTED = "The service stopped before this job started; nothing was saved. Start it again."
+POLL_SECONDS = 0.5  # how often an idle worker looks for jobs other processes submitted
+CLAIM_LOCK = 7_201_612  # PostgreSQL advisory lock: one claim at a time across processes
 
 
 class JobFailed(Exception):
@@ -79,9 +83,12 @@ class Progress:
     when it is not, so a job stops at its next report once its project is deleted.
     """
 
-    def __init__(self, db: Database, job_id: str, min_interval_s: float = 0.25) -> None:
+    def __init__(
+        self, db: Database, job_id: str, owner: str | None = None, min_interval_s: float = 0.25
+    ) -> None:
         self._db = db
         self._job_id = job_id
+        self._owner = owner
         self._min_interval_s = min_interval_s
         self._last_write = 0.0
 
@@ -92,9 +99,10 @@ class Progress:
             return
         self._last_write = now
         with self._db.session() as session:
+            mine = [Job.owner == self._owner] if self._owner else []
             written = session.execute(
                 update(Job)
-                .where(Job.id == self._job_id, Job.state == RUNNING)
+                .where(Job.id == self._job_id, Job.state == RUNNING, *mine)
                 .values(progress=max(0.0, min(1.0, fraction)), message=message)
             )
         if not written.rowcount:  # type: ignore[attr-defined]
@@ -141,16 +149,41 @@ class JobQueue(Protocol):
         ...
 
 
-@dataclass
-class _Waiting:
-    job_id: str
-    project_id: int | None
-    done: threading.Event = field(default_factory=threading.Event)
+def claim_job(db: Database, owner: str) -> str | None:
+    """Make the oldest queued job whose project runs no other job ``owner``'s running job;
+    its id, or None when no job may start. One statement (under an advisory lock on
+    PostgreSQL), so two workers never take the same job or two jobs of one project."""
+    queued, running = aliased(Job), aliased(Job)
+    busy = (
+        select(running.id)
+        .where(running.project_id == queued.project_id, running.state == RUNNING)
+        .exists()
+    )
+    oldest = (
+        select(queued.id)
+        .where(queued.state == QUEUED, or_(queued.project_id.is_(None), ~busy))
+        .order_by(queued.created_at, queued.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    with db.session() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CLAIM_LOCK})
+        claim = (
+            update(Job)
+            .where(Job.id == oldest, Job.state == QUEUED)
+            .values(state=RUNNING, owner=owner, heartbeat_at=utc_now(), attempts=Job.attempts + 1)
+            .returning(Job.id)
+            .execution_options(synchronize_session=False)
+        )
+        return session.execute(claim).scalar()
 
 
-class InProcessJobQueue:
-    """Runs jobs on ``workers`` threads of this process, one job per project at a time;
-    ``tasks`` maps a job's kind to the function that does it."""
+class DatabaseJobQueue:
+    """Runs the jobs of the database on ``workers`` threads of this process, one job per
+    project at a time across every process that runs jobs of this database; ``tasks``
+    maps a job's kind to the function that does it. With ``workers=0`` it only submits
+    (an API whose jobs run in worker processes)."""
 
     def __init__(
         self,
@@ -159,16 +192,15 @@ class InProcessJobQueue:
         workers: int = JOB_WORKERS,
         heartbeat_s: float = HEARTBEAT_SECONDS,
         stale_s: float = STALE_SECONDS,
+        poll_s: float = POLL_SECONDS,
     ) -> None:
         self._db = db
         self.tasks = dict(tasks)  # the function of each job kind (tests add their own)
         self.owner = instance_owner()
         self._heartbeat_s = heartbeat_s
         self._stale_s = stale_s
-        self._changed = threading.Condition()
-        self._waiting: list[_Waiting] = []  # oldest first
-        self._busy_projects: set[int] = set()
-        self._jobs: dict[str, _Waiting] = {}  # submitted here and not ended yet
+        self._poll_s = poll_s
+        self._changed = threading.Condition()  # a job was submitted or ended here
         self._stopping = threading.Event()
         self._stopped = threading.Event()  # the last job has ended: no more heartbeats
         self._threads = [
@@ -191,77 +223,63 @@ class InProcessJobQueue:
         job_id = str(uuid.uuid4())
         with self._db.session() as session:  # the job and its files: all or nothing
             session.add(
-                Job(
-                    id=job_id,
-                    kind=kind,
-                    project_id=project_id,
-                    state=QUEUED,
-                    owner=self.owner,
-                    heartbeat_at=utc_now(),
-                    args=args or {},
-                )
+                Job(id=job_id, kind=kind, project_id=project_id, state=QUEUED, args=args or {})
             )
             session.flush()
             for position, (filename, content) in enumerate(files):
                 session.add(
                     JobFile(job_id=job_id, position=position, filename=filename, content=content)
                 )
-        waiting = _Waiting(job_id, project_id)
         with self._changed:
-            self._waiting.append(waiting)
-            self._jobs[job_id] = waiting
             self._changed.notify_all()
         return job_id
 
     def wait(self, job_id: str, timeout: float | None = None) -> bool:
-        with self._changed:
-            waiting = self._jobs.get(job_id)
-        return waiting is None or waiting.done.wait(timeout)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            with self._db.session() as session:
+                state = session.scalar(select(Job.state).where(Job.id == job_id))
+            if state not in (QUEUED, RUNNING):
+                return True
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                return False
+            with self._changed:  # woken when a job of this process ends
+                self._changed.wait(min(self._poll_s, left) if left is not None else self._poll_s)
 
     def shutdown(self) -> None:
-        """Let running jobs finish; jobs that never started fail with a clear message."""
+        """Let running jobs finish; waiting jobs stay queued for the next worker."""
         with self._changed:
             self._stopping.set()
-            never_started = [w.job_id for w in self._waiting]
-            self._waiting.clear()
             self._changed.notify_all()
-        for job_id in never_started:
-            self._end(job_id, QUEUED, FAILED, error=NEVER_STARTED)
         for thread in self._threads:
             thread.join()
         self._stopped.set()
         self._heartbeat.join()
         release_owner(self.owner)
 
-    def _next(self) -> _Waiting | None:
-        """The oldest waiting job whose project has no running job; None when stopping."""
-        with self._changed:
-            while not self._stopping.is_set():
-                for index, waiting in enumerate(self._waiting):
-                    if waiting.project_id not in self._busy_projects:
-                        del self._waiting[index]
-                        if waiting.project_id is not None:
-                            self._busy_projects.add(waiting.project_id)
-                        return waiting
-                self._changed.wait()
+    def _next(self) -> str | None:
+        """Claim the oldest queued job whose project runs no job; None when stopping."""
+        while not self._stopping.is_set():
+            job_id = claim_job(self._db, self.owner)
+            if job_id is not None:
+                return job_id
+            with self._changed:
+                if not self._stopping.is_set():
+                    self._changed.wait(self._poll_s)
         return None
 
     def _work(self) -> None:
-        while (waiting := self._next()) is not None:
+        while (job_id := self._next()) is not None:
             try:
-                self._run(waiting.job_id)
+                self._run(job_id)
             except Exception:  # the database failed under the job: keep the worker alive
-                log.exception("job %s could not be run or ended", waiting.job_id)
+                log.exception("job %s could not be run or ended", job_id)
             finally:
                 with self._changed:
-                    self._busy_projects.discard(waiting.project_id)
-                    self._jobs.pop(waiting.job_id, None)
                     self._changed.notify_all()
-                waiting.done.set()
 
     def _run(self, job_id: str) -> None:
-        if not self._end(job_id, QUEUED, RUNNING):
-            return  # cancelled while it waited (its project was deleted)
         try:
             with self._db.session() as session:
                 job = session.get(Job, job_id)
@@ -269,7 +287,7 @@ class InProcessJobQueue:
                     return
                 task = JobInput(self._db, job_id, job.project_id, dict(job.args or {}))
                 kind = job.kind
-            result = self.tasks[kind](task, Progress(self._db, job_id))
+            result = self.tasks[kind](task, Progress(self._db, job_id, self.owner))
         except JobCancelled:
             pass  # whoever ended it wrote why
         except JobFailed as error:
@@ -287,10 +305,11 @@ class InProcessJobQueue:
         A job that ends loses its files in the same transaction."""
         if after == SUCCEEDED:
             values["error"] = None
+        mine = [Job.owner == self.owner] if before == RUNNING else []  # not requeued since
         with self._db.session() as session:
             moved = session.execute(
                 update(Job)
-                .where(Job.id == job_id, Job.state == before)
+                .where(Job.id == job_id, Job.state == before, *mine)
                 .values(state=after, heartbeat_at=utc_now(), **values)
             )
             if moved.rowcount and after in (SUCCEEDED, FAILED):  # type: ignore[attr-defined]
@@ -298,15 +317,15 @@ class InProcessJobQueue:
         return bool(moved.rowcount)  # type: ignore[attr-defined]
 
     def _beat(self) -> None:
-        """Tell other instances this one's jobs are alive; fail jobs whose owner is gone."""
+        """Tell other workers this one's jobs are alive; requeue jobs whose owner is gone."""
         while not self._stopped.wait(self._heartbeat_s):
             try:
                 with self._db.session() as session:
                     session.execute(
                         update(Job)
-                        .where(Job.owner == self.owner, Job.state.in_([QUEUED, RUNNING]))
+                        .where(Job.owner == self.owner, Job.state == RUNNING)
                         .values(heartbeat_at=utc_now())
                     )
-                fail_interrupted_jobs(self._db, self._stale_s, unowned=False)
+                recover_jobs(self._db, self._stale_s)
             except Exception:  # a busy or briefly unreachable database: try again next beat
                 log.warning("job heartbeat failed", exc_info=True)

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from service.config import Settings
 from service.corpora import load_samples, read_manifest
 from service.ingest import ingest_document, prepare_document, validate_meta
-from service.jobs import FAILED, InProcessJobQueue, fail_interrupted_jobs
+from service.jobs import FAILED, DatabaseJobQueue, recover_jobs
 from service.nlp import NlpResources
 from service.storage import repository
 from service.storage.db import Database
@@ -64,17 +64,20 @@ def test_known_texts_are_never_embedded_again(settings: Settings, nlp: NlpResour
         assert session.scalar(select(func.count()).select_from(Embedding)) == 0
 
 
-def test_jobs_left_running_by_a_killed_process_are_failed(settings: Settings) -> None:
+def test_jobs_left_running_by_a_killed_process_run_again_once(settings: Settings) -> None:
     db = _db(settings)
     closures = Closures()
-    queue = InProcessJobQueue(db, closures.tasks())
+    queue = DatabaseJobQueue(db, closures.tasks(), workers=0)  # runs nothing itself
     done = queue.submit("ingest", None, closures.args(lambda progress: {"ok": True}))
-    queue.wait(done)
     with db.session() as session:
-        session.add(Job(id="left-running", kind="ingest", state="running"))
-    assert fail_interrupted_jobs(db) == 1
+        session.get(Job, done).state = "succeeded"  # type: ignore[union-attr]
+        session.add(Job(id="left-running", kind="ingest", state="running", attempts=1))
+        session.add(Job(id="died-twice", kind="ingest", state="running", attempts=2))
+    assert recover_jobs(db) == 2
     with db.session() as session:
-        job = session.get(Job, "left-running")
+        again = session.get(Job, "left-running")
+        assert again is not None and again.state == "queued" and again.owner is None
+        job = session.get(Job, "died-twice")
         assert job is not None and job.state == FAILED and "Start it again" in (job.error or "")
         assert session.get(Job, done).state == "succeeded"  # type: ignore[union-attr]
     queue.shutdown()
@@ -83,7 +86,7 @@ def test_jobs_left_running_by_a_killed_process_are_failed(settings: Settings) ->
 def test_a_failing_job_reports_its_error(settings: Settings) -> None:
     db = _db(settings)
     closures = Closures()
-    queue = InProcessJobQueue(db, closures.tasks())
+    queue = DatabaseJobQueue(db, closures.tasks())
 
     def broken(progress):  # type: ignore[no-untyped-def]
         progress(0.5, "half")

@@ -12,12 +12,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from service.config import Settings
-from service.job_recovery import fail_interrupted_jobs
-from service.jobs import FAILED, InProcessJobQueue, JobInput, Progress
+from service.job_recovery import recover_jobs
+from service.jobs import FAILED, DatabaseJobQueue, JobInput, Progress, claim_job
 from service.nlp import NlpResources
 from service.storage import repository
 from service.storage.db import Database
-from service.storage.models import Job, JobFile, Note, ThemeRun
+from service.storage.models import Job, JobFile, Note, ThemeRun, utc_now
 from service.tasks import ingest_args, tasks_for
 from tests.conftest import CORPORA
 from tests.factories import add_project, database
@@ -43,7 +43,7 @@ def _run_from_row(db: Database, nlp: NlpResources, settings: Settings, job_id: s
         assert job is not None
         given = JobInput(db, job.id, job.project_id, dict(job.args))
         kind = job.kind
-    return tasks_for(db, nlp, settings)[kind](given, Progress(db, job_id))
+    return tasks_for(db, nlp, settings)[kind](given, Progress(db, job_id, job.owner))
 
 
 def test_an_upload_job_runs_from_its_row_alone(
@@ -51,14 +51,11 @@ def test_an_upload_job_runs_from_its_row_alone(
 ) -> None:
     project = add_project(db, "p")
     # A queue with no threads: it stores the job and never runs it.
-    queue = InProcessJobQueue(db, tasks_for(db, nlp, settings), workers=0)
+    queue = DatabaseJobQueue(db, tasks_for(db, nlp, settings), workers=0)
     args = ingest_args(region="Kainuu", kind="workshop", date="2017-03-02", event="Kahvila")
     job_id = queue.submit("ingest", project, args, files=[(SAMPLE.name, SAMPLE.read_bytes())])
     assert _files(db) == 1
-    with db.session() as session:  # what the queue does when it starts a job
-        job = session.get(Job, job_id)
-        assert job is not None
-        job.state = "running"
+    assert claim_job(db, queue.owner) == job_id  # what a worker does to start it
 
     result = _run_from_row(db, nlp, settings, job_id)
 
@@ -82,7 +79,7 @@ def test_a_theme_run_job_runs_from_its_row_and_names_its_job(
     db: Database, nlp: NlpResources, settings: Settings
 ) -> None:
     project = add_project(db, "p")
-    queue = InProcessJobQueue(db, tasks_for(db, nlp, settings), workers=1)
+    queue = DatabaseJobQueue(db, tasks_for(db, nlp, settings), workers=1)
     upload = queue.submit(
         "ingest", project, ingest_args(region="Kainuu"), files=[(SAMPLE.name, SAMPLE.read_bytes())]
     )
@@ -115,27 +112,21 @@ def test_an_upload_keeps_no_file_once_its_job_ended(client: TestClient) -> None:
 def test_files_of_a_job_that_can_no_longer_run_are_deleted(
     db: Database, nlp: NlpResources, settings: Settings
 ) -> None:
-    """Recovered after its worker died, its project deleted, or never started before the
-    service stopped: the upload goes too."""
+    """Its worker died for good, or its project was deleted: the upload goes too."""
     kept, doomed = add_project(db, "kept"), add_project(db, "doomed")
-    queue = InProcessJobQueue(db, tasks_for(db, nlp, settings), workers=0)
+    queue = DatabaseJobQueue(db, tasks_for(db, nlp, settings), workers=0)
     orphan = queue.submit("ingest", kept, ingest_args(region="A"), files=[("a.txt", b"a")])
     queue.submit("ingest", doomed, ingest_args(region="B"), files=[("b.txt", b"b")])
     with db.session() as session:
         repository.delete_project(session, repository.get_project(session, "doomed"))
     assert _files(db) == 1
-    with db.session() as session:  # its owner is gone
+    with db.session() as session:  # its worker died, for the second time
         job = session.get(Job, orphan)
         assert job is not None
-        job.owner = "elsewhere.example:1:x"
-        job.heartbeat_at = job.heartbeat_at.replace(year=2000)  # type: ignore[union-attr]
-    assert fail_interrupted_jobs(db, unowned=False) == 1
+        job.state, job.attempts, job.owner = "running", 2, "elsewhere.example:1:x"
+        job.heartbeat_at = utc_now().replace(year=2000)
+    assert recover_jobs(db) == 1
     assert _files(db) == 0
     with db.session() as session:
         assert session.get(Job, orphan).state == FAILED  # type: ignore[union-attr]
-    waiting = queue.submit("ingest", kept, ingest_args(region="A"), files=[("c.txt", b"c")])
-    assert _files(db) == 1
     queue.shutdown()
-    assert _files(db) == 0
-    with db.session() as session:
-        assert session.get(Job, waiting).state == FAILED  # type: ignore[union-attr]

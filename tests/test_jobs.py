@@ -17,8 +17,8 @@ from sqlalchemy import func, select, update
 
 from service.config import Settings
 from service.ingest import ingest_document, prepare_document, validate_meta
-from service.job_recovery import INTERRUPTED, fail_interrupted_jobs
-from service.jobs import FAILED, RUNNING, SUCCEEDED, InProcessJobQueue, Progress
+from service.job_recovery import INTERRUPTED, recover_jobs
+from service.jobs import FAILED, QUEUED, RUNNING, SUCCEEDED, DatabaseJobQueue, Progress
 from service.nlp import NlpResources
 from service.storage import repository
 from service.storage.db import Database
@@ -56,7 +56,7 @@ def _blocked(
 def test_one_projects_jobs_never_hold_up_another_project(db: Database) -> None:
     a, b = add_project(db, "a"), add_project(db, "b")
     closures = Closures()
-    queue = InProcessJobQueue(db, closures.tasks(), workers=2)
+    queue = DatabaseJobQueue(db, closures.tasks(), workers=2)
     started = [threading.Event() for _ in range(3)]
     release = [threading.Event() for _ in range(3)]
     first_a = queue.submit("ingest", a, closures.args(_blocked(started[0], release[0])))
@@ -81,11 +81,11 @@ def test_a_second_instance_leaves_a_live_instances_running_job_alone(db: Databas
     instance is running (the issue: `make run` twice)."""
     project = add_project(db, "p")
     closures = Closures()
-    queue = InProcessJobQueue(db, closures.tasks())
+    queue = DatabaseJobQueue(db, closures.tasks())
     started, release = threading.Event(), threading.Event()
     job_id = queue.submit("ingest", project, closures.args(_blocked(started, release)))
     assert started.wait(30)
-    assert fail_interrupted_jobs(db) == 0
+    assert recover_jobs(db) == 0
     assert _job(db, job_id).state == RUNNING
     release.set()
     assert queue.wait(job_id, 30)
@@ -100,26 +100,36 @@ def _dead_pid() -> int:
     return process.pid
 
 
-def test_jobs_whose_worker_is_gone_are_failed_and_only_those(db: Database) -> None:
+def test_jobs_whose_worker_is_gone_are_queued_again_and_only_those(db: Database) -> None:
     host = socket.gethostname()
     now = utc_now()
     rows = {
-        "dead-process": (f"{host}:{_dead_pid()}:x", now),
-        "gone-queue-of-this-process": (f"{host}:{os.getpid()}:gone", now),
-        "no-owner": (None, None),
-        "other-host-silent": ("elsewhere.example:1:x", now.replace(year=now.year - 1)),
-        "other-host-beating": ("elsewhere.example:1:x", now),
+        "dead-process": (f"{host}:{_dead_pid()}:x", now, 1),
+        "gone-queue-of-this-process": (f"{host}:{os.getpid()}:gone", now, 1),
+        "no-owner": (None, None, 1),
+        "other-host-silent": ("elsewhere.example:1:x", now.replace(year=now.year - 1), 1),
+        "other-host-beating": ("elsewhere.example:1:x", now, 1),
+        "dead-process-second-time": (f"{host}:{_dead_pid()}:y", now, 2),
     }
     with db.session() as session:
-        for job_id, (owner, beat) in rows.items():
+        for job_id, (owner, beat, attempts) in rows.items():
             session.add(
-                Job(id=job_id, kind="ingest", state=RUNNING, owner=owner, heartbeat_at=beat)
+                Job(
+                    id=job_id,
+                    kind="ingest",
+                    state=RUNNING,
+                    owner=owner,
+                    heartbeat_at=beat,
+                    attempts=attempts,
+                )
             )
-    assert fail_interrupted_jobs(db) == 4
+    assert recover_jobs(db) == 5
     states = {job_id: _job(db, job_id).state for job_id in rows}
     assert states.pop("other-host-beating") == RUNNING
-    assert set(states.values()) == {FAILED}
-    assert _job(db, "dead-process").error == INTERRUPTED
+    assert states.pop("dead-process-second-time") == FAILED
+    assert set(states.values()) == {QUEUED}
+    assert _job(db, "dead-process-second-time").error == INTERRUPTED
+    assert _job(db, "dead-process").owner is None
 
 
 def test_a_job_ended_by_someone_else_is_never_brought_back_as_succeeded(db: Database) -> None:
@@ -127,7 +137,7 @@ def test_a_job_ended_by_someone_else_is_never_brought_back_as_succeeded(db: Data
     attached. Now it stays failed, and a success never carries an error."""
     project = add_project(db, "p")
     closures = Closures()
-    queue = InProcessJobQueue(db, closures.tasks())
+    queue = DatabaseJobQueue(db, closures.tasks())
 
     def failed_under_it(progress: Progress) -> dict[str, Any]:
         with db.session() as session:  # what a recovery elsewhere did to this job
@@ -165,7 +175,7 @@ def test_a_theme_run_dies_with_its_project(
     write finds no project): the job fails saying why, and no run is stored anywhere."""
     project_id = _fill(db, nlp, settings, "p")
     closures = Closures()
-    queue = InProcessJobQueue(db, closures.tasks())
+    queue = DatabaseJobQueue(db, closures.tasks())
 
     def work(progress: Progress) -> dict[str, Any]:
         def report(fraction: float, message: str) -> None:
@@ -186,3 +196,62 @@ def test_a_theme_run_dies_with_its_project(
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(ThemeRun)) == 0
     queue.shutdown()
+
+
+def test_jobs_submitted_in_one_place_run_in_another(db: Database) -> None:
+    """The API submits (no threads of its own); two workers share the jobs, never two of
+    one project at once, and the submitter learns when each has ended."""
+    a, b = add_project(db, "a"), add_project(db, "b")
+    closures = Closures()
+    api = DatabaseJobQueue(db, closures.tasks(), workers=0)
+    workers = [DatabaseJobQueue(db, closures.tasks(), workers=1, poll_s=0.05) for _ in range(2)]
+    started = [threading.Event() for _ in range(3)]
+    release = [threading.Event() for _ in range(3)]
+    first_a = api.submit("ingest", a, closures.args(_blocked(started[0], release[0])))
+    second_a = api.submit("ingest", a, closures.args(_blocked(started[1], release[1])))
+    only_b = api.submit("ingest", b, closures.args(_blocked(started[2], release[2])))
+    assert started[0].wait(30) and started[2].wait(30)  # one worker each
+    owners = {_job(db, first_a).owner, _job(db, only_b).owner}
+    assert owners == {w.owner for w in workers}
+    assert _job(db, second_a).state == QUEUED
+    release[2].set()
+    assert api.wait(only_b, 30)
+    assert not started[1].wait(0.5)  # the free worker does not start a's second job
+    release[0].set()
+    assert started[1].wait(30)
+    release[1].set()
+    assert api.wait(second_a, 30)
+    assert {_job(db, j).state for j in (first_a, second_a, only_b)} == {SUCCEEDED}
+    assert {_job(db, j).attempts for j in (first_a, second_a, only_b)} == {1}
+    for queue in (api, *workers):
+        queue.shutdown()
+
+
+def test_a_requeued_job_is_no_longer_its_old_workers(db: Database) -> None:
+    """A worker judged dead (its heartbeat stopped) but still running: once its job is
+    queued again, its progress reports stop it and its result is not written."""
+    project = add_project(db, "p")
+    closures = Closures()
+    queue = DatabaseJobQueue(db, closures.tasks(), workers=1)
+    started, release = threading.Event(), threading.Event()
+
+    def slow(progress: Progress) -> dict[str, Any]:
+        started.set()
+        assert release.wait(60)
+        progress(0.5, "still here")
+        return {"written": True}
+
+    job_id = queue.submit("ingest", project, closures.args(slow))
+    assert started.wait(30)
+    with db.session() as session:  # its heartbeat went silent long ago
+        session.execute(
+            update(Job).where(Job.id == job_id).values(heartbeat_at=utc_now().replace(year=2000))
+        )
+    assert recover_jobs(db) == 1
+    assert _job(db, job_id).state == QUEUED
+    with db.session() as session:  # hold it, as another worker would have claimed it
+        session.execute(update(Job).where(Job.id == job_id).values(state=RUNNING, owner="w2"))
+    release.set()
+    queue.shutdown()
+    job = _job(db, job_id)
+    assert (job.state, job.owner, job.result) == (RUNNING, "w2", {})

@@ -40,7 +40,7 @@ from service.api.waiting import WaitingRoom
 from service.auth import TOKEN_FILE, ensure_admin_token
 from service.config import Settings
 from service.ingest import UploadError
-from service.jobs import InProcessJobQueue, fail_interrupted_jobs
+from service.jobs import DatabaseJobQueue, recover_jobs
 from service.nlp import NlpResources
 from service.storage.db import Database
 from service.storage.repository import Conflict, NotFound
@@ -59,7 +59,7 @@ def _lifespan(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = Database(settings.resolved_database_url)
         db.migrate()
-        fail_interrupted_jobs(db)
+        recover_jobs(db)
         if ensure_admin_token(db, settings.data_dir):
             # The token itself stays out of logs: it is in a file only this user can read.
             log.warning(
@@ -68,7 +68,7 @@ def _lifespan(
             )
         resources = nlp or NlpResources(settings)
         tasks = tasks_for(db, resources, settings)
-        job_queue = InProcessJobQueue(db, tasks, workers=settings.job_workers)
+        job_queue = DatabaseJobQueue(db, tasks, workers=settings.job_workers)
         app.state.settings = settings
         app.state.db = db
         app.state.nlp = resources

@@ -183,6 +183,8 @@ class Job(Base):
     heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     # What the job's task needs besides its files (JSON): a worker runs it from the row.
     args: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
+    # How often a worker started it: a job whose worker died is queued again, up to a limit.
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class JobFile(Base):
