@@ -362,6 +362,7 @@ def _register_commands() -> None:
     from service.commands.run import run_app
     from service.commands.serve import serve, sign_in_link
     from service.commands.theme import codebook, theme_app
+    from service.commands.worker import worker
 
     app.command()(compare)
     app.command()(export)
@@ -374,6 +375,7 @@ def _register_commands() -> None:
     app.command()(actors)
     app.command()(report)
     app.command()(serve)
+    app.command()(worker)
     app.command("sign-in-link")(sign_in_link)
 
 

@@ -66,9 +66,12 @@ class Settings(BaseSettings):
     )
     job_workers: int = Field(
         default=2,
-        ge=1,
+        ge=0,
         le=32,
-        description="Threads running jobs; never two jobs of one project at once (jobs.py).",
+        description=(
+            "Threads of the API running jobs; 0 when `teemakartta worker` processes run "
+            "them. Never two jobs of one project at once (jobs.py)."
+        ),
     )
     max_waiting_requests: int = Field(
         default=8,

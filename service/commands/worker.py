@@ -1,0 +1,53 @@
+"""``teemakartta worker``: run the jobs of the database in this process.
+
+The API stores every job in the database (``service.jobs``); whoever runs jobs claims
+them there. By default the API runs them on threads of its own (``TEEMA_JOB_WORKERS``,
+2). Worker processes take jobs off the same table: start any number, on this machine or
+on others that reach the same PostgreSQL database, and set ``TEEMA_JOB_WORKERS=0`` for an
+API that only submits and reads. A worker whose process dies mid-job (killed, out of
+memory, machine gone) loses nothing: within a minute (its heartbeat stops) its job is
+queued again and another worker runs it from the start.
+
+Stopping: Ctrl+C or SIGTERM lets the running jobs finish, then exits; jobs not started
+stay queued for the next worker.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from typing import Annotated
+
+import typer
+
+
+def worker(
+    threads: Annotated[
+        int, typer.Option(min=1, max=32, help="Jobs this process runs at once.")
+    ] = 1,
+) -> None:
+    """Run queued jobs (ingest, theme runs, actors) until stopped; see `serve` for the API."""
+    from service.config import Settings
+    from service.jobs import DatabaseJobQueue, recover_jobs
+    from service.nlp import NlpResources
+    from service.storage.db import Database
+    from service.tasks import tasks_for
+
+    settings = Settings()
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    db = Database(settings.resolved_database_url)
+    db.migrate()
+    recover_jobs(db)
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda _signum, _frame: stop.set())
+    queue = DatabaseJobQueue(db, tasks_for(db, NlpResources(settings), settings), threads)
+    where = db.engine.url.render_as_string(hide_password=True)
+    typer.echo(f"Worker {queue.owner} runs the jobs of {where}, {threads} at a time.")
+    try:
+        while not stop.wait(1.0):  # a plain wait() would not see the signal until it ended
+            pass
+    finally:
+        typer.echo("Stopping: letting running jobs finish.", err=True)
+        queue.shutdown()
+        db.dispose()
