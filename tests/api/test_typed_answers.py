@@ -95,6 +95,14 @@ def test_every_error_answer_has_the_error_model(operation: str, spec: dict[str, 
         assert schema == {"$ref": ERROR_REF}, f"{operation} {status}: {answer}"
 
 
+def test_an_upload_declares_each_of_its_statuses() -> None:
+    # 202: queued; 201: ingested while the request waited; 200: only duplicates, no job.
+    answers = _schema()["paths"]["/projects/{project}/documents"]["post"]["responses"]
+    for status in ("200", "201", "202"):
+        schema = answers[status]["content"]["application/json"]["schema"]
+        assert schema == {"$ref": "#/components/schemas/UploadAccepted"}, status
+
+
 def test_the_error_model_allows_each_error_shape() -> None:
     error = _schema()["components"]["schemas"]["ErrorOut"]
     assert error["required"] == ["detail"]
