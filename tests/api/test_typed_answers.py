@@ -10,6 +10,7 @@ with their UTC offset, though the database stores them without one.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from service.api.app import create_app
+from service.api.responses.errors import ErrorOut
 from service.config import Settings
 from service.storage.access import AuditEntry
 from service.storage.db import Database
@@ -148,3 +150,26 @@ def test_stored_times_are_sent_with_their_utc_offset(
     db.dispose()
     for sent in (project, job, document, audit):
         assert dt.datetime.fromisoformat(sent["created_at"]).utcoffset() == dt.timedelta(0)
+
+
+def test_each_error_shape_is_an_error_model(tmp_path: Path) -> None:
+    settings = Settings(
+        _env_file=None, data_dir=tmp_path, database_url=f"sqlite:///{tmp_path}/t.db"
+    )  # type: ignore[call-arg]
+    with TestClient(create_app(settings)) as client:
+        signed_in = {"Authorization": f"Bearer {(tmp_path / 'admin-token').read_text().strip()}"}
+        client.post("/projects", json={"name": "a"}, headers=signed_in)
+        answers = {
+            "list of field errors": client.post("/projects", json={"name": "A"}, headers=signed_in),
+            "message and code": client.get("/projects/b", headers=signed_in),
+            "message": client.put("/projects/a/codebook", headers=signed_in),
+            "conflict": client.post("/projects", json={"name": "a"}, headers=signed_in),
+            "not signed in": client.get("/me"),
+        }
+    for shape, answer in answers.items():
+        assert 400 <= answer.status_code < 500, shape
+        body = answer.json()
+        assert set(body) <= {"detail", "code"}, shape
+        ErrorOut.model_validate(body)
+    assert isinstance(answers["list of field errors"].json()["detail"], list)
+    assert answers["message and code"].json()["code"] == "not_found"
