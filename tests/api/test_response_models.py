@@ -17,6 +17,7 @@ from jsonschema import Draft202012Validator
 
 from service.api.app import create_app
 from service.config import Settings
+from service.storage.models import ThemeRun
 from tests.factories import database, sample_project
 
 # Path prefixes of the routes in routes/themes.py, runs.py, notes.py, overview.py,
@@ -130,3 +131,22 @@ def test_answers_are_exactly_what_their_models_say(
         f"{list(e.absolute_path)}: {e.message}" for e in _validator(ROUTE + route).iter_errors(body)
     ]
     assert errors == []
+
+
+def test_runs_stored_before_edits_were_followed_still_answer(
+    client: TestClient, settings: Settings
+) -> None:
+    """A change report written before 2026-11-30 has no edited, moved, needs_confirmation
+    or names; the run routes still answer it (defaults), with UTC times."""
+    old_report = {"persisted": [1], "new": [], "vanished": [], "split": [], "merged": []}
+    with database(settings.resolved_database_url) as db:
+        sample = sample_project(db, "p")
+        with db.session() as session:
+            run = session.get(ThemeRun, sample.run_id)
+            assert run is not None
+            run.changes = old_report
+    for path in ("/runs", f"/runs/{sample.run_id}", "/themes"):
+        answer = client.get(f"/projects/p{path}")
+        assert answer.status_code == 200, (path, answer.text)
+    (listed,) = client.get("/projects/p/runs").json()
+    assert listed["changes"]["edited"] == [] and listed["created_at"].endswith("Z")

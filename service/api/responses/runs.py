@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from service.api.responses.parts import Answer, Empty, Texts
+from service.api.responses.timestamps import UtcDateTime
 
 
 class RunFilters(Answer):
@@ -77,10 +78,11 @@ class ChangeReport(Answer):
     vanished: list[int]
     split: list[SplitChange]
     merged: list[MergeChange]
-    edited: list[EditedChange]
-    moved: list[MoveChange]
-    needs_confirmation: bool
-    names: ThemeNames
+    # Reports of runs stored before edits were followed (2026-11-30) lack these four.
+    edited: list[EditedChange] = Field(default_factory=list)
+    moved: list[MoveChange] = Field(default_factory=list)
+    needs_confirmation: bool = False
+    names: ThemeNames | None = None
 
 
 class TreeNode(Answer):
@@ -107,7 +109,7 @@ class RunSummary(Answer):
         description="applied, or draft: waiting for a person to apply or discard it"
     )
     base_run_id: int | None = Field(description="The applied run a draft was computed against")
-    created_at: dt.datetime
+    created_at: UtcDateTime
     note_count: int
     unassigned_share: float
     fit_seconds: float

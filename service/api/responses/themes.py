@@ -9,6 +9,7 @@ from pydantic import Field
 
 from service.api.responses.parts import Answer, Empty
 from service.api.responses.runs import RunSummary
+from service.api.responses.timestamps import UtcDateTime
 
 Source = Literal["model", "human", "incremental"]
 SOURCE = "model: the theme model placed it; human: a person; incremental: added without a refit"
@@ -134,4 +135,4 @@ class ThemeEditOut(Answer):
     action: str = Field(description="rename | merge | split | move | unassign")
     author: str
     details: dict[str, Any] = Field(description="What the edit did; its fields depend on action")
-    created_at: dt.datetime
+    created_at: UtcDateTime
