@@ -1,9 +1,5 @@
-"""Tables for the comparison page, read from ``GET /projects/{p}/compare`` (or, while that
-endpoint is missing, from the theme table).
-
-The readers follow ``service.analysis.prevalence.compare_run`` and accept a few other
-spellings of its fields, so a small rename there does not blank the page.
-"""
+"""Tables for the comparison page, read from ``GET /projects/{p}/compare``: the fields
+and types of the ``Comparison`` model of ``service/api/responses/compare.py``."""
 
 from __future__ import annotations
 
@@ -18,48 +14,24 @@ import pandas as pd
 SMALL_GROUP = 30
 Z95 = 1.959964
 
-_ROW_ALIASES = {
-    "theme_name": ("theme_name", "name", "theme name", "themeName"),
-    "ci_low": ("ci_low", "low", "lower"),
-    "ci_high": ("ci_high", "high", "upper"),
-    "group": ("group", "region"),
-    "theme": ("theme_id", "theme"),
-    "p_value": ("p", "p_value"),
-}
-
-
-def _pick(row: dict[str, Any], field: str, default: Any = None) -> Any:
-    for name in _ROW_ALIASES.get(field, (field,)):
-        if name in row and row[name] is not None:
-            return row[name]
-    return default
-
 
 def share_rows(compare: dict[str, Any], unassigned: str = "–") -> pd.DataFrame:
     """One row per (group, theme[, period]): count, total, share and its interval;
     unassigned notes (theme null) get theme -1 and the name ``unassigned``."""
     rows = []
-    for row in compare.get("rows", []):
-        count = int(_pick(row, "count", 0))
-        total = int(_pick(row, "total", 0))
-        share = float(_pick(row, "share", count / total if total else 0.0))
-        low, high = _pick(row, "ci_low"), _pick(row, "ci_high")
-        if low is None or high is None:
-            low, high = wilson(count, total)
-        theme = _pick(row, "theme")
+    for row in compare["rows"]:
+        theme = row["theme_id"]
         rows.append(
             {
-                "group": str(_pick(row, "group", "")),
+                "group": row["group"],
                 "theme": int(theme) if theme is not None else -1,
-                "theme_name": str(_pick(row, "theme_name", theme))
-                if theme is not None
-                else unassigned,
-                "count": count,
-                "total": total,
-                "share": share,
-                "ci_low": float(low),
-                "ci_high": float(high),
-                "period": _pick(row, "period"),
+                "theme_name": row["theme_name"] if theme is not None else unassigned,
+                "count": row["count"],
+                "total": row["total"],
+                "share": row["share"],
+                "ci_low": row["ci_low"],
+                "ci_high": row["ci_high"],
+                "period": row.get("period"),  # only in the rows of ?period=
             }
         )
     columns = [
@@ -77,7 +49,7 @@ def share_rows(compare: dict[str, Any], unassigned: str = "–") -> pd.DataFrame
 
 
 def wilson(count: int, total: int) -> tuple[float, float]:
-    """95 % Wilson interval of a proportion (used only where the service gave none)."""
+    """95 % Wilson interval of a proportion (of shares pooled over groups)."""
     if total <= 0:
         return 0.0, 0.0
     p = count / total
@@ -121,43 +93,25 @@ def group_totals(rows: pd.DataFrame) -> dict[str, int]:
 
 def distinctive_rows(compare: dict[str, Any]) -> pd.DataFrame:
     """Each group's themes ranked by how distinctive they are: log-odds, z and a 95 %
-    interval of the log-odds (most distinctive first within a group).
-
-    Reads ``{"distinctive": [{"group", "themes": [{theme_id, theme_name, log_odds, z}]}]}``;
-    a flat list of rows with a ``group`` field or a ``{group: [...]}`` dict also works.
-    """
-    found = compare.get("distinctive") or []
-    items: list[tuple[str, dict[str, Any]]] = []
-    if isinstance(found, dict):
-        items = [(str(g), row) for g, rows in found.items() for row in rows]
-    else:
-        for entry in found:
-            if "themes" in entry:
-                items.extend((str(entry.get("group", "")), row) for row in entry["themes"])
-            else:
-                items.append((str(_pick(entry, "group", "")), entry))
+    interval of the log-odds (most distinctive first within a group)."""
     rows = []
-    for group, row in items:
-        log_odds = float(row.get("log_odds", 0.0))
-        z = float(row.get("z", 0.0))
-        low, high = _pick(row, "ci_low"), _pick(row, "ci_high")
-        if low is None or high is None:
+    for entry in compare["distinctive"]:
+        for row in entry["themes"]:
+            log_odds, z = float(row["log_odds"]), float(row["z"])
             # z is the log-odds over its standard error, so the error follows from both.
             se = abs(log_odds / z) if z else 0.0
-            low, high = log_odds - Z95 * se, log_odds + Z95 * se
-        theme = _pick(row, "theme")
-        rows.append(
-            {
-                "group": group,
-                "theme": theme,
-                "theme_name": str(_pick(row, "theme_name", theme)),
-                "count": row.get("count"),
-                "log_odds": log_odds,
-                "z": z,
-                "low": float(low),
-                "high": float(high),
-            }
-        )
+            rows.append(
+                {
+                    "group": entry["group"],
+                    "theme": row["theme_id"],
+                    "theme_name": row["theme_name"],
+                    "count": row["count"],
+                    "log_odds": log_odds,
+                    "z": z,
+                    "low": log_odds - Z95 * se,
+                    "high": log_odds + Z95 * se,
+                }
+            )
     frame = pd.DataFrame(
         rows, columns=["group", "theme", "theme_name", "count", "log_odds", "z", "low", "high"]
     )
@@ -175,36 +129,24 @@ class Caution:
 
 
 def warnings(compare: dict[str, Any]) -> list[Caution]:
-    found = []
-    for warning in compare.get("warnings") or []:
-        if isinstance(warning, dict):
-            details = {k: v for k, v in warning.items() if k not in ("code", "message")}
-            found.append(
-                Caution(str(warning.get("code", "")), details, str(warning.get("message", "")))
-            )
-        else:
-            found.append(Caution("", {}, str(warning)))
-    return found
+    return [
+        Caution(
+            warning["code"],
+            {k: v for k, v in warning.items() if k not in ("code", "message")},
+            warning["message"],
+        )
+        for warning in compare["warnings"]
+    ]
 
 
 def association(compare: dict[str, Any]) -> dict[str, float | None]:
-    """chi2, its p-value and degrees of freedom, and Cramér's V, whichever are given."""
-    chi2 = compare.get("chi2")
-    stats: dict[str, float | None] = {
-        "chi2": None,
-        "p_value": None,
-        "dof": None,
-        "cramers_v": compare.get("cramers_v"),
+    """chi2, its p-value and degrees of freedom, and Cramér's V (all null without a test)."""
+    return {
+        "chi2": compare["chi2"],
+        "p_value": compare["p"],
+        "dof": compare["dof"],
+        "cramers_v": compare["cramers_v"],
     }
-    if isinstance(chi2, dict):
-        stats["chi2"] = chi2.get("statistic", chi2.get("chi2"))
-        stats["p_value"] = _pick(chi2, "p_value")
-        stats["dof"] = chi2.get("dof")
-    elif chi2 is not None:
-        stats["chi2"] = float(chi2)
-        stats["p_value"] = _pick(compare, "p_value")
-        stats["dof"] = compare.get("dof")
-    return stats
 
 
 def period_index(label: str) -> int:
@@ -276,8 +218,4 @@ def timeline(
 
 def undated_notes(compare: dict[str, Any]) -> int:
     """Notes the period rows leave out because their document has no date."""
-    return sum(
-        int(w.get("notes", 0))
-        for w in compare.get("warnings") or []
-        if isinstance(w, dict) and w.get("code") == "undated"
-    )
+    return sum(int(w["notes"]) for w in compare["warnings"] if w["code"] == "undated")

@@ -47,7 +47,7 @@ def frame_from_view(view: dict[str, Any]) -> tuple[pd.DataFrame, Labels]:
     labels = {
         int(t["id"]): (float(t["label_x"]), float(t["label_y"]))
         for t in view["themes"]
-        if t.get("label_x") is not None
+        if t["label_x"] is not None
     }
     return frame, labels
 

@@ -17,6 +17,8 @@ from common.headers import SecurityHeaders
 from service.api.cache import ViewCache
 from service.api.deps import Access, ProjectAccess
 from service.api.limits import RequestSizeLimit
+from service.api.responses.errors import ERROR_RESPONSES, declare_error_model
+from service.api.responses.health import HealthOut
 from service.api.routes import (
     agreement,
     codebook,
@@ -111,6 +113,7 @@ def create_app(settings: Settings | None = None, nlp: NlpResources | None = None
         version="0.1.0",
         summary="Finnish workshop notes to themes: ingest, embed, theme, compare, export.",
         lifespan=_lifespan(settings, nlp),
+        responses=ERROR_RESPONSES,
     )
     for router in (
         projects.router,
@@ -132,12 +135,13 @@ def create_app(settings: Settings | None = None, nlp: NlpResources | None = None
         report.router,
     ):
         declare_access_rules(router.routes)
+        declare_error_model(router.routes)
         app.include_router(router)
 
     @app.get("/health", tags=["health"])
-    def health() -> dict[str, str]:
+    def health() -> HealthOut:
         """Public: tells a load balancer or the UI that the service is up."""
-        return {"status": "ok"}
+        return HealthOut(status="ok")
 
     declare_access_rules(app.router.routes)
     app.add_middleware(RequestSizeLimit, limit=settings.max_request_bytes)

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from service.api.responses.timestamps import UtcDateTime
 from service.project_names import PROJECT_NAME_RE
 
 # Ids are positive 64-bit integers in the database: any other number in a path or query is
@@ -24,7 +25,7 @@ class ProjectOut(BaseModel):
 
     name: str
     description: str
-    created_at: dt.datetime
+    created_at: UtcDateTime
     document_count: int = 0
     note_count: int = 0
 
@@ -42,7 +43,7 @@ class DocumentOut(BaseModel):
     event: str | None
     note_count: int
     content_hash: str
-    created_at: dt.datetime
+    created_at: UtcDateTime
 
 
 class NoteOut(BaseModel):
@@ -113,5 +114,5 @@ class JobOut(BaseModel):
     message: str
     error: str | None
     result: dict[str, Any]
-    created_at: dt.datetime
-    updated_at: dt.datetime
+    created_at: UtcDateTime
+    updated_at: UtcDateTime

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from typing import Any
 
@@ -14,6 +15,13 @@ from service.theming.current import DRAFT, current_run, get_theme
 from service.theming.report import sentences
 
 
+def utc_text(moment: dt.datetime) -> str:
+    """A stored time (naive, UTC) as RFC 3339 text with its offset, as the API's models
+    send times: ``2026-12-01T10:04:41Z``."""
+    aware = moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
+    return aware.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
 def run_summary(run: ThemeRun) -> dict[str, Any]:
     """A run as the API shows it. ``status`` is "applied" or "draft" (waiting for a
     person, see ``drafts``); ``changes`` is the structured report and ``sentences`` says
@@ -23,7 +31,7 @@ def run_summary(run: ThemeRun) -> dict[str, Any]:
         "id": run.id,
         "status": run.status,
         "base_run_id": run.base_run_id,
-        "created_at": run.created_at.isoformat(),
+        "created_at": utc_text(run.created_at),
         "note_count": run.note_count,
         "unassigned_share": run.unassigned_share,
         "fit_seconds": run.fit_seconds,

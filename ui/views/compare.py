@@ -120,7 +120,7 @@ def _association(compare: dict[str, Any]) -> None:
 
 def _sentences(compare: dict[str, Any]) -> None:
     """Each region's differences in plain words, as the service phrased them."""
-    groups = [g for g in compare.get("findings") or [] if g.get("sentences")]
+    groups = compare["findings"]
     if len(groups) < 2:
         return
     st.subheader(t("sentences_title"))
@@ -128,16 +128,16 @@ def _sentences(compare: dict[str, Any]) -> None:
     lang = language()
     columns = st.columns(2)
     for i, group in enumerate(groups):
-        findings = group.get("findings") or []
+        findings = group["findings"]
         lines = []
-        for j, sentence in enumerate(group["sentences"].get(lang) or []):
+        for j, sentence in enumerate(group["sentences"][lang]):
             if j < len(findings):
-                mark = ":material/check_circle:" if findings[j].get("clear") else ":material/help:"
+                mark = ":material/check_circle:" if findings[j]["clear"] else ":material/help:"
             else:
                 mark = ":material/remove:"
             lines.append(f"- {mark} {markdown_text(sentence)}")
         with columns[i % 2].container(border=True):
-            st.markdown(f"**{markdown_text(group['group'])}** · n = {group.get('notes', 0)}")
+            st.markdown(f"**{markdown_text(group['group'])}** · n = {group['notes']}")
             st.markdown("\n".join(lines))
 
 

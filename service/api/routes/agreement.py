@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, HTTPException, UploadFile, status
 
 from service.api.deps import ExportProject, SessionDep, SettingsDep
+from service.api.responses.agreement import Agreement, CodesImported
 from service.coding import HumanCodeError, agreement_for, import_human_codes
 from service.storage.human_codes import MAX_CODER_CHARS, coders
 from service.storage.repository import NotFound
@@ -18,6 +19,7 @@ router = APIRouter(prefix="/projects/{project}", tags=["agreement"])
 @router.post(
     "/human-codes",
     status_code=status.HTTP_201_CREATED,
+    response_model=CodesImported,
     responses={413: {"description": "File too large"}, 422: {"description": "Unusable file"}},
 )
 def upload_human_codes(
@@ -42,7 +44,11 @@ def upload_human_codes(
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from None
 
 
-@router.get("/agreement", responses={404: {"description": "No theme run or no human codes"}})
+@router.get(
+    "/agreement",
+    response_model=Agreement,
+    responses={404: {"description": "No theme run or no human codes"}},
+)
 def agreement(
     project: ExportProject, session: SessionDep, coder: str | None = None
 ) -> dict[str, Any]:

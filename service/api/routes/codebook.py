@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, HTTPException, UploadFile, status
 
 from service.api.deps import EditProject, ReadProject, SessionDep, SignedIn
+from service.api.responses.codebook import CodebookThemeOut
 from service.storage.models import ProjectCodebook
 
 router = APIRouter(tags=["codebook"])
@@ -14,18 +15,22 @@ router = APIRouter(tags=["codebook"])
 _MAX_CODEBOOK_BYTES = 1 << 20
 
 
+def _out(themes: list[dict[str, Any]]) -> list[CodebookThemeOut]:
+    return [CodebookThemeOut(**theme) for theme in themes]
+
+
 @router.get("/codebooks/default")
-def default_codebook(_user: SignedIn) -> list[dict[str, Any]]:
+def default_codebook(_user: SignedIn) -> list[CodebookThemeOut]:
     """The shipped Finnish codebook for regional development workshops."""
     from service.pipeline.codebook import default_codebook
 
-    return default_codebook().records()
+    return _out(default_codebook().records())
 
 
 @router.get("/projects/{project}/codebook")
-def get_codebook(project: ReadProject, session: SessionDep) -> list[dict[str, Any]]:
+def get_codebook(project: ReadProject, session: SessionDep) -> list[CodebookThemeOut]:
     stored = session.get(ProjectCodebook, project.id)
-    return stored.themes if stored else []
+    return _out(stored.themes if stored else [])
 
 
 @router.put(
@@ -37,7 +42,7 @@ def put_codebook(
     session: SessionDep,
     file: Annotated[UploadFile | None, File(description="Codebook as .json or .csv")] = None,
     use_default: bool = False,
-) -> list[dict[str, Any]]:
+) -> list[CodebookThemeOut]:
     """Set the codebook from a JSON/CSV file, or from the shipped default."""
     from service.pipeline.codebook import CodebookError, default_codebook, read_codebook
 
@@ -63,7 +68,7 @@ def put_codebook(
         session.add(ProjectCodebook(project_id=project.id, themes=themes))
     else:
         stored.themes = themes
-    return themes
+    return _out(themes)
 
 
 @router.delete("/projects/{project}/codebook", status_code=status.HTTP_204_NO_CONTENT)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException, Query, Response, status
 
 from service.analysis.prevalence import BY_FIELDS, PERIODS, CompareError, check_choice, compare_run
 from service.api.deps import ReadProject, SessionDep, ViewsDep
+from service.api.responses.compare import Comparison
 from service.theming.current import current_run
 
 router = APIRouter(prefix="/projects/{project}", tags=["compare"])
@@ -15,7 +16,7 @@ router = APIRouter(prefix="/projects/{project}", tags=["compare"])
 
 @router.get(
     "/compare",
-    response_model=dict[str, Any],
+    response_model=Comparison,
     responses={
         404: {"description": "No such project, or it has no theme run"},
         422: {"description": "Unknown field or period"},

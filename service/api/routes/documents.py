@@ -110,7 +110,13 @@ def _prepare_uploads(
 @router.post(
     "",
     status_code=status.HTTP_202_ACCEPTED,
-    responses={413: {"description": "Too large"}, 422: {"description": "Unreadable file"}},
+    response_description="Queued: follow the job at GET /jobs/{job_id}",
+    responses={
+        200: {"model": UploadAccepted, "description": "Every file is there already: no job"},
+        201: {"model": UploadAccepted, "description": "Ingested (wait=true)"},
+        413: {"description": "Too large"},
+        422: {"description": "Unreadable file"},
+    },
 )
 def upload_documents(
     project: UploadProject,

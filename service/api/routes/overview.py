@@ -11,6 +11,7 @@ from service.analysis.actors import actor_report, pending_notes
 from service.analysis.map_layout import map_view
 from service.analysis.needs import needs_report
 from service.api.deps import JobsDep, ReadProject, SessionDep, SettingsDep, ViewsDep
+from service.api.responses.overview import Actors, ActorsJob, MapView, Needs
 from service.config import Settings
 from service.pipeline.entities import EntityRecognizer
 from service.theming.current import current_run
@@ -31,7 +32,7 @@ def recognizer_for(settings: Settings) -> EntityRecognizer:
 
 @router.get(
     "/needs",
-    response_model=dict[str, Any],
+    response_model=Needs,
     responses={404: {"description": "No such project, or it has no theme run"}},
 )
 def needs(project: ReadProject, session: SessionDep, cache: ViewsDep) -> Response:
@@ -50,7 +51,7 @@ def needs(project: ReadProject, session: SessionDep, cache: ViewsDep) -> Respons
 
 @router.get(
     "/map-view",
-    response_model=dict[str, Any],
+    response_model=MapView,
     responses={404: {"description": "No such project, or it has no theme run"}},
 )
 def map_columns(project: ReadProject, session: SessionDep, cache: ViewsDep) -> Response:
@@ -63,6 +64,7 @@ def map_columns(project: ReadProject, session: SessionDep, cache: ViewsDep) -> R
 
 @router.get(
     "/actors",
+    response_model=Actors,
     responses={404: {"description": "No such project, or it has no theme run"}},
 )
 def actors(
@@ -82,7 +84,10 @@ def actors(
 @router.post(
     "/actors",
     status_code=status.HTTP_202_ACCEPTED,
-    responses={200: {"description": "Every note is analysed already; no job started"}},
+    response_model=ActorsJob,
+    responses={
+        200: {"model": ActorsJob, "description": "Every note is analysed already; no job started"}
+    },
 )
 def find_actors(
     project: ReadProject,

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from service import privacy
 from service.api.deps import ManageProject, ReadProject, SessionDep, SignedIn
+from service.api.responses.privacy import FindingOut, PrivacyOut, SpeakerOut
 from service.api.schemas import MAX_ID
 from service.pipeline.privacy.detect import DETECT_MIN, PLACEHOLDERS, REVIEW_BELOW
 
@@ -23,44 +24,8 @@ class PolicyIn(BaseModel):
     )
 
 
-class PrivacyOut(BaseModel):
-    policy: str
-    findings: int
-    redacted: int
-    by_review: dict[str, int]
-    by_entity: dict[str, int]
-    placeholders: dict[str, str]
-    detect_min: float
-    review_below: float
-
-
-class FindingOut(BaseModel):
-    id: int
-    document_id: int
-    filename: str
-    note_id: int | None
-    field: str
-    entity: str
-    placeholder: str
-    score: float
-    recognizer: str
-    redacted: bool
-    review: str
-    reviewed_by: str | None
-    before: str = Field(description="stored text before the finding")
-    value: str = Field(description="the stored text of the finding: its placeholder if redacted")
-    after: str
-
-
 class ReviewIn(BaseModel):
     decision: Literal["confirm", "dismiss"]
-
-
-class SpeakerOut(BaseModel):
-    document_id: int
-    filename: str
-    pseudonym: str
-    name: str
 
 
 def _out(session: SessionDep, project_id: int) -> PrivacyOut:

@@ -21,6 +21,7 @@ from service.api.deps import (
     UserDep,
     WaitingDep,
 )
+from service.api.responses.runs import RunDetail, RunStarted, RunSummary
 from service.api.schemas import MAX_ID
 from service.storage.models import ThemeRun
 from service.tasks import theme_args
@@ -61,8 +62,6 @@ class DetailRequest(BaseModel):
     preview: bool = False
 
 
-class RunStarted(BaseModel):
-    job_id: str
 
 
 @router.post("", status_code=status.HTTP_202_ACCEPTED)
@@ -118,7 +117,7 @@ def change_detail(
     return RunStarted(job_id=job_id)
 
 
-@router.get("")
+@router.get("", response_model=list[RunSummary])
 def list_runs(project: ReadProject, session: SessionDep) -> list[dict[str, Any]]:
     runs = session.scalars(
         select(ThemeRun).where(ThemeRun.project_id == project.id).order_by(ThemeRun.id.desc())
@@ -126,7 +125,12 @@ def list_runs(project: ReadProject, session: SessionDep) -> list[dict[str, Any]]
     return [run_summary(run) for run in runs]
 
 
-@router.get("/{run_id}", responses={404: {"description": "No such run"}})
+@router.get(
+    "/{run_id}",
+    response_model=RunDetail,
+    response_model_exclude_unset=True,
+    responses={404: {"description": "No such run"}},
+)
 def get_run(project: ReadProject, run_id: RunId, session: SessionDep) -> dict[str, Any]:
     """A run with its change report (structured and as sentences) and its theme tree."""
     run = drafts.project_run(session, project.id, run_id)
@@ -135,6 +139,7 @@ def get_run(project: ReadProject, run_id: RunId, session: SessionDep) -> dict[st
 
 @router.post(
     "/{run_id}/apply",
+    response_model=RunSummary,
     responses={404: {"description": "No such run"}, 409: {"description": "Not applicable"}},
 )
 def apply_run(

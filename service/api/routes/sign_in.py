@@ -8,13 +8,12 @@ once; the session ends when its time is up or at ``POST /sign-out``.
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, HTTPException, Request, status
 from pydantic import BaseModel, Field
 
 from service import auth
 from service.api.deps import BearerDep, SessionDep, SettingsDep, SignedIn, refuse_if_throttled
+from service.api.responses.users import SessionOut
 from service.api.throttle import FailedSignIns, client_address
 
 router = APIRouter(tags=["users"])
@@ -27,7 +26,7 @@ class SignIn(BaseModel):
 @router.post("/sign-in")
 def sign_in(
     body: SignIn, request: Request, session: SessionDep, settings: SettingsDep
-) -> dict[str, Any]:
+) -> SessionOut:
     """Public: exchange a one-time sign-in code for a session token (shown once). A used or
     expired code is a 401 and counts as a failed sign-in of the caller's address."""
     failures: FailedSignIns = request.app.state.failed_sign_ins
@@ -39,12 +38,7 @@ def sign_in(
         failures.failed(address)
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, str(error)) from None
     auth.audit(session, user, "sign_in", None, via="link")
-    return {
-        "name": user.name,
-        "is_admin": user.is_admin,
-        "token": token,
-        "expires_at": expires.isoformat() + "Z",
-    }
+    return SessionOut(name=user.name, is_admin=user.is_admin, token=token, expires_at=expires)
 
 
 @router.post("/sign-out", status_code=status.HTTP_204_NO_CONTENT)

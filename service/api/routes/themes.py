@@ -17,6 +17,18 @@ from service.api.deps import (
     UserDep,
     ViewsDep,
 )
+from service.api.responses.parts import Empty
+from service.api.responses.runs import TreeNode
+from service.api.responses.themes import (
+    Merged,
+    NoteMap,
+    NoteScores,
+    NotesMoved,
+    SplitDone,
+    ThemeDetail,
+    ThemeEditOut,
+    ThemeTable,
+)
 from service.api.schemas import MAX_ID
 from service.storage.models import Theme
 from service.theming import edits, views
@@ -48,20 +60,20 @@ class Move(BaseModel):
     )
 
 
-@router.get("/themes", response_model=dict[str, Any])
+@router.get("/themes", response_model=ThemeTable)
 def list_themes(project: ReadProject, session: SessionDep, cache: ViewsDep) -> Response:
     return cache.json(
         session, project.id, "themes", (), lambda: views.theme_table(session, project.id)
     )
 
 
-@router.get("/map", response_model=dict[str, Any])
+@router.get("/map", response_model=NoteMap)
 def note_map(project: ReadProject, session: SessionDep, cache: ViewsDep) -> Response:
     """Notes of the current run with their map position, theme, and provenance."""
     return cache.json(session, project.id, "map", (), lambda: views.note_map(session, project.id))
 
 
-@router.get("/themes/tree")
+@router.get("/themes/tree", response_model=TreeNode | Empty, response_model_exclude_unset=True)
 def theme_tree(project: ReadProject, session: SessionDep) -> dict[str, Any]:
     """Coarse to fine; each leaf carries its theme's id (``theme``) and current name."""
     run = current_run(session, project.id)
@@ -69,12 +81,16 @@ def theme_tree(project: ReadProject, session: SessionDep) -> dict[str, Any]:
     return with_names(run.tree, names) if run.tree else {}
 
 
-@router.get("/themes/{key}", responses={404: {"description": "No such theme"}})
+@router.get(
+    "/themes/{key}", response_model=ThemeDetail, responses={404: {"description": "No such theme"}}
+)
 def get_theme(project: ReadProject, key: ThemeKey, session: SessionDep) -> dict[str, Any]:
     return views.theme_detail(session, project.id, key)
 
 
-@router.patch("/themes/{key}", responses={404: {"description": "No such theme"}})
+@router.patch(
+    "/themes/{key}", response_model=ThemeDetail, responses={404: {"description": "No such theme"}}
+)
 def rename_theme(
     project: EditProject,
     key: ThemeKey,
@@ -94,9 +110,9 @@ def merge_themes(
     db: DatabaseDep,
     nlp: NlpDep,
     user: UserDep,
-) -> dict[str, Any]:
+) -> Merged:
     key = edits.merge_themes(db, nlp, project.id, body.themes, body.name, user.name)
-    return {"theme": key}
+    return Merged(theme=key)
 
 
 @router.post("/themes/{key}/split")
@@ -107,9 +123,9 @@ def split_theme(
     db: DatabaseDep,
     nlp: NlpDep,
     user: UserDep,
-) -> dict[str, Any]:
+) -> SplitDone:
     parts = edits.split_theme(db, nlp, project.id, key, body.parts, user.name)
-    return {"themes": parts}
+    return SplitDone(themes=parts)
 
 
 @router.post("/notes/move")
@@ -119,12 +135,16 @@ def move_notes(
     db: DatabaseDep,
     nlp: NlpDep,
     user: UserDep,
-) -> dict[str, Any]:
+) -> NotesMoved:
     edits.move_notes(db, nlp, project.id, body.notes, body.theme, user.name)
-    return {"moved": len(body.notes), "theme": body.theme}
+    return NotesMoved(moved=len(body.notes), theme=body.theme)
 
 
-@router.get("/notes/{note_id}/scores", responses={404: {"description": "Not in the run"}})
+@router.get(
+    "/notes/{note_id}/scores",
+    response_model=NoteScores,
+    responses={404: {"description": "Not in the run"}},
+)
 def note_scores(
     project: ReadProject, note_id: Annotated[int, Path(ge=1, le=MAX_ID)], session: SessionDep
 ) -> dict[str, Any]:
@@ -132,22 +152,20 @@ def note_scores(
 
 
 @router.get("/edits")
-def list_edits(project: ReadProject, session: SessionDep) -> list[dict[str, Any]]:
-    from sqlalchemy import select
-
+def list_edits(project: ReadProject, session: SessionDep) -> list[ThemeEditOut]:
     from service.storage.models import ThemeEdit
 
     rows = session.scalars(
         select(ThemeEdit).where(ThemeEdit.project_id == project.id).order_by(ThemeEdit.id)
     )
     return [
-        {
-            "id": e.id,
-            "run_id": e.run_id,
-            "action": e.action,
-            "author": e.author,
-            "details": e.details,
-            "created_at": e.created_at.isoformat(),
-        }
+        ThemeEditOut(
+            id=e.id,
+            run_id=e.run_id,
+            action=e.action,
+            author=e.author,
+            details=e.details,
+            created_at=e.created_at,
+        )
         for e in rows
     ]

@@ -11,6 +11,14 @@ from sqlalchemy import func, select
 
 from service import auth
 from service.api.deps import AdminUser, ManageProject, SessionDep, SignedIn
+from service.api.responses.users import (
+    AuditEntryOut,
+    MemberChanged,
+    MemberOut,
+    MeOut,
+    UserOut,
+    UserWithToken,
+)
 from service.storage.access import AuditEntry, Membership, User
 from service.user_names import NAME_MAX_CHARS, InvalidName
 
@@ -43,15 +51,11 @@ def _utc(moment: dt.datetime | None) -> dt.datetime | None:
     return moment.astimezone(dt.UTC).replace(tzinfo=None) if moment is not None else None
 
 
-def _iso(moment: dt.datetime | None) -> str | None:
-    return moment.replace(tzinfo=dt.UTC).isoformat() if moment is not None else None
-
-
-def _user_out(user: User) -> dict[str, Any]:
+def _user_fields(user: User) -> dict[str, Any]:
     return {
         "name": user.name,
         "is_admin": user.is_admin,
-        "token_expires_at": _iso(user.token_expires_at),
+        "token_expires_at": user.token_expires_at,
     }
 
 
@@ -60,23 +64,23 @@ def _invalid(error: InvalidName) -> HTTPException:
 
 
 @router.get("/me")
-def who_am_i(user: SignedIn, session: SessionDep) -> dict[str, Any]:
+def who_am_i(user: SignedIn, session: SessionDep) -> MeOut:
     memberships = session.scalar(
         select(func.count()).select_from(Membership).where(Membership.user_id == user.id)
     )
-    return {**_user_out(user), "projects": int(memberships or 0)}
+    return MeOut(**_user_fields(user), projects=int(memberships or 0))
 
 
 @router.post("/me/token")
-def rotate_my_token(user: SignedIn, session: SessionDep) -> dict[str, Any]:
+def rotate_my_token(user: SignedIn, session: SessionDep) -> UserWithToken:
     """A new API token for yourself (shown once); the old one stops working at once."""
     token = auth.rotate_token(session, user)
     auth.audit(session, user, "rotate_token", None, user=user.name)
-    return {**_user_out(user), "token": token}
+    return UserWithToken(**_user_fields(user), token=token)
 
 
 @router.post("/users", status_code=status.HTTP_201_CREATED)
-def create_user(body: UserCreate, session: SessionDep, admin: AdminUser) -> dict[str, Any]:
+def create_user(body: UserCreate, session: SessionDep, admin: AdminUser) -> UserWithToken:
     """Create a user; the answer holds their token, which is not shown again. Names are
     checked: see README, Security."""
     try:
@@ -86,18 +90,16 @@ def create_user(body: UserCreate, session: SessionDep, admin: AdminUser) -> dict
     except InvalidName as error:
         raise _invalid(error) from None
     auth.audit(session, admin, "create_user", None, user=user.name, is_admin=user.is_admin)
-    return {**_user_out(user), "token": token}
+    return UserWithToken(**_user_fields(user), token=token)
 
 
 @router.get("/users")
-def list_users(session: SessionDep, _admin: AdminUser) -> list[dict[str, Any]]:
-    return [_user_out(u) for u in session.scalars(select(User).order_by(User.name))]
+def list_users(session: SessionDep, _admin: AdminUser) -> list[UserOut]:
+    return [UserOut(**_user_fields(u)) for u in session.scalars(select(User).order_by(User.name))]
 
 
 @router.patch("/users/{name:path}")
-def change_user(
-    name: str, body: UserChange, session: SessionDep, admin: AdminUser
-) -> dict[str, Any]:
+def change_user(name: str, body: UserChange, session: SessionDep, admin: AdminUser) -> UserOut:
     """Rename a user, make or unmake them an administrator, set or clear their token's
     expiry. Any stored name works in the path, ``a/b`` too (as ``a%2Fb`` or ``a/b``)."""
     user = auth.find_user(session, name)
@@ -114,7 +116,7 @@ def change_user(
         raise _invalid(error) from None
     changes = {k: v for k, v in body.model_dump(mode="json").items() if k in sent}
     auth.audit(session, admin, "change_user", None, user=stored_name, **changes)
-    return _user_out(user)
+    return UserOut(**_user_fields(user))
 
 
 @router.delete("/users/{name:path}", status_code=status.HTTP_204_NO_CONTENT)
@@ -125,23 +127,23 @@ def delete_user(name: str, session: SessionDep, admin: AdminUser) -> None:
 
 
 @router.get("/projects/{project}/members")
-def list_members(project: ManageProject, session: SessionDep) -> list[dict[str, str]]:
+def list_members(project: ManageProject, session: SessionDep) -> list[MemberOut]:
     rows = session.execute(
         select(User.name, Membership.role)
         .join(Membership, Membership.user_id == User.id)
         .where(Membership.project_id == project.id)
         .order_by(User.name)
     ).all()
-    return [{"user": name, "role": role} for name, role in rows]
+    return [MemberOut(user=name, role=role) for name, role in rows]
 
 
 @router.put("/projects/{project}/members/{user_name:path}")
 def set_member(
     project: ManageProject, user_name: str, body: RoleChange, session: SessionDep, admin: SignedIn
-) -> dict[str, Any]:
+) -> MemberChanged:
     stored = auth.set_role(session, user_name, project.id, body.role)
     auth.audit(session, admin, "set_role", project.name, user=stored, role=body.role)
-    return {"user": stored, "role": body.role}
+    return MemberChanged(user=stored, role=body.role)
 
 
 @router.get("/audit")
@@ -149,18 +151,18 @@ def audit_log(
     session: SessionDep,
     _admin: AdminUser,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-) -> list[dict[str, Any]]:
+) -> list[AuditEntryOut]:
     """Exports, deletions, user and token changes, theme and membership edits: who, what,
     when (newest first)."""
     rows = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit))
     return [
-        {
-            "id": e.id,
-            "user": e.user_name,
-            "action": e.action,
-            "project": e.project_name,
-            "details": e.details,
-            "created_at": e.created_at.isoformat(),
-        }
+        AuditEntryOut(
+            id=e.id,
+            user=e.user_name,
+            action=e.action,
+            project=e.project_name,
+            details=e.details,
+            created_at=e.created_at,
+        )
         for e in rows
     ]
