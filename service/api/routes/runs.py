@@ -62,8 +62,6 @@ class DetailRequest(BaseModel):
     preview: bool = False
 
 
-
-
 @router.post("", status_code=status.HTTP_202_ACCEPTED)
 def start_run(
     project: UploadProject,
