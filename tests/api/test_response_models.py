@@ -52,21 +52,25 @@ def _typed(schema: dict[str, Any]) -> bool:
     return schema.get("type") == "object" and bool(schema.get("properties"))
 
 
-def _answers() -> list[tuple[str, str, str, dict[str, Any]]]:
-    """(method, path, status, content) of every 2xx answer of the routes checked here."""
+def _answers(prefixes: tuple[str, ...] = PREFIXES) -> list[tuple[str, str, str, dict[str, Any]]]:
+    """(method, path, status, content) of every 2xx answer of the routes under ``prefixes``."""
     spec = create_app(Settings(_env_file=None)).openapi()  # type: ignore[call-arg]
     return [
         (method.upper(), path, status, answer.get("content", {}))
         for path, operations in spec["paths"].items()
-        if path.startswith(PREFIXES)
+        if path.startswith(prefixes)
         for method, operation in operations.items()
         for status, answer in operation["responses"].items()
         if status.startswith("2")
     ]
 
 
-def test_every_answer_declares_a_model() -> None:
-    answers = _answers()
+@pytest.mark.parametrize("prefixes", [PREFIXES, ("/",)], ids=["these-routes", "every-route"])
+def test_every_answer_declares_a_model(prefixes: tuple[str, ...]) -> None:
+    """Here for the routes of this file's modules, and over every route of the app: a new
+    route without a response model fails (``tests/api/test_typed_answers.py`` checks the
+    other modules' routes in detail)."""
+    answers = _answers(prefixes)
     assert len(answers) >= 25  # the prefixes still match the routes
     untyped = [
         f"{method} {path} {status}"
