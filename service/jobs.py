@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from sqlalchemy import delete, or_, select, text, update
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 
 from service.job_recovery import (
     HEARTBEAT_SECONDS,
@@ -57,6 +57,7 @@ __all__ = [
     "JobQueue",
     "Progress",
     "Task",
+    "cancel_job",
     "claim_job",
     "recover_jobs",
 ]
@@ -147,6 +148,22 @@ class JobQueue(Protocol):
     def wait(self, job_id: str, timeout: float | None = None) -> bool:
         """Block until the job has ended (True) or ``timeout`` seconds passed (False)."""
         ...
+
+
+def cancel_job(session: Session, job_id: str, reason: str) -> bool:
+    """End a queued or running job as failed with ``reason``, deleting its files; False
+    when it had ended already. A queued job never starts; a running one stops at its next
+    progress report (``JobCancelled``), keeping what it committed before (an upload's
+    documents ingested so far)."""
+    ended = session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.state.in_([QUEUED, RUNNING]))
+        .values(state=FAILED, error=reason, heartbeat_at=utc_now())
+    )
+    if not ended.rowcount:  # type: ignore[attr-defined]
+        return False
+    session.execute(delete(JobFile).where(JobFile.job_id == job_id))
+    return True
 
 
 def claim_job(db: Database, owner: str) -> str | None:

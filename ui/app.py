@@ -170,4 +170,6 @@ pages = [
     st.Page(path, title=t(title), icon=f":material/{icon}:", url_path=url, default=i == 0)
     for i, (path, title, icon, url) in enumerate(PAGES)
 ]
-st.navigation(pages).run()
+page = st.navigation(pages)
+common.cancel_outcome()  # a job's cancel button was clicked on the run before this one
+page.run()

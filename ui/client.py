@@ -208,6 +208,9 @@ class ApiClient:
     def jobs(self, project: str) -> list[dict[str, Any]]:
         return list(self._json("GET", f"/projects/{project}/jobs"))
 
+    def cancel_job(self, project: str, job_id: str) -> dict[str, Any]:
+        return dict(self._json("POST", f"/projects/{project}/jobs/{job_id}/cancel"))
+
     # -- theme runs and themes --------------------------------------------------------
     def start_run(self, project: str, request: Mapping[str, Any]) -> str:
         return str(self._json("POST", f"/projects/{project}/runs", json=dict(request))["job_id"])

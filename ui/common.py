@@ -177,12 +177,40 @@ def compare(project: str, period: str | None = None, by: str = "region") -> dict
     return _compare(api_url(), api_token(), project, period, freshness(project), by)
 
 
-def follow_job(job_id: str, label: str) -> dict[str, Any] | None:
-    """Show a progress bar that follows a job until it succeeds or fails.
+def _cancel(project: str, job_id: str) -> None:
+    """The cancel button's callback: runs before the page's next run, which then no
+    longer follows the job; the outcome is shown at the top of that run."""
+    try:
+        client().cancel_job(project, job_id)
+        st.session_state["job_cancelled"] = True
+    except ApiError as error:
+        st.session_state["job_cancel_refused"] = error.message
+
+
+def cancel_outcome() -> None:
+    """Say what the last click on a job's cancel button did (once)."""
+    if st.session_state.pop("job_cancelled", False):
+        st.info(t("job_cancelled"), icon=":material/cancel:")
+    refused = st.session_state.pop("job_cancel_refused", None)
+    if refused:
+        st.warning(t("job_cancel_refused", error=md(refused)))
+
+
+def follow_job(job_id: str, label: str, project: str | None = None) -> dict[str, Any] | None:
+    """Show a progress bar that follows a job until it succeeds or fails, with a cancel
+    button when ``project`` is given.
 
     Returns the finished job, or None when the job could not be read (error shown).
     """
     bar = st.progress(0.0, text=label)
+    if project is not None:
+        st.button(
+            t("job_cancel"),
+            key=f"cancel-{job_id}",
+            icon=":material/cancel:",
+            on_click=_cancel,
+            args=(project, job_id),
+        )
     started = time.monotonic()
     api = client()
     while True:

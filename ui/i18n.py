@@ -242,6 +242,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "job_stage_finding themes": ("etsitään teemoja", "finding themes"),
     "job_stage_naming themes": ("nimetään teemoja", "naming themes"),
     "job_stage_done": ("valmis", "done"),
+    "job_cancel": ("Peruuta", "Cancel"),
+    "job_cancelled": (
+        "Työ peruttu. Sen ehtimät valmiit osat jäävät (esim. jo käsitellyt dokumentit).",
+        "Job cancelled. What it finished before stays (for example documents processed).",
+    ),
+    "job_cancel_refused": (
+        "Työtä ei voitu perua: {error}",
+        "The job could not be cancelled: {error}",
+    ),
     "job_still_running": (
         "Työ {job} on yhä käynnissä; palaa sivulle myöhemmin.",
         "Job {job} is still running; come back later.",

@@ -27,7 +27,7 @@ def _load(project: str) -> dict[str, Any] | None:
             st.caption(t("actors_pending", count=report["pending"]))
             job_id = oc.find_actors(api, project)
             if job_id is not None:
-                job = common.follow_job(job_id, t("actors_job"))
+                job = common.follow_job(job_id, t("actors_job"), project)
                 if job is None:
                     return None
                 if job["state"] == "failed":

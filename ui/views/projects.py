@@ -166,7 +166,7 @@ def _send(
         return None
     _show_upload_answer(st.empty(), answer, processed=False)
     if answer.get("job_id"):
-        job = common.follow_job(answer["job_id"], t("job_ingest"))
+        job = common.follow_job(answer["job_id"], t("job_ingest"), project)
         common.data_changed()
         if not _report_job(job, "ingest_done", "ingest_failed"):
             return None
@@ -228,7 +228,7 @@ def _start_and_follow(project: str, request: dict[str, Any]) -> dict[str, Any] |
     except ApiError as error:
         common.show_error(error, "run_not_started")
         return None
-    job = common.follow_job(job_id, t("job_themes"))
+    job = common.follow_job(job_id, t("job_themes"), project)
     common.data_changed()
     return job
 
@@ -326,7 +326,7 @@ def _unfinished_jobs(project: str) -> None:
                 if job["kind"] == "themes"
                 else ("ingest_done", "ingest_failed")
             )
-            _report_job(common.follow_job(job["id"], label), done_key, failed_key)
+            _report_job(common.follow_job(job["id"], label, project), done_key, failed_key)
             common.data_changed()
 
 

@@ -117,7 +117,7 @@ def _detail(project: str, table: dict[str, Any]) -> None:
     except ApiError as error:
         common.show_error(error, "detail_not_changed")
         return
-    job = common.follow_job(job_id, t("job_themes"))
+    job = common.follow_job(job_id, t("job_themes"), project)
     common.data_changed()
     if job is None:
         return

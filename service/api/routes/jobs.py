@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, HTTPException
 from sqlalchemy import select
 
 from service import auth
 from service.api.deps import ReadProject, SessionDep, SignedIn
 from service.api.schemas import JobOut
+from service.jobs import cancel_job
 from service.storage import repository
 from service.storage.models import Job
 
@@ -32,3 +33,30 @@ def list_project_jobs(project: ReadProject, session: SessionDep) -> list[JobOut]
         select(Job).where(Job.project_id == project.id).order_by(Job.created_at.desc()).limit(50)
     )
     return [JobOut.model_validate(job) for job in jobs]
+
+
+@router.post(
+    "/projects/{project}/jobs/{job_id}/cancel",
+    responses={
+        403: {"description": "Your role may not start jobs"},
+        404: {"description": "No such job in this project"},
+        409: {"description": "The job has ended"},
+    },
+)
+def cancel(project: ReadProject, job_id: str, session: SessionDep, user: SignedIn) -> JobOut:
+    """Cancel a queued or running job of the project: it fails saying who cancelled it. A
+    running job stops at its next progress report and keeps what it finished before (an
+    upload's documents ingested so far); an upload's files are deleted. For those who may
+    upload or edit in the project."""
+    job = session.get(Job, job_id)
+    if job is None or job.project_id != project.id:
+        raise repository.NotFound(f"No job {job_id!r} in project {project.name!r}.")
+    role = auth.role_in(session, user, project.id)
+    if role is None or not auth.PERMISSIONS[role] & {auth.UPLOAD, auth.EDIT}:
+        raise HTTPException(403, f"Your role {role!r} may not cancel jobs; ask a project admin.")
+    if not cancel_job(session, job_id, f"Cancelled by {user.name}."):
+        raise HTTPException(409, f"Job {job_id!r} has ended already ({job.state}).")
+    auth.audit(session, user, "cancel_job", project.name, job_id=job_id, kind=job.kind)
+    session.flush()
+    session.refresh(job)
+    return JobOut.model_validate(job)
