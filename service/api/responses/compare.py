@@ -19,7 +19,7 @@ class GroupSize(Answer):
     unassigned: int
 
 
-class ThemeColumn(Answer):
+class ThemeColumnOut(Answer):
     theme_id: int | None = Field(description=THEME_ID)
     theme_name: str
 
@@ -55,7 +55,7 @@ class Distinctive(Answer):
     themes: list[DistinctiveTheme] = Field(description="Every assigned theme, by rank")
 
 
-class Finding(Answer):
+class CompareFinding(Answer):
     """A theme a group talks of more or less than the other groups."""
 
     group: str
@@ -78,7 +78,7 @@ class Finding(Answer):
 class GroupFindings(Answer):
     group: str
     notes: int
-    findings: list[Finding]
+    findings: list[CompareFinding]
     sentences: Texts = Field(description="The findings in words, one sentence each")
 
 
@@ -135,7 +135,7 @@ class Comparison(Answer):
     period: str | None
     notes: int
     groups: list[GroupSize]
-    themes: list[ThemeColumn] = Field(description="Largest first, unassigned last")
+    themes: list[ThemeColumnOut] = Field(description="Largest first, unassigned last")
     rows: list[PrevalenceRow]
     distinctive: list[Distinctive]
     findings: list[GroupFindings]

@@ -11,7 +11,7 @@ from service.api.responses.parts import Answer, Empty, Texts
 from service.api.responses.timestamps import UtcDateTime
 
 
-class RunFilters(Answer):
+class RunFiltersOut(Answer):
     """The notes a run covers; empty lists mean no restriction."""
 
     regions: list[str]
@@ -114,7 +114,7 @@ class RunSummary(Answer):
     unassigned_share: float
     fit_seconds: float
     detail: int = Field(description="Detail level -3 (coarsest) .. 3 (finest)")
-    filters: RunFilters | Empty
+    filters: RunFiltersOut | Empty
     params: dict[str, Any] = Field(description="The theme model's parameters")
     changes: ChangeReport | Empty = Field(description="{} for a run stored without a report")
     needs_confirmation: bool
