@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from evaluation.bench.common import REPO_ROOT, csv_upload, machine_info
-from evaluation.bench.system import api_latency, real_sentences, rss_mb, wait_for
+from evaluation.bench.system import _read_paths, api_latency, real_sentences, rss_mb, wait_for
 
 READS = ("themes", "notes page", "compare")
 REGIONS = ("Pohjois-Savo", "Etelä-Savo", "Kainuu", "Lappi", "Pirkanmaa")
@@ -204,9 +204,11 @@ def _until_running(http: Any, job_id: str, limit: float = 600) -> dict[str, Any]
 
 
 def reads_while_fitting(svc: Service, window: float) -> dict[str, Any]:
-    """20 clients reading for ``window`` / 3 s with nothing running, then for ``window`` s
-    from the moment a new theme run starts; the run's state before and after, its
-    seconds."""
+    """20 clients reading (views cached) for ``window`` / 3 s with nothing running, then
+    for ``window`` s from the moment a new theme run starts; the run's state before and
+    after, its seconds."""
+    for path in _read_paths(PROJECT, READS).values():  # the views' caches filled first
+        svc.http.get(path).raise_for_status()
     idle = api_latency(svc.base, svc.token, PROJECT, seconds=window / 3, only=READS)
     job, submitted = _start_run(svc.http)
     before = _until_running(svc.http, job)
