@@ -1,17 +1,18 @@
 """`make bench`: every speed figure of the project, written under evaluation/results/.
 
-python -m evaluation.bench [--quick] [--only encoder,ingest,upload,themes,incremental,startup,load]
+python -m evaluation.bench [--quick]
+    [--only encoder,ingest,upload,themes,incremental,startup,load,workers]
 
 Each part's result is merged into ``bench_system.json`` as soon as it is measured (a
 part run alone replaces only its own entry); the encoder writes ``bench_encoder.json``,
-the upload -> themes comparison with the peer path ``bench_upload.json``.
+the upload -> themes comparison with the peer path ``bench_upload.json``, the API
+against worker processes (``workers``) ``bench_workers.json``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -30,24 +31,17 @@ from evaluation.bench.system import (
     wait_for,
 )
 
-PARTS = ("encoder", "ingest", "upload", "themes", "incremental", "startup", "load")
+PARTS = ("encoder", "ingest", "upload", "themes", "incremental", "startup", "load", "workers")
 
 
 def _start_service(work: Path) -> tuple[subprocess.Popen[bytes], int, dict[str, str]]:
     """(the service's process, its port, its environment): `serve` started on a free port
     with its data under ``work`` and its log in work/api.log."""
+    from evaluation.bench.workers import bench_env
     from tests.postgres import free_port
 
     port = free_port()
-    env = {
-        **os.environ,
-        "TEEMA_DATA_DIR": str(work),
-        "TEEMA_LANGUAGE_BACKEND": "simplemma",
-        "HF_HUB_OFFLINE": "1",
-        "TEEMA_MAX_NOTES_PER_DOCUMENT": "50000",
-        # Filling 20k notes takes minutes with fp32; reads do not depend on the encoder.
-        "TEEMA_EMBEDDING_BACKEND": "onnx-int8",
-    }
+    env = bench_env(work)
     process = subprocess.Popen(
         [sys.executable, "-m", "service.cli", "serve", "--port", str(port)],
         env=env,
@@ -150,6 +144,16 @@ def _upload_part(quick: bool, upload_backends: str) -> None:
     print(f"upload: written to {upload_path}", flush=True)
 
 
+def _workers_part(work: Path, quick: bool) -> None:
+    """Run the workers part and write its own file (bench_workers[_quick].json)."""
+    from evaluation.bench.workers import run as workers_run
+
+    measured = workers_run(work, quick=quick)
+    path = RESULTS_DIR / ("bench_workers_quick.json" if quick else "bench_workers.json")
+    write_json(path, measured)
+    print(f"workers: written to {path}", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     wanted = [p for p in args.only.split(",") if p]
@@ -193,6 +197,8 @@ def main(argv: list[str] | None = None) -> int:
                 "load",
                 _load_test(work / "load", 2000 if args.quick else 20000, 20 if args.quick else 60),
             )
+        if "workers" in wanted:
+            _workers_part(work / "workers", args.quick)
     from evaluation.bench.plots import plot_system
 
     plot_system(results, RESULTS_DIR / "bench_system.png")

@@ -280,7 +280,7 @@ def _api_ready() -> float:
         process.wait()
 
 
-def _read_paths(project: str, only: str | None) -> dict[str, str]:
+def _read_paths(project: str, only: str | tuple[str, ...] | None) -> dict[str, str]:
     """Endpoint name -> path of the reads the load test makes (just ``only`` if given)."""
     paths = {
         "themes": f"/projects/{project}/themes",
@@ -289,7 +289,7 @@ def _read_paths(project: str, only: str | None) -> dict[str, str]:
         "csv export": f"/projects/{project}/export?format=csv",
     }
     if only is not None:
-        paths = {only: paths[only]}
+        paths = {name: paths[name] for name in ((only,) if isinstance(only, str) else only)}
     return paths
 
 
@@ -314,10 +314,10 @@ def api_latency(
     seconds: float = 60,
     clients: int = 20,
     upload: bytes | None = None,
-    only: str | None = None,
+    only: str | tuple[str, ...] | None = None,
 ) -> dict[str, Any]:
     """20 clients on loopback for a bounded time: theme list, a notes page, the region
-    comparison, a CSV export (or ``only`` one of them), and (if given) uploads, each
+    comparison, a CSV export (or ``only`` those named), and (if given) uploads, each
     client taking them in turn. p50/p95 per endpoint, errors."""
     import httpx
 
