@@ -64,6 +64,10 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 JOB_WORKERS = 2  # two cores here; more threads would only share them thinner
+# Which waiting job a free worker takes first: an upload (its new notes are placed into
+# the current themes at once, what a coordinator waits for) before a theme run (minutes on
+# a large project) before the actor analysis; within one priority, the oldest.
+PRIORITIES = {"ingest": 2, "themes": 1, "actors": 0}
 POLL_SECONDS = 0.5  # how often an idle worker looks for jobs other processes submitted
 CLAIM_LOCK = 7_201_612  # PostgreSQL advisory lock: one claim at a time across processes
 
@@ -167,9 +171,10 @@ def cancel_job(session: Session, job_id: str, reason: str) -> bool:
 
 
 def claim_job(db: Database, owner: str) -> str | None:
-    """Make the oldest queued job whose project runs no other job ``owner``'s running job;
-    its id, or None when no job may start. One statement (under an advisory lock on
-    PostgreSQL), so two workers never take the same job or two jobs of one project."""
+    """Make the first queued job (by priority, then age) whose project runs no other
+    job ``owner``'s running job; its id, or None when no job may start. One statement
+    (under an advisory lock on PostgreSQL), so two workers never take the same job or two
+    jobs of one project."""
     queued, running = aliased(Job), aliased(Job)
     busy = (
         select(running.id)
@@ -179,7 +184,7 @@ def claim_job(db: Database, owner: str) -> str | None:
     oldest = (
         select(queued.id)
         .where(queued.state == QUEUED, or_(queued.project_id.is_(None), ~busy))
-        .order_by(queued.created_at, queued.id)
+        .order_by(queued.priority.desc(), queued.created_at, queued.id)
         .limit(1)
         .scalar_subquery()
     )
@@ -240,7 +245,14 @@ class DatabaseJobQueue:
         job_id = str(uuid.uuid4())
         with self._db.session() as session:  # the job and its files: all or nothing
             session.add(
-                Job(id=job_id, kind=kind, project_id=project_id, state=QUEUED, args=args or {})
+                Job(
+                    id=job_id,
+                    kind=kind,
+                    project_id=project_id,
+                    state=QUEUED,
+                    args=args or {},
+                    priority=PRIORITIES.get(kind, 0),
+                )
             )
             session.flush()
             for position, (filename, content) in enumerate(files):

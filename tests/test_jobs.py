@@ -255,3 +255,36 @@ def test_a_requeued_job_is_no_longer_its_old_workers(db: Database) -> None:
     queue.shutdown()
     job = _job(db, job_id)
     assert (job.state, job.owner, job.result) == (RUNNING, "w2", {})
+
+
+def test_a_waiting_upload_goes_before_a_waiting_theme_run(db: Database) -> None:
+    """Priorities (issue 17): new notes placed into the themes (an ingest) before a refit
+    queued earlier, before the actor analysis; within one kind, oldest first."""
+    projects = [add_project(db, name) for name in ("busy", "a", "b", "c", "d")]
+    closures = Closures()
+    tasks = closures.tasks("ingest", "themes", "actors")
+    queue = DatabaseJobQueue(db, tasks, workers=0)
+    order: list[str] = []
+
+    def note(name: str) -> Callable[[Progress], dict[str, Any]]:
+        def work(progress: Progress) -> dict[str, Any]:
+            order.append(name)
+            return {}
+
+        return work
+
+    queue.submit("actors", projects[1], closures.args(note("actors")))
+    queue.submit("themes", projects[2], closures.args(note("refit")))
+    queue.submit("ingest", projects[3], closures.args(note("upload 1")))
+    queue.submit("ingest", projects[4], closures.args(note("upload 2")))
+    worker = DatabaseJobQueue(db, tasks, workers=1, poll_s=0.05)
+    for job in _all_jobs(db):
+        assert queue.wait(job, 30)
+    assert order == ["upload 1", "upload 2", "refit", "actors"]
+    for each in (queue, worker):
+        each.shutdown()
+
+
+def _all_jobs(db: Database) -> list[str]:
+    with db.session() as session:
+        return list(session.scalars(select(Job.id)))

@@ -185,6 +185,8 @@ class Job(Base):
     args: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
     # How often a worker started it: a job whose worker died is queued again, up to a limit.
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Higher first (service.jobs.PRIORITIES); among equals the oldest first.
+    priority: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class JobFile(Base):

@@ -1,5 +1,6 @@
 """job inputs: a job's arguments and uploaded files live in the database, so any worker
-process can run it from its row alone; attempts, so a job whose worker died runs again
+process can run it from its row alone; attempts, so a job whose worker died runs again;
+priority, so small work goes first
 
 Revision ID: 0016
 Revises: 0015
@@ -19,6 +20,7 @@ def upgrade() -> None:
     with op.batch_alter_table("jobs", schema=None) as batch_op:
         batch_op.add_column(sa.Column("args", sa.JSON(), nullable=False, server_default="{}"))
         batch_op.add_column(sa.Column("attempts", sa.Integer(), nullable=False, server_default="0"))
+        batch_op.add_column(sa.Column("priority", sa.Integer(), nullable=False, server_default="0"))
     op.create_table(
         "job_files",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -38,5 +40,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("job_files")
     with op.batch_alter_table("jobs", schema=None) as batch_op:
+        batch_op.drop_column("priority")
         batch_op.drop_column("attempts")
         batch_op.drop_column("args")
