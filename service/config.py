@@ -73,6 +73,19 @@ class Settings(BaseSettings):
             "them. Never two jobs of one project at once (jobs.py)."
         ),
     )
+    job_time_limit_minutes: float = Field(
+        default=240.0,
+        ge=0,
+        description="A job running longer fails at its next progress report; 0: no limit.",
+    )
+    job_memory_limit_mb: float = Field(
+        default=0.0,
+        ge=0,
+        description=(
+            "A job whose process holds more memory fails at its next progress report; "
+            "0: no limit. Meant for worker processes running one job at a time."
+        ),
+    )
     max_waiting_requests: int = Field(
         default=8,
         ge=0,

@@ -35,6 +35,7 @@ from typing import Any, Protocol
 from sqlalchemy import delete, or_, select, text, update
 from sqlalchemy.orm import Session, aliased
 
+from service.config import Settings
 from service.job_recovery import (
     HEARTBEAT_SECONDS,
     STALE_SECONDS,
@@ -54,6 +55,7 @@ __all__ = [
     "JobCancelled",
     "JobFailed",
     "JobInput",
+    "JobLimits",
     "JobQueue",
     "Progress",
     "Task",
@@ -81,21 +83,74 @@ class JobCancelled(Exception):
     ended the job wrote why."""
 
 
+@dataclass(frozen=True)
+class JobLimits:
+    """How long a job may run and how much memory its process may hold (None: no limit),
+    checked at each progress report: a job over either fails saying so, and its worker
+    takes the next job. Memory is the process's resident set (Linux), so it measures the
+    job alone in a worker process running one job at a time."""
+
+    seconds: float | None = None
+    memory_mb: float | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> JobLimits:
+        minutes, megabytes = settings.job_time_limit_minutes, settings.job_memory_limit_mb
+        return cls(minutes * 60 if minutes else None, megabytes or None)
+
+    def check(self, started: float) -> None:
+        """Raise ``JobFailed`` when the job started at ``started`` (monotonic) is over."""
+        ran = time.monotonic() - started
+        if self.seconds is not None and ran > self.seconds:
+            raise JobFailed(
+                f"The job ran longer than the limit of {self.seconds:g} s "
+                "(TEEMA_JOB_TIME_LIMIT_MINUTES); nothing more of it was saved. Make the "
+                "work smaller (fewer notes, a filter), or ask the administrator to raise it."
+            )
+        used = resident_mb()
+        if self.memory_mb is not None and used is not None and used > self.memory_mb:
+            raise JobFailed(
+                f"The job needed more memory than the limit of {self.memory_mb:g} MB "
+                f"({used:.0f} MB; TEEMA_JOB_MEMORY_LIMIT_MB); nothing more of it was saved. "
+                "Make the work smaller, or ask the administrator to raise it."
+            )
+
+
+def resident_mb() -> float | None:
+    """This process's resident memory in MB (None where /proc is not there)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
 class Progress:
     """Handed to a job function: report the fraction done (0..1) and what is happening.
 
     Every write also checks that the job is still running, and raises ``JobCancelled``
-    when it is not, so a job stops at its next report once its project is deleted.
+    when it is not, so a job stops at its next report once its project is deleted or the
+    job cancelled; and that it is within its ``limits`` (``JobFailed`` when not).
     """
 
     def __init__(
-        self, db: Database, job_id: str, owner: str | None = None, min_interval_s: float = 0.25
+        self,
+        db: Database,
+        job_id: str,
+        owner: str | None = None,
+        min_interval_s: float = 0.25,
+        limits: JobLimits | None = None,
     ) -> None:
         self._db = db
         self._job_id = job_id
         self._owner = owner
         self._min_interval_s = min_interval_s
         self._last_write = 0.0
+        self._limits = limits or JobLimits()  # of every job it runs
+        self._started = time.monotonic()
 
     def __call__(self, fraction: float, message: str = "") -> None:
         now = time.monotonic()
@@ -103,6 +158,7 @@ class Progress:
         if now - self._last_write < self._min_interval_s and fraction < 1.0:
             return
         self._last_write = now
+        self._limits.check(self._started)
         with self._db.session() as session:
             mine = [Job.owner == self._owner] if self._owner else []
             written = session.execute(
@@ -215,8 +271,10 @@ class DatabaseJobQueue:
         heartbeat_s: float = HEARTBEAT_SECONDS,
         stale_s: float = STALE_SECONDS,
         poll_s: float = POLL_SECONDS,
+        limits: JobLimits | None = None,
     ) -> None:
         self._db = db
+        self._limits = limits or JobLimits()
         self.tasks = dict(tasks)  # the function of each job kind (tests add their own)
         self.owner = instance_owner()
         self._heartbeat_s = heartbeat_s
@@ -316,7 +374,8 @@ class DatabaseJobQueue:
                     return
                 task = JobInput(self._db, job_id, job.project_id, dict(job.args or {}))
                 kind = job.kind
-            result = self.tasks[kind](task, Progress(self._db, job_id, self.owner))
+            progress = Progress(self._db, job_id, self.owner, limits=self._limits)
+            result = self.tasks[kind](task, progress)
         except JobCancelled:
             pass  # whoever ended it wrote why
         except JobFailed as error:

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -18,7 +19,7 @@ from sqlalchemy import func, select, update
 from service.config import Settings
 from service.ingest import ingest_document, prepare_document, validate_meta
 from service.job_recovery import INTERRUPTED, recover_jobs
-from service.jobs import FAILED, QUEUED, RUNNING, SUCCEEDED, DatabaseJobQueue, Progress
+from service.jobs import FAILED, QUEUED, RUNNING, SUCCEEDED, DatabaseJobQueue, JobLimits, Progress
 from service.nlp import NlpResources
 from service.storage import repository
 from service.storage.db import Database
@@ -288,3 +289,34 @@ def test_a_waiting_upload_goes_before_a_waiting_theme_run(db: Database) -> None:
 def _all_jobs(db: Database) -> list[str]:
     with db.session() as session:
         return list(session.scalars(select(Job.id)))
+
+
+@pytest.mark.parametrize(
+    ("limits", "says"),
+    [
+        (JobLimits(seconds=0.2), "longer than the limit of 0.2 s"),
+        (JobLimits(memory_mb=1), "more memory than the limit of 1 MB"),
+    ],
+)
+def test_a_job_over_its_limit_fails_and_frees_its_worker(
+    db: Database, limits: JobLimits, says: str
+) -> None:
+    """Checked at each progress report: the job fails saying which limit and which setting,
+    and the worker takes the next job."""
+    project = add_project(db, "p")
+    closures = Closures()
+    queue = DatabaseJobQueue(db, closures.tasks(), workers=1, limits=limits)
+
+    def endless(progress: Progress) -> dict[str, Any]:
+        while True:
+            progress(0.5, "working")
+            time.sleep(0.05)
+
+    over = queue.submit("ingest", project, closures.args(endless))
+    after = queue.submit("ingest", project, closures.args(lambda progress: {"ok": True}))
+    assert queue.wait(over, 30) and queue.wait(after, 30)
+    job = _job(db, over)
+    assert job.state == FAILED and says in (job.error or ""), job.error
+    assert "TEEMA_JOB_" in (job.error or "")
+    assert _job(db, after).state == SUCCEEDED
+    queue.shutdown()

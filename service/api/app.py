@@ -42,7 +42,7 @@ from service.api.waiting import WaitingRoom
 from service.auth import TOKEN_FILE, ensure_admin_token
 from service.config import Settings
 from service.ingest import UploadError
-from service.jobs import DatabaseJobQueue, recover_jobs
+from service.jobs import DatabaseJobQueue, JobLimits, recover_jobs
 from service.nlp import NlpResources
 from service.storage.db import Database
 from service.storage.repository import Conflict, NotFound
@@ -70,7 +70,9 @@ def _lifespan(
             )
         resources = nlp or NlpResources(settings)
         tasks = tasks_for(db, resources, settings)
-        job_queue = DatabaseJobQueue(db, tasks, workers=settings.job_workers)
+        job_queue = DatabaseJobQueue(
+            db, tasks, workers=settings.job_workers, limits=JobLimits.from_settings(settings)
+        )
         app.state.settings = settings
         app.state.db = db
         app.state.nlp = resources

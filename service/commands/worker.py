@@ -28,7 +28,7 @@ def worker(
 ) -> None:
     """Run queued jobs (ingest, theme runs, actors) until stopped; see `serve` for the API."""
     from service.config import Settings
-    from service.jobs import DatabaseJobQueue, recover_jobs
+    from service.jobs import DatabaseJobQueue, JobLimits, recover_jobs
     from service.nlp import NlpResources
     from service.storage.db import Database
     from service.tasks import tasks_for
@@ -41,7 +41,9 @@ def worker(
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda _signum, _frame: stop.set())
-    queue = DatabaseJobQueue(db, tasks_for(db, NlpResources(settings), settings), threads)
+    tasks = tasks_for(db, NlpResources(settings), settings)
+    limits = JobLimits.from_settings(settings)
+    queue = DatabaseJobQueue(db, tasks, threads, limits=limits)
     where = db.engine.url.render_as_string(hide_password=True)
     typer.echo(f"Worker {queue.owner} runs the jobs of {where}, {threads} at a time.")
     try:
