@@ -250,7 +250,13 @@ def claim_job(db: Database, owner: str) -> str | None:
         claim = (
             update(Job)
             .where(Job.id == oldest, Job.state == QUEUED)
-            .values(state=RUNNING, owner=owner, heartbeat_at=utc_now(), attempts=Job.attempts + 1)
+            .values(
+                state=RUNNING,
+                owner=owner,
+                heartbeat_at=utc_now(),
+                started_at=utc_now(),
+                attempts=Job.attempts + 1,
+            )
             .returning(Job.id)
             .execution_options(synchronize_session=False)
         )

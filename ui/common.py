@@ -196,6 +196,15 @@ def cancel_outcome() -> None:
         st.warning(t("job_cancel_refused", error=md(refused)))
 
 
+def time_left(seconds: float | None) -> str:
+    """ ", about 3 min left" from a job's estimate; empty without one."""
+    if seconds is None:
+        return ""
+    if seconds < 60:
+        return " · " + t("job_eta_under_minute")
+    return " · " + t("job_eta", minutes=round(seconds / 60))
+
+
 def follow_job(job_id: str, label: str, project: str | None = None) -> dict[str, Any] | None:
     """Show a progress bar that follows a job until it succeeds or fails, with a cancel
     button when ``project`` is given.
@@ -222,7 +231,7 @@ def follow_job(job_id: str, label: str, project: str | None = None) -> dict[str,
         progress = min(max(float(job.get("progress") or 0.0), 0.0), 1.0)
         message = job.get("message")
         message = md(job_message(message)) if message else t(f"job_state_{job['state']}")
-        bar.progress(progress, text=f"{label} — {message}")
+        bar.progress(progress, text=f"{label} — {message}{time_left(job.get('eta_seconds'))}")
         if job["state"] in ("succeeded", "failed"):
             if job["state"] == "succeeded":
                 bar.progress(1.0, text=f"{label} — {t('job_state_succeeded')}")

@@ -243,6 +243,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "job_stage_naming themes": ("nimetään teemoja", "naming themes"),
     "job_stage_done": ("valmis", "done"),
     "job_cancel": ("Peruuta", "Cancel"),
+    "job_eta": ("noin {minutes} min jäljellä", "about {minutes} min left"),
+    "job_eta_under_minute": ("alle minuutti jäljellä", "under a minute left"),
     "job_cancelled": (
         "Työ peruttu. Sen ehtimät valmiit osat jäävät (esim. jo käsitellyt dokumentit).",
         "Job cancelled. What it finished before stays (for example documents processed).",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from service.api.responses.timestamps import UtcDateTime
 from service.project_names import PROJECT_NAME_RE
@@ -116,3 +116,22 @@ class JobOut(BaseModel):
     result: dict[str, Any]
     created_at: UtcDateTime
     updated_at: UtcDateTime
+    started_at: UtcDateTime | None = Field(
+        default=None, description="When its worker started it (null while queued)"
+    )
+    eta_seconds: float | None = Field(
+        default=None,
+        description=(
+            "Seconds left, from the job's own pace so far (time since started x what is "
+            "left / what is done); null unless running and 5 % done"
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _estimate(self) -> JobOut:
+        if self.state == "running" and self.started_at is not None and self.progress >= 0.05:
+            ran = (self.updated_at - self.started_at).total_seconds()
+            self.eta_seconds = round(max(0.0, ran) * (1 - self.progress) / self.progress, 1)
+        else:
+            self.eta_seconds = None
+        return self

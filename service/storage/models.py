@@ -187,6 +187,7 @@ class Job(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Higher first (service.jobs.PRIORITIES); among equals the oldest first.
     priority: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # by its current worker
 
 
 class JobFile(Base):

@@ -4,7 +4,9 @@ deleted. Only someone who may start such a job in the project may cancel it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
+import time
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -91,3 +93,29 @@ def test_only_someone_who_may_start_it_cancels_it(client: TestClient) -> None:
         assert client.get(f"/jobs/{job_id}").json()["state"] == "running"
     finally:
         release.set()
+
+
+def test_a_running_job_says_when_it_started_and_how_long_it_has_left(
+    client: TestClient,
+) -> None:
+    """The estimate follows the job's own pace: time so far x what is left / what is done."""
+    app: Any = client.app
+    client.post("/projects", json={"name": "p"})
+    job_id, _started, release = _hold(app, "p")  # reports 0.5 every 50 ms
+    try:
+        deadline = time.monotonic() + 30
+        while (job := client.get(f"/jobs/{job_id}").json())["progress"] < 0.5:
+            assert time.monotonic() < deadline, job
+            time.sleep(0.05)
+        assert job["state"] == "running" and job["progress"] == 0.5
+        assert job["started_at"].endswith("Z")
+        ran = (
+            dt.datetime.fromisoformat(job["updated_at"])
+            - dt.datetime.fromisoformat(job["started_at"])
+        ).total_seconds()
+        assert job["eta_seconds"] is not None and 0 <= job["eta_seconds"] <= ran + 1
+    finally:
+        release.set()
+    assert app.state.jobs.wait(job_id, 30)
+    done = client.get(f"/jobs/{job_id}").json()
+    assert done["state"] == "succeeded" and done["eta_seconds"] is None

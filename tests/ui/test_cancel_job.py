@@ -56,3 +56,24 @@ def test_a_job_that_ended_is_not_cancelled(
     next(b for b in at.button if b.label == "Peruuta").click().run()
     assert api.get(f"/jobs/{job_id}").json()["state"] == "succeeded"
     assert any("Työtä ei voitu perua" in text for text in texts(at.warning))
+
+
+def _estimates() -> None:  # the script AppTest runs
+    import streamlit as st
+
+    from ui import common
+
+    for seconds in (None, 30, 200):
+        st.text(common.time_left(seconds) or "-")
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("fi", ["-", "alle minuutti jäljellä", "noin 3 min jäljellä"]),
+     ("en", ["-", "under a minute left", "about 3 min left"])],
+)  # fmt: skip
+def test_the_progress_bar_says_how_long_a_job_has_left(lang: str, said: list[str]) -> None:
+    at = AppTest.from_function(_estimates)
+    at.session_state["lang"] = lang
+    at.run()
+    assert [t.value.strip(" ·") for t in at.text] == said

@@ -1,6 +1,6 @@
 """job inputs: a job's arguments and uploaded files live in the database, so any worker
 process can run it from its row alone; attempts, so a job whose worker died runs again;
-priority, so small work goes first
+priority, so small work goes first; started_at, for an estimate of the time left
 
 Revision ID: 0016
 Revises: 0015
@@ -21,6 +21,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("args", sa.JSON(), nullable=False, server_default="{}"))
         batch_op.add_column(sa.Column("attempts", sa.Integer(), nullable=False, server_default="0"))
         batch_op.add_column(sa.Column("priority", sa.Integer(), nullable=False, server_default="0"))
+        batch_op.add_column(sa.Column("started_at", sa.DateTime(), nullable=True))
     op.create_table(
         "job_files",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -40,6 +41,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("job_files")
     with op.batch_alter_table("jobs", schema=None) as batch_op:
+        batch_op.drop_column("started_at")
         batch_op.drop_column("priority")
         batch_op.drop_column("attempts")
         batch_op.drop_column("args")
