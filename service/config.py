@@ -69,8 +69,18 @@ class Settings(BaseSettings):
         ge=0,
         le=32,
         description=(
-            "Threads of the API running jobs; 0 when `teemakartta worker` processes run "
-            "them. Never two jobs of one project at once (jobs.py)."
+            "Jobs one process runs at once: each worker process's, or the API's own when "
+            "it runs them (TEEMA_WORKER_PROCESSES=0; 0 here: it runs none). Never two "
+            "jobs of one project at once (jobs.py)."
+        ),
+    )
+    worker_processes: int = Field(
+        default=1,
+        ge=0,
+        le=16,
+        description=(
+            "Worker processes `teemakartta serve` starts beside the API to run the jobs; "
+            "0: the API runs them on threads of its own."
         ),
     )
     job_time_limit_minutes: float = Field(

@@ -23,8 +23,9 @@ import typer
 
 def worker(
     threads: Annotated[
-        int, typer.Option(min=1, max=32, help="Jobs this process runs at once.")
-    ] = 1,
+        int | None,
+        typer.Option(min=1, max=32, help="Jobs this process runs at once (TEEMA_JOB_WORKERS)."),
+    ] = None,
 ) -> None:
     """Run queued jobs (ingest, theme runs, actors) until stopped; see `serve` for the API."""
     from service.config import Settings
@@ -34,6 +35,7 @@ def worker(
     from service.tasks import tasks_for
 
     settings = Settings()
+    threads = threads or max(1, settings.job_workers)
     settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     db = Database(settings.resolved_database_url)
     db.migrate()

@@ -29,7 +29,9 @@ pytestmark = pytest.mark.slow
 class Service:
     """``python -m service.cli serve`` as a subprocess that can be killed for real."""
 
-    def __init__(self, data_dir: Path, database_url: str, job_workers: int = 2) -> None:
+    def __init__(
+        self, data_dir: Path, database_url: str, job_workers: int = 2, worker_processes: int = 1
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {
@@ -37,6 +39,7 @@ class Service:
             "TEEMA_DATA_DIR": str(data_dir),
             "TEEMA_DATABASE_URL": database_url,
             "TEEMA_JOB_WORKERS": str(job_workers),
+            "TEEMA_WORKER_PROCESSES": str(worker_processes),
             "HF_HUB_OFFLINE": "1",
         }
         self.log = data_dir / "service.log"

@@ -34,10 +34,17 @@ class Running:
     out: Path
     err: Path
 
-    def ui_pid(self) -> int:
+    def _children(self, marker: bytes) -> list[int]:
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        (pid,) = [int(p) for p in children.read_text().split()]
+        pids = [int(p) for p in children.read_text().split()]
+        return [p for p in pids if marker in Path(f"/proc/{p}/cmdline").read_bytes()]
+
+    def ui_pid(self) -> int:
+        (pid,) = self._children(b"streamlit")
         return pid
+
+    def worker_pids(self) -> list[int]:
+        return self._children(b"worker")
 
     def terminal(self) -> str:
         return self.out.read_text() + self.err.read_text()
@@ -85,6 +92,7 @@ def running(tmp_path: Path) -> Iterator[Running]:
         err,
     )
     ui: int | None = None
+    workers: list[int] = []
     try:
         deadline = time.monotonic() + START_SECONDS
         while "?token=" not in out.read_text():
@@ -93,13 +101,15 @@ def running(tmp_path: Path) -> Iterator[Running]:
             time.sleep(0.3)
         time.sleep(0.5)  # the last lines follow the link
         ui = run.ui_pid()
+        workers = run.worker_pids()
         yield run
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
-    if ui is not None and not _gone(ui, seconds=10):  # a test failed: leave no UI behind
-        os.kill(ui, signal.SIGKILL)
+    for child in [ui, *workers]:  # a test failed: leave no UI or worker behind
+        if child is not None and not _gone(child, seconds=10):
+            os.kill(child, signal.SIGKILL)
 
 
 def test_start_up_output_ends_with_the_sign_in_link(running: Running) -> None:
@@ -130,17 +140,37 @@ def test_start_up_output_ends_with_the_sign_in_link(running: Running) -> None:
     assert again.headers["location"].endswith("?sign_in=refused")
 
 
+def test_the_jobs_run_in_a_worker_process_beside_the_api(running: Running) -> None:
+    (worker,) = running.worker_pids()  # TEEMA_WORKER_PROCESSES=1
+    token = (running.data_dir / "admin-token").read_text().strip()
+    api = httpx.Client(
+        base_url=running.api_url, headers={"Authorization": f"Bearer {token}"}, timeout=600
+    )
+    assert api.post("/projects", json={"name": "p"}).status_code == 201
+    upload = api.post(
+        "/projects/p/documents?wait=true",
+        data={"region": "Kainuu"},
+        files={"files": ("muistio.txt", "- Nuoret tarvitsevat kesätöitä.\n".encode())},
+    )
+    assert upload.status_code == 201, upload.text
+    assert api.get(f"/jobs/{upload.json()['job_id']}").json()["state"] == "succeeded"
+    log = (running.data_dir / "logs" / "worker-1.log").read_text()
+    assert f":{worker}:" in log  # "Worker host:pid:... runs the jobs of ..."
+
+
 def test_sigterm_stops_the_ui_too(running: Running) -> None:
-    ui = running.ui_pid()
+    ui, workers = running.ui_pid(), running.worker_pids()
     running.process.send_signal(signal.SIGTERM)
     assert running.process.wait(timeout=60) == 0
     assert _gone(ui), "the UI outlived the service"
+    assert workers and all(_gone(w) for w in workers), "a worker outlived the service"
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{running.ui_url}/_stcore/health", timeout=2)
 
 
 def test_a_killed_service_takes_the_ui_with_it(running: Running) -> None:
-    ui = running.ui_pid()
+    ui, workers = running.ui_pid(), running.worker_pids()
     running.process.send_signal(signal.SIGKILL)
     running.process.wait(timeout=30)
     assert _gone(ui), "the UI outlived the service"
+    assert workers and all(_gone(w) for w in workers), "a worker outlived the service"

@@ -55,7 +55,7 @@ def test_another_worker_finishes_the_job_of_a_killed_one(
     tmp_path: Path, postgres_server: PostgresServer
 ) -> None:
     url = postgres_server.create_database()
-    service = Service(tmp_path, url, job_workers=0)
+    service = Service(tmp_path, url, job_workers=0, worker_processes=0)
     api = service.start()
     workers = {p.pid: p for p in (_worker(service, "w1"), _worker(service, "w2"))}
     try:
