@@ -50,7 +50,7 @@ bench: setup
 	HF_HUB_OFFLINE=1 $(PY) -m evaluation.bench
 
 lint: setup
-	$(VENV)/bin/ruff check service ui common evaluation tests models
+	$(VENV)/bin/ruff check service ui shared_rules evaluation tests models
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 

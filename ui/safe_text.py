@@ -19,7 +19,7 @@ import re
 
 import pandas as pd
 
-from common.spreadsheet import csv_text
+from shared_rules.spreadsheet import csv_text
 
 # Every ASCII punctuation character: CommonMark lets each be escaped with a backslash,
 # which then shows the character itself and ends any markup it would start.
@@ -42,7 +42,7 @@ def md(text: object) -> str:
 def csv_bytes(frame: pd.DataFrame, index: bool = False) -> bytes:
     """A table as CSV for a download button. Notes, theme names and regions are user text:
     one that a spreadsheet would run as a formula gets a leading apostrophe, in the cells,
-    the column names and the index alike (``common.spreadsheet``)."""
+    the column names and the index alike (``shared_rules.spreadsheet``)."""
     safe = frame.map(csv_text)
     safe.columns = safe.columns.map(csv_text)
     if index:

@@ -8,7 +8,7 @@ Streamlit's ASGI app, with what a page script cannot do itself:
   the browser's history). A spent or expired code leads to ``?sign_in=refused``, which
   the page explains. The API token of the user is never in a URL.
 - **signing out**: ``/sign-out`` ends the session at the API and drops the cookie.
-- **security headers** on every answer (``common.headers``).
+- **security headers** on every answer (``shared_rules.headers``).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ _ROOT = Path(__file__).resolve().parent.parent
 if str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))
 
-from common.headers import SecurityHeaders  # noqa: E402
+from shared_rules.headers import SecurityHeaders  # noqa: E402
 from ui.client import SESSION_COOKIE, default_api_url, forwarded_for  # noqa: E402
 
 _TIMEOUT = httpx.Timeout(30.0, connect=5.0)

@@ -13,7 +13,6 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute
 
-from common.headers import SecurityHeaders
 from service.api.cache import ViewCache
 from service.api.deps import Access, ProjectAccess
 from service.api.limits import RequestSizeLimit
@@ -48,6 +47,7 @@ from service.storage.db import Database
 from service.storage.repository import Conflict, NotFound
 from service.tasks import tasks_for
 from service.theming.edits import EditError
+from shared_rules.headers import SecurityHeaders
 
 log = logging.getLogger("teemakartta")
 

@@ -9,8 +9,8 @@ from typing import Annotated, Any
 
 import typer
 
-from common.spreadsheet import csv_text
 from service.commands import database, fail
+from shared_rules.spreadsheet import csv_text
 
 FORMATS = ("table", "csv", "json")
 ROW_FIELDS = (

@@ -8,7 +8,7 @@
   theme).
 
 Text that a spreadsheet would run as a formula is neutralised in CSV and XLSX
-(``common.spreadsheet``); Parquet keeps every text exactly as stored.
+(``shared_rules.spreadsheet``); Parquet keeps every text exactly as stored.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from common.spreadsheet import csv_text, looks_like_formula
 from service.export.rows import COLUMNS, NoteRow, ThemeInfo
+from shared_rules.spreadsheet import csv_text, looks_like_formula
 
 ROWS_PER_CSV_CHUNK = 500
 ROW_GROUP_SIZE = 10_000

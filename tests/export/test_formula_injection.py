@@ -22,11 +22,11 @@ from lxml import etree
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from common.spreadsheet import csv_text, looks_like_formula
 from service.api.routes import exports
 from service.commands.compare import compare as compare_command
 from service.config import Settings
 from service.export.qdpx_import import read_qdpx
+from shared_rules.spreadsheet import csv_text, looks_like_formula
 from tests.factories import (
     ThemeSpec,
     add_document,

@@ -11,7 +11,7 @@ import re
 import pandas as pd
 from markdown_it import MarkdownIt
 
-from common.spreadsheet import looks_like_formula
+from shared_rules.spreadsheet import looks_like_formula
 from ui import charts, compare_charts
 from ui.safe_text import WORD_JOINER, csv_bytes, md
 

@@ -2,6 +2,6 @@
 
 The UI talks to the service over HTTP only (an import-linter contract checks it), but two
 rules must be the same on both sides: what makes a spreadsheet cell a formula
-(``common.spreadsheet``, for the service's exports and the UI's CSV downloads) and the
-security headers on every HTTP answer (``common.headers``, for the API and the UI server).
+(``shared_rules.spreadsheet``, for the service's exports and the UI's CSV downloads) and the
+security headers on every HTTP answer (``shared_rules.headers``, for the API and the UI server).
 """

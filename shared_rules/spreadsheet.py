@@ -13,7 +13,7 @@ here. Numbers and dates are not text and pass unchanged.
   style (what typing ``'=1+2`` in Excel makes), so it stays exact and is never a
   ``<f>`` formula cell, not even after someone edits it.
 
-Only standalone stdlib here: the UI's CSV downloads use it too (see ``common``).
+Only standalone stdlib here: the UI's CSV downloads use it too (see ``shared_rules``).
 """
 
 from __future__ import annotations
