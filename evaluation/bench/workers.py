@@ -8,16 +8,18 @@ Two measurements, each a ratio of two set-ups measured in one run on the same da
    (simplemma, the int8 encoder, as the ``load`` part does) and given a first theme run.
    Then, in each set-up, a second theme run starts and, as soon as it runs, 20 clients
    read the theme list, a notes page and the region comparison (no uploads, no export)
-   for a bounded time. Set-up A is today's default, ``serve`` with
-   ``TEEMA_JOB_WORKERS=2`` (jobs on threads of the API); set-up B is ``serve`` with
-   ``TEEMA_JOB_WORKERS=0`` beside one ``teemakartta worker`` process, on the same data
-   folder (filled once, by A). The job's state before and after the clients says whether
-   the run was fitting (or naming its themes, before "storing") the whole time; the p95
-   ratio B/A per endpoint is the result.
-2. **Ingest throughput, 2 workers against 1.** An API with ``TEEMA_JOB_WORKERS=0`` and 1,
-   then 2, worker processes (fresh data folder each, workers warmed by one small upload
-   each): ``notes`` sentences as 8 CSV files into 8 projects (jobs of one project never
-   run in parallel), uploaded without waiting; wall time until all 8 jobs succeeded.
+   for a bounded time. Set-up A is the earlier default, ``serve`` with
+   ``TEEMA_WORKER_PROCESSES=0`` (jobs on 2 threads of the API); set-up B is today's
+   default, ``serve`` starting one worker process (2 jobs at a time, lower CPU priority)
+   and running no job itself, on the same data folder (filled once, by A). The job's
+   state before and after the clients says whether the run was fitting (or naming its
+   themes, before "storing") the whole time; the p95 ratio B/A per endpoint is the
+   result.
+2. **Ingest throughput, 2 workers against 1.** ``serve`` with 1, then 2, worker
+   processes of one job at a time (fresh data folder each, workers warmed by one small
+   upload each): ``notes`` sentences as 8 CSV files into 8 projects (jobs of one project
+   never run in parallel), uploaded without waiting; wall time until all 8 jobs
+   succeeded.
 
 The load average is recorded before and after each measurement: the machine is shared,
 and a ratio means little under outside load.
@@ -72,12 +74,12 @@ class Service:
     base: str
     token: str
     api: subprocess.Popen[bytes]
-    workers: list[subprocess.Popen[bytes]]
+    workers: list[int]  # pids of its worker processes
 
     def peak_rss_mb(self) -> dict[str, Any]:
         return {
             "api": rss_mb("VmHWM", self.api.pid),
-            "workers": [rss_mb("VmHWM", worker.pid) for worker in self.workers],
+            "workers": [rss_mb("VmHWM", pid) for pid in self.workers],
         }
 
 
@@ -101,40 +103,44 @@ def _wait_for_line(log: Path, text: str, process: subprocess.Popen[bytes], limit
         time.sleep(0.1)
 
 
+def _worker_pids(api: subprocess.Popen[bytes]) -> list[int]:
+    """The ``teemakartta worker`` processes ``serve`` started."""
+    children = Path(f"/proc/{api.pid}/task/{api.pid}/children").read_text().split()
+    return [int(pid) for pid in children if b"worker" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+
+
 @contextmanager
-def service(data_dir: Path, api_threads: int, worker_processes: int) -> Iterator[Service]:
-    """``serve`` with ``TEEMA_JOB_WORKERS=api_threads`` on a free port and
-    ``worker_processes`` ``teemakartta worker`` processes, all on ``data_dir`` (logs
-    there); every process is stopped on the way out."""
+def service(data_dir: Path, job_workers: int, worker_processes: int) -> Iterator[Service]:
+    """``serve`` on a free port with ``TEEMA_WORKER_PROCESSES=worker_processes`` (the
+    worker processes it starts itself, as for a user) and ``TEEMA_JOB_WORKERS=job_workers``
+    (jobs at once per worker process, or on the API's threads without workers), on
+    ``data_dir``; stopped on the way out (its workers with it)."""
     import httpx
 
     from tests.postgres import free_port
 
-    env = bench_env(data_dir, TEEMA_JOB_WORKERS=str(api_threads))
+    env = bench_env(
+        data_dir,
+        TEEMA_JOB_WORKERS=str(job_workers),
+        TEEMA_WORKER_PROCESSES=str(worker_processes),
+    )
     port = free_port()
     with ExitStack() as stack:
-
-        def start(command: list[str], log: Path) -> subprocess.Popen[bytes]:
-            out = stack.enter_context(log.open("ab"))
-            process = subprocess.Popen(
-                [sys.executable, "-m", "service.cli", *command],
-                env=env, cwd=REPO_ROOT, stdout=out, stderr=subprocess.STDOUT,
-            )  # fmt: skip
-            stack.callback(_stop, process)  # stopped in reverse order: workers first
-            return process
-
-        api = start(["serve", "--port", str(port)], data_dir / f"api-{port}.log")
+        out = stack.enter_context((data_dir / f"api-{port}.log").open("ab"))
+        api = subprocess.Popen(
+            [sys.executable, "-m", "service.cli", "serve", "--port", str(port)],
+            env=env, cwd=REPO_ROOT, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        stack.callback(_stop, api)
         base = f"http://127.0.0.1:{port}"
         wait_for(f"{base}/health", time.perf_counter(), limit=120)
-        workers = []
-        for number in range(worker_processes):
-            log = data_dir / f"worker-{port}-{number}.log"
-            workers.append(start(["worker"], log))
-            _wait_for_line(log, "runs the jobs of", workers[-1], limit=120)
+        for number in range(1, worker_processes + 1):
+            log = data_dir / "logs" / f"worker-{number}.log"
+            _wait_for_line(log, "runs the jobs of", api, limit=120)
         token = (data_dir / "admin-token").read_text().strip()
         headers = {"Authorization": f"Bearer {token}"}
         http = stack.enter_context(httpx.Client(base_url=base, timeout=600, headers=headers))
-        yield Service(http, base, token, api, workers)
+        yield Service(http, base, token, api, _worker_pids(api))
 
 
 def wait_job(http: Any, job_id: str, poll: float = 0.2) -> dict[str, Any]:
@@ -258,13 +264,13 @@ def reads_part(work: Path, notes: int, seconds: float) -> dict[str, Any]:
     data = work / "reads"
     data.mkdir(parents=True)
     sentences = real_sentences()[:notes]
-    with service(data, api_threads=2, worker_processes=0) as svc:
+    with service(data, job_workers=2, worker_processes=0) as svc:
         fill = _fill(svc, sentences)
         window = round(min(seconds, max(5.0, 0.7 * fill["first_run_seconds"])), 1)
         print(f"workers: filled {fill}; clients read for {window} s", flush=True)
         a = reads_while_fitting(svc, window)
     print(f"workers: A (API threads) {a['while_fitting']['endpoints']}", flush=True)
-    with service(data, api_threads=0, worker_processes=1) as svc:
+    with service(data, job_workers=2, worker_processes=1) as svc:
         b = reads_while_fitting(svc, window)
     print(f"workers: B (worker process) {b['while_fitting']['endpoints']}", flush=True)
     return {
@@ -273,7 +279,7 @@ def reads_part(work: Path, notes: int, seconds: float) -> dict[str, Any]:
         "endpoints": list(READS),
         "seconds": window,
         "A_api_threads": {"TEEMA_JOB_WORKERS": 2, "worker_processes": 0, **a},
-        "B_worker_process": {"TEEMA_JOB_WORKERS": 0, "worker_processes": 1, **b},
+        "B_worker_process": {"TEEMA_JOB_WORKERS": 2, "worker_processes": 1, **b},
         "ratio_B_over_A_while_fitting": _ratios(a["while_fitting"], b["while_fitting"]),
         "ratio_B_over_A_idle": _ratios(a["idle"], b["idle"]),
         "errors_while_fitting": {
@@ -327,7 +333,7 @@ def ingest_part(work: Path, notes: int, files: int = 8) -> dict[str, Any]:
     for workers in (1, 2):
         data = work / f"ingest-{workers}"
         data.mkdir(parents=True)
-        with service(data, api_threads=0, worker_processes=workers) as svc:
+        with service(data, job_workers=1, worker_processes=workers) as svc:
             runs[workers] = _timed_ingest(svc, sentences, files)
         print(f"workers: ingest with {workers} worker(s) {runs[workers]}", flush=True)
     return {
