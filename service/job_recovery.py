@@ -1,4 +1,6 @@
-"""Which jobs' workers are really gone, so that only those jobs go back to the queue.
+"""The jobs table's moves made outside a running job: a worker claims the next job
+(``claim_job``), someone cancels one (``cancel_job``), and a job whose worker is gone
+goes back to the queue (``recover_jobs``). Which workers are really gone:
 
 A running job's row names its owner, ``host:pid:random`` of the job queue running it,
 and a heartbeat that queue refreshes every ``HEARTBEAT_SECONDS`` (service/jobs.py). A
@@ -23,11 +25,17 @@ import os
 import socket
 import uuid
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, or_, select, text, update
+from sqlalchemy.orm import Session, aliased
 
 from service.storage.db import Database
 from service.storage.models import FAILED, QUEUED, RUNNING, Job, JobFile, utc_now
 
+CLAIM_LOCK = 7_201_612  # PostgreSQL advisory lock: one claim at a time across processes
+# Which waiting job a free worker takes first: an upload (its new notes are placed into
+# the current themes at once, what a coordinator waits for) before a theme run (minutes on
+# a large project) before the actor analysis; within one priority, the oldest.
+PRIORITIES = {"ingest": 2, "themes": 1, "actors": 0}
 HEARTBEAT_SECONDS = 10.0
 # Six missed beats: far beyond a busy database's pause, short enough for a user to retry.
 STALE_SECONDS = 60.0
@@ -100,3 +108,56 @@ def recover_jobs(db: Database, stale_s: float = STALE_SECONDS) -> int:
         )
         session.execute(delete(JobFile).where(JobFile.job_id.in_(ended)))  # uploads included
         return int(requeued.rowcount or 0) + int(failed.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def cancel_job(session: Session, job_id: str, reason: str) -> bool:
+    """End a queued or running job as failed with ``reason``, deleting its files; False
+    when it had ended already. A queued job never starts; a running one stops at its next
+    progress report (``JobCancelled``), keeping what it committed before (an upload's
+    documents ingested so far)."""
+    ended = session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.state.in_([QUEUED, RUNNING]))
+        .values(state=FAILED, error=reason, heartbeat_at=utc_now())
+    )
+    if not ended.rowcount:  # type: ignore[attr-defined]
+        return False
+    session.execute(delete(JobFile).where(JobFile.job_id == job_id))
+    return True
+
+
+def claim_job(db: Database, owner: str) -> str | None:
+    """Make the first queued job (by priority, then age) whose project runs no other
+    job ``owner``'s running job; its id, or None when no job may start. One statement
+    (under an advisory lock on PostgreSQL), so two workers never take the same job or two
+    jobs of one project."""
+    queued, running = aliased(Job), aliased(Job)
+    busy = (
+        select(running.id)
+        .where(running.project_id == queued.project_id, running.state == RUNNING)
+        .exists()
+    )
+    oldest = (
+        select(queued.id)
+        .where(queued.state == QUEUED, or_(queued.project_id.is_(None), ~busy))
+        .order_by(queued.priority.desc(), queued.created_at, queued.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    with db.session() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CLAIM_LOCK})
+        claim = (
+            update(Job)
+            .where(Job.id == oldest, Job.state == QUEUED)
+            .values(
+                state=RUNNING,
+                owner=owner,
+                heartbeat_at=utc_now(),
+                started_at=utc_now(),
+                attempts=Job.attempts + 1,
+            )
+            .returning(Job.id)
+            .execution_options(synchronize_session=False)
+        )
+        return session.execute(claim).scalar()

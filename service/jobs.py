@@ -32,13 +32,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import delete, or_, select, text, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import delete, select, update
 
 from service.config import Settings
 from service.job_recovery import (
     HEARTBEAT_SECONDS,
+    PRIORITIES,
     STALE_SECONDS,
+    cancel_job,
+    claim_job,
     instance_owner,
     recover_jobs,
     release_owner,
@@ -66,12 +68,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 JOB_WORKERS = 2  # two cores here; more threads would only share them thinner
-# Which waiting job a free worker takes first: an upload (its new notes are placed into
-# the current themes at once, what a coordinator waits for) before a theme run (minutes on
-# a large project) before the actor analysis; within one priority, the oldest.
-PRIORITIES = {"ingest": 2, "themes": 1, "actors": 0}
 POLL_SECONDS = 0.5  # how often an idle worker looks for jobs other processes submitted
-CLAIM_LOCK = 7_201_612  # PostgreSQL advisory lock: one claim at a time across processes
 
 
 class JobFailed(Exception):
@@ -208,59 +205,6 @@ class JobQueue(Protocol):
     def wait(self, job_id: str, timeout: float | None = None) -> bool:
         """Block until the job has ended (True) or ``timeout`` seconds passed (False)."""
         ...
-
-
-def cancel_job(session: Session, job_id: str, reason: str) -> bool:
-    """End a queued or running job as failed with ``reason``, deleting its files; False
-    when it had ended already. A queued job never starts; a running one stops at its next
-    progress report (``JobCancelled``), keeping what it committed before (an upload's
-    documents ingested so far)."""
-    ended = session.execute(
-        update(Job)
-        .where(Job.id == job_id, Job.state.in_([QUEUED, RUNNING]))
-        .values(state=FAILED, error=reason, heartbeat_at=utc_now())
-    )
-    if not ended.rowcount:  # type: ignore[attr-defined]
-        return False
-    session.execute(delete(JobFile).where(JobFile.job_id == job_id))
-    return True
-
-
-def claim_job(db: Database, owner: str) -> str | None:
-    """Make the first queued job (by priority, then age) whose project runs no other
-    job ``owner``'s running job; its id, or None when no job may start. One statement
-    (under an advisory lock on PostgreSQL), so two workers never take the same job or two
-    jobs of one project."""
-    queued, running = aliased(Job), aliased(Job)
-    busy = (
-        select(running.id)
-        .where(running.project_id == queued.project_id, running.state == RUNNING)
-        .exists()
-    )
-    oldest = (
-        select(queued.id)
-        .where(queued.state == QUEUED, or_(queued.project_id.is_(None), ~busy))
-        .order_by(queued.priority.desc(), queued.created_at, queued.id)
-        .limit(1)
-        .scalar_subquery()
-    )
-    with db.session() as session:
-        if session.get_bind().dialect.name == "postgresql":
-            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CLAIM_LOCK})
-        claim = (
-            update(Job)
-            .where(Job.id == oldest, Job.state == QUEUED)
-            .values(
-                state=RUNNING,
-                owner=owner,
-                heartbeat_at=utc_now(),
-                started_at=utc_now(),
-                attempts=Job.attempts + 1,
-            )
-            .returning(Job.id)
-            .execution_options(synchronize_session=False)
-        )
-        return session.execute(claim).scalar()
 
 
 class DatabaseJobQueue:

@@ -35,6 +35,7 @@ def upgrade() -> None:
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("filename", sa.Text(), nullable=False),
         sa.Column("content", sa.LargeBinary(), nullable=False),
+        sqlite_autoincrement=True,  # ids are never reused (migration 0008)
     )
 
 
