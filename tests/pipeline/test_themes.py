@@ -71,7 +71,9 @@ def test_refit_gives_identical_labels_names_and_keywords(
     np.testing.assert_array_equal(again.coords_, fitted.coords_)
 
 
-@pytest.mark.xfail(strict=True, reason=SIB_TOO_COARSE)
+# Not strict: on some CPUs (AMD EPYC here on 2026-12-01) the vectors differ in their last
+# digits and the fit lands just above the bar; on others (the Xeon of earlier runs) below.
+@pytest.mark.xfail(strict=False, reason=SIB_TOO_COARSE)
 def test_themes_match_the_topic_labels(sib: dict[str, object], fitted: ThemeModel) -> None:
     gold = sib["labels"][:TRAIN]  # type: ignore[index]
     k = len(fitted.names_)
