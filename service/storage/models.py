@@ -40,6 +40,13 @@ class Base(DeclarativeBase):
         return NEVER_REUSE_IDS
 
 
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """A stored (naive) time is UTC: with its zone attached; an aware one converted."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC)
+
+
 def utc_now() -> dt.datetime:
     """Now in UTC, without a time zone (as every DateTime column here stores it)."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer
 
-from service.storage.models import Assignment, Document, Note, Theme, ThemeRun
+from service.storage.models import Assignment, Document, Note, Theme, ThemeRun, as_utc
 from service.storage.repository import NotFound
 from service.theming.current import DRAFT, current_run, get_theme
 from service.theming.report import sentences
@@ -18,8 +18,7 @@ from service.theming.report import sentences
 def utc_text(moment: dt.datetime) -> str:
     """A stored time (naive, UTC) as RFC 3339 text with its offset, as the API's models
     send times: ``2026-12-01T10:04:41Z``."""
-    aware = moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
-    return aware.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+    return as_utc(moment).isoformat().replace("+00:00", "Z")
 
 
 def run_summary(run: ThemeRun) -> dict[str, Any]:

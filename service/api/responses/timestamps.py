@@ -14,13 +14,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator
 
-
-def as_utc(moment: dt.datetime) -> dt.datetime:
-    """A stored (naive) time is UTC; an aware one is converted to UTC."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC)
-
+from service.storage.models import as_utc
 
 UtcDateTime = Annotated[dt.datetime, AfterValidator(as_utc)]
 """A time sent with its UTC offset; use it for every time in a response model."""
