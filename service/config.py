@@ -83,6 +83,15 @@ class Settings(BaseSettings):
             "0: the API runs them on threads of its own."
         ),
     )
+    cpu_threads: int = Field(
+        default=0,
+        ge=0,
+        le=256,
+        description=(
+            "Cores one process's model work may use (the encoder, UMAP); 0: all of them, "
+            "or, for the worker processes `serve` starts, an equal share each."
+        ),
+    )
     job_time_limit_minutes: float = Field(
         default=240.0,
         ge=0,

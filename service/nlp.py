@@ -34,6 +34,7 @@ class NlpResources:
                 self.settings.embedding_backend,
                 self.settings.embedding_prompt or None,
                 self.settings.embedding_batch_size,
+                threads=self.settings.cpu_threads or None,
             )
 
     @cached_property

@@ -6,6 +6,11 @@ itself, so a theme run never holds up a request (its interpreter, its memory and
 lower CPU priority, its cores come second). With ``TEEMA_WORKER_PROCESSES=0`` the API
 runs the jobs on threads of its own, as before.
 
+Several worker processes share the cores: each gets ``TEEMA_CPU_THREADS`` = physical
+cores / processes (unless set), which limits its encoder, torch and numba (UMAP) threads.
+Each taking every core made two workers ingest at 0.64x the rate of one (bench
+``workers``, 2 cores): four busy threads on two cores only displace each other.
+
 A worker ends with ``serve``: Ctrl+C or SIGTERM stops it after its running jobs (10 s at
 most; a job cut off there is queued again for the next start), and if ``serve`` is
 killed outright, Linux kills the workers too (their jobs are queued again when a worker
@@ -36,16 +41,41 @@ def _as_worker() -> None:
         os.nice(WORKER_NICENESS)
 
 
+def thread_environment(threads: int) -> dict[str, str]:
+    """Environment that keeps a new process's libraries to ``threads`` threads (0: no limit).
+
+    Read when the libraries load, so it is set before the process starts (or, in
+    ``teemakartta worker``, before it imports any of them)."""
+    if threads <= 0:
+        return {}
+    names = ("TEEMA_CPU_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")
+    return dict.fromkeys(names, str(threads))
+
+
+def worker_threads(settings: Settings) -> int:
+    """Threads each worker process ``serve`` starts may use; 0: every core."""
+    if settings.cpu_threads or settings.worker_processes <= 1:
+        return settings.cpu_threads
+    from service.pipeline.embed_onnx import physical_cores
+
+    return max(1, physical_cores() // settings.worker_processes)
+
+
 def start_workers(settings: Settings, logs: Path) -> list[subprocess.Popen[bytes]]:
     """Start the worker processes; their output goes to ``logs/worker-<n>.log``."""
     workers = []
+    env = {**os.environ, **thread_environment(worker_threads(settings))}
     for number in range(1, settings.worker_processes + 1):
         command = [sys.executable, "-m", "service.cli", "worker"]
         command += ["--threads", str(max(1, settings.job_workers))]
         with (logs / f"worker-{number}.log").open("ab") as out:
             workers.append(
                 subprocess.Popen(
-                    command, stdout=out, stderr=subprocess.STDOUT, preexec_fn=_as_worker
+                    command,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    preexec_fn=_as_worker,
+                    env=env,
                 )
             )
     return workers

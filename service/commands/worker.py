@@ -8,12 +8,16 @@ API that only submits and reads. A worker whose process dies mid-job (killed, ou
 memory, machine gone) loses nothing: within a minute (its heartbeat stops) its job is
 queued again and another worker runs it from the start.
 
+``TEEMA_CPU_THREADS`` limits the cores its model work uses (set it when several workers
+share one machine; ``serve`` does that for the workers it starts).
+
 Stopping: Ctrl+C or SIGTERM lets the running jobs finish, then exits; jobs not started
 stay queued for the next worker.
 """
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from typing import Annotated
@@ -28,6 +32,7 @@ def worker(
     ] = None,
 ) -> None:
     """Run queued jobs (ingest, theme runs, actors) until stopped; see `serve` for the API."""
+    from service.commands.local_workers import thread_environment
     from service.config import Settings
     from service.jobs import DatabaseJobQueue, JobLimits, recover_jobs
     from service.nlp import NlpResources
@@ -35,6 +40,8 @@ def worker(
     from service.tasks import tasks_for
 
     settings = Settings()
+    # Before torch, onnxruntime or numba load: they read their thread counts once.
+    os.environ.update(thread_environment(settings.cpu_threads))
     threads = threads or max(1, settings.job_workers)
     settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     db = Database(settings.resolved_database_url)

@@ -358,8 +358,11 @@ def _is_local_path(model: str) -> bool:
     )
 
 
-def make_embedder(model: str, backend: str, prompt: str | None, batch_size: int) -> Embedder:
-    """The embedder that settings ask for.
+def make_embedder(
+    model: str, backend: str, prompt: str | None, batch_size: int, threads: int | None = None
+) -> Embedder:
+    """The embedder that settings ask for; ``threads``: the int8 encoder's (None: one per
+    physical core; the float32 one follows torch's, OMP_NUM_THREADS).
 
     ``backend`` is ``"onnx-int8"`` or ``"sentence-transformers"``. The int8 backend needs
     a local sentence-transformers folder with mean pooling; for a hub name or another
@@ -380,7 +383,7 @@ def make_embedder(model: str, backend: str, prompt: str | None, batch_size: int)
             reason = onnx_unsupported_reason(path) if path.is_dir() else None
             if reason is None:
                 # A missing folder or build is reported on first use, like the float32 path.
-                return OnnxInt8Embedder(path, prompt=prompt, batch_size=batch_size)
+                return OnnxInt8Embedder(path, prompt=prompt, batch_size=batch_size, threads=threads)
             _LOG.warning(
                 "embedding backend %s cannot run %s (%s); using %s (float32) instead.",
                 BACKEND_ONNX_INT8, model, reason, BACKEND_SENTENCE_TRANSFORMERS,

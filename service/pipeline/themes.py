@@ -45,7 +45,6 @@ from the data, not fixed and not a formula of the number of notes n.
 
 from __future__ import annotations
 
-import os
 import warnings
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -317,7 +316,10 @@ class ThemeModel:
         # 200 epochs (UMAP's own choice for large data) are plenty for a picture.
         jobs.append((self.random_state, 2, 200))
         _release_gil_in_umap()
-        with ThreadPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1)) as pool:
+        import numba  # UMAP's; its thread count follows NUMBA_NUM_THREADS (local_workers)
+
+        cores = int(numba.config.NUMBA_NUM_THREADS)  # type: ignore[attr-defined]
+        with ThreadPoolExecutor(max_workers=min(len(jobs), cores)) as pool:
             spaces = list(pool.map(lambda job: embed(*job), jobs))
         return spaces[:-1], spaces[-1]
 
