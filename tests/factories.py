@@ -18,7 +18,7 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from service.jobs import JobInput, Progress, Task
 from service.storage.db import Database
@@ -34,6 +34,15 @@ def database(url: str) -> Iterator[Database]:
         yield db
     finally:
         db.dispose()
+
+
+def audit_log(db: Database) -> list[tuple[str, str, str | None]]:
+    """(action, user, project) of every audit entry, oldest first."""
+    from service.storage.access import AuditEntry
+
+    with db.session() as session:
+        entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+        return [(e.action, e.user_name, e.project_name) for e in entries]
 
 
 def add_project(db: Database, name: str = "p") -> int:

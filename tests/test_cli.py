@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from service.cli import app
 from tests.conftest import CORPORA
+from tests.factories import audit_log, database
 
 FORMATS = Path(__file__).parent / "pipeline" / "fixtures" / "formats"
 
@@ -230,19 +231,11 @@ def test_samples_get_themes_once_and_drafts_from_the_command_line(tmp_path: Path
 
 
 def _audit_log(data_dir: Path) -> list[tuple[str, str, str | None]]:
-    """(action, user, project) of every audit entry, oldest first."""
-    from sqlalchemy import select
-
+    """(action, user, project) of every audit entry of the CLI's database, oldest first."""
     from service.config import Settings
-    from service.storage.access import AuditEntry
-    from service.storage.db import Database
 
-    db = Database(Settings(data_dir=data_dir).resolved_database_url)
-    with db.session() as session:
-        entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
-        found = [(e.action, e.user_name, e.project_name) for e in entries]
-    db.dispose()
-    return found
+    with database(Settings(data_dir=data_dir).resolved_database_url) as db:
+        return audit_log(db)
 
 
 def test_themes_print_names_descriptions_and_keywords(tmp_path: Path) -> None:

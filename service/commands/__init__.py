@@ -5,6 +5,7 @@ Each module imports its heavy dependencies inside the command, so ``--help`` sta
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -14,6 +15,15 @@ import typer
 if TYPE_CHECKING:
     from service.config import Settings
     from service.storage.db import Database
+
+
+def cli_user() -> str:
+    """Who a command's edits, exports and reports are logged and audited as: the local
+    user (the API audits its signed-in user)."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
 
 
 def fail(message: str) -> typer.Exit:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from service.commands import database, fail
+from service.commands import cli_user, database, fail
 
 
 def export(
@@ -17,7 +17,7 @@ def export(
 ) -> None:
     """Export notes with their themes (csv, xlsx, parquet), a REFI-QDA project (qdpx) or
     the codebook (qdc)."""
-    from service.export import ExportError, check_format, write_export
+    from service.export import ExportError, check_format, record_export, write_export
     from service.storage import repository
 
     try:
@@ -30,9 +30,9 @@ def export(
     partial = output.with_name(f".{output.name}.partial")
     try:
         with database() as db, db.session() as session:
-            result = write_export(
-                session, repository.get_project(session, project), format, partial
-            )
+            stored = repository.get_project(session, project)
+            result = write_export(session, stored, format, partial)
+            record_export(session, cli_user(), stored, format)
         partial.replace(output)  # never leave half a file under the name asked for
     except (repository.NotFound, ExportError) as error:
         raise fail(str(error)) from None

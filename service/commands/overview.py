@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from service.commands import database, fail
+from service.commands import cli_user, database, fail
 
 FORMATS = ("table", "json")
 
@@ -139,7 +139,7 @@ def report(
     """Write the project's report (Word) to hand on: summary, themes, comparison, needs
     vs projects, actors and the method."""
     from service.pipeline.entities import EntityRecognizer
-    from service.report.content import gather
+    from service.report.content import gather, record_report
     from service.report.document import write_report
     from service.storage import repository
 
@@ -155,4 +155,6 @@ def report(
     except repository.NotFound as error:
         raise fail(str(error)) from None
     output.write_bytes(write_report(content, lang))
+    with database() as db, db.session() as session:
+        record_report(session, cli_user(), project, lang)
     typer.echo(f"Wrote {output} ({len(content.table['themes'])} themes, {content.notes} notes).")

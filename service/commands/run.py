@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from service.commands import fail
-from service.commands.theme import ProjectOption, _project, author
+from service.commands import cli_user, fail
+from service.commands.theme import ProjectOption, _project
 from service.config import Settings
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ def settle_draft(
     typer.echo(f"Run {summary['run_id']} would change themes people edited:")
     print_report(summary)
     if yes or (sys.stdin.isatty() and typer.confirm("Apply it?", default=False)):
-        apply_draft(db, nlp, project_id, summary["run_id"], author())
+        apply_draft(db, nlp, project_id, summary["run_id"], cli_user())
         typer.echo(f"Run {summary['run_id']} applied.")
         return True
     typer.echo(
@@ -110,7 +110,7 @@ def apply(project: ProjectOption, run: int) -> None:
 
     with _project(project) as (db, project_id):
         try:
-            apply_draft(db, NlpResources(Settings()), project_id, run, author())
+            apply_draft(db, NlpResources(Settings()), project_id, run, cli_user())
         except (Conflict, NotFound) as error:
             raise fail(str(error)) from None
     typer.echo(f"Run {run} applied.")
@@ -124,7 +124,7 @@ def discard(project: ProjectOption, run: int) -> None:
 
     with _project(project) as (db, project_id):
         try:
-            discard_draft(db, project_id, run, author())
+            discard_draft(db, project_id, run, cli_user())
         except (Conflict, NotFound) as error:
             raise fail(str(error)) from None
     typer.echo(f"Run {run} discarded; the current themes stay.")

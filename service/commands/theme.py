@@ -7,7 +7,6 @@ The same operations as the API, on the same database; edits are logged with the 
 
 from __future__ import annotations
 
-import getpass
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from service.commands import database, fail
+from service.commands import cli_user, database, fail
 from service.config import Settings
 
 if TYPE_CHECKING:
@@ -25,14 +24,6 @@ if TYPE_CHECKING:
 theme_app = typer.Typer(help="Edit the current run's themes or show its theme tree.")
 ProjectOption = Annotated[str, typer.Option(help="Project name.")]
 _T = TypeVar("_T")
-
-
-def author() -> str:
-    """Who a command-line edit is logged and audited as: the local user."""
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli"
 
 
 @contextmanager
@@ -66,7 +57,7 @@ def rename(project: ProjectOption, theme: int, name: str) -> None:
     from service.theming.edits import rename_theme
 
     with _project(project) as (db, project_id):
-        _edit(lambda: rename_theme(db, project_id, theme, name, author()))
+        _edit(lambda: rename_theme(db, project_id, theme, name, cli_user()))
     typer.echo(f"Theme {theme} is now {name.strip()!r}.")
 
 
@@ -82,7 +73,7 @@ def merge(
 
     with _project(project) as (db, project_id):
         nlp = NlpResources(Settings())
-        key = _edit(lambda: merge_themes(db, nlp, project_id, themes, name, author()))
+        key = _edit(lambda: merge_themes(db, nlp, project_id, themes, name, cli_user()))
     typer.echo(f"Merged {', '.join(map(str, themes))} into theme {key}.")
 
 
@@ -98,7 +89,7 @@ def split(
 
     with _project(project) as (db, project_id):
         nlp = NlpResources(Settings())
-        keys = _edit(lambda: split_theme(db, nlp, project_id, theme, parts, author()))
+        keys = _edit(lambda: split_theme(db, nlp, project_id, theme, parts, cli_user()))
     typer.echo(f"Theme {theme} split into {', '.join(map(str, keys))}.")
 
 
@@ -114,7 +105,7 @@ def move(
 
     with _project(project) as (db, project_id):
         nlp = NlpResources(Settings())
-        _edit(lambda: move_notes(db, nlp, project_id, notes, to, author()))
+        _edit(lambda: move_notes(db, nlp, project_id, notes, to, cli_user()))
     where = f"theme {to}" if to is not None else "unassigned"
     typer.echo(f"Moved {len(notes)} note(s) to {where}.")
 

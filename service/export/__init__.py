@@ -13,6 +13,7 @@ from urllib.parse import quote
 from sqlalchemy.orm import Session
 
 from service.storage.models import Project
+from service.storage.repository import add_audit_entry_named
 
 FORMATS = ("csv", "xlsx", "parquet", "qdpx", "qdc")
 MEDIA_TYPES = {
@@ -40,6 +41,11 @@ def check_format(format: str) -> None:
         raise ExportError(
             f"format={format!r} is not an export format; use one of: {', '.join(FORMATS)}."
         )
+
+
+def record_export(session: Session, user_name: str, project: Project, format: str) -> None:
+    """Audit an export in the transaction that reads it: API and CLI alike."""
+    add_audit_entry_named(session, user_name, "export", project.name, format=format)
 
 
 def export_filename(project_name: str, format: str) -> str:

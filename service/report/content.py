@@ -64,6 +64,11 @@ def quotes(theme: dict[str, Any]) -> list[str]:
     return [str(r["text"]) for r in (theme.get("representatives") or [])[:QUOTES]]
 
 
+def record_report(session: Session, user_name: str, project_name: str, lang: str) -> None:
+    """Audit a report handed out (API and CLI alike)."""
+    repository.add_audit_entry_named(session, user_name, "report", project_name, lang=lang)
+
+
 def gather(
     db: Database,
     project_name: str,

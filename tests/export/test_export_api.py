@@ -16,10 +16,18 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from service.api.routes import exports
+from service.commands import cli_user
 from service.commands.export import export as export_command
 from service.config import Settings
 from service.export.qdpx_import import read_qdpx
-from tests.factories import add_document, add_project, database, include_routers, sample_project
+from tests.factories import (
+    add_document,
+    add_project,
+    audit_log,
+    database,
+    include_routers,
+    sample_project,
+)
 
 
 @pytest.fixture
@@ -122,3 +130,7 @@ def test_export_command_writes_whole_files_only(tmp_path: Path) -> None:
     )
     assert missing.exit_code == 2 and not (tmp_path / "x.csv").exists()
     assert not list(tmp_path.glob(".*.partial"))
+    # Exports from the command line are audited as the local user, as the API's are.
+    with database(f"sqlite:///{tmp_path / 'teemakartta.db'}") as db:
+        exports = [entry for entry in audit_log(db) if entry[0] == "export"]
+    assert exports == [("export", cli_user(), "cli")] * 2

@@ -14,8 +14,17 @@ from typer.testing import CliRunner
 
 from service.analysis.finnish import format_number, format_percent
 from service.cli import app as cli_app
+from service.commands import cli_user
 from service.config import Settings
-from tests.factories import ThemeSpec, add_document, add_project, add_run, database, sample_project
+from tests.factories import (
+    ThemeSpec,
+    add_document,
+    add_project,
+    add_run,
+    audit_log,
+    database,
+    sample_project,
+)
 
 SECTIONS = {
     "fi": [
@@ -165,6 +174,9 @@ def test_report_command(tmp_path: Path, settings: Settings) -> None:
     assert wrong.exit_code == 2 and ".docx" in wrong.output
     missing = runner.invoke(cli_app, ["report", "--project", "ei", "-o", str(out)], env=env)
     assert missing.exit_code == 2 and "No project" in missing.output
+    with database(settings.resolved_database_url) as db:
+        reports = [entry for entry in audit_log(db) if entry[0] == "report"]
+    assert reports == [("report", cli_user(), "cli")]
 
 
 def test_without_spacy_the_report_leaves_the_actors_out(tmp_path: Path, nlp) -> None:  # type: ignore[no-untyped-def]

@@ -11,7 +11,6 @@ from fastapi import APIRouter, HTTPException, Query, status
 from fastapi.responses import FileResponse, Response, StreamingResponse
 from starlette.background import BackgroundTask
 
-from service import auth
 from service.api.deps import DatabaseDep, ExportProject, SessionDep, SignedIn
 from service.export import (
     FORMATS,
@@ -20,6 +19,7 @@ from service.export import (
     check_format,
     content_disposition,
     export_filename,
+    record_export,
     write_export,
 )
 from service.export.rows import iter_note_rows
@@ -56,7 +56,7 @@ def export(
     except ExportError as error:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from None
     headers = {"Content-Disposition": content_disposition(export_filename(project.name, format))}
-    auth.audit(session, user, "export", project.name, format=format)
+    record_export(session, user.name, project, format)
     if format == "csv":
         project_id = project.id
         run = latest_run(session, project_id)

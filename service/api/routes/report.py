@@ -8,11 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import Response
 
-from service import auth
 from service.api.deps import DatabaseDep, ReadProject, SessionDep, SettingsDep, SignedIn
 from service.api.routes.overview import recognizer_for
 from service.export import content_disposition
-from service.report.content import gather
+from service.report.content import gather, record_report
 from service.report.document import write_report
 from service.report.texts import LANGUAGES
 
@@ -49,8 +48,8 @@ def report(
     except HTTPException:  # without spaCy the report leaves the actors out
         recognizer = None
     content = gather(db, project.name, recognizer)
-    auth.audit(session, user, "report", project.name, lang=lang)
     body = write_report(content, lang)
+    record_report(session, user.name, project.name, lang)
     filename = f"teemakartta-{project.name}-{dt.date.today().isoformat()}.docx"
     return Response(
         body, media_type=DOCX, headers={"Content-Disposition": content_disposition(filename)}
