@@ -1,12 +1,13 @@
 """`make bench`: every speed figure of the project, written under evaluation/results/.
 
 python -m evaluation.bench [--quick]
-    [--only encoder,ingest,upload,themes,incremental,startup,load,workers]
+    [--only encoder,ingest,upload,themes,incremental,startup,load,workers,large]
 
 Each part's result is merged into ``bench_system.json`` as soon as it is measured (a
 part run alone replaces only its own entry); the encoder writes ``bench_encoder.json``,
 the upload -> themes comparison with the peer path ``bench_upload.json``, the API
-against worker processes (``workers``) ``bench_workers.json``.
+against worker processes (``workers``) ``bench_workers.json``, the 200,000-note project
+(``large``) ``bench_large.json``.
 """
 
 from __future__ import annotations
@@ -31,7 +32,17 @@ from evaluation.bench.system import (
     wait_for,
 )
 
-PARTS = ("encoder", "ingest", "upload", "themes", "incremental", "startup", "load", "workers")
+PARTS = (
+    "encoder",
+    "ingest",
+    "upload",
+    "themes",
+    "incremental",
+    "startup",
+    "load",
+    "workers",
+    "large",
+)
 
 
 def _start_service(work: Path) -> tuple[subprocess.Popen[bytes], int, dict[str, str]]:
@@ -144,14 +155,17 @@ def _upload_part(quick: bool, upload_backends: str) -> None:
     print(f"upload: written to {upload_path}", flush=True)
 
 
-def _workers_part(work: Path, quick: bool) -> None:
-    """Run the workers part and write its own file (bench_workers[_quick].json)."""
-    from evaluation.bench.workers import run as workers_run
+def _own_file_part(part: str, work: Path, quick: bool) -> None:
+    """Run the workers or the large part; it writes its own file (bench_<part>[_quick].json)."""
+    if part == "workers":
+        from evaluation.bench.workers import run as part_run
+    else:
+        from evaluation.bench.large import run as part_run
 
-    measured = workers_run(work, quick=quick)
-    path = RESULTS_DIR / ("bench_workers_quick.json" if quick else "bench_workers.json")
+    measured = part_run(work / part, quick=quick)
+    path = RESULTS_DIR / (f"bench_{part}_quick.json" if quick else f"bench_{part}.json")
     write_json(path, measured)
-    print(f"workers: written to {path}", flush=True)
+    print(f"{part}: written to {path}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -197,8 +211,9 @@ def main(argv: list[str] | None = None) -> int:
                 "load",
                 _load_test(work / "load", 2000 if args.quick else 20000, 20 if args.quick else 60),
             )
-        if "workers" in wanted:
-            _workers_part(work / "workers", args.quick)
+        for part in ("workers", "large"):
+            if part in wanted:
+                _own_file_part(part, work, args.quick)
     from evaluation.bench.plots import plot_system
 
     plot_system(results, RESULTS_DIR / "bench_system.png")
