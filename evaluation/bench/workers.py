@@ -19,7 +19,9 @@ Two measurements, each a ratio of two set-ups measured in one run on the same da
    processes of one job at a time (fresh data folder each, workers warmed by one small
    upload each): ``notes`` sentences as 8 CSV files into 8 projects (jobs of one project
    never run in parallel), uploaded without waiting; wall time until all 8 jobs
-   succeeded.
+   succeeded. Two workers each get half the cores (``serve`` sets ``TEEMA_CPU_THREADS``).
+   Measured with the product's defaults (spaCy lemmas, float32 encoder) and with the
+   fast backends (simplemma, int8 encoder).
 
 The load average is recorded before and after each measurement: the machine is shared,
 and a ratio means little under outside load.
@@ -110,11 +112,14 @@ def _worker_pids(api: subprocess.Popen[bytes]) -> list[int]:
 
 
 @contextmanager
-def service(data_dir: Path, job_workers: int, worker_processes: int) -> Iterator[Service]:
+def service(
+    data_dir: Path, job_workers: int, worker_processes: int, **settings: str
+) -> Iterator[Service]:
     """``serve`` on a free port with ``TEEMA_WORKER_PROCESSES=worker_processes`` (the
     worker processes it starts itself, as for a user) and ``TEEMA_JOB_WORKERS=job_workers``
     (jobs at once per worker process, or on the API's threads without workers), on
-    ``data_dir``; stopped on the way out (its workers with it)."""
+    ``data_dir`` (``settings``: more environment, e.g. other backends); stopped on the way
+    out (its workers with it)."""
     import httpx
 
     from tests.postgres import free_port
@@ -123,6 +128,7 @@ def service(data_dir: Path, job_workers: int, worker_processes: int) -> Iterator
         data_dir,
         TEEMA_JOB_WORKERS=str(job_workers),
         TEEMA_WORKER_PROCESSES=str(worker_processes),
+        **settings,
     )
     port = free_port()
     with ExitStack() as stack:
@@ -326,23 +332,38 @@ def _timed_ingest(svc: Service, sentences: list[str], files: int) -> dict[str, A
     }
 
 
+# The ingest's two set-ups: the product's defaults (spaCy lemmas, float32 encoder) and
+# the fast backends the other benches use (simplemma, int8 encoder).
+BACKENDS = {
+    "defaults": {
+        "TEEMA_LANGUAGE_BACKEND": "auto",
+        "TEEMA_EMBEDDING_BACKEND": "sentence-transformers",
+    },
+    "fast": {"TEEMA_LANGUAGE_BACKEND": "simplemma", "TEEMA_EMBEDDING_BACKEND": "onnx-int8"},
+}
+
+
 def ingest_part(work: Path, notes: int, files: int = 8) -> dict[str, Any]:
-    """Measurement 2: the same uploads with 1 worker process, then 2 (fresh data each)."""
+    """Measurement 2: the same uploads with 1 worker process, then 2 (fresh data each;
+    ``serve`` gives each of 2 workers half the cores), with each set of backends."""
     sentences = real_sentences()[:notes]
-    runs = {}
-    for workers in (1, 2):
-        data = work / f"ingest-{workers}"
-        data.mkdir(parents=True)
-        with service(data, job_workers=1, worker_processes=workers) as svc:
-            runs[workers] = _timed_ingest(svc, sentences, files)
-        print(f"workers: ingest with {workers} worker(s) {runs[workers]}", flush=True)
-    return {
-        "notes": len(sentences),
-        "files": files,
-        "one_worker": runs[1],
-        "two_workers": runs[2],
-        "ratio_two_over_one": round(runs[2]["notes_per_second"] / runs[1]["notes_per_second"], 3),
-    }
+    measured: dict[str, Any] = {"notes": len(sentences), "files": files}
+    for name, backends in BACKENDS.items():
+        runs = {}
+        for workers in (1, 2):
+            data = work / f"ingest-{name}-{workers}"
+            data.mkdir(parents=True)
+            with service(data, job_workers=1, worker_processes=workers, **backends) as svc:
+                runs[workers] = _timed_ingest(svc, sentences, files)
+            print(f"workers: ingest ({name}) with {workers} worker(s) {runs[workers]}", flush=True)
+        ratio = runs[2]["notes_per_second"] / runs[1]["notes_per_second"]
+        measured[name] = {
+            "settings": backends,
+            "one_worker": runs[1],
+            "two_workers": runs[2],
+            "ratio_two_over_one": round(ratio, 3),
+        }
+    return measured
 
 
 def run(work: Path, quick: bool) -> dict[str, Any]:
