@@ -130,6 +130,15 @@ class Settings(BaseSettings):
     sample_project: str = Field(
         default="esimerkki", description="Project that `make run` fills from corpora/."
     )
+    fit_sample_notes: int = Field(
+        default=20_000,
+        ge=0,
+        description=(
+            "A theme run over more notes fits on a stratified sample of this many (by "
+            "region and document) and assigns the rest as new notes are assigned; "
+            "0: always fit on every note (evaluation/results/fit_scaling.json)."
+        ),
+    )
 
     @property
     def resolved_database_url(self) -> str:

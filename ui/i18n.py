@@ -240,6 +240,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "job_stage_storing": ("tallennetaan", "storing"),
     "job_stage_loading embeddings": ("haetaan upotukset", "loading embeddings"),
     "job_stage_finding themes": ("etsitään teemoja", "finding themes"),
+    "job_stage_assigning the other notes": (
+        "liitetään muut muistiinpanot teemoihin",
+        "assigning the other notes",
+    ),
     "job_stage_naming themes": ("nimetään teemoja", "naming themes"),
     "job_stage_done": ("valmis", "done"),
     "job_cancel": ("Peruuta", "Cancel"),

@@ -64,6 +64,7 @@ class RunNote:
     embed_hash: str
     lemma_doc: str  # content lemmas joined by spaces, for c-TF-IDF
     region: str
+    document_id: int = 0  # for the stratified sample of a large run (sampling.py)
 
 
 def _filtered(query: _Query, filters: RunFilters) -> _Query:
@@ -106,6 +107,7 @@ def select_notes(session: Session, project_id: int, filters: RunFilters) -> list
             embed_hash=note.embed_hash,
             lemma_doc=" ".join(note.content_lemmas),
             region=region,
+            document_id=note.document_id,
         )
         for note, region in rows
     ]

@@ -196,7 +196,24 @@ def sentences(report: Mapping[str, Any], language: str, draft: bool) -> list[str
         for line in _edited_lines(change, name, language, draft)
     ]
     lines += _overall_lines(report, name, language, draft)
-    return lines or [_say("unchanged", language, draft)]
+    return (lines or [_say("unchanged", language, draft)]) + _sample_lines(report, language)
+
+
+def _sample_lines(report: Mapping[str, Any], language: str) -> list[str]:
+    """A run fitted on a sample (``fitting.py``) says so, with its sizes."""
+    sample = report.get("fit_sample")
+    if not sample:
+        return []
+    total, fitted = sample["notes"], sample["fitted_on"]
+    if language == "fi":
+        return [
+            f"Teemat haettiin {fitted} muistiinpanon otoksesta ({total} muistiinpanosta); "
+            f"muut {total - fitted} liitettiin lähimpään teemaan."
+        ]
+    return [
+        f"Themes were found in a sample of {fitted} of the {total} notes; the other "
+        f"{total - fitted} joined their nearest theme."
+    ]
 
 
 def _edited_lines(change: Mapping[str, Any], name: Any, language: str, draft: bool) -> list[str]:

@@ -9,8 +9,7 @@ it. Any other run is applied at once.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,21 +19,15 @@ from sqlalchemy.orm import Session
 
 from service.nlp import NlpResources
 from service.pipeline.naming import Embed
-from service.pipeline.phrases import Phrase
 from service.storage.db import Database
-from service.storage.models import ProjectCodebook, Theme, ThemeEdit, ThemeRun
+from service.storage.models import Theme, ThemeEdit, ThemeRun
 from service.storage.repository import next_theme_key
 from service.theming.constraints import EditConstraints, constraints_of
 from service.theming.current import APPLIED, DRAFT, latest_run
+from service.theming.fitting import FittedNotes, ProgressFn, fit_notes
 from service.theming.matching import change_report
-from service.theming.notes import (
-    RunFilters,
-    RunNote,
-    embed_texts_cached,
-    note_vectors,
-    select_notes,
-)
-from service.theming.phrases import note_phrases, phrase_embedder
+from service.theming.notes import RunFilters, select_notes
+from service.theming.phrases import phrase_embedder
 from service.theming.plan import PreviousTheme, ThemePlan, plan_themes
 from service.theming.report import edited_changes, moves, needs_confirmation, sentences
 from service.theming.store import (
@@ -45,8 +38,6 @@ from service.theming.store import (
     store_themes,
     tree_of,
 )
-
-ProgressFn = Callable[[float, str], None]
 
 
 class RunError(ValueError):
@@ -62,37 +53,6 @@ class RunOptions:
     preview: bool = False
     detail: int | None = None
     job_id: str | None = None
-
-
-@dataclass(frozen=True)
-class FittedNotes:
-    """What the theme model made of the run's notes (n notes, d dimensions)."""
-
-    notes: Sequence[RunNote]
-    vectors: np.ndarray  # (n, d)
-    labels: np.ndarray  # (n,) model cluster, -1 = unassigned
-    coords: np.ndarray  # (n, 2) map position
-    center: np.ndarray  # (d,) corpus mean the model centred on
-    seed_of_cluster: dict[int, str]  # cluster -> codebook theme name
-    params: dict[str, Any]
-    assign_threshold: float
-    fit_seconds: float
-    phrases: list[list[Phrase]]  # (n,) each note's noun phrases, for names
-
-    def subset(self, keep: np.ndarray) -> FittedNotes:
-        """The same fit restricted to the notes where ``keep`` (n,) is True."""
-        return FittedNotes(
-            [n for n, k in zip(self.notes, keep, strict=True) if k],
-            self.vectors[keep],
-            self.labels[keep],
-            self.coords[keep],
-            self.center,
-            self.seed_of_cluster,
-            self.params,
-            self.assign_threshold,
-            self.fit_seconds,
-            [p for p, k in zip(self.phrases, keep, strict=True) if k],
-        )
 
 
 def fit_run(
@@ -116,7 +76,7 @@ def fit_run(
             "Upload more documents or widen the filters."
         )
     report(0.05, "loading embeddings")
-    fitted = _fit(db, nlp, project_id, notes, options.use_codebook, report)
+    fitted = fit_notes(db, nlp, project_id, notes, options.use_codebook, report)
     report(0.9, "storing")
     embed = phrase_embedder(nlp)
     with db.session() as session:
@@ -131,38 +91,6 @@ def fit_run(
     }
     report(1.0, "done")
     return summary
-
-
-def _fit(
-    db: Database,
-    nlp: NlpResources,
-    project_id: int,
-    notes: Sequence[RunNote],
-    use_codebook: bool,
-    report: ProgressFn,
-) -> FittedNotes:
-    from service.pipeline.themes import ThemeModel
-
-    vectors = note_vectors(db, nlp, notes)
-    seed_names, seeds = _seed_vectors(db, nlp, project_id) if use_codebook else ([], None)
-    report(0.2, "finding themes")
-    started = time.perf_counter()
-    model = ThemeModel().fit(vectors, [n.lemma_doc for n in notes], seeds=seeds)
-    fit_seconds = round(time.perf_counter() - started, 3)
-    report(0.85, "naming themes")
-    phrases = note_phrases(db, nlp, [n.id for n in notes], [n.text for n in notes])
-    return FittedNotes(
-        notes=notes,
-        vectors=vectors,
-        labels=np.asarray(model.labels_),
-        coords=np.asarray(model.coords_),
-        center=np.asarray(model.center_),
-        seed_of_cluster={c: seed_names[s] for c, s in enumerate(model.seed_of_theme_) if s >= 0},
-        params={**_params(model), "use_codebook": use_codebook},
-        assign_threshold=float(model.assign_threshold_),
-        fit_seconds=fit_seconds,
-        phrases=phrases,
-    )
 
 
 def _store(
@@ -200,6 +128,8 @@ def _store(
     run.unassigned_share = float(np.mean(plan.keys < 0))
     run.tree = tree_of(described)
     run.changes = _changes(constraints, previous, note_ids, plan.keys, names)
+    if "fit_sample" in fitted.params:
+        run.changes["fit_sample"] = fitted.params["fit_sample"]
     confirm = run.changes["needs_confirmation"] and base is not None
     run.status = DRAFT if options.preview or confirm else APPLIED
     # An older draft was computed against what this run replaces or supersedes.
@@ -209,7 +139,7 @@ def _store(
         )
     )
     session.flush()
-    return {
+    summary = {
         "run_id": run.id,
         "status": run.status,
         "themes": len(described),
@@ -219,6 +149,9 @@ def _store(
         "detail": run.params["detail"],
         "changes": run.changes,
     }
+    if "fit_sample" in run.changes:
+        summary["fit_sample"] = run.changes["fit_sample"]
+    return summary
 
 
 def _plan(
@@ -334,29 +267,3 @@ def _previous_themes(session: Session, run: ThemeRun | None) -> list[PreviousThe
 def _detail_of(run: ThemeRun | None) -> int:
     """The detail level a run was made at (0 for runs made before levels existed)."""
     return int((run.params or {}).get("detail", 0)) if run is not None else 0
-
-
-def _seed_vectors(
-    db: Database, nlp: NlpResources, project_id: int
-) -> tuple[list[str], np.ndarray | None]:
-    from service.pipeline.codebook import Codebook, SeedTheme, seed_texts
-
-    with db.session() as session:
-        stored = session.get(ProjectCodebook, project_id)
-        if stored is None or not stored.themes:
-            return [], None
-        book = Codebook(
-            tuple(
-                SeedTheme(t["name"], t.get("description", ""), tuple(t.get("examples", ())))
-                for t in stored.themes
-            )
-        )
-    return [t.name for t in book.themes], embed_texts_cached(db, nlp, seed_texts(book))
-
-
-def _params(model: Any) -> dict[str, Any]:
-    """The model's constructor parameters (scikit-learn style), stored with the run."""
-    import inspect
-
-    names = [n for n in inspect.signature(type(model).__init__).parameters if n != "self"]
-    return {name: getattr(model, name) for name in names}

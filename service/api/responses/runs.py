@@ -70,6 +70,14 @@ class ThemeNames(Answer):
     after: dict[str, str]
 
 
+class FitSample(Answer):
+    """A large run's fit on a sample (TEEMA_FIT_SAMPLE_NOTES): the other notes joined
+    the nearest fitted theme as new notes do."""
+
+    notes: int = Field(description="Notes in the run")
+    fitted_on: int = Field(description="Notes the theme model was fitted on")
+
+
 class ChangeReport(Answer):
     """What a run changes compared with the run before it."""
 
@@ -83,6 +91,9 @@ class ChangeReport(Answer):
     moved: list[MoveChange] = Field(default_factory=list)
     needs_confirmation: bool = False
     names: ThemeNames | None = None
+    fit_sample: FitSample | None = Field(
+        default=None, description="Only for a run fitted on a sample of its notes"
+    )
 
 
 class TreeNode(Answer):
