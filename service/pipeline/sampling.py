@@ -7,7 +7,8 @@ proportion to its size, with a fixed seed: the same notes give the same sample. 
 other notes then join the fitted themes by the rule new notes follow between runs
 (``theming/incremental.py``): the theme whose centred centroid is nearest by cosine, if
 that cosine reaches the model's ``assign_threshold``, else unassigned (-1); on the map
-they sit at their theme's centre (unassigned ones at the middle of the themes).
+each sits where the most similar sampled note of its theme sits (the unassigned: the
+most similar sampled note), so a theme keeps the shape the fit gave it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from service.pipeline.partitions import group_means, unit_rows
 
 SAMPLE_SEED = 17
 ASSIGN_BATCH = 5000
+PLACE_BLOCK = 4_000_000  # similarities computed at once when placing notes (32 MB)
 
 
 def stratified_sample(
@@ -76,8 +78,9 @@ def assign_rest(
 
     Sampled rows keep what the fit gave them; the others, ``batch`` at a time, join the
     cluster whose centred centroid is nearest by cosine when that cosine reaches
-    ``threshold`` (else -1) and sit at the cluster's mean map position (the unassigned at
-    the mean of those). Memory stays at one batch's (batch, clusters) similarities.
+    ``threshold`` (else -1) and sit at the map position of the most similar sampled note
+    of that cluster (the unassigned: of all sampled notes). Memory stays at one batch's
+    similarities.
     """
     n = len(vectors)
     sampled_coords = np.zeros((len(sample), 2)) if coords is None else np.asarray(coords)
@@ -91,13 +94,40 @@ def assign_rest(
         return Extended(all_labels, all_coords)
     centred = unit_rows(np.asarray(vectors[sample], np.float64) - center)
     centroids = unit_rows(group_means(centred, labels, count))
-    places = group_means(sampled_coords, labels, count)
-    middle = places.mean(axis=0)
+    fitted = _Fitted(centred, labels, sampled_coords)
     for start in range(0, len(rest), batch):
         rows = rest[start : start + batch]
-        similarity = unit_rows(np.asarray(vectors[rows], np.float64) - center) @ centroids.T
+        unit = unit_rows(np.asarray(vectors[rows], np.float64) - center)
+        similarity = unit @ centroids.T
         best = similarity.argmax(axis=1)
         assigned = similarity[np.arange(len(rows)), best] >= threshold
         all_labels[rows] = np.where(assigned, best, -1)
-        all_coords[rows] = np.where(assigned[:, None], places[best], middle)
+        all_coords[rows] = fitted.places(unit, all_labels[rows])
     return Extended(all_labels, all_coords)
+
+
+@dataclass(frozen=True)
+class _Fitted:
+    """The sampled notes: centred unit vectors (k, d), labels (k,), map positions (k, 2)."""
+
+    unit: np.ndarray
+    labels: np.ndarray
+    coords: np.ndarray
+
+    def places(self, unit: np.ndarray, labels: np.ndarray) -> np.ndarray:
+        """Map positions (m, 2) of notes ``unit`` (m, d) with ``labels`` (m,): each at the
+        place of the most similar sampled note of its theme (unassigned: of all), so a
+        theme's notes spread as its sampled notes do rather than pile on its centre."""
+        places = np.empty((len(unit), 2))
+        everyone = np.arange(len(self.unit))
+        for label in np.unique(labels):
+            rows = np.flatnonzero(labels == label)
+            members = np.flatnonzero(self.labels == label) if label >= 0 else everyone
+            members = members if len(members) else everyone
+            # Chunks keep the similarity block near PLACE_BLOCK numbers.
+            step = max(1, PLACE_BLOCK // len(members))
+            for start in range(0, len(rows), step):
+                chunk = rows[start : start + step]
+                nearest = (unit[chunk] @ self.unit[members].T).argmax(axis=1)
+                places[chunk] = self.coords[members[nearest]]
+        return places

@@ -5,7 +5,8 @@ Above ``TEEMA_FIT_SAMPLE_NOTES`` notes (0: never) the model fits on that many, d
 from each region and, within it, each document in proportion to its notes, with a fixed
 seed (the same notes give the same sample); every other note joins the nearest fitted
 theme by the rule new notes follow between runs (``incremental.py``), or stays
-unassigned, and sits at its theme's centre on the map. The run's ``params`` and change
+unassigned, and sits on the map where the most similar fitted note of its theme sits.
+The run's ``params`` and change
 report carry ``fit_sample`` = {"notes": n, "fitted_on": k}.
 
 Names and keywords are computed from all the run's notes, sampled or not
