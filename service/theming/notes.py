@@ -93,23 +93,26 @@ def select_note_ids(session: Session, project_id: int, filters: RunFilters) -> l
 
 def select_notes(session: Session, project_id: int, filters: RunFilters) -> list[RunNote]:
     """The run's notes in a fixed order (note id), so the same selection fits the same."""
+    # Only the columns a run needs: whole notes bring lemmas, phrases and metadata along
+    # (12 KB a note against 2 KB; a large run holds them all at once).
+    columns = (Note.id, Note.text, Note.context, Note.embed_hash, Note.content_lemmas)
     query = (
-        select(Note, Document.region)
+        select(*columns, Note.document_id, Document.region)
         .join(Document, Note.document_id == Document.id)
         .where(Note.project_id == project_id)
     )
-    rows = session.execute(_filtered(query, filters).order_by(Note.id)).all()
+    rows = session.execute(_filtered(query, filters).order_by(Note.id))
     return [
         RunNote(
-            id=note.id,
-            text=note.text,
-            embed_text=embedding_text(note.text, note.context),
-            embed_hash=note.embed_hash,
-            lemma_doc=" ".join(note.content_lemmas),
+            id=note_id,
+            text=text,
+            embed_text=embedding_text(text, context),
+            embed_hash=embed_hash,
+            lemma_doc=" ".join(content_lemmas),
             region=region,
-            document_id=note.document_id,
+            document_id=document_id,
         )
-        for note, region in rows
+        for note_id, text, context, embed_hash, content_lemmas, document_id, region in rows
     ]
 
 

@@ -221,6 +221,9 @@ def store_themes(
     return {theme.key: theme.name for theme in stored}
 
 
+ASSIGNMENT_CHUNK = 5_000  # notes scored and written at once (a large run holds 200,000)
+
+
 def store_assignments(
     session: Session,
     run: ThemeRun,
@@ -234,42 +237,67 @@ def store_assignments(
     """Add every note's theme (``keys`` (n,), -1 = unassigned), its map position
     (``coords`` (n, 2)) and its scores over the run's themes, computed as the theme
     model scores: centred cosine to the theme's centred centroid over the theme's
-    typical member cosine, clipped to 0..1. A note placed by hand scores 1."""
+    typical member cosine, clipped to 0..1. A note placed by hand scores 1. Scored and
+    written ``ASSIGNMENT_CHUNK`` notes at a time, so memory does not grow with the run."""
     order = sorted(described)
-    column = {key: j for j, key in enumerate(order)}
-    center = np.frombuffer(run.center or b"", dtype="<f4")
-    centred = np.asarray(vectors, np.float64) - center
-    centred /= np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-12)
-    centroids = (
-        np.stack([_centred_centroid(described[k]) for k in order])
-        if order
-        else np.zeros((0, centred.shape[1]))
+    centroids = [_centred_centroid(described[k]) for k in order]
+    scoring = _Scoring(
+        run.id,
+        order,
+        np.frombuffer(run.center or b"", dtype="<f4"),
+        np.stack(centroids) if centroids else np.zeros((0, vectors.shape[1])),
+        np.array([max(described[k].typical_similarity or 1.0, 1e-6) for k in order]),
+        [described[k].similarity_quantiles for k in order],
+        constraints.pinned,
     )
-    typical = np.array([max(described[k].typical_similarity or 1.0, 1e-6) for k in order])
-    quantiles = [described[k].similarity_quantiles for k in order]
-    scores = theme_fit(centred @ centroids.T, typical, quantiles)
-    rows: list[dict[str, Any]] = []
-    for i, note in enumerate(note_ids):
-        key = int(keys[i])
-        by_hand = note in constraints.pinned
-        top = np.argsort(-scores[i], kind="stable")[:TOP_SCORES]
-        rows.append(
-            {
-                "run_id": run.id,
-                "note_id": note,
-                "theme_key": key if key >= 0 else None,
-                # Rounded as ``scores`` are, so the why-here fit equals the stored one.
-                "score": 1.0
-                if by_hand
-                else (round(float(scores[i, column[key]]), 4) if key >= 0 else 0.0),
-                "scores": {str(order[j]): round(float(scores[i, j]), 4) for j in top},
-                "x": float(coords[i, 0]),
-                "y": float(coords[i, 1]),
-                "source": "human" if by_hand else "model",
-            }
-        )
-    if rows:
-        session.execute(insert(Assignment), rows)
+    for start in range(0, len(note_ids), ASSIGNMENT_CHUNK):
+        part = slice(start, start + ASSIGNMENT_CHUNK)
+        rows = scoring.rows(note_ids[part], vectors[part], keys[part], coords[part])
+        if rows:
+            session.execute(insert(Assignment), rows)
+
+
+@dataclass(frozen=True)
+class _Scoring:
+    """What scoring a run's notes needs of its themes (k themes, d dimensions)."""
+
+    run_id: int
+    order: list[int]  # (k,) theme keys
+    center: np.ndarray  # (d,)
+    centroids: np.ndarray  # (k, d) centred centroids
+    typical: np.ndarray  # (k,)
+    quantiles: list[list[float] | None]
+    pinned: Mapping[int, int | None]
+
+    def rows(
+        self, note_ids: Sequence[int], vectors: np.ndarray, keys: np.ndarray, coords: np.ndarray
+    ) -> list[dict[str, Any]]:
+        """The assignment rows of notes (m,) with vectors (m, d), keys (m,), coords (m, 2)."""
+        column = {key: j for j, key in enumerate(self.order)}
+        centred = np.asarray(vectors, np.float64) - self.center
+        centred /= np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-12)
+        scores = theme_fit(centred @ self.centroids.T, self.typical, self.quantiles)
+        rows: list[dict[str, Any]] = []
+        for i, note in enumerate(note_ids):
+            key = int(keys[i])
+            by_hand = note in self.pinned
+            top = np.argsort(-scores[i], kind="stable")[:TOP_SCORES]
+            rows.append(
+                {
+                    "run_id": self.run_id,
+                    "note_id": note,
+                    "theme_key": key if key >= 0 else None,
+                    # Rounded as ``scores`` are, so the why-here fit equals the stored one.
+                    "score": 1.0
+                    if by_hand
+                    else (round(float(scores[i, column[key]]), 4) if key >= 0 else 0.0),
+                    "scores": {str(self.order[j]): round(float(scores[i, j]), 4) for j in top},
+                    "x": float(coords[i, 0]),
+                    "y": float(coords[i, 1]),
+                    "source": "human" if by_hand else "model",
+                }
+            )
+        return rows
 
 
 def theme_fit(
