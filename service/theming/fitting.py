@@ -50,6 +50,8 @@ class FittedNotes:
 
     def subset(self, keep: np.ndarray) -> FittedNotes:
         """The same fit restricted to the notes where ``keep`` (n,) is True."""
+        if keep.all():  # nothing deleted while the run fitted: no copy of every vector
+            return self
         return FittedNotes(
             [n for n, k in zip(self.notes, keep, strict=True) if k],
             self.vectors[keep],
