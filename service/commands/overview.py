@@ -149,12 +149,12 @@ def report(
         raise fail(f"{output} should end in .docx (the report is a Word document).")
     if not output.parent.is_dir():
         raise fail(f"The folder {output.parent} does not exist.")
-    try:
-        with database() as db:
+    with database() as db:
+        try:
             content = gather(db, project, EntityRecognizer())
-    except repository.NotFound as error:
-        raise fail(str(error)) from None
-    output.write_bytes(write_report(content, lang))
-    with database() as db, db.session() as session:
-        record_report(session, cli_user(), project, lang)
+        except repository.NotFound as error:
+            raise fail(str(error)) from None
+        output.write_bytes(write_report(content, lang))
+        with db.session() as session:
+            record_report(session, cli_user(), project, lang)
     typer.echo(f"Wrote {output} ({len(content.table['themes'])} themes, {content.notes} notes).")
