@@ -139,6 +139,19 @@ _PHRASES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
         ("Ensimmäinen ajo: {n} teemaa.", "Ensimmäinen ajo: {n} teemaa."),
         ("First run: {n} themes.", "First run: {n} themes."),
     ),
+    # A run fitted on a sample (fitting.py): true of a draft and an applied run alike.
+    "sampled": (
+        (
+            "Teemat haettiin {fitted} muistiinpanon otoksesta ({total} muistiinpanosta); "
+            "muut {rest} liitettiin lähimpään teemaan.",
+        )
+        * 2,
+        (
+            "Themes were found in a sample of {fitted} of the {total} notes; the other "
+            "{rest} joined their nearest theme.",
+        )
+        * 2,
+    ),
 }
 # Moves between unedited themes: {verb} agrees with the count and the run's status.
 _MOVES = {
@@ -196,24 +209,16 @@ def sentences(report: Mapping[str, Any], language: str, draft: bool) -> list[str
         for line in _edited_lines(change, name, language, draft)
     ]
     lines += _overall_lines(report, name, language, draft)
-    return (lines or [_say("unchanged", language, draft)]) + _sample_lines(report, language)
+    return (lines or [_say("unchanged", language, draft)]) + _sample_lines(report, language, draft)
 
 
-def _sample_lines(report: Mapping[str, Any], language: str) -> list[str]:
+def _sample_lines(report: Mapping[str, Any], language: str, draft: bool) -> list[str]:
     """A run fitted on a sample (``fitting.py``) says so, with its sizes."""
     sample = report.get("fit_sample")
     if not sample:
         return []
     total, fitted = sample["notes"], sample["fitted_on"]
-    if language == "fi":
-        return [
-            f"Teemat haettiin {fitted} muistiinpanon otoksesta ({total} muistiinpanosta); "
-            f"muut {total - fitted} liitettiin lähimpään teemaan."
-        ]
-    return [
-        f"Themes were found in a sample of {fitted} of the {total} notes; the other "
-        f"{total - fitted} joined their nearest theme."
-    ]
+    return [_say("sampled", language, draft, fitted=fitted, total=total, rest=total - fitted)]
 
 
 def _edited_lines(change: Mapping[str, Any], name: Any, language: str, draft: bool) -> list[str]:
