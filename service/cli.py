@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from service.commands import fail, open_database
+from service.commands import CommandApp, cli_user, fail, open_database
 from service.config import Settings
 from service.project_names import check_project_name
 
@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # annotations only: the commands import these lazily, for a f
     from service.storage.db import Database
     from service.theming.notes import RunFilters
 
-app = typer.Typer(
+app = CommandApp(
     help="Teemakartta: Finnish workshop notes to themes you can trust.",
     no_args_is_help=True,
     add_completion=False,
@@ -54,7 +54,7 @@ def _get_or_create_project(db: Database, project: str) -> int:
         try:
             return repository.get_project(session, project).id
         except repository.NotFound:
-            project_id = repository.create_project(session, project).id
+            project_id = repository.create_project(session, project, author=cli_user()).id
             typer.echo(f"Created project {project}.")
             return project_id
 
@@ -150,10 +150,7 @@ def notes(
         raise fail("--format must be table or jsonl.")
     db = open_database(Settings())
     with db.session() as session:
-        try:
-            project_id = repository.get_project(session, project).id
-        except repository.NotFound as error:
-            raise fail(str(error)) from None
+        project_id = repository.get_project(session, project).id
         rows, _total = repository.list_notes(
             session, project_id, repository.NoteFilter(region=region), limit=None
         )
@@ -267,31 +264,25 @@ def themes(
     from service.commands.run import print_report, settle_draft
     from service.nlp import NlpResources
     from service.storage import repository
-    from service.theming.runs import RunError, RunOptions, fit_run
+    from service.theming.runs import RunOptions, fit_run
     from service.theming.views import theme_table
 
     settings = Settings()
     filters = _run_filters(region, kind, date_from, date_to)
     db = open_database(settings)
     with db.session() as session:
-        try:
-            project_id = repository.get_project(session, project).id
-        except repository.NotFound as error:
-            raise fail(str(error)) from None
+        project_id = repository.get_project(session, project).id
     nlp = NlpResources(settings)
     with Progress(transient=True) as bar:
         task = bar.add_task("themes", total=1.0)
-        try:
-            summary = fit_run(
-                db,
-                nlp,
-                project_id,
-                filters,
-                RunOptions(use_codebook=codebook, preview=preview, detail=detail),
-                lambda fraction, message: bar.update(task, completed=fraction, description=message),
-            )
-        except RunError as error:
-            raise fail(str(error)) from None
+        summary = fit_run(
+            db,
+            nlp,
+            project_id,
+            filters,
+            RunOptions(use_codebook=codebook, preview=preview, detail=detail),
+            lambda fraction, message: bar.update(task, completed=fraction, description=message),
+        )
     if not settle_draft(db, nlp, project_id, summary, yes and not preview):
         return
     with db.session() as session:

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service.analysis.agreement import agreement_report
+from service.errors import Invalid
 from service.export.qdpx_import import (
     NoteSpan,
     QdpxError,
@@ -36,7 +37,7 @@ from service.storage.models import Document, Note, Theme
 _QUERY_CHUNK = 1000  # note ids per IN (...) query
 
 
-class HumanCodeError(ValueError):
+class HumanCodeError(Invalid):
     """A human-code file the user must fix (answered as 422 with this message)."""
 
 

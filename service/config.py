@@ -95,7 +95,10 @@ class Settings(BaseSettings):
     job_time_limit_minutes: float = Field(
         default=240.0,
         ge=0,
-        description="A job running longer fails at its next progress report; 0: no limit.",
+        description=(
+            "A job running longer fails at its next progress report (in a worker process "
+            "30 s past it at the latest); 0: no limit."
+        ),
     )
     job_memory_limit_mb: float = Field(
         default=0.0,

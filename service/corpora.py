@@ -12,6 +12,9 @@ from service.ingest import IngestResult, ingest_document, prepare_document, vali
 from service.nlp import NlpResources
 from service.storage import repository
 from service.storage.db import Database
+from service.theming.current import latest_run
+from service.theming.notes import RunFilters
+from service.theming.runs import RunOptions, fit_run
 
 CORPORA_DIR = REPO_ROOT / "corpora"
 
@@ -86,10 +89,6 @@ def theme_samples(
     Idempotent: a project that already has a run (or was given one by hand) is left as
     it is and None is returned; otherwise the summary of the new run.
     """
-    from service.theming.current import latest_run
-    from service.theming.notes import RunFilters
-    from service.theming.runs import RunOptions, fit_run
-
     with db.session() as session:
         project_id = repository.get_project(session, project_name or settings.sample_project).id
         if latest_run(session, project_id) is not None:

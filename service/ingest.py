@@ -24,15 +24,20 @@ from sqlalchemy.orm import Session
 
 from service import privacy
 from service.config import Settings
+from service.errors import Invalid
 from service.nlp import NlpResources
 from service.pipeline.document import NoteDraft, ParsedDocument
+from service.pipeline.note_length import NoteTooLong, bound_note_length
 from service.pipeline.note_text import embedding_text, stored_phrases, text_hash
+from service.pipeline.parse import ParseError, parse_document
 from service.pipeline.privacy.redact import without_placeholders
 from service.pipeline.privacy.stage import protect
-from service.pipeline.segment import KINDS
+from service.pipeline.segment import KINDS, segment
+from service.pipeline.tables import parse_columns
 from service.storage.db import Database
 from service.storage.embeddings import load_vectors, store_vectors
 from service.storage.models import Document, Note
+from service.theming.incremental import assign_new_notes
 
 if TYPE_CHECKING:
     from service.pipeline.language import NoteLanguage
@@ -43,13 +48,9 @@ _EMBED_CHUNK = 256
 ProgressFn = Callable[[float, str], None]
 
 
-class UploadError(ValueError):
-    """A problem with an upload the user can fix; ``status`` is the HTTP status to answer."""
-
-    def __init__(self, message: str, status: int = 422) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
+class UploadError(Invalid):
+    """A problem with an upload the user can fix; ``status`` 422, or 413 (too large) or
+    415 (a kind of file not read)."""
 
 
 @dataclass(frozen=True)
@@ -165,9 +166,6 @@ def _parse_upload(
     columns: str | None,
 ) -> tuple[ParsedDocument, DocumentMeta]:
     """(the parsed file, its metadata with kind "transcript" if it was read as one)."""
-    from service.pipeline.parse import ParseError, parse_document
-    from service.pipeline.tables import parse_columns
-
     try:
         parsed = parse_document(
             name,
@@ -194,9 +192,6 @@ def _notes_of(
 ) -> tuple[NoteDraft, ...]:
     """The document's notes, each within the note length limit, at least one and no more
     than the per-document limit."""
-    from service.pipeline.note_length import NoteTooLong, bound_note_length
-    from service.pipeline.segment import segment
-
     try:
         notes = bound_note_length(
             segment(parsed, kind=meta.kind, facilitators=meta.facilitators), settings.max_note_chars
@@ -265,8 +260,6 @@ def ingest_document(
         if existing is None:
             raise
         return IngestResult(existing.id, existing.filename, existing.note_count, duplicate=True)
-    from service.theming.incremental import assign_new_notes
-
     assigned = assign_new_notes(db, nlp, project_id, note_ids)
     return IngestResult(
         document_id,

@@ -84,8 +84,10 @@ class JobCancelled(Exception):
 class JobLimits:
     """How long a job may run and how much memory its process may hold (None: no limit),
     checked at each progress report: a job over either fails saying so, and its worker
-    takes the next job. Memory is the process's resident set (Linux), so it measures the
-    job alone in a worker process running one job at a time."""
+    takes the next job. In a worker process ``job_limits.LimitWatchdog`` also checks
+    between reports and gives the process up when a job stays over. Memory is the
+    process's resident set (Linux), so it measures the job alone in a worker process
+    running one job at a time."""
 
     seconds: float | None = None
     memory_mb: float | None = None
@@ -95,22 +97,29 @@ class JobLimits:
         minutes, megabytes = settings.job_time_limit_minutes, settings.job_memory_limit_mb
         return cls(minutes * 60 if minutes else None, megabytes or None)
 
-    def check(self, started: float) -> None:
-        """Raise ``JobFailed`` when the job started at ``started`` (monotonic) is over."""
+    def breach(self, started: float, grace_s: float = 0.0) -> tuple[str, str] | None:
+        """("time" or "memory", the message a job over a limit fails with), or None.
+        ``started``: the job's start (monotonic); ``grace_s``: time allowed past the limit."""
         ran = time.monotonic() - started
-        if self.seconds is not None and ran > self.seconds:
-            raise JobFailed(
+        if self.seconds is not None and ran > self.seconds + grace_s:
+            return "time", (
                 f"The job ran longer than the limit of {self.seconds:g} s "
                 "(TEEMA_JOB_TIME_LIMIT_MINUTES); nothing more of it was saved. Make the "
                 "work smaller (fewer notes, a filter), or ask the administrator to raise it."
             )
         used = resident_mb()
         if self.memory_mb is not None and used is not None and used > self.memory_mb:
-            raise JobFailed(
+            return "memory", (
                 f"The job needed more memory than the limit of {self.memory_mb:g} MB "
                 f"({used:.0f} MB; TEEMA_JOB_MEMORY_LIMIT_MB); nothing more of it was saved. "
                 "Make the work smaller, or ask the administrator to raise it."
             )
+        return None
+
+    def check(self, started: float) -> None:
+        """Raise ``JobFailed`` when the job started at ``started`` (monotonic) is over."""
+        if (over := self.breach(started)) is not None:
+            raise JobFailed(over[1])
 
 
 def resident_mb() -> float | None:
@@ -233,6 +242,7 @@ class DatabaseJobQueue:
         self._changed = threading.Condition()  # a job was submitted or ended here
         self._stopping = threading.Event()
         self._stopped = threading.Event()  # the last job has ended: no more heartbeats
+        self._running: dict[str, float] = {}  # job id -> its start (monotonic), this process
         self._threads = [
             threading.Thread(target=self._work, name=f"job-{i}", daemon=True)
             for i in range(workers)
@@ -295,6 +305,14 @@ class DatabaseJobQueue:
         self._heartbeat.join()
         release_owner(self.owner)
 
+    def running(self) -> dict[str, float]:
+        """The jobs this process runs now: id -> start (``time.monotonic``)."""
+        return dict(self._running)
+
+    def fail(self, job_id: str, message: str) -> bool:
+        """Fail a job this process runs, saying ``message``; False if it was not running."""
+        return self._end(job_id, RUNNING, FAILED, error=message)
+
     def _next(self) -> str | None:
         """Claim the oldest queued job whose project runs no job; None when stopping."""
         while not self._stopping.is_set():
@@ -317,6 +335,7 @@ class DatabaseJobQueue:
                     self._changed.notify_all()
 
     def _run(self, job_id: str) -> None:
+        self._running[job_id] = time.monotonic()
         try:
             with self._db.session() as session:
                 job = session.get(Job, job_id)
@@ -337,6 +356,8 @@ class DatabaseJobQueue:
                 log.exception("job %s failed", job_id)
         else:
             self._end(job_id, RUNNING, SUCCEEDED, progress=1.0, result=result, message="done")
+        finally:
+            self._running.pop(job_id, None)
 
     def _end(self, job_id: str, before: str, after: str, **values: Any) -> bool:
         """Move the job from state ``before`` to ``after``; False if it was not in ``before``.

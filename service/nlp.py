@@ -1,7 +1,7 @@
 """The heavy language resources (embedding model, Finnish analyzer), loaded once and lazily.
 
-Nothing heavy is imported until a resource is first used, so the CLI's ``--help``
-and the API's start-up stay fast.
+Nothing heavy is imported until a resource is first used (the stages' modules load
+their libraries inside), so the CLI's ``--help`` and the API's start-up stay fast.
 """
 
 from __future__ import annotations
@@ -11,11 +11,12 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from service.config import Settings
+from service.pipeline.embed_onnx import make_embedder
+from service.pipeline.language import FinnishAnalyzer
+from service.pipeline.privacy.detect import PersonalDataDetector
 
 if TYPE_CHECKING:
     from service.pipeline.embed import Embedder
-    from service.pipeline.language import FinnishAnalyzer
-    from service.pipeline.privacy.detect import PersonalDataDetector
 
 
 class NlpResources:
@@ -26,8 +27,6 @@ class NlpResources:
 
     @cached_property
     def embedder(self) -> Embedder:
-        from service.pipeline.embed_onnx import make_embedder
-
         with self._lock:
             return make_embedder(
                 self.settings.embedding_model,
@@ -39,15 +38,11 @@ class NlpResources:
 
     @cached_property
     def analyzer(self) -> FinnishAnalyzer:
-        from service.pipeline.language import FinnishAnalyzer
-
         with self._lock:
             # Named entities are not used downstream and cost ~40% of spaCy's time.
             return FinnishAnalyzer(backend=self.settings.language_backend, entities=False)
 
     @cached_property
     def privacy(self) -> PersonalDataDetector:
-        from service.pipeline.privacy.detect import PersonalDataDetector
-
         # Shares the analyzer's spaCy pipeline (language.shared_pipeline): one load.
         return PersonalDataDetector()

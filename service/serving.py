@@ -51,7 +51,7 @@ def api_server(
     The CLI starts the API through here and never imports the API itself."""
     import uvicorn
 
-    from service.api.app import create_app
+    from service.api.app import create_app  # lazy: loads the whole API; the port comes first
 
     config = uvicorn.Config(create_app(settings), host=host, port=port, log_config=log_config)
     return uvicorn.Server(config)

@@ -21,12 +21,14 @@ import functools
 import re
 import unicodedata
 
+from service.errors import Invalid
+
 NAME_MAX_CHARS = 64
 _PUNCTUATION = ".-_@'"
 _MAX_MARKS_IN_A_ROW = 2  # enough for any script; more is "zalgo" text
 
 
-class InvalidName(ValueError):
+class InvalidName(Invalid):
     """A name that is not allowed; the message says what is."""
 
 

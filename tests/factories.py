@@ -22,7 +22,7 @@ from sqlalchemy import insert, select
 
 from service.jobs import JobInput, Progress, Task
 from service.storage.db import Database
-from service.storage.models import Assignment, Document, Note, Project, Theme, ThemeRun
+from service.storage.models import Assignment, Document, Job, Note, Project, Theme, ThemeRun
 
 
 @contextmanager
@@ -326,3 +326,11 @@ class Closures:
         key = str(len(self.works))
         self.works[key] = work
         return {"work": key}
+
+
+def job_row(db: Database, job_id: str) -> Job:
+    """A job's row as stored now."""
+    with db.session() as session:
+        job = session.get(Job, job_id)
+        assert job is not None
+        return job

@@ -40,6 +40,9 @@ def test_ingest_then_notes(tmp_path: Path) -> None:
     assert (
         "pohjois-savo_learning-cafe_2017.txt:" in result.output and "notes (new)" in result.output
     )
+    # A project the CLI creates is audited as one the API creates, as the local user's.
+    (created,) = [entry for entry in _audit_log(tmp_path) if entry[0] == "create_project"]
+    assert created[1].startswith("cli") and created[2] == "lc"
     folder = tmp_path / "in"
     folder.mkdir()
     for path in CORPORA.glob("*.txt"):
@@ -182,6 +185,8 @@ def test_theme_edits_tree_and_codebook_from_the_command_line(tmp_path: Path) -> 
     edits = ["rename_theme", "merge_themes", "split_theme", "move_notes"]
     assert [action for action, *_ in audited if action in edits] == edits
     assert all(user.startswith("cli") and project == "lc" for _, user, project in audited)
+    changes = [a for a, user, _ in _audit_log(tmp_path) if "codebook" in a]
+    assert changes == ["set_codebook", "clear_codebook"]
     both = runner.invoke(app, ["codebook", "--project", "lc", "--default", "--clear"], env=env)
     assert both.exit_code == 2 and "one of" in both.output
 

@@ -1,6 +1,7 @@
 """Files and functions stay small enough to read in one sitting (issue 16): every module
 of service/, ui/, shared_rules/, evaluation/ and models/ at most 400 lines, every function
-or method at most 60 lines. Migrations and the UI's translation tables (ui/i18n*.py) are data, not
+or method at most 60 lines. Migrations, the UI's translation tables (ui/i18n*.py) and the
+API types generated for the UI (ui/api_types.py, one TypedDict per schema) are data, not
 logic, and are not counted."""
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ MAX_FUNCTION_LINES = 60
 
 
 def _counted_files() -> list[Path]:
-    """Every .py file under FOLDERS, less migrations and i18n tables."""
+    """Every .py file under FOLDERS, less migrations, i18n tables and generated types."""
     files: list[Path] = []
     for folder in FOLDERS:
         for path in sorted((REPO_ROOT / folder).rglob("*.py")):
@@ -24,6 +25,8 @@ def _counted_files() -> list[Path]:
             if "migrations" in relative.parts:
                 continue
             if relative.parts[0] == "ui" and path.name.startswith("i18n"):
+                continue
+            if relative.as_posix() == "ui/api_types.py":  # generated: service/api/typegen.py
                 continue
             files.append(path)
     return files

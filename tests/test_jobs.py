@@ -27,20 +27,13 @@ from service.storage.models import Job, Project, ThemeRun, utc_now
 from service.theming.notes import RunFilters
 from service.theming.runs import RunOptions, fit_run
 from tests.conftest import CORPORA
-from tests.factories import Closures, add_project, database
+from tests.factories import Closures, add_project, database, job_row
 
 
 @pytest.fixture
 def db(settings: Settings) -> Iterator[Database]:
     with database(settings.resolved_database_url) as migrated:
         yield migrated
-
-
-def _job(db: Database, job_id: str) -> Job:
-    with db.session() as session:
-        job = session.get(Job, job_id)
-        assert job is not None
-        return job
 
 
 def _blocked(
@@ -65,7 +58,7 @@ def test_one_projects_jobs_never_hold_up_another_project(db: Database) -> None:
     only_b = queue.submit("ingest", b, closures.args(_blocked(started[2], release[2])))
     assert started[0].wait(30) and started[2].wait(30)  # b did not wait behind a's jobs
     assert not started[1].is_set()  # a's second job waits for a's first, not a worker
-    assert _job(db, second_a).state == "queued"
+    assert job_row(db, second_a).state == "queued"
     release[2].set()
     assert queue.wait(only_b, 30)
     assert not started[1].is_set()  # the free worker does not take a second job of a
@@ -73,7 +66,7 @@ def test_one_projects_jobs_never_hold_up_another_project(db: Database) -> None:
     assert started[1].wait(30)
     release[1].set()
     assert queue.wait(first_a, 30) and queue.wait(second_a, 30)
-    assert {_job(db, j).state for j in (first_a, second_a, only_b)} == {SUCCEEDED}
+    assert {job_row(db, j).state for j in (first_a, second_a, only_b)} == {SUCCEEDED}
     queue.shutdown()
 
 
@@ -87,10 +80,10 @@ def test_a_second_instance_leaves_a_live_instances_running_job_alone(db: Databas
     job_id = queue.submit("ingest", project, closures.args(_blocked(started, release)))
     assert started.wait(30)
     assert recover_jobs(db) == 0
-    assert _job(db, job_id).state == RUNNING
+    assert job_row(db, job_id).state == RUNNING
     release.set()
     assert queue.wait(job_id, 30)
-    job = _job(db, job_id)
+    job = job_row(db, job_id)
     assert job.state == SUCCEEDED and job.error is None
     queue.shutdown()
 
@@ -125,12 +118,12 @@ def test_jobs_whose_worker_is_gone_are_queued_again_and_only_those(db: Database)
                 )
             )
     assert recover_jobs(db) == 5
-    states = {job_id: _job(db, job_id).state for job_id in rows}
+    states = {job_id: job_row(db, job_id).state for job_id in rows}
     assert states.pop("other-host-beating") == RUNNING
     assert states.pop("dead-process-second-time") == FAILED
     assert set(states.values()) == {QUEUED}
-    assert _job(db, "dead-process-second-time").error == INTERRUPTED
-    assert _job(db, "dead-process").owner is None
+    assert job_row(db, "dead-process-second-time").error == INTERRUPTED
+    assert job_row(db, "dead-process").owner is None
 
 
 def test_a_job_ended_by_someone_else_is_never_brought_back_as_succeeded(db: Database) -> None:
@@ -149,7 +142,7 @@ def test_a_job_ended_by_someone_else_is_never_brought_back_as_succeeded(db: Data
 
     job_id = queue.submit("ingest", project, closures.args(failed_under_it))
     assert queue.wait(job_id, 30)
-    assert (_job(db, job_id).state, _job(db, job_id).error) == (FAILED, "x")
+    assert (job_row(db, job_id).state, job_row(db, job_id).error) == (FAILED, "x")
     queue.shutdown()
 
 
@@ -191,7 +184,7 @@ def test_a_theme_run_dies_with_its_project(
 
     job_id = queue.submit("themes", project_id, closures.args(work))
     assert queue.wait(job_id, 600)
-    job = _job(db, job_id)
+    job = job_row(db, job_id)
     assert job.state == FAILED and job.error == repository.PROJECT_DELETED
     assert job.project_id is None and job.result == {}
     with db.session() as session:
@@ -212,9 +205,9 @@ def test_jobs_submitted_in_one_place_run_in_another(db: Database) -> None:
     second_a = api.submit("ingest", a, closures.args(_blocked(started[1], release[1])))
     only_b = api.submit("ingest", b, closures.args(_blocked(started[2], release[2])))
     assert started[0].wait(30) and started[2].wait(30)  # one worker each
-    owners = {_job(db, first_a).owner, _job(db, only_b).owner}
+    owners = {job_row(db, first_a).owner, job_row(db, only_b).owner}
     assert owners == {w.owner for w in workers}
-    assert _job(db, second_a).state == QUEUED
+    assert job_row(db, second_a).state == QUEUED
     release[2].set()
     assert api.wait(only_b, 30)
     assert not started[1].wait(0.5)  # the free worker does not start a's second job
@@ -222,8 +215,8 @@ def test_jobs_submitted_in_one_place_run_in_another(db: Database) -> None:
     assert started[1].wait(30)
     release[1].set()
     assert api.wait(second_a, 30)
-    assert {_job(db, j).state for j in (first_a, second_a, only_b)} == {SUCCEEDED}
-    assert {_job(db, j).attempts for j in (first_a, second_a, only_b)} == {1}
+    assert {job_row(db, j).state for j in (first_a, second_a, only_b)} == {SUCCEEDED}
+    assert {job_row(db, j).attempts for j in (first_a, second_a, only_b)} == {1}
     for queue in (api, *workers):
         queue.shutdown()
 
@@ -249,12 +242,12 @@ def test_a_requeued_job_is_no_longer_its_old_workers(db: Database) -> None:
             update(Job).where(Job.id == job_id).values(heartbeat_at=utc_now().replace(year=2000))
         )
     assert recover_jobs(db) == 1
-    assert _job(db, job_id).state == QUEUED
+    assert job_row(db, job_id).state == QUEUED
     with db.session() as session:  # hold it, as another worker would have claimed it
         session.execute(update(Job).where(Job.id == job_id).values(state=RUNNING, owner="w2"))
     release.set()
     queue.shutdown()
-    job = _job(db, job_id)
+    job = job_row(db, job_id)
     assert (job.state, job.owner, job.result) == (RUNNING, "w2", {})
 
 
@@ -315,8 +308,8 @@ def test_a_job_over_its_limit_fails_and_frees_its_worker(
     over = queue.submit("ingest", project, closures.args(endless))
     after = queue.submit("ingest", project, closures.args(lambda progress: {"ok": True}))
     assert queue.wait(over, 30) and queue.wait(after, 30)
-    job = _job(db, over)
+    job = job_row(db, over)
     assert job.state == FAILED and says in (job.error or ""), job.error
     assert "TEEMA_JOB_" in (job.error or "")
-    assert _job(db, after).state == SUCCEEDED
+    assert job_row(db, after).state == SUCCEEDED
     queue.shutdown()

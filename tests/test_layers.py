@@ -14,7 +14,7 @@ from importlinter.cli import lint_imports
 from service.config import REPO_ROOT
 
 # Rules with no imports of their own, below every layer: any layer may use them.
-BASE_MODULES = {"service.config", "service.project_names"}
+BASE_MODULES = {"service.config", "service.errors", "service.project_names"}
 
 
 def _contracts() -> dict[str, dict]:
@@ -50,3 +50,31 @@ def test_base_modules_import_nothing_of_the_service() -> None:
     for module in BASE_MODULES:
         text = (REPO_ROOT / f"{module.replace('.', '/')}.py").read_text("utf-8")
         assert "from service" not in text and "import service" not in text, module
+
+
+# theming/ modules that hold no database work by design, and why they are not pipeline.
+THEMING_WITHOUT_STORAGE = {
+    "__init__": "the package",
+    "plan": "applies people's edits (constraints) to a fit: the rules of edits",
+    "report": "the change report in the user's words",
+}
+
+
+def test_theme_math_lives_in_the_pipeline() -> None:
+    """Describing themes, their tree, matching runs and detail levels are pure functions of
+    arrays (pipeline/); a module of theming/ reads or writes the database (issue 16)."""
+    import ast
+
+    pure = []
+    for path in sorted((REPO_ROOT / "service" / "theming").glob("*.py")):
+        if path.stem in THEMING_WITHOUT_STORAGE:
+            continue
+        imported = set()
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                imported.add(node.module)
+            elif isinstance(node, ast.Import):
+                imported.update(alias.name for alias in node.names)
+        if not any(m.startswith(("sqlalchemy", "service.storage")) for m in imported):
+            pure.append(path.name)
+    assert pure == [], f"pure theme math belongs in service/pipeline/: {pure}"

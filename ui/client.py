@@ -9,9 +9,30 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import httpx
+
+from ui.api_types import (
+    Comparison,
+    DocumentOut,
+    Empty,
+    FindingOut,
+    JobOut,
+    MeOut,
+    NotePage,
+    NoteScores,
+    PrivacyOut,
+    ProjectOut,
+    RunSummary,
+    SpeakerOut,
+    ThemeDetail,
+    ThemeEditOut,
+    ThemeTable,
+    TreeNode,
+    UploadAccepted,
+    UploadRules,
+)
 
 DEFAULT_API_URL = "http://127.0.0.1:8000"
 # Theme fits and exports of large projects take a while; reads are quick.
@@ -158,69 +179,70 @@ class ApiClient:
         except ApiError:
             return False
 
-    def me(self) -> dict[str, Any]:
+    def me(self) -> MeOut:
         """The signed-in user: ``{name, is_admin, token_expires_at, projects}``."""
-        return dict(self._json("GET", "/me"))
+        return cast("MeOut", self._json("GET", "/me"))
 
-    def projects(self) -> list[dict[str, Any]]:
-        return list(self._json("GET", "/projects"))
+    def projects(self) -> list[ProjectOut]:
+        return cast("list[ProjectOut]", self._json("GET", "/projects"))
 
-    def upload_rules(self) -> dict[str, Any]:
+    def upload_rules(self) -> UploadRules:
         """The file types and size limit an upload may have (``GET /upload-rules``)."""
-        return dict(self._json("GET", "/upload-rules"))
+        return cast("UploadRules", self._json("GET", "/upload-rules"))
 
-    def create_project(self, name: str, description: str = "") -> dict[str, Any]:
+    def create_project(self, name: str, description: str = "") -> ProjectOut:
         body = {"name": name, "description": description}
-        return dict(self._json("POST", "/projects", json=body))
+        return cast("ProjectOut", self._json("POST", "/projects", json=body))
 
     def delete_project(self, project: str) -> None:
         self._json("DELETE", f"/projects/{project}")
 
-    def documents(self, project: str) -> list[dict[str, Any]]:
-        return list(self._json("GET", f"/projects/{project}/documents"))
+    def documents(self, project: str) -> list[DocumentOut]:
+        return cast("list[DocumentOut]", self._json("GET", f"/projects/{project}/documents"))
 
     def delete_document(self, project: str, document_id: int) -> None:
         self._json("DELETE", f"/projects/{project}/documents/{document_id}")
 
     def upload(
         self, project: str, files: Iterable[UploadFile], meta: Mapping[str, str | None]
-    ) -> dict[str, Any]:
+    ) -> UploadAccepted:
         """POST several files with one set of metadata; answers ``{job_id, files}``."""
         parts = [("files", (f.filename, f.content, f.media_type)) for f in files]
         form = {k: v for k, v in meta.items() if v}
-        return dict(
+        return cast(
+            "UploadAccepted",
             self._json(
                 "POST",
                 f"/projects/{project}/documents",
                 files=parts,
                 data=form,
                 timeout=_LONG_TIMEOUT,
-            )
+            ),
         )
 
-    def notes(self, project: str, **filters: Any) -> dict[str, Any]:
+    def notes(self, project: str, **filters: Any) -> NotePage:
         params = {k: v for k, v in filters.items() if v not in (None, "")}
-        return dict(self._json("GET", f"/projects/{project}/notes", params=params))
+        return cast("NotePage", self._json("GET", f"/projects/{project}/notes", params=params))
 
-    def job(self, job_id: str) -> dict[str, Any]:
-        return dict(self._json("GET", f"/jobs/{job_id}"))
+    def job(self, job_id: str) -> JobOut:
+        return cast("JobOut", self._json("GET", f"/jobs/{job_id}"))
 
-    def jobs(self, project: str) -> list[dict[str, Any]]:
-        return list(self._json("GET", f"/projects/{project}/jobs"))
+    def jobs(self, project: str) -> list[JobOut]:
+        return cast("list[JobOut]", self._json("GET", f"/projects/{project}/jobs"))
 
-    def cancel_job(self, project: str, job_id: str) -> dict[str, Any]:
-        return dict(self._json("POST", f"/projects/{project}/jobs/{job_id}/cancel"))
+    def cancel_job(self, project: str, job_id: str) -> JobOut:
+        return cast("JobOut", self._json("POST", f"/projects/{project}/jobs/{job_id}/cancel"))
 
     # -- theme runs and themes --------------------------------------------------------
     def start_run(self, project: str, request: Mapping[str, Any]) -> str:
         return str(self._json("POST", f"/projects/{project}/runs", json=dict(request))["job_id"])
 
-    def runs(self, project: str) -> list[dict[str, Any]]:
-        return list(self._json("GET", f"/projects/{project}/runs"))
+    def runs(self, project: str) -> list[RunSummary]:
+        return cast("list[RunSummary]", self._json("GET", f"/projects/{project}/runs"))
 
-    def apply_run(self, project: str, run_id: int) -> dict[str, Any]:
+    def apply_run(self, project: str, run_id: int) -> RunSummary:
         """Make a draft run the current one (409 if it no longer fits)."""
-        return dict(self._json("POST", f"/projects/{project}/runs/{run_id}/apply"))
+        return cast("RunSummary", self._json("POST", f"/projects/{project}/runs/{run_id}/apply"))
 
     def discard_run(self, project: str, run_id: int) -> None:
         self._json("DELETE", f"/projects/{project}/runs/{run_id}")
@@ -230,25 +252,25 @@ class ApiClient:
         body = {"level": level}
         return str(self._json("POST", f"/projects/{project}/runs/detail", json=body)["job_id"])
 
-    def themes(self, project: str) -> dict[str, Any]:
-        return dict(self._json("GET", f"/projects/{project}/themes"))
+    def themes(self, project: str) -> ThemeTable:
+        return cast("ThemeTable", self._json("GET", f"/projects/{project}/themes"))
 
-    def theme(self, project: str, theme_id: int) -> dict[str, Any]:
-        return dict(self._json("GET", f"/projects/{project}/themes/{theme_id}"))
+    def theme(self, project: str, theme_id: int) -> ThemeDetail:
+        return cast("ThemeDetail", self._json("GET", f"/projects/{project}/themes/{theme_id}"))
 
-    def theme_tree(self, project: str) -> dict[str, Any]:
-        return dict(self._json("GET", f"/projects/{project}/themes/tree") or {})
+    def theme_tree(self, project: str) -> TreeNode | Empty:
+        return cast("TreeNode | Empty", self._json("GET", f"/projects/{project}/themes/tree"))
 
-    def edits(self, project: str) -> list[dict[str, Any]]:
+    def edits(self, project: str) -> list[ThemeEditOut]:
         """Every human edit of the project's themes, oldest first."""
-        return list(self._json("GET", f"/projects/{project}/edits"))
+        return cast("list[ThemeEditOut]", self._json("GET", f"/projects/{project}/edits"))
 
-    def note_scores(self, project: str, note_id: int) -> dict[str, Any]:
-        return dict(self._json("GET", f"/projects/{project}/notes/{note_id}/scores"))
+    def note_scores(self, project: str, note_id: int) -> NoteScores:
+        return cast("NoteScores", self._json("GET", f"/projects/{project}/notes/{note_id}/scores"))
 
-    def rename_theme(self, project: str, theme_id: int, name: str) -> dict[str, Any]:
+    def rename_theme(self, project: str, theme_id: int, name: str) -> ThemeDetail:
         path = f"/projects/{project}/themes/{theme_id}"
-        return dict(self._json("PATCH", path, json={"name": name}))
+        return cast("ThemeDetail", self._json("PATCH", path, json={"name": name}))
 
     def merge_themes(self, project: str, theme_ids: list[int], name: str | None) -> int:
         body = {"themes": theme_ids, "name": name or None}
@@ -276,12 +298,11 @@ class ApiClient:
         )
 
     # -- comparison and export (another engineer's endpoints) -------------------------
-    def compare(
-        self, project: str, by: str = "region", period: str | None = None
-    ) -> dict[str, Any]:
+    def compare(self, project: str, by: str = "region", period: str | None = None) -> Comparison:
         params = {"by": by, **({"period": period} if period else {})}
-        return dict(
-            self._json("GET", f"/projects/{project}/compare", params=params, timeout=_LONG_TIMEOUT)
+        return cast(
+            "Comparison",
+            self._json("GET", f"/projects/{project}/compare", params=params, timeout=_LONG_TIMEOUT),
         )
 
     def export(self, project: str, fmt: str) -> Download:
@@ -294,22 +315,24 @@ class ApiClient:
         return Download(response.content, filename, media_type.split(";")[0])
 
     # -- personal data (policy for members; findings and speakers for project admins) ----
-    def privacy(self, project: str) -> dict[str, Any]:
-        return dict(self._json("GET", f"/projects/{project}/privacy"))
+    def privacy(self, project: str) -> PrivacyOut:
+        return cast("PrivacyOut", self._json("GET", f"/projects/{project}/privacy"))
 
-    def set_privacy_policy(self, project: str, policy: str) -> dict[str, Any]:
-        return dict(self._json("PUT", f"/projects/{project}/privacy", json={"policy": policy}))
+    def set_privacy_policy(self, project: str, policy: str) -> PrivacyOut:
+        return cast(
+            "PrivacyOut", self._json("PUT", f"/projects/{project}/privacy", json={"policy": policy})
+        )
 
-    def privacy_findings(self, project: str, review: str = "pending") -> list[dict[str, Any]]:
+    def privacy_findings(self, project: str, review: str = "pending") -> list[FindingOut]:
         path = f"/projects/{project}/privacy/findings"
-        return list(self._json("GET", path, params={"review": review}))
+        return cast("list[FindingOut]", self._json("GET", path, params={"review": review}))
 
-    def review_finding(self, project: str, finding_id: int, decision: str) -> dict[str, Any]:
+    def review_finding(self, project: str, finding_id: int, decision: str) -> FindingOut:
         path = f"/projects/{project}/privacy/findings/{finding_id}/review"
-        return dict(self._json("POST", path, json={"decision": decision}))
+        return cast("FindingOut", self._json("POST", path, json={"decision": decision}))
 
-    def speaker_names(self, project: str) -> list[dict[str, Any]]:
-        return list(self._json("GET", f"/projects/{project}/privacy/speakers"))
+    def speaker_names(self, project: str) -> list[SpeakerOut]:
+        return cast("list[SpeakerOut]", self._json("GET", f"/projects/{project}/privacy/speakers"))
 
 
 def _filename_from_disposition(disposition: str) -> str | None:

@@ -10,7 +10,7 @@ import streamlit as st
 
 from ui.client import SESSION_COOKIE, ApiClient, ApiError, default_api_url, forwarded_for
 from ui.i18n import job_message, option_labels, t
-from ui.safe_text import md
+from ui.safe_text import csv_bytes, md
 from ui.upload_rules import UploadRules
 
 # A page reruns on every click, so reads are cached; the key includes a freshness token
@@ -251,3 +251,16 @@ def theme_label(theme_id: int | None, names: dict[int, str]) -> str:
     if theme_id is None or theme_id < 0:
         return t("unassigned")
     return f"{names.get(theme_id, '?')} (#{theme_id})"
+
+
+def csv_download(frame: Any, file_name: str, key: str, index: bool = False) -> None:
+    """The one CSV download button: the table through ``csv_bytes`` (no cell, column name
+    or index a spreadsheet would run as a formula), the page not rerun on click."""
+    st.download_button(
+        t("download_csv"),
+        csv_bytes(frame, index),
+        file_name=file_name,
+        mime="text/csv",
+        key=key,
+        on_click="ignore",
+    )

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from service.analysis import compare
 from service.analysis.sentences import group_findings
+from service.errors import Invalid
 from service.storage.models import Assignment, Document, Note, Theme, ThemeRun
 
 BY_FIELDS = ("region", "kind", "event", "document", "group", "question", "speaker_role")
@@ -27,7 +28,7 @@ UNASSIGNED = "unassigned"
 MISSING = "(none)"  # label of notes whose field is empty (no event, no group...)
 
 
-class CompareError(ValueError):
+class CompareError(Invalid):
     """A comparison asked for in a way that cannot be answered (bad field or period): a 422."""
 
 

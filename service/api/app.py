@@ -6,15 +6,15 @@ import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute
 
 from service.api.cache import ViewCache
 from service.api.deps import Access, ProjectAccess
+from service.api.errors import add_error_handlers
 from service.api.limits import RequestSizeLimit
 from service.api.responses.errors import ERROR_RESPONSES, declare_error_model
 from service.api.responses.health import HealthOut
@@ -40,13 +40,10 @@ from service.api.throttle import FailedSignIns
 from service.api.waiting import WaitingRoom
 from service.auth import TOKEN_FILE, ensure_admin_token
 from service.config import Settings
-from service.ingest import UploadError
 from service.jobs import DatabaseJobQueue, JobLimits, recover_jobs
 from service.nlp import NlpResources
 from service.storage.db import Database
-from service.storage.repository import Conflict, NotFound
 from service.tasks import tasks_for
-from service.theming.edits import EditError
 from shared_rules.headers import SecurityHeaders
 
 log = logging.getLogger("teemakartta")
@@ -85,26 +82,6 @@ def _lifespan(
         db.dispose()
 
     return lifespan
-
-
-def _add_error_handlers(app: FastAPI) -> None:
-    """Map the service's errors to HTTP statuses, each with its message as the detail."""
-
-    @app.exception_handler(NotFound)
-    async def not_found(_request: Request, error: NotFound) -> JSONResponse:
-        return JSONResponse({"detail": str(error), "code": error.code}, status_code=404)
-
-    @app.exception_handler(Conflict)
-    async def conflict(_request: Request, error: Conflict) -> JSONResponse:
-        return JSONResponse({"detail": str(error)}, status_code=409)
-
-    @app.exception_handler(EditError)
-    async def bad_edit(_request: Request, error: EditError) -> JSONResponse:
-        return JSONResponse({"detail": str(error)}, status_code=422)
-
-    @app.exception_handler(UploadError)
-    async def bad_upload(_request: Request, error: UploadError) -> JSONResponse:
-        return JSONResponse({"detail": error.message}, status_code=error.status)
 
 
 def create_app(settings: Settings | None = None, nlp: NlpResources | None = None) -> FastAPI:
@@ -151,7 +128,7 @@ def create_app(settings: Settings | None = None, nlp: NlpResources | None = None
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
     app.add_middleware(SecurityHeaders)
 
-    _add_error_handlers(app)
+    add_error_handlers(app)
     return app
 
 

@@ -21,17 +21,14 @@ def human_codes(
     coder: Annotated[str, typer.Option(help="Name of the person who coded.")],
 ) -> None:
     """Import human codes for a project's notes."""
-    from service.coding import HumanCodeError, import_human_codes
+    from service.coding import import_human_codes
     from service.storage import repository
 
     if not file.is_file():
         raise fail(f"{file} does not exist.")
-    try:
-        with database() as db, db.session() as session:
-            project_id = repository.get_project(session, project).id
-            summary = import_human_codes(session, project_id, file.name, file.read_bytes(), coder)
-    except (repository.NotFound, HumanCodeError) as error:
-        raise fail(str(error)) from None
+    with database() as db, db.session() as session:
+        project_id = repository.get_project(session, project).id
+        summary = import_human_codes(session, project_id, file.name, file.read_bytes(), coder)
     typer.echo(
         f"{summary['stored']} notes coded by {summary['coder']} "
         f"({len(summary['codes'])} codes); {summary['unmatched']} entries unmatched."
@@ -51,20 +48,17 @@ def agreement(
 
     if format not in FORMATS:
         raise fail(f"--format must be one of: {', '.join(FORMATS)}.")
-    try:
-        with database() as db, db.session() as session:
-            project_id = repository.get_project(session, project).id
-            run = current_run(session, project_id)
-            known = coders(session, project_id)
-            chosen = [coder] if coder else known
-            if not known or (coder and coder not in known):
-                raise fail(
-                    f"No human codes{f' from {coder!r}' if coder else ''} in {project}; "
-                    "import them with `teemakartta human-codes`."
-                )
-            reports = [agreement_for(session, project_id, run.id, name) for name in chosen]
-    except repository.NotFound as error:
-        raise fail(str(error)) from None
+    with database() as db, db.session() as session:
+        project_id = repository.get_project(session, project).id
+        run = current_run(session, project_id)
+        known = coders(session, project_id)
+        chosen = [coder] if coder else known
+        if not known or (coder and coder not in known):
+            raise fail(
+                f"No human codes{f' from {coder!r}' if coder else ''} in {project}; "
+                "import them with `teemakartta human-codes`."
+            )
+        reports = [agreement_for(session, project_id, run.id, name) for name in chosen]
     if format == "json":
         sys.stdout.write(
             json.dumps(

@@ -36,22 +36,16 @@ def compare(
     format: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
 ) -> None:
     """Compare themes across regions (or another field), optionally per period."""
-    from service.analysis.prevalence import CompareError, check_choice, compare_run
+    from service.analysis.prevalence import check_choice, compare_run
     from service.storage import repository
     from service.theming.current import current_run
 
     if format not in FORMATS:
         raise fail(f"--format must be one of: {', '.join(FORMATS)}.")
-    try:
-        check_choice(by, period)
-    except CompareError as error:
-        raise fail(str(error)) from None
-    try:
-        with database() as db, db.session() as session:
-            project_row = repository.get_project(session, project)
-            report = compare_run(session, current_run(session, project_row.id), by, period)
-    except repository.NotFound as error:
-        raise fail(str(error)) from None
+    check_choice(by, period)
+    with database() as db, db.session() as session:
+        project_row = repository.get_project(session, project)
+        report = compare_run(session, current_run(session, project_row.id), by, period)
     if format == "json":
         sys.stdout.write(
             json.dumps({"project": project, **report}, ensure_ascii=False, indent=2) + "\n"

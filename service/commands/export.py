@@ -17,13 +17,10 @@ def export(
 ) -> None:
     """Export notes with their themes (csv, xlsx, parquet), a REFI-QDA project (qdpx) or
     the codebook (qdc)."""
-    from service.export import ExportError, check_format, record_export, write_export
+    from service.export import check_format, record_export, write_export
     from service.storage import repository
 
-    try:
-        check_format(format)
-    except ExportError as error:
-        raise fail(str(error)) from None
+    check_format(format)
     if output.is_dir():
         raise fail(f"{output} is a folder; give a file name.")
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -34,8 +31,6 @@ def export(
             result = write_export(session, stored, format, partial)
             record_export(session, cli_user(), stored, format)
         partial.replace(output)  # never leave half a file under the name asked for
-    except (repository.NotFound, ExportError) as error:
-        raise fail(str(error)) from None
     finally:
         partial.unlink(missing_ok=True)
     unit = {"qdpx": "codings", "qdc": "codes"}.get(format, "notes")

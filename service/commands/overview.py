@@ -31,12 +31,9 @@ def needs(
     from service.theming.current import current_run
 
     _check_format(format)
-    try:
-        with database() as db, db.session() as session:
-            project_row = repository.get_project(session, project)
-            report = needs_report(session, current_run(session, project_row.id))
-    except repository.NotFound as error:
-        raise fail(str(error)) from None
+    with database() as db, db.session() as session:
+        project_row = repository.get_project(session, project)
+        report = needs_report(session, current_run(session, project_row.id))
     block = report["overall"]
     if region is not None:
         found = [b for b in report["regions"] if b["region"] == region]
@@ -104,16 +101,13 @@ def actors(
 
     _check_format(format)
     recognizer = EntityRecognizer()
-    try:
-        with database() as db:
-            with db.session() as session:
-                project_id = repository.get_project(session, project).id
-                current_run(session, project_id)
-            find_mentions(db, project_id, recognizer)
-            with db.session() as session:
-                report = actor_report(session, current_run(session, project_id), recognizer, limit)
-    except repository.NotFound as error:
-        raise fail(str(error)) from None
+    with database() as db:
+        with db.session() as session:
+            project_id = repository.get_project(session, project).id
+            current_run(session, project_id)
+        find_mentions(db, project_id, recognizer)
+        with db.session() as session:
+            report = actor_report(session, current_run(session, project_id), recognizer, limit)
     if format == "json":
         sys.stdout.write(
             json.dumps({"project": project, **report}, ensure_ascii=False, indent=2) + "\n"
@@ -141,7 +135,6 @@ def report(
     from service.pipeline.entities import EntityRecognizer
     from service.report.content import gather, record_report
     from service.report.document import write_report
-    from service.storage import repository
 
     if lang not in ("fi", "en"):
         raise fail("--lang must be fi or en.")
@@ -150,10 +143,7 @@ def report(
     if not output.parent.is_dir():
         raise fail(f"The folder {output.parent} does not exist.")
     with database() as db:
-        try:
-            content = gather(db, project, EntityRecognizer())
-        except repository.NotFound as error:
-            raise fail(str(error)) from None
+        content = gather(db, project, EntityRecognizer())
         output.write_bytes(write_report(content, lang))
         with db.session() as session:
             record_report(session, cli_user(), project, lang)

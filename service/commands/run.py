@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from service.commands import cli_user, fail
+from service.commands import CommandApp, cli_user, fail
 from service.commands.theme import ProjectOption, _project
 from service.config import Settings
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from service.nlp import NlpResources
     from service.storage.db import Database
 
-run_app = typer.Typer(help="List theme runs, show a run's changes, apply or discard a draft.")
+run_app = CommandApp(help="List theme runs, show a run's changes, apply or discard a draft.")
 Language = Annotated[str, typer.Option(help="Language of the change report: en or fi.")]
 
 
@@ -88,15 +88,11 @@ def list_runs(project: ProjectOption) -> None:
 @run_app.command()
 def show(project: ProjectOption, run: int, language: Language = "en") -> None:
     """What RUN changed (or would change, for a draft), in words."""
-    from service.storage.repository import NotFound
     from service.theming.drafts import project_run
     from service.theming.views import run_summary
 
     with _project(project) as (db, project_id), db.session() as session:
-        try:
-            summary = run_summary(project_run(session, project_id, run))
-        except NotFound as error:
-            raise fail(str(error)) from None
+        summary = run_summary(project_run(session, project_id, run))
     typer.echo(f"Run {run} ({summary['status']}, {summary['note_count']} notes):")
     print_report(summary, _language(language))
 
@@ -105,26 +101,18 @@ def show(project: ProjectOption, run: int, language: Language = "en") -> None:
 def apply(project: ProjectOption, run: int) -> None:
     """Make the draft RUN the project's current run."""
     from service.nlp import NlpResources
-    from service.storage.repository import Conflict, NotFound
     from service.theming.drafts import apply_draft
 
     with _project(project) as (db, project_id):
-        try:
-            apply_draft(db, NlpResources(Settings()), project_id, run, cli_user())
-        except (Conflict, NotFound) as error:
-            raise fail(str(error)) from None
+        apply_draft(db, NlpResources(Settings()), project_id, run, cli_user())
     typer.echo(f"Run {run} applied.")
 
 
 @run_app.command()
 def discard(project: ProjectOption, run: int) -> None:
     """Discard the draft RUN; the current themes stay."""
-    from service.storage.repository import Conflict, NotFound
     from service.theming.drafts import discard_draft
 
     with _project(project) as (db, project_id):
-        try:
-            discard_draft(db, project_id, run, cli_user())
-        except (Conflict, NotFound) as error:
-            raise fail(str(error)) from None
+        discard_draft(db, project_id, run, cli_user())
     typer.echo(f"Run {run} discarded; the current themes stay.")

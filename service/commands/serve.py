@@ -44,7 +44,7 @@ def serve(
     ui: Annotated[bool, typer.Option(help="Also start the Streamlit UI.")] = False,
 ) -> None:
     """Start the HTTP API (OpenAPI docs at /docs), and with --ui the browser UI beside it."""
-    from service.commands.local_workers import start_workers, stop_workers
+    from service.commands.local_workers import Supervisor
     from service.config import Settings
     from service.serving import PortInUse, api_server, check_port_free, claim_port
     from service.storage.db import Database
@@ -65,8 +65,8 @@ def serve(
     migrated = Database(settings.resolved_database_url)  # once, before API and workers
     migrated.migrate()
     migrated.dispose()
-    workers = start_workers(settings, logs)
-    if workers:  # they run the jobs; the API only submits and reads
+    workers = Supervisor(settings, logs)  # started again when one ends
+    if workers.processes:  # they run the jobs; the API only submits and reads
         settings = settings.model_copy(update={"job_workers": 0})
     ui_process = _start_ui(settings, host, port, logs / "ui.log") if ui else None
     server = api_server(settings, host, port, _log_config(logs / "api.log"))
@@ -78,7 +78,7 @@ def serve(
     finally:
         if ui_process is not None:
             _stop(ui_process)
-        stop_workers(workers)
+        workers.stop()
 
 
 def sign_in_link(

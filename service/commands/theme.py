@@ -8,22 +8,21 @@ The same operations as the API, on the same database; edits are logged with the 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from service.commands import cli_user, database, fail
+from service.commands import CommandApp, cli_user, database, fail
 from service.config import Settings
 
 if TYPE_CHECKING:
     from service.storage.db import Database
 
-theme_app = typer.Typer(help="Edit the current run's themes or show its theme tree.")
+theme_app = CommandApp(help="Edit the current run's themes or show its theme tree.")
 ProjectOption = Annotated[str, typer.Option(help="Project name.")]
-_T = TypeVar("_T")
 
 
 @contextmanager
@@ -32,23 +31,9 @@ def _project(project: str) -> Iterator[tuple[Database, int]]:
     from service.storage import repository
 
     with database() as db:
-        try:
-            with db.session() as session:
-                project_id = repository.get_project(session, project).id
-        except repository.NotFound as error:
-            raise fail(str(error)) from None
+        with db.session() as session:
+            project_id = repository.get_project(session, project).id
         yield db, project_id
-
-
-def _edit(action: Callable[[], _T]) -> _T:
-    """Run an edit; its user errors (unknown theme, bad name, no run) end the command."""
-    from service.storage.repository import NotFound
-    from service.theming.edits import EditError
-
-    try:
-        return action()
-    except (EditError, NotFound) as error:
-        raise fail(str(error)) from None
 
 
 @theme_app.command()
@@ -57,7 +42,7 @@ def rename(project: ProjectOption, theme: int, name: str) -> None:
     from service.theming.edits import rename_theme
 
     with _project(project) as (db, project_id):
-        _edit(lambda: rename_theme(db, project_id, theme, name, cli_user()))
+        rename_theme(db, project_id, theme, name, cli_user())
     typer.echo(f"Theme {theme} is now {name.strip()!r}.")
 
 
@@ -73,7 +58,7 @@ def merge(
 
     with _project(project) as (db, project_id):
         nlp = NlpResources(Settings())
-        key = _edit(lambda: merge_themes(db, nlp, project_id, themes, name, cli_user()))
+        key = merge_themes(db, nlp, project_id, themes, name, cli_user())
     typer.echo(f"Merged {', '.join(map(str, themes))} into theme {key}.")
 
 
@@ -89,7 +74,7 @@ def split(
 
     with _project(project) as (db, project_id):
         nlp = NlpResources(Settings())
-        keys = _edit(lambda: split_theme(db, nlp, project_id, theme, parts, cli_user()))
+        keys = split_theme(db, nlp, project_id, theme, parts, cli_user())
     typer.echo(f"Theme {theme} split into {', '.join(map(str, keys))}.")
 
 
@@ -105,7 +90,7 @@ def move(
 
     with _project(project) as (db, project_id):
         nlp = NlpResources(Settings())
-        _edit(lambda: move_notes(db, nlp, project_id, notes, to, cli_user()))
+        move_notes(db, nlp, project_id, notes, to, cli_user())
     where = f"theme {to}" if to is not None else "unassigned"
     typer.echo(f"Moved {len(notes)} note(s) to {where}.")
 
@@ -118,12 +103,12 @@ def tree(
     """Print the current run's theme tree, coarse to fine, with current theme names."""
     from sqlalchemy import select
 
+    from service.pipeline.tree import with_names
     from service.storage.models import Theme
     from service.theming.current import current_run
-    from service.theming.tree import with_names
 
     with _project(project) as (db, project_id), db.session() as session:
-        run = _edit(lambda: current_run(session, project_id))
+        run = current_run(session, project_id)
         rows = session.execute(select(Theme.key, Theme.name).where(Theme.run_id == run.id))
         names = {int(key): str(name) for key, name in rows}
         root = with_names(run.tree, names) if run.tree else {}
@@ -152,8 +137,9 @@ def codebook(
 ) -> None:
     """Show a project's codebook, or set it (--file, --default) or remove it (--clear).
     Theme runs are seeded with it unless run with --no-codebook."""
-    from service.pipeline.codebook import CodebookError, default_codebook, read_codebook
+    from service.pipeline.codebook import default_codebook, read_codebook
     from service.storage.models import ProjectCodebook
+    from service.theming.codebook import set_codebook
 
     if sum([file is not None, default, clear]) > 1:
         raise fail("Give one of --file, --default or --clear.")
@@ -165,22 +151,15 @@ def codebook(
             raise fail(f"{file} does not exist.")
         if file.stat().st_size > 1_000_000:
             raise fail(f"{file} is over 1 MB; a codebook is a short list of themes.")
-        try:
-            themes = read_codebook(file.read_bytes(), file.name).records()
-        except CodebookError as error:
-            raise fail(str(error)) from None
+        themes = read_codebook(file.read_bytes(), file.name).records()
     with _project(project) as (db, project_id), db.session() as session:
-        stored = session.get(ProjectCodebook, project_id)
         if clear:
-            if stored is not None:
-                session.delete(stored)
+            set_codebook(session, project_id, None, cli_user())
             typer.echo(f"Project {project!r} has no codebook now.")
             return
         if themes is not None:
-            if stored is None:
-                session.add(ProjectCodebook(project_id=project_id, themes=themes))
-            else:
-                stored.themes = themes
+            set_codebook(session, project_id, themes, cli_user(), default=default)
+        stored = session.get(ProjectCodebook, project_id)
         shown = themes if themes is not None else (stored.themes if stored else [])
     if not shown:
         typer.echo(f"Project {project!r} has no codebook (set one with --file or --default).")

@@ -11,6 +11,11 @@ queued again and another worker runs it from the start.
 ``TEEMA_CPU_THREADS`` limits the cores its model work uses (set it when several workers
 share one machine; ``serve`` does that for the workers it starts).
 
+Limits: a job over ``TEEMA_JOB_TIME_LIMIT_MINUTES`` or ``TEEMA_JOB_MEMORY_LIMIT_MB`` fails
+at its next progress report; one that stays over without reporting fails all the same
+and the process ends with status 75 to free itself (``service.job_limits``): run a worker
+of your own under a service manager that restarts it (``serve`` restarts its own).
+
 Stopping: Ctrl+C or SIGTERM lets the running jobs finish, then exits; jobs not started
 stay queued for the next worker.
 """
@@ -34,6 +39,7 @@ def worker(
     """Run queued jobs (ingest, theme runs, actors) until stopped; see `serve` for the API."""
     from service.commands.local_workers import thread_environment
     from service.config import Settings
+    from service.job_limits import LimitWatchdog, exit_over_limit
     from service.jobs import DatabaseJobQueue, JobLimits, recover_jobs
     from service.nlp import NlpResources
     from service.storage.db import Database
@@ -55,6 +61,8 @@ def worker(
     queue = DatabaseJobQueue(db, tasks, threads, limits=limits)
     where = db.engine.url.render_as_string(hide_password=True)
     typer.echo(f"Worker {queue.owner} runs the jobs of {where}, {threads} at a time.")
+    if limits.seconds is not None or limits.memory_mb is not None:  # hard limits
+        LimitWatchdog(queue, limits, on_breach=exit_over_limit(queue.owner))
     try:
         while not stop.wait(1.0):  # a plain wait() would not see the signal until it ended
             pass

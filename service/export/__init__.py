@@ -12,8 +12,15 @@ from urllib.parse import quote
 
 from sqlalchemy.orm import Session
 
+from service.analysis.prevalence import count_records, tabulate, theme_columns
+from service.errors import Invalid
+from service.export import tabular
+from service.export.qdc import codebook_xml
+from service.export.qdpx import write_qdpx
+from service.export.rows import iter_note_rows, run_themes
 from service.storage.models import Project
 from service.storage.repository import add_audit_entry_named
+from service.theming.current import latest_run
 
 FORMATS = ("csv", "xlsx", "parquet", "qdpx", "qdc")
 MEDIA_TYPES = {
@@ -25,7 +32,7 @@ MEDIA_TYPES = {
 }
 
 
-class ExportError(ValueError):
+class ExportError(Invalid):
     """An export that cannot be made as asked (unknown format, no themes for a codebook)."""
 
 
@@ -60,9 +67,6 @@ def content_disposition(filename: str) -> str:
 
 def write_export(session: Session, project: Project, format: str, path: Path) -> ExportResult:
     """Write the project's notes with the latest run's themes to ``path`` in ``format``."""
-    from service.export.rows import iter_note_rows, run_themes
-    from service.theming.current import latest_run
-
     check_format(format)
     run = latest_run(session, project.id)
     run_id = run.id if run is not None else None
@@ -72,23 +76,15 @@ def write_export(session: Session, project: Project, format: str, path: Path) ->
             raise ExportError(
                 "This project has no themes yet, so there is no codebook; start a theme run first."
             )
-        from service.export.qdc import codebook_xml
-
         path.write_bytes(codebook_xml(project.id, themes))
         return ExportResult(path, format, len(themes))
     if format == "qdpx":
-        from service.export.qdpx import write_qdpx
-
         return ExportResult(path, format, write_qdpx(session, project, run, path).codings)
-    from service.export import tabular
-
     rows = iter_note_rows(session, project.id, run_id)
     if format == "csv":
         return ExportResult(path, format, tabular.write_csv(rows, path))
     if format == "parquet":
         return ExportResult(path, format, tabular.write_parquet(rows, path))
-    from service.analysis.prevalence import count_records, tabulate, theme_columns
-
     themes = run_themes(session, project.id, run_id) if run_id is not None else []
     region_table: tuple[list[str], list[str], list[list[int]]] = ([], [], [])
     if run_id is not None:

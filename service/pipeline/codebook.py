@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from service.errors import Invalid
+
 __all__ = [
     "Codebook",
     "CodebookError",
@@ -28,7 +30,7 @@ __all__ = [
 _EXAMPLE_SEPARATOR = ";"
 
 
-class CodebookError(ValueError):
+class CodebookError(Invalid):
     """A codebook file that cannot be read; the message says what to fix."""
 
 

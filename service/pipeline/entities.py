@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from service.pipeline.language import DEFAULT_SPACY_MODEL
+from service.pipeline.language import DEFAULT_SPACY_MODEL, shared_pipeline
 
 if TYPE_CHECKING:
     from spacy.tokens import Span
@@ -158,8 +158,6 @@ class EntityRecognizer:
     def recognize(self, texts: Sequence[str]) -> list[tuple[Mention, ...]]:
         """Organisations and places of each text, in order of appearance."""
         # The loader and its lock belong to the language stage: one pipeline per process.
-        from service.pipeline.language import shared_pipeline
-
         nlp: Any
         nlp, lock = shared_pipeline(self.spacy_model)
         found: list[tuple[Mention, ...]] = []

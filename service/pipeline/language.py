@@ -19,6 +19,7 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from service.pipeline.fair_lock import FairLock
+from service.pipeline.phrases import noun_phrases
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -244,8 +245,6 @@ def _analyze_with_spacy(
             for piece in _split_long_text(text):
                 owners.append(index)
                 pieces.append(piece)
-    from service.pipeline.phrases import noun_phrases
-
     words: list[list[_Word]] = [[] for _ in texts]
     entities: list[list[tuple[str, str]]] = [[] for _ in texts]
     phrases: list[list[tuple[str, str, str]]] = [[] for _ in texts]

@@ -30,6 +30,7 @@ import scipy.sparse as sp
 
 from service.pipeline.keywords import Keywords, class_tfidf
 from service.pipeline.language import FINNISH_STOP_WORDS
+from service.pipeline.partitions import unit_rows
 from service.pipeline.phrases import Phrase
 
 __all__ = ["GENERIC_WORDS", "UNNAMED", "ThemeName", "is_nameable", "theme_names"]
@@ -133,11 +134,6 @@ def _ctfidf(counts: sp.csr_matrix) -> np.ndarray:
     return class_tfidf(counts)
 
 
-def _unit(matrix: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return matrix / np.maximum(norms, 1e-12)
-
-
 def _candidates(
     table: _PhraseTable, ctfidf: np.ndarray, sizes: np.ndarray, top: int
 ) -> list[np.ndarray]:
@@ -164,7 +160,7 @@ def _phrase_units(
     vectors = np.asarray(embed([table.texts[j] for j in columns]), dtype=np.float64)
     if center is not None:
         vectors = vectors - np.asarray(center, np.float64)
-    return dict(zip(columns, _unit(vectors), strict=True))
+    return dict(zip(columns, unit_rows(vectors), strict=True))
 
 
 def _fallback(keywords: Sequence[tuple[str, float]], taken: set[str]) -> ThemeName:
@@ -366,7 +362,7 @@ def theme_names(
     if embed is not None and centroids is not None and closeness_weight > 0:
         units = _phrase_units(table, sorted({int(j) for c in chosen for j in c}), embed, center)
         shift = 0.0 if center is None else np.asarray(center, np.float64)
-        themes = _unit(np.asarray(centroids, np.float64) - shift)
+        themes = unit_rows(np.asarray(centroids, np.float64) - shift)
         closeness = [np.array([units[int(j)] @ themes[t] for j in c]) for t, c in enumerate(chosen)]
     options = _options(table, ctfidf, chosen, closeness, labels, closeness_weight)
     context = _Context(

@@ -26,6 +26,7 @@ import functools
 import re
 import threading
 from collections.abc import Iterable, Iterator
+from sys import intern
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -297,3 +298,13 @@ def noun_phrases(doc: Doc | Iterable[Doc]) -> list[Phrase]:
             if token.pos_ == "NOUN" and not _excluded(token) and _is_noun(token.text):
                 phrases.extend(_head_phrases(token))
     return phrases
+
+
+def as_phrases(stored: list[list[str]] | None) -> list[Phrase]:
+    """A note's stored phrases as (key, text, number) triples; none when not analysed.
+    Interned: a run holds every note's phrases, and the same phrase recurs in many."""
+    return [
+        (intern(str(p[0])), intern(str(p[1])), intern(str(p[2])))
+        for p in stored or ()
+        if len(p) == 3
+    ]

@@ -52,7 +52,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from service.pipeline.explain import fit_scores, similarity_quantiles
-from service.pipeline.granularity import split_large_themes
+from service.pipeline.granularity import giant_leaf_size, split_large_themes
 from service.pipeline.keywords import Keywords, theme_keywords, theme_name
 from service.pipeline.layout import _exact_knn, _release_gil_in_umap, _umap
 from service.pipeline.partitions import (
@@ -61,12 +61,14 @@ from service.pipeline.partitions import (
     centroid_merges,
     group_means,
     most_typical,
+    nearest_centres,
     relabel_by_size,
     split_blobs,
     split_labels,
     theme_distinctness,
     unit_rows,
 )
+from service.pipeline.trees import SharedTrees
 
 __all__ = ["GRANULARITIES", "ThemeModel", "split_labels", "theme_keywords", "theme_name"]
 
@@ -168,7 +170,9 @@ class ThemeModel:
             labels, seed_of_group = self._seed_labels(centred, np.asarray(seeds, np.float64))
         offset = len(seed_of_group)
         layouts, self.coords_ = self._layouts(centred)
+        self._trees: SharedTrees | None = SharedTrees()  # one HDBSCAN tree per layout and size
         labels, group_count = self._choose_partition(centred, layouts, labels, offset)
+        self._trees = None
         centres = unit_rows(group_means(centred, labels, group_count))
         own = np.einsum("ij,ij->i", centred, centres[labels])
         deviation = _MAD_TO_SIGMA * np.median(np.abs(own - np.median(own)))
@@ -229,8 +233,10 @@ class ThemeModel:
         size, selection = self.granularity_
         if selection == "leaf" or len(self.granularities) < 2:  # leaves or a fixed setting
             return runs[typical]
-        # A theme many times the others' size: its own leaves decide (granularity.py).
-        leaves, _ = self._partition(layouts[typical], seed_labels, offset, size, "leaf")
+        # A theme many times the others' size: its own leaves decide, leaves the size of a
+        # typical theme (granularity.py).
+        leaf_size = giant_leaf_size(labels, size, first=offset)
+        leaves, _ = self._partition(layouts[typical], seed_labels, offset, leaf_size, "leaf")
         labels = split_large_themes(labels, leaves, first=offset)
         return labels, int(labels.max()) + 1
 
@@ -260,14 +266,13 @@ class ThemeModel:
         outliers = labels < 0
         if outliers.any():
             centres = group_means(layout, labels, group_count)[free]
-            distances = ((layout[outliers, None, :] - centres[None]) ** 2).sum(-1)
-            labels[outliers] = free[distances.argmin(axis=1)]
+            labels[outliers] = free[nearest_centres(layout[outliers], centres)]
         # HDBSCAN drew each border from the dense core only; a few Lloyd rounds in the
         # same space let borders settle once every note has joined (+0.01 NMI on all
         # three evaluation sets).
         for _ in range(_REFINE_ROUNDS):
             centres = group_means(layout, labels, group_count)[free]
-            nearest = free[((layout[:, None, :] - centres[None]) ** 2).sum(-1).argmin(axis=1)]
+            nearest = free[nearest_centres(layout, centres)]
             moved = np.where(seeded, labels, nearest)
             if np.array_equal(moved, labels):
                 break
@@ -336,8 +341,9 @@ class ThemeModel:
         if m < _MIN_NOTES_TO_CLUSTER:
             return np.zeros(m, dtype=np.int64)
         size = max(2, min(size, m // 3))
+        shared = {"memory": self._trees} if getattr(self, "_trees", None) is not None else {}
         labels = (
-            hdbscan.HDBSCAN(min_cluster_size=size, cluster_selection_method=selection)
+            hdbscan.HDBSCAN(min_cluster_size=size, cluster_selection_method=selection, **shared)
             .fit(layout)
             .labels_
         )

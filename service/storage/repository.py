@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.orm import Session, defer
 
+from service.errors import Conflict, NotFound
 from service.project_names import check_project_name
 from service.storage.access import AuditEntry
 from service.storage.embeddings import delete_orphan_vectors
@@ -28,30 +29,25 @@ from service.storage.search import SearchTerm, matching_notes
 PROJECT_DELETED = "The project was deleted while this job waited or ran; nothing of it was saved."
 
 
-class NotFound(LookupError):
-    """Something named in a request does not exist (answered as 404, with ``code`` beside
-    the message so that a client need not read the words)."""
-
-    code = "not_found"
-
-
 class NoThemeRun(NotFound):
     """The project has no theme run yet (nothing to read until one is started)."""
 
     code = "no_theme_run"
 
 
-class Conflict(ValueError):
-    """The request clashes with what exists (answered as 409)."""
-
-
-def create_project(session: Session, name: str, description: str = "") -> Project:
+def create_project(
+    session: Session, name: str, description: str = "", *, author: str | None = None
+) -> Project:
+    """A new project; audited as ``author``'s in the same transaction (the API's signed-in
+    user, the CLI's local user; None: nobody's, as in tests and benches)."""
     check_project_name(name)
     if session.scalar(select(Project).where(Project.name == name)) is not None:
         raise Conflict(f"Project {name!r} exists already; choose another name.")
     project = Project(name=name, description=description)
     session.add(project)
     session.flush()
+    if author is not None:
+        add_audit_entry_named(session, author, "create_project", project.name)
     return project
 
 

@@ -18,6 +18,7 @@ from service.storage.embeddings import load_vectors
 from service.storage.models import Assignment, Note, Theme, ThemeEdit, ThemeRun
 from service.storage.repository import Conflict, NotFound, add_audit_entry
 from service.theming.current import APPLIED, DRAFT, latest_run
+from service.theming.incremental import assign_new_notes
 from service.theming.notes import RunFilters, select_note_ids
 from service.theming.store import recount, refresh_run_themes
 
@@ -82,8 +83,6 @@ def discard_draft(db: Database, project_id: int, run_id: int, author: str) -> No
 def fill_in_notes(db: Database, nlp: NlpResources, project_id: int, run_id: int) -> int:
     """Assign the notes a run covers but lacks (uploaded while it was fitted, or while
     it waited as a draft) the way an upload assigns them; returns how many."""
-    from service.theming.incremental import assign_new_notes
-
     with db.session() as session:
         run = project_run(session, project_id, run_id)
         covered = select_note_ids(session, project_id, RunFilters.from_json(run.filters))

@@ -14,8 +14,10 @@ import numpy as np
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from service.errors import Invalid
 from service.nlp import NlpResources
 from service.pipeline.note_text import embedding_text
+from service.pipeline.partitions import split_labels
 from service.storage.db import Database
 from service.storage.models import Assignment, Note, Theme, ThemeEdit, ThemeRun
 from service.storage.repository import NotFound, add_audit_entry, next_theme_key
@@ -25,7 +27,7 @@ from service.theming.phrases import phrase_embedder
 from service.theming.store import refresh_run_themes
 
 
-class EditError(ValueError):
+class EditError(Invalid):
     """An edit that makes no sense (merge one theme, split into 1 part...): a 422."""
 
 
@@ -137,8 +139,6 @@ def split_theme(
     db: Database, nlp: NlpResources, project_id: int, key: int, parts: int, author: str
 ) -> list[int]:
     """Re-cluster one theme into ``parts`` themes; the first part keeps the key."""
-    from service.pipeline.partitions import split_labels
-
     if not 2 <= parts <= 20:
         raise EditError("A theme can be split into 2-20 parts.")
     vectors = _current_vectors(db, nlp, project_id)

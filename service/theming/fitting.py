@@ -10,7 +10,7 @@ The run's ``params`` and change
 report carry ``fit_sample`` = {"notes": n, "fitted_on": k}.
 
 Names and keywords are computed from all the run's notes, sampled or not
-(``store.describe_themes`` after the plan): a theme's name should describe the notes it
+(``pipeline.describe.describe_themes`` after the plan): a theme's name should describe the notes it
 holds, and c-TF-IDF and phrase choice grow linearly with the notes, unlike the fit.
 """
 
@@ -24,7 +24,10 @@ from typing import Any
 import numpy as np
 
 from service.nlp import NlpResources
+from service.pipeline.codebook import Codebook, SeedTheme, seed_texts
 from service.pipeline.phrases import Phrase
+from service.pipeline.sampling import assign_rest, stratified_sample
+from service.pipeline.themes import ThemeModel
 from service.storage.db import Database
 from service.storage.models import ProjectCodebook
 from service.theming.notes import RunNote, embed_texts_cached, note_vectors
@@ -75,9 +78,6 @@ def fit_notes(
     report: ProgressFn,
 ) -> FittedNotes:
     """Fit the theme model on ``notes`` (or a sample of them, see the module docstring)."""
-    from service.pipeline.sampling import assign_rest
-    from service.pipeline.themes import ThemeModel
-
     vectors = note_vectors(db, nlp, notes)
     seed_names, seeds = _seed_vectors(db, nlp, project_id) if use_codebook else ([], None)
     sample = fit_sample(notes, nlp.settings.fit_sample_notes)
@@ -115,8 +115,6 @@ def fit_notes(
 def fit_sample(notes: Sequence[RunNote], limit: int) -> np.ndarray | None:
     """Indexes of the notes to fit on when there are more than ``limit`` (> 0): a
     stratified sample by region and document; None: fit on all."""
-    from service.pipeline.sampling import stratified_sample
-
     if limit <= 0 or len(notes) <= limit:
         return None
     _, regions = np.unique([n.region for n in notes], return_inverse=True)
@@ -127,8 +125,6 @@ def fit_sample(notes: Sequence[RunNote], limit: int) -> np.ndarray | None:
 def _seed_vectors(
     db: Database, nlp: NlpResources, project_id: int
 ) -> tuple[list[str], np.ndarray | None]:
-    from service.pipeline.codebook import Codebook, SeedTheme, seed_texts
-
     with db.session() as session:
         stored = session.get(ProjectCodebook, project_id)
         if stored is None or not stored.themes:

@@ -15,11 +15,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.nlp import NlpResources
+from service.pipeline.describe import theme_fit
+from service.pipeline.note_text import embedding_text
+from service.pipeline.partitions import unit_rows
 from service.storage.db import Database
 from service.storage.models import Assignment, Note, Theme, ThemeRun
 from service.theming.current import latest_run
 from service.theming.notes import RunNote, note_vectors
-from service.theming.store import TOP_SCORES, hold_write_lock, lock_notes, recount, theme_fit
+from service.theming.store import TOP_SCORES, hold_write_lock, lock_notes, recount
 
 
 def assign_new_notes(
@@ -31,8 +34,6 @@ def assign_new_notes(
 ) -> int:
     """Assign notes (of a document just stored) to the current run, or to the run
     ``run_id`` of the project; returns how many."""
-    from service.pipeline.note_text import embedding_text
-
     with db.session() as session:
         run = latest_run(session, project_id) if run_id is None else session.get(ThemeRun, run_id)
         if run is None or run.project_id != project_id or run.center is None or not note_ids:
@@ -58,7 +59,7 @@ def assign_new_notes(
         return 0
     vectors = note_vectors(db, nlp, rows)
     centred = vectors - center
-    centred /= np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-12)
+    unit_rows(centred, out=centred)
     centroids = np.stack([np.frombuffer(t.centred_centroid or b"", "<f4") for t in themes])
     similarity = centred @ centroids.T
     with db.session() as session:

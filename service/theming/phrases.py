@@ -16,10 +16,9 @@ from sqlalchemy import select
 from service.nlp import NlpResources
 from service.pipeline.naming import Embed
 from service.pipeline.note_text import stored_phrases
-from service.pipeline.phrases import Phrase
+from service.pipeline.phrases import Phrase, as_phrases
 from service.storage.db import Database
 from service.storage.models import Note
-from service.theming.store import as_phrases
 
 _CACHED_PHRASES = 20_000  # phrase vectors kept per process (384 floats each: ~30 MB)
 

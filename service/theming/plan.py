@@ -16,9 +16,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from service.pipeline.detail import at_level
+from service.pipeline.matching import match_centroids
+from service.pipeline.partitions import unit_rows
 from service.theming.constraints import EditConstraints, claim_clusters, pin_notes
-from service.theming.detail import at_level
-from service.theming.matching import match_centroids
 
 MATCH_MIN_SIMILARITY = 0.5  # centred cosine
 
@@ -87,7 +88,5 @@ def _centred(rows: np.ndarray, center: np.ndarray) -> np.ndarray:
     """Unit rows of ``rows`` (k, d), each made unit first, minus ``center`` (d,): raw e5
     centroids all sit near cosine 0.98; centred, one theme stays above ~0.8 and
     different themes fall below 0.4."""
-    rows = np.asarray(rows, dtype=np.float64)
-    rows = rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
-    moved = rows - center
-    return moved / np.maximum(np.linalg.norm(moved, axis=1, keepdims=True), 1e-12)
+    moved = unit_rows(np.asarray(rows, dtype=np.float64)) - center
+    return unit_rows(moved, out=moved)

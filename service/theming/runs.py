@@ -17,30 +17,26 @@ import numpy as np
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from service.errors import Invalid
 from service.nlp import NlpResources
+from service.pipeline.describe import ThemeDescription, describe_themes, tree_of
+from service.pipeline.matching import change_report
 from service.pipeline.naming import Embed
 from service.storage.db import Database
 from service.storage.models import Theme, ThemeEdit, ThemeRun
 from service.storage.repository import next_theme_key
 from service.theming.constraints import EditConstraints, constraints_of
 from service.theming.current import APPLIED, DRAFT, latest_run
+from service.theming.drafts import fill_in_notes
 from service.theming.fitting import FittedNotes, ProgressFn, fit_notes
-from service.theming.matching import change_report
 from service.theming.notes import RunFilters, select_notes
 from service.theming.phrases import phrase_embedder
 from service.theming.plan import PreviousTheme, ThemePlan, plan_themes
 from service.theming.report import edited_changes, moves, needs_confirmation, sentences
-from service.theming.store import (
-    ThemeDescription,
-    describe_themes,
-    lock_notes,
-    store_assignments,
-    store_themes,
-    tree_of,
-)
+from service.theming.store import lock_notes, store_assignments, store_themes
 
 
-class RunError(ValueError):
+class RunError(Invalid):
     """A run the user asked for cannot be made (too few notes...)."""
 
 
@@ -64,8 +60,6 @@ def fit_run(
     progress: ProgressFn | None = None,
 ) -> dict[str, Any]:
     """Fit, plan and store a run; returns its summary (run id, status, changes)."""
-    from service.theming.drafts import fill_in_notes
-
     options = options or RunOptions()
     report = progress or (lambda _f, _m: None)
     with db.session() as session:

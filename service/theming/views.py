@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer
 
+from service.pipeline.explain import why_here
 from service.storage.models import Assignment, Document, Note, Theme, ThemeRun, as_utc
 from service.storage.repository import NotFound
 from service.theming.current import DRAFT, current_run, get_theme
@@ -152,8 +153,6 @@ def _why(
     """Why a note sits in its theme (``explain.why_here``) from its stored fits (its
     five best themes; ``score`` is None when its theme, placed by hand, is not among
     them), with the next theme's name."""
-    from service.pipeline.explain import why_here
-
     scores = {int(k): float(v) for k, v in (assignment.scores or {}).items()}
     why = why_here(note.content_lemmas or [], keywords, scores, assignment.theme_key)
     following = why["next_theme"]

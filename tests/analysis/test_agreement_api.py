@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from service.api.routes import agreement, exports
+from service.commands import CommandApp
 from service.commands.agreement import agreement as agreement_command
 from service.commands.agreement import human_codes as human_codes_command
 from service.config import Settings
@@ -183,7 +184,7 @@ def test_human_code_errors(api: TestClient, settings: Settings) -> None:
 
 
 def _cli() -> typer.Typer:
-    app = typer.Typer()
+    app = CommandApp()  # as service.cli builds its app: user errors answered once
     app.command("human-codes")(human_codes_command)
     app.command()(agreement_command)
     return app

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from service.api.routes import compare
+from service.commands import CommandApp
 from service.commands.compare import compare as compare_command
 from service.config import Settings
 from tests.factories import add_project, database, include_routers, sample_project
@@ -61,7 +62,7 @@ def test_compare_errors_say_what_to_do(api: TestClient, settings: Settings) -> N
 
 
 def _cli() -> typer.Typer:
-    app = typer.Typer()
+    app = CommandApp()  # as service.cli builds its app: user errors answered once
     app.command()(compare_command)
     app.command("noop")(lambda: None)  # two commands, so typer keeps the command name
     return app

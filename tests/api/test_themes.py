@@ -153,6 +153,15 @@ def test_codebook_seeds_themes(project: TestClient) -> None:
     csv_book = "name,description,examples\nLiikenne,Joukkoliikenne ja tiet,bussi;juna\n"
     ok = client.put("/projects/p/codebook", files={"file": ("k.csv", csv_book.encode())})
     assert ok.status_code == 200 and ok.json()[0]["name"] == "Liikenne"
+    assert client.delete("/projects/p/codebook").status_code == 204
+    # A codebook seeds every later run: who set or cleared it is in the audit log.
+    log = [(e["action"], e["details"]) for e in client.get("/audit").json() if e["project"] == "p"]
+    changes = [(action, details) for action, details in log if "codebook" in action]
+    assert changes == [  # newest first
+        ("clear_codebook", {}),
+        ("set_codebook", {"themes": 1, "default": False}),
+        ("set_codebook", {"themes": len(book), "default": True}),
+    ], changes
 
 
 def test_runs_are_reproducible(project: TestClient) -> None:

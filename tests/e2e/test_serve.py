@@ -35,8 +35,9 @@ class Running:
     err: Path
 
     def _children(self, marker: bytes) -> list[int]:
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        pids = [int(p) for p in children.read_text().split()]
+        # Each thread's children: serve starts a worker again from its supervising thread.
+        tasks = Path(f"/proc/{self.process.pid}/task").glob("*/children")
+        pids = [int(p) for task in tasks for p in task.read_text().split()]
         return [p for p in pids if marker in Path(f"/proc/{p}/cmdline").read_bytes()]
 
     def ui_pid(self) -> int:
@@ -140,8 +141,8 @@ def test_start_up_output_ends_with_the_sign_in_link(running: Running) -> None:
     assert again.headers["location"].endswith("?sign_in=refused")
 
 
-def test_the_jobs_run_in_a_worker_process_beside_the_api(running: Running) -> None:
-    (worker,) = running.worker_pids()  # TEEMA_WORKER_PROCESSES=1
+def _upload_runs_to_the_end(running: Running) -> None:
+    """As a user: a project, one small upload waited for; its job succeeded."""
     token = (running.data_dir / "admin-token").read_text().strip()
     api = httpx.Client(
         base_url=running.api_url, headers={"Authorization": f"Bearer {token}"}, timeout=600
@@ -154,6 +155,11 @@ def test_the_jobs_run_in_a_worker_process_beside_the_api(running: Running) -> No
     )
     assert upload.status_code == 201, upload.text
     assert api.get(f"/jobs/{upload.json()['job_id']}").json()["state"] == "succeeded"
+
+
+def test_the_jobs_run_in_a_worker_process_beside_the_api(running: Running) -> None:
+    (worker,) = running.worker_pids()  # TEEMA_WORKER_PROCESSES=1
+    _upload_runs_to_the_end(running)
     log = (running.data_dir / "logs" / "worker-1.log").read_text()
     assert f":{worker}:" in log  # "Worker host:pid:... runs the jobs of ..."
 
@@ -174,3 +180,20 @@ def test_a_killed_service_takes_the_ui_with_it(running: Running) -> None:
     running.process.wait(timeout=30)
     assert _gone(ui), "the UI outlived the service"
     assert workers and all(_gone(w) for w in workers), "a worker outlived the service"
+
+
+def test_a_worker_that_dies_is_started_again(running: Running) -> None:
+    """A worker ends when a job outgrows its limits (status 75, service.job_limits), or is
+    killed: ``serve`` starts another in its place and the jobs go on."""
+    (first,) = running.worker_pids()
+    os.kill(first, signal.SIGKILL)
+    assert _gone(first)
+    deadline = time.monotonic() + 60
+    while not (workers := running.worker_pids()) or workers == [first]:
+        assert time.monotonic() < deadline, running.terminal()
+        time.sleep(0.3)
+    (second,) = workers
+    assert second != first
+    _upload_runs_to_the_end(running)
+    log = (running.data_dir / "logs" / "worker-1.log").read_text()
+    assert f":{second}:" in log and "started again" in log, log

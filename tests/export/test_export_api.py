@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from service.api.routes import exports
-from service.commands import cli_user
+from service.commands import CommandApp, cli_user
 from service.commands.export import export as export_command
 from service.config import Settings
 from service.export.qdpx_import import read_qdpx
@@ -95,7 +95,7 @@ def test_export_errors_and_projects_without_themes(api: TestClient, settings: Se
 
 
 def _cli() -> typer.Typer:
-    app = typer.Typer()
+    app = CommandApp()  # as service.cli builds its app: user errors answered once
     app.command()(export_command)
     app.command("noop")(lambda: None)
     return app

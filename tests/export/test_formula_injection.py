@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-import typer
 from fastapi.testclient import TestClient
 from lxml import etree
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from service.api.routes import exports
+from service.commands import CommandApp
 from service.commands.compare import compare as compare_command
 from service.config import Settings
 from service.export.qdpx_import import read_qdpx
@@ -161,7 +161,7 @@ def test_compare_command_csv_neutralises_region_and_theme_names(tmp_path: Path) 
     folder = tmp_path
     env = {"TEEMA_DATA_DIR": str(folder), "TEEMA_DATABASE_URL": ""}
     _hostile_project(f"sqlite:///{folder / 'teemakartta.db'}")
-    cli = typer.Typer()
+    cli = CommandApp()  # as service.cli builds its app: user errors answered once
     cli.command()(compare_command)
     cli.command("noop")(lambda: None)
     answer = CliRunner().invoke(cli, ["compare", "--project", "kaava", "--format", "csv"], env=env)

@@ -42,3 +42,16 @@ def test_the_factor_is_the_boundary() -> None:
         labels = np.repeat([0, 1, 2], [size + extra, median, median])
         leaves = np.where(np.arange(len(labels)) < (size + extra) // 2, 5, 6)
         assert len(np.unique(split_large_themes(labels, leaves))) == expected
+
+
+def test_a_giant_is_cut_into_parts_the_size_of_a_typical_theme() -> None:
+    """Leaves at the chosen minimum size (5 notes) cut a block of seven topics into ~16
+    pieces (questions_mixed: 40 themes for 25 questions); leaves no smaller than the
+    median theme give parts like the other themes (29 for 25, evaluation/README.md)."""
+    from service.pipeline.granularity import giant_leaf_size
+
+    labels = np.concatenate([np.zeros(350, np.int64), np.repeat(np.arange(1, 19), 50)])
+    assert giant_leaf_size(labels, chosen=5) == 50  # the median theme, not 5
+    assert giant_leaf_size(labels, chosen=60) == 60  # never finer than the choice
+    seeded = np.concatenate([np.zeros(500, np.int64), np.repeat([1, 2, 3], [10, 20, 30])])
+    assert giant_leaf_size(seeded, chosen=5, first=1) == 20  # seed themes do not count

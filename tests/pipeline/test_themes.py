@@ -367,7 +367,7 @@ def test_what_the_model_describes_is_what_a_run_stores(
 ) -> None:
     # One theme engine (issue 13): a stored run's representative notes and theme tree are
     # the model's own, not a second definition of "representative" or of the tree.
-    from service.theming.store import describe_themes, tree_of
+    from service.pipeline.describe import describe_themes, tree_of
 
     vectors = sib["vectors"][:TRAIN]  # type: ignore[index]
     lemma_docs = sib["lemma_docs"][:TRAIN]  # type: ignore[index]

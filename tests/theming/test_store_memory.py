@@ -12,8 +12,9 @@ from typing import Any
 
 import numpy as np
 
+from service.pipeline.describe import ThemeDescription
 from service.theming.constraints import EditConstraints
-from service.theming.store import ThemeDescription, store_assignments
+from service.theming.store import store_assignments
 
 
 class _Session:

@@ -73,3 +73,21 @@ def test_csv_downloads_neutralise_formulas() -> None:
         assert "'=HYPERLINK(1)" in cells and "hyvä" in cells and "'=teema" in cells
         assert ("'@alue" in cells) == index
     assert csv_bytes(frame).decode().splitlines()[2] == "hyvä,1"  # numbers stay numbers
+
+
+def test_every_csv_the_ui_offers_is_formula_safe() -> None:
+    """Theme names, actor names and notes are user text: every table the UI offers as a
+    CSV download goes through ``csv_bytes``, in one button (``common.csv_download``). The
+    needs and actors pages had written theirs with pandas directly."""
+    from pathlib import Path
+
+    ui = Path(__file__).resolve().parents[2] / "ui"
+    past_csv_bytes, own_buttons = [], []
+    for path in sorted(ui.rglob("*.py")):
+        text = path.read_text("utf-8")
+        if path.name != "safe_text.py" and ".to_csv(" in text:
+            past_csv_bytes.append(path.name)
+        if path.name != "common.py" and 'mime="text/csv"' in text:
+            own_buttons.append(path.name)
+    assert past_csv_bytes == [], f"CSV written past csv_bytes: {past_csv_bytes}"
+    assert own_buttons == [], f"CSV buttons of their own: {own_buttons}"

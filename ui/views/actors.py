@@ -66,14 +66,7 @@ def _table(actors: list[dict[str, Any]], project: str) -> None:
             t("actors_col_forms"): st.column_config.TextColumn(help=t("actors_forms_help")),
         },
     )
-    st.download_button(
-        t("download_csv"),
-        frame.to_csv(index=False).encode("utf-8"),
-        file_name=f"toimijat-{project}.csv",
-        mime="text/csv",
-        key="actors_csv",
-        on_click="ignore",
-    )
+    common.csv_download(frame, f"toimijat-{project}.csv", "actors_csv")
 
 
 def _page(project: str) -> None:

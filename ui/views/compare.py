@@ -15,22 +15,11 @@ from ui.client import ApiError
 from ui.i18n import TEXTS, language, option_labels, t, translated
 from ui.numbers import number, p_value, plotly_separators
 from ui.plain import markdown_text
-from ui.safe_text import csv_bytes, md
+from ui.safe_text import md
 
 PERIOD = "quarter"
 # The fields the service compares by (service/analysis/prevalence.py BY_FIELDS).
 BY_FIELDS = ("region", "kind", "event", "document", "group", "question", "speaker_role")
-
-
-def _csv_button(frame: pd.DataFrame, name: str, key: str, index: bool = False) -> None:
-    st.download_button(
-        t("download_csv"),
-        csv_bytes(frame, index),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=key,
-        on_click="ignore",
-    )  # a download need not rerun the page
 
 
 def _labels(by: str = "region") -> dict[str, str]:
@@ -63,7 +52,7 @@ def _heatmap(
         config=charts.chart_config(f"alueet-teemat-{project}"),
         key="heatmap",
     )
-    _csv_button(matrix, f"alueet-teemat-{project}", "heatmap_csv", index=True)
+    common.csv_download(matrix, f"alueet-teemat-{project}.csv", "heatmap_csv", index=True)
 
 
 def _small_groups(totals: dict[str, int]) -> None:
@@ -183,7 +172,7 @@ def _distinctive(compare: dict[str, Any], project: str, by: str) -> None:
                 "z": st.column_config.TextColumn(help=t("z_help")),
             },
         )
-    _csv_button(rows, f"erottuvat-teemat-{project}", "distinctive_csv")
+    common.csv_download(rows, f"erottuvat-teemat-{project}.csv", "distinctive_csv")
 
 
 def _timeline(
@@ -216,7 +205,7 @@ def _timeline(
         config=charts.chart_config(f"teemat-ajassa-{project}"),
         key="timeline",
     )
-    _csv_button(series, f"teemat-ajassa-{project}", "timeline_csv")
+    common.csv_download(series, f"teemat-ajassa-{project}.csv", "timeline_csv")
 
 
 def _page(project: str) -> None:

@@ -92,14 +92,8 @@ def _table(block: dict[str, Any], project: str) -> None:
             t("col_status"): st.column_config.TextColumn(help=t("needs_status_help")),
         },
     )
-    st.download_button(
-        t("download_csv"),
-        rows.drop(columns=["sentence", "reasons"]).to_csv(index=False).encode("utf-8"),
-        file_name=f"tarpeet-hankkeet-{project}.csv",
-        mime="text/csv",
-        key="needs_csv",
-        on_click="ignore",
-    )
+    frame = rows.drop(columns=["sentence", "reasons"])
+    common.csv_download(frame, f"tarpeet-hankkeet-{project}.csv", "needs_csv")
 
 
 def _page(project: str) -> None:

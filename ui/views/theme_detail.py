@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from ui import charts, common, safe_text
+from ui import charts, common
 from ui.client import ApiClient, ApiError
 from ui.i18n import option_labels, t
 from ui.numbers import plotly_separators
@@ -130,14 +130,7 @@ def _notes(detail: dict[str, Any]) -> list[int]:
             t("col_why"): st.column_config.TextColumn(help=t("col_why_help")),
         },
     )
-    st.download_button(
-        t("download_csv"),
-        safe_text.csv_bytes(frame),
-        file_name=f"teema-{detail['id']}.csv",
-        mime="text/csv",
-        key="theme_csv",
-        on_click="ignore",
-    )
+    common.csv_download(frame, f"teema-{detail['id']}.csv", "theme_csv")
     rows = list(event["selection"]["rows"]) if event else []
     return [int(frame["id"].iloc[i]) for i in rows if i < len(frame)]
 

@@ -14,7 +14,7 @@ from ui.client import ApiError
 from ui.i18n import language, option_labels, t, translated
 from ui.note_frame import MapFilters, MapSelection, read_selection, search_mask
 from ui.numbers import number
-from ui.safe_text import csv_bytes, md
+from ui.safe_text import md
 
 
 def _load(project: str, fresh: str) -> tuple[pd.DataFrame, map_data.Labels] | None:
@@ -103,14 +103,7 @@ def _listing(notes: pd.DataFrame, selection: MapSelection, names: dict[int, str]
         width="stretch",
         column_config={t("col_text"): st.column_config.TextColumn(width="large")},
     )
-    st.download_button(
-        t("download_csv"),
-        csv_bytes(table),
-        file_name="muistiinpanot.csv",
-        mime="text/csv",
-        key="map_listing_csv",
-        on_click="ignore",
-    )
+    common.csv_download(table, "muistiinpanot.csv", "map_listing_csv")
     return chosen
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from ui import charts, common, run_report, safe_text
+from ui import charts, common, run_report
 from ui.client import ApiError
 from ui.i18n import option_labels, t
 from ui.safe_text import md
@@ -169,14 +169,7 @@ def _page(project: str) -> None:
         on_select="rerun",
         selection_mode="multi-row",
     )
-    st.download_button(
-        t("download_csv"),
-        safe_text.csv_bytes(frame),
-        file_name=f"teemat-{project}.csv",
-        mime="text/csv",
-        key="themes_csv",
-        on_click="ignore",
-    )
+    common.csv_download(frame, f"teemat-{project}.csv", "themes_csv")
     rows = list(event["selection"]["rows"]) if event else []
     chosen = [int(frame["id"].iloc[i]) for i in rows if i < len(frame)]
     names = {int(th["id"]): str(th["name"]) for th in table["themes"]}

@@ -8,7 +8,7 @@ from fastapi import APIRouter, File, Form, HTTPException, UploadFile, status
 
 from service.api.deps import ExportProject, SessionDep, SettingsDep
 from service.api.responses.agreement import Agreement, CodesImported
-from service.coding import HumanCodeError, agreement_for, import_human_codes
+from service.coding import agreement_for, import_human_codes
 from service.storage.human_codes import MAX_CODER_CHARS, coders
 from service.storage.repository import NotFound
 from service.theming.current import current_run
@@ -38,10 +38,7 @@ def upload_human_codes(
             status.HTTP_413_CONTENT_TOO_LARGE,
             f"The file is larger than {settings.max_upload_mb:g} MB.",
         )
-    try:
-        return import_human_codes(session, project.id, file.filename or "", content, coder)
-    except HumanCodeError as error:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from None
+    return import_human_codes(session, project.id, file.filename or "", content, coder)
 
 
 @router.get(

@@ -6,9 +6,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, HTTPException, UploadFile, status
 
-from service.api.deps import EditProject, ReadProject, SessionDep, SignedIn
+from service.api.deps import EditProject, ReadProject, SessionDep, SignedIn, UserDep
 from service.api.responses.codebook import CodebookThemeOut
+from service.pipeline.codebook import default_codebook as shipped_codebook
+from service.pipeline.codebook import read_codebook
 from service.storage.models import ProjectCodebook
+from service.theming.codebook import set_codebook
 
 router = APIRouter(tags=["codebook"])
 
@@ -22,9 +25,9 @@ def _out(themes: list[dict[str, Any]]) -> list[CodebookThemeOut]:
 @router.get("/codebooks/default")
 def default_codebook(_user: SignedIn) -> list[CodebookThemeOut]:
     """The shipped Finnish codebook for regional development workshops."""
-    from service.pipeline.codebook import default_codebook
-
-    return _out(default_codebook().records())
+    # This route has the rule's name (default_codebook: its operation id), so the rule is
+    # imported as shipped_codebook.
+    return _out(shipped_codebook().records())
 
 
 @router.get("/projects/{project}/codebook")
@@ -40,14 +43,13 @@ def get_codebook(project: ReadProject, session: SessionDep) -> list[CodebookThem
 def put_codebook(
     project: EditProject,
     session: SessionDep,
+    user: UserDep,
     file: Annotated[UploadFile | None, File(description="Codebook as .json or .csv")] = None,
     use_default: bool = False,
 ) -> list[CodebookThemeOut]:
     """Set the codebook from a JSON/CSV file, or from the shipped default."""
-    from service.pipeline.codebook import CodebookError, default_codebook, read_codebook
-
     if use_default:
-        themes = default_codebook().records()
+        themes = shipped_codebook().records()
     elif file is None:
         raise HTTPException(
             status.HTTP_422_UNPROCESSABLE_CONTENT,
@@ -59,20 +61,11 @@ def put_codebook(
             raise HTTPException(
                 status.HTTP_413_CONTENT_TOO_LARGE, "A codebook file is at most 1 MB."
             )
-        try:
-            themes = read_codebook(content, file.filename or "codebook.json").records()
-        except CodebookError as error:
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from None
-    stored = session.get(ProjectCodebook, project.id)
-    if stored is None:
-        session.add(ProjectCodebook(project_id=project.id, themes=themes))
-    else:
-        stored.themes = themes
+        themes = read_codebook(content, file.filename or "codebook.json").records()
+    set_codebook(session, project.id, themes, user.name, default=use_default)
     return _out(themes)
 
 
 @router.delete("/projects/{project}/codebook", status_code=status.HTTP_204_NO_CONTENT)
-def delete_codebook(project: EditProject, session: SessionDep) -> None:
-    stored = session.get(ProjectCodebook, project.id)
-    if stored is not None:
-        session.delete(stored)
+def delete_codebook(project: EditProject, session: SessionDep, user: UserDep) -> None:
+    set_codebook(session, project.id, None, user.name)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Response, status
+from fastapi import APIRouter, Query, Response
 
-from service.analysis.prevalence import BY_FIELDS, PERIODS, CompareError, check_choice, compare_run
+from service.analysis.prevalence import BY_FIELDS, PERIODS, check_choice, compare_run
 from service.api.deps import ReadProject, SessionDep, ViewsDep
 from service.api.responses.compare import Comparison
 from service.theming.current import current_run
@@ -37,10 +37,7 @@ def compare_themes(
 
     Unassigned notes are a column of their own in ``rows`` and are left out of the tests.
     """
-    try:
-        check_choice(by, period)
-    except CompareError as error:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from None
+    check_choice(by, period)
 
     def report() -> dict[str, Any]:
         run = current_run(session, project.id)

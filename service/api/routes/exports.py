@@ -7,7 +7,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse, Response, StreamingResponse
 from starlette.background import BackgroundTask
 
@@ -51,10 +51,7 @@ def export(
 ) -> Response:
     """One row per note with its document, metadata and theme (csv, xlsx, parquet), the
     whole project for QDA tools (qdpx, REFI-QDA 1.0), or the codebook alone (qdc)."""
-    try:
-        check_format(format)
-    except ExportError as error:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from None
+    check_format(format)
     headers = {"Content-Disposition": content_disposition(export_filename(project.name, format))}
     record_export(session, user.name, project, format)
     if format == "csv":

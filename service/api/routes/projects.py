@@ -26,8 +26,7 @@ def _out(session: SessionDep, project: Project) -> ProjectOut:
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses={409: {"description": "Exists"}})
 def create_project(body: ProjectCreate, session: SessionDep, user: AdminUser) -> ProjectOut:
-    project = repository.create_project(session, body.name, body.description)
-    auth.audit(session, user, "create_project", project.name)
+    project = repository.create_project(session, body.name, body.description, author=user.name)
     return _out(session, project)
 
 

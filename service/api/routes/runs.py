@@ -23,11 +23,11 @@ from service.api.deps import (
 )
 from service.api.responses.runs import RunDetail, RunStarted, RunSummary
 from service.api.schemas import MAX_ID
+from service.pipeline.detail import LEVELS
 from service.storage.models import ThemeRun
 from service.tasks import theme_args
 from service.theming import drafts
 from service.theming.current import current_run
-from service.theming.detail import LEVELS
 from service.theming.notes import RunFilters
 from service.theming.runs import RunOptions
 from service.theming.views import run_summary

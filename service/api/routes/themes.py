@@ -30,10 +30,10 @@ from service.api.responses.themes import (
     ThemeTable,
 )
 from service.api.schemas import MAX_ID
-from service.storage.models import Theme
+from service.pipeline.tree import with_names
+from service.storage.models import Theme, ThemeEdit
 from service.theming import edits, views
 from service.theming.current import current_run
-from service.theming.tree import with_names
 
 router = APIRouter(prefix="/projects/{project}", tags=["themes"])
 
@@ -153,8 +153,6 @@ def note_scores(
 
 @router.get("/edits")
 def list_edits(project: ReadProject, session: SessionDep) -> list[ThemeEditOut]:
-    from service.storage.models import ThemeEdit
-
     rows = session.scalars(
         select(ThemeEdit).where(ThemeEdit.project_id == project.id).order_by(ThemeEdit.id)
     )

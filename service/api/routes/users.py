@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, Query, status
 from pydantic import AwareDatetime, BaseModel, Field
 from sqlalchemy import func, select
 
@@ -20,7 +20,7 @@ from service.api.responses.users import (
     UserWithToken,
 )
 from service.storage.access import AuditEntry, Membership, User
-from service.user_names import NAME_MAX_CHARS, InvalidName
+from service.user_names import NAME_MAX_CHARS
 
 router = APIRouter(tags=["users"])
 
@@ -59,10 +59,6 @@ def _user_fields(user: User) -> dict[str, Any]:
     }
 
 
-def _invalid(error: InvalidName) -> HTTPException:
-    return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error))
-
-
 @router.get("/me")
 def who_am_i(user: SignedIn, session: SessionDep) -> MeOut:
     memberships = session.scalar(
@@ -83,12 +79,7 @@ def rotate_my_token(user: SignedIn, session: SessionDep) -> UserWithToken:
 def create_user(body: UserCreate, session: SessionDep, admin: AdminUser) -> UserWithToken:
     """Create a user; the answer holds their token, which is not shown again. Names are
     checked: see README, Security."""
-    try:
-        user, token = auth.create_user(
-            session, body.name, body.is_admin, _utc(body.token_expires_at)
-        )
-    except InvalidName as error:
-        raise _invalid(error) from None
+    user, token = auth.create_user(session, body.name, body.is_admin, _utc(body.token_expires_at))
     auth.audit(session, admin, "create_user", None, user=user.name, is_admin=user.is_admin)
     return UserWithToken(**_user_fields(user), token=token)
 
@@ -104,16 +95,13 @@ def change_user(name: str, body: UserChange, session: SessionDep, admin: AdminUs
     expiry. Any stored name works in the path, ``a/b`` too (as ``a%2Fb`` or ``a/b``)."""
     user = auth.find_user(session, name)
     stored_name, sent = user.name, body.model_fields_set
-    try:
-        auth.change_user(
-            session,
-            user,
-            name=body.name,
-            is_admin=body.is_admin,
-            token_expires_at=_utc(body.token_expires_at) if "token_expires_at" in sent else ...,
-        )
-    except InvalidName as error:
-        raise _invalid(error) from None
+    auth.change_user(
+        session,
+        user,
+        name=body.name,
+        is_admin=body.is_admin,
+        token_expires_at=_utc(body.token_expires_at) if "token_expires_at" in sent else ...,
+    )
     changes = {k: v for k, v in body.model_dump(mode="json").items() if k in sent}
     auth.audit(session, admin, "change_user", None, user=stored_name, **changes)
     return UserOut(**_user_fields(user))

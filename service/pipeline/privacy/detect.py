@@ -158,7 +158,7 @@ def _engine(model: str) -> tuple[AnalyzerEngine, SpacyNlpEngine, Language, FairL
         IbanRecognizer,
     )
 
-    from service.pipeline.privacy.recognizers import (
+    from service.pipeline.privacy.recognizers import (  # lazy: loads presidio
         FinnishAddressRecognizer,
         FinnishNameRecognizer,
         FinnishPhoneRecognizer,

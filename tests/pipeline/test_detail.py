@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from service.theming.detail import at_level, bisect, coarser, finer, target_count
+from service.pipeline.detail import at_level, bisect, coarser, finer, target_count
 
 
 def _points(centres: list[list[float]], per: int, spread: float, seed: int = 1) -> np.ndarray:
