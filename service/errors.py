@@ -6,14 +6,15 @@ every ``ServiceError`` with its ``status`` and the message as the detail (``code
 beside it where a client needs one); the CLI prints the message in red and exits with
 status 2 (``commands.CommandApp``). A rule with no imports: any layer may use it.
 
-Kinds: ``NotFound`` (404; ``code`` lets a client tell "no such theme" from "no theme
-run yet" without reading words), ``Conflict`` (409: clashes with what exists) and
+Kinds: ``Forbidden`` (403: the user's role may not do this), ``NotFound`` (404;
+``code`` lets a client tell "no such theme" from "no theme run yet" without reading
+words), ``Conflict`` (409: clashes with what exists) and
 ``Invalid`` (422: the input cannot be used; an upload may say 413 or 415 instead).
 """
 
 from __future__ import annotations
 
-__all__ = ["Conflict", "Invalid", "NotFound", "ServiceError"]
+__all__ = ["Conflict", "Forbidden", "Invalid", "NotFound", "ServiceError"]
 
 
 class ServiceError(Exception):
@@ -28,6 +29,13 @@ class ServiceError(Exception):
         self.message = message
         if status is not None:
             self.status = status
+
+
+class Forbidden(ServiceError, PermissionError):
+    """The signed-in user's role in the project does not allow the request."""
+
+    status = 403
+    code = "forbidden"
 
 
 class NotFound(ServiceError, LookupError):

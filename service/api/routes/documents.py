@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Path, Query, Response, UploadFile, status
 
-from service import auth
 from service.api.deps import (
     DatabaseDep,
     JobsDep,
@@ -28,6 +27,7 @@ from service.api.schemas import (
 )
 from service.api.waiting import release_connection
 from service.config import Settings
+from service.core import documents
 from service.ingest import (
     DocumentMeta,
     UploadError,
@@ -39,7 +39,6 @@ from service.pipeline.parse import ACCEPTED_EXTENSIONS
 from service.storage import repository
 from service.storage.db import Database
 from service.tasks import ingest_args
-from service.theming.drafts import refresh_after_delete
 
 router = APIRouter(prefix="/projects/{project}/documents", tags=["documents"])
 rules_router = APIRouter(tags=["documents"])
@@ -185,16 +184,4 @@ def delete_document(
     session: SessionDep,
     user: SignedIn,
 ) -> None:
-    document = repository.get_document(session, project.id, document_id)
-    auth.audit(
-        session,
-        user,
-        "delete_document",
-        project.name,
-        document_id=document.id,
-        filename=document.filename,
-        notes=document.note_count,
-    )
-    repository.delete_document(session, document)
-    # In the same transaction: the current run (and any draft) says what is left.
-    refresh_after_delete(session, project.id)
+    documents.delete_document(session, user, project, document_id)

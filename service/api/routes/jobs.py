@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 from sqlalchemy import select
 
 from service import auth
 from service.api.deps import ReadProject, SessionDep, SignedIn
 from service.api.schemas import JobOut
-from service.jobs import cancel_job
+from service.core import jobs
 from service.storage import repository
 from service.storage.models import Job
 
@@ -29,10 +29,10 @@ def get_job(job_id: str, session: SessionDep, user: SignedIn) -> JobOut:
 
 @router.get("/projects/{project}/jobs")
 def list_project_jobs(project: ReadProject, session: SessionDep) -> list[JobOut]:
-    jobs = session.scalars(
+    rows = session.scalars(
         select(Job).where(Job.project_id == project.id).order_by(Job.created_at.desc()).limit(50)
     )
-    return [JobOut.model_validate(job) for job in jobs]
+    return [JobOut.model_validate(job) for job in rows]
 
 
 @router.post(
@@ -48,15 +48,5 @@ def cancel(project: ReadProject, job_id: str, session: SessionDep, user: SignedI
     running job stops at its next progress report and keeps what it finished before (an
     upload's documents ingested so far); an upload's files are deleted. For those who may
     upload or edit in the project."""
-    job = session.get(Job, job_id)
-    if job is None or job.project_id != project.id:
-        raise repository.NotFound(f"No job {job_id!r} in project {project.name!r}.")
-    role = auth.role_in(session, user, project.id)
-    if role is None or not auth.PERMISSIONS[role] & {auth.UPLOAD, auth.EDIT}:
-        raise HTTPException(403, f"Your role {role!r} may not cancel jobs; ask a project admin.")
-    if not cancel_job(session, job_id, f"Cancelled by {user.name}."):
-        raise HTTPException(409, f"Job {job_id!r} has ended already ({job.state}).")
-    auth.audit(session, user, "cancel_job", project.name, job_id=job_id, kind=job.kind)
-    session.flush()
-    session.refresh(job)
+    job = jobs.cancel(session, user, project, job_id)
     return JobOut.model_validate(job)

@@ -7,6 +7,7 @@ from fastapi import APIRouter, status
 from service import auth
 from service.api.deps import AdminUser, ManageProject, ReadProject, SessionDep, SignedIn
 from service.api.schemas import ProjectCreate, ProjectOut
+from service.core import projects
 from service.storage import repository
 from service.storage.models import Project
 
@@ -48,5 +49,4 @@ def get_project(project: ReadProject, session: SessionDep) -> ProjectOut:
 
 @router.delete("/{project}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_project(project: ManageProject, session: SessionDep, user: SignedIn) -> None:
-    auth.audit(session, user, "delete_project", project.name)
-    repository.delete_project(session, project)
+    projects.delete_project(session, user, project)

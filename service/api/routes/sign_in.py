@@ -15,6 +15,7 @@ from service import auth
 from service.api.deps import BearerDep, SessionDep, SettingsDep, SignedIn, refuse_if_throttled
 from service.api.responses.users import SessionOut
 from service.api.throttle import FailedSignIns, client_address
+from service.core import accounts
 
 router = APIRouter(tags=["users"])
 
@@ -33,11 +34,10 @@ def sign_in(
     address = client_address(request)
     refuse_if_throttled(failures, address)
     try:
-        user, token, expires = auth.redeem_sign_in_link(session, body.code, settings.session_hours)
+        user, token, expires = accounts.signed_in(session, body.code, settings.session_hours)
     except auth.SignInError as error:
         failures.failed(address)
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, str(error)) from None
-    auth.audit(session, user, "sign_in", None, via="link")
     return SessionOut(name=user.name, is_admin=user.is_admin, token=token, expires_at=expires)
 
 
@@ -45,5 +45,5 @@ def sign_in(
 def sign_out(user: SignedIn, session: SessionDep, credentials: BearerDep) -> None:
     """End the session of the token sent. An API token is not ended this way (it is no
     session): rotate it with ``POST /me/token``."""
-    if credentials is not None and auth.end_session(session, credentials.credentials):
-        auth.audit(session, user, "sign_out", None)
+    if credentials is not None:
+        accounts.signed_out(session, user, credentials.credentials)

@@ -19,6 +19,7 @@ from service.api.responses.users import (
     UserOut,
     UserWithToken,
 )
+from service.core import accounts
 from service.storage.access import AuditEntry, Membership, User
 from service.user_names import NAME_MAX_CHARS
 
@@ -70,8 +71,7 @@ def who_am_i(user: SignedIn, session: SessionDep) -> MeOut:
 @router.post("/me/token")
 def rotate_my_token(user: SignedIn, session: SessionDep) -> UserWithToken:
     """A new API token for yourself (shown once); the old one stops working at once."""
-    token = auth.rotate_token(session, user)
-    auth.audit(session, user, "rotate_token", None, user=user.name)
+    token = accounts.rotate_token(session, user)
     return UserWithToken(**_user_fields(user), token=token)
 
 
@@ -79,8 +79,9 @@ def rotate_my_token(user: SignedIn, session: SessionDep) -> UserWithToken:
 def create_user(body: UserCreate, session: SessionDep, admin: AdminUser) -> UserWithToken:
     """Create a user; the answer holds their token, which is not shown again. Names are
     checked: see README, Security."""
-    user, token = auth.create_user(session, body.name, body.is_admin, _utc(body.token_expires_at))
-    auth.audit(session, admin, "create_user", None, user=user.name, is_admin=user.is_admin)
+    user, token = accounts.create_user(
+        session, admin, body.name, body.is_admin, _utc(body.token_expires_at)
+    )
     return UserWithToken(**_user_fields(user), token=token)
 
 
@@ -94,24 +95,21 @@ def change_user(name: str, body: UserChange, session: SessionDep, admin: AdminUs
     """Rename a user, make or unmake them an administrator, set or clear their token's
     expiry. Any stored name works in the path, ``a/b`` too (as ``a%2Fb`` or ``a/b``)."""
     user = auth.find_user(session, name)
-    stored_name, sent = user.name, body.model_fields_set
-    auth.change_user(
+    sent = body.model_fields_set
+    accounts.change_user(
         session,
+        admin,
         user,
         name=body.name,
         is_admin=body.is_admin,
         token_expires_at=_utc(body.token_expires_at) if "token_expires_at" in sent else ...,
     )
-    changes = {k: v for k, v in body.model_dump(mode="json").items() if k in sent}
-    auth.audit(session, admin, "change_user", None, user=stored_name, **changes)
     return UserOut(**_user_fields(user))
 
 
 @router.delete("/users/{name:path}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_user(name: str, session: SessionDep, admin: AdminUser) -> None:
-    user = auth.find_user(session, name)
-    auth.audit(session, admin, "delete_user", None, user=user.name)
-    auth.delete_user(session, user)
+    accounts.delete_user(session, admin, auth.find_user(session, name))
 
 
 @router.get("/projects/{project}/members")
@@ -129,8 +127,7 @@ def list_members(project: ManageProject, session: SessionDep) -> list[MemberOut]
 def set_member(
     project: ManageProject, user_name: str, body: RoleChange, session: SessionDep, admin: SignedIn
 ) -> MemberChanged:
-    stored = auth.set_role(session, user_name, project.id, body.role)
-    auth.audit(session, admin, "set_role", project.name, user=stored, role=body.role)
+    stored = accounts.set_member(session, admin, project.name, project.id, user_name, body.role)
     return MemberChanged(user=stored, role=body.role)
 
 
