@@ -133,6 +133,15 @@ class Settings(BaseSettings):
     sample_project: str = Field(
         default="esimerkki", description="Project that `make run` fills from corpora/."
     )
+    shared_batch_notes: int = Field(
+        default=1000,
+        ge=0,
+        description=(
+            "An upload running as a job with more notes than this shares them in batches "
+            "of this many with the other workers (lemmas and vectors; note_analysis.py); "
+            "0: never share."
+        ),
+    )
     fit_sample_notes: int = Field(
         default=20_000,
         ge=0,

@@ -12,12 +12,9 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
-import numpy as np
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -26,6 +23,7 @@ from service import privacy
 from service.config import Settings
 from service.errors import Invalid
 from service.nlp import NlpResources
+from service.note_analysis import Analysed, Batching, analyse_here, analyse_shared
 from service.pipeline.document import NoteDraft, ParsedDocument
 from service.pipeline.note_length import NoteTooLong, bound_note_length
 from service.pipeline.note_text import embedding_text, stored_phrases, text_hash
@@ -35,15 +33,11 @@ from service.pipeline.privacy.stage import protect
 from service.pipeline.segment import KINDS, segment
 from service.pipeline.tables import parse_columns
 from service.storage.db import Database
-from service.storage.embeddings import load_vectors, store_vectors
+from service.storage.embeddings import store_vectors
 from service.storage.models import Document, Note
 from service.theming.incremental import assign_new_notes
 
-if TYPE_CHECKING:
-    from service.pipeline.language import NoteLanguage
-
 _REGION_RE = re.compile(r"^[\w .,()'/-]{1,100}$")
-_EMBED_CHUNK = 256
 
 ProgressFn = Callable[[float, str], None]
 
@@ -80,6 +74,7 @@ class IngestResult:
     embedded: int = 0
     cached: int = 0
     assigned: int = 0  # notes placed in the current run's themes at once
+    shared_batches: int = 0  # batches of its notes other workers analysed
 
 
 def validate_meta(
@@ -227,8 +222,10 @@ def ingest_document(
     project_id: int,
     prepared: PreparedDocument,
     progress: ProgressFn | None = None,
+    batching: Batching | None = None,
 ) -> IngestResult:
-    """Lemmatize, embed (cache first) and store one document in a single transaction."""
+    """Lemmatize, embed (cache first) and store one document in a single transaction;
+    ``batching``: the ingest job's, to share a large document's notes with other workers."""
     report = progress or (lambda _fraction, _message: None)
     existing = find_duplicate(db, project_id, prepared.content_hash)
     if existing is not None:
@@ -240,16 +237,15 @@ def ingest_document(
     protected = protect(prepared.parsed, prepared.notes, nlp.privacy, policy)
     prepared = replace(prepared, parsed=protected.document, notes=protected.notes)
     report(0.02, "lemmatizing")
-    analyses, new_vectors, missing, hashes = _analyze(nlp, db, prepared, report)
+    analysed = _analyze(nlp, db, prepared, report, batching)
     report(0.96, "storing")
-    embedder = nlp.embedder
     try:
         with db.session() as session:
             document = _add_document(session, project_id, prepared)
-            _add_notes(session, project_id, document.id, prepared, analyses, hashes)
+            _add_notes(session, project_id, document.id, prepared, analysed)
             privacy.store_findings(session, project_id, document.id, protected)
-            if missing:
-                store_vectors(session, embedder.model_id, missing, np.concatenate(new_vectors))
+            if analysed.vectors is not None:
+                store_vectors(session, nlp.embedder.model_id, analysed.missing, analysed.vectors)
             document_id = document.id
             note_ids = [
                 n for n in session.scalars(select(Note.id).where(Note.document_id == document_id))
@@ -267,50 +263,31 @@ def ingest_document(
         len(prepared.notes),
         duplicate=False,
         assigned=assigned,
-        embedded=len(missing),
-        cached=len(set(hashes)) - len(missing),
+        embedded=analysed.embedded,
+        cached=len(set(analysed.hashes)) - analysed.embedded,
+        shared_batches=analysed.shared,
     )
 
 
 def _analyze(
-    nlp: NlpResources, db: Database, prepared: PreparedDocument, report: ProgressFn
-) -> tuple[list[NoteLanguage], list[np.ndarray], list[str], list[str]]:
-    """_lemmatize_and_embed's result, the lemmatizer running in a thread of its own."""
-    # Lemmatizing runs beside the encoder, not before it: it is hidden behind embedding
-    # as far as the cores allow (both release the GIL in their numeric kernels). A thread
-    # of its own per ingest: a shared one would make another project's ingest wait for
-    # this one's lemmas (spaCy itself is shared batch by batch, language._SPACY_LOCK).
-    beside = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lemmatize")
-    try:
-        return _lemmatize_and_embed(beside, nlp, db, prepared, report)
-    finally:
-        beside.shutdown(wait=False)  # on failure the lemmatizer ends on its own
-
-
-def _lemmatize_and_embed(
-    beside: ThreadPoolExecutor,
     nlp: NlpResources,
     db: Database,
     prepared: PreparedDocument,
     report: ProgressFn,
-) -> tuple[list[NoteLanguage], list[np.ndarray], list[str], list[str]]:
-    """(analyses per note, new vectors in chunks, hashes of the new vectors' texts,
-    embedding-text hash per note): lemmas on ``beside`` while the encoder embeds."""
-    analyzing = beside.submit(
-        nlp.analyzer.analyze, [without_placeholders(n.text) for n in prepared.notes]
-    )
-    texts = [embedding_text(note.text, note.context) for note in prepared.notes]
-    hashes = [text_hash(text) for text in texts]
-    embedder = nlp.embedder
-    with db.session() as session:
-        cached = load_vectors(session, embedder.model_id, hashes)
-    missing = list(dict.fromkeys(h for h in hashes if h not in cached))
-    text_of = dict(zip(hashes, texts, strict=True))
-    new_vectors: list[np.ndarray] = []
-    for i in range(0, len(missing), _EMBED_CHUNK):
-        report(0.15 + 0.8 * i / max(len(missing), 1), "embedding")
-        new_vectors.append(embedder.embed([text_of[h] for h in missing[i : i + _EMBED_CHUNK]]))
-    return analyzing.result(), new_vectors, missing, hashes
+    batching: Batching | None,
+) -> Analysed:
+    """Lemmas and new vectors of the notes (``note_analysis``): in batches across the
+    workers when the upload runs as a job and has more notes than a batch."""
+    lemma_texts = [without_placeholders(n.text) for n in prepared.notes]
+    embed_texts = [embedding_text(note.text, note.context) for note in prepared.notes]
+    hashes = [text_hash(text) for text in embed_texts]
+
+    def step(fraction: float, message: str) -> None:
+        report(0.15 + 0.8 * fraction, message)
+
+    if batching is not None and 0 < batching.size < len(hashes):
+        return analyse_shared(nlp, db, batching, (lemma_texts, embed_texts, hashes), step)
+    return analyse_here(nlp, db, lemma_texts, embed_texts, hashes, step)
 
 
 def _add_document(session: Session, project_id: int, prepared: PreparedDocument) -> Document:
@@ -338,11 +315,11 @@ def _add_notes(
     project_id: int,
     document_id: int,
     prepared: PreparedDocument,
-    analyses: Sequence[NoteLanguage],
-    hashes: Sequence[str],
+    analysed: Analysed,
 ) -> None:
     rows: list[Note] = []
-    for draft, analysis, embed_hash in zip(prepared.notes, analyses, hashes, strict=True):
+    pairs = zip(analysed.analyses, analysed.hashes, strict=True)
+    for draft, (analysis, embed_hash) in zip(prepared.notes, pairs, strict=True):
         rows.append(
             Note(
                 project_id=project_id,

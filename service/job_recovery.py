@@ -32,10 +32,14 @@ from service.storage.db import Database
 from service.storage.models import FAILED, QUEUED, RUNNING, Job, JobFile, utc_now
 
 CLAIM_LOCK = 7_201_612  # PostgreSQL advisory lock: one claim at a time across processes
-# Which waiting job a free worker takes first: an upload (its new notes are placed into
-# the current themes at once, what a coordinator waits for) before a theme run (minutes on
-# a large project) before the actor analysis; within one priority, the oldest.
-PRIORITIES = {"ingest": 2, "themes": 1, "actors": 0}
+# A batch of a running upload's notes, offered to other workers (note_analysis.py): the
+# one kind of job that runs beside another job of its project.
+BATCH_KIND = "analyse"
+# Which waiting job a free worker takes first: a batch of a running upload (part of a job
+# already started), an upload (its new notes are placed into the current themes at once,
+# what a coordinator waits for) before a theme run (minutes on a large project) before the
+# actor analysis; within one priority, the oldest.
+PRIORITIES = {BATCH_KIND: 3, "ingest": 2, "themes": 1, "actors": 0}
 HEARTBEAT_SECONDS = 10.0
 # Six missed beats: far beyond a busy database's pause, short enough for a user to retry.
 STALE_SECONDS = 60.0
@@ -128,7 +132,8 @@ def cancel_job(session: Session, job_id: str, reason: str) -> bool:
 
 def claim_job(db: Database, owner: str) -> str | None:
     """Make the first queued job (by priority, then age) whose project runs no other
-    job ``owner``'s running job; its id, or None when no job may start. One statement
+    job (a batch of a running upload excepted: it is part of that job) ``owner``'s
+    running job; its id, or None when no job may start. One statement
     (under an advisory lock on PostgreSQL), so two workers never take the same job or two
     jobs of one project."""
     queued, running = aliased(Job), aliased(Job)
@@ -139,7 +144,10 @@ def claim_job(db: Database, owner: str) -> str | None:
     )
     oldest = (
         select(queued.id)
-        .where(queued.state == QUEUED, or_(queued.project_id.is_(None), ~busy))
+        .where(
+            queued.state == QUEUED,
+            or_(queued.project_id.is_(None), queued.kind == BATCH_KIND, ~busy),
+        )
         .order_by(queued.priority.desc(), queued.created_at, queued.id)
         .limit(1)
         .scalar_subquery()

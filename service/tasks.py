@@ -10,6 +10,8 @@ alone. The API only checks a request and submits the job.
   before any job started); args: the upload's form fields.
 - ``themes``: a theme run; args: the run's filters and options.
 - ``actors``: organisations and places in the notes not analysed yet; no args.
+- ``analyse``: one batch of a large upload's notes, lemmatized and embedded for the
+  ``ingest`` job that offered it (``note_analysis.py``); args: the batch's texts.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from typing import Any
 from service.analysis.actors import find_mentions
 from service.config import Settings
 from service.ingest import UploadError, ingest_document, prepare_document, validate_meta
+from service.job_recovery import BATCH_KIND
 from service.jobs import JobFailed, JobInput, Progress, Task
 from service.nlp import NlpResources
+from service.note_analysis import Batching, analyse_batch_task
 from service.pipeline.entities import EntityRecognizer
 from service.storage.db import Database
 from service.theming.notes import RunFilters
@@ -71,7 +75,8 @@ def tasks_for(db: Database, nlp: NlpResources, settings: Settings) -> dict[str, 
                 )
             except UploadError as error:
                 raise JobFailed(error.message) from None
-            result = ingest_document(db, nlp, job.project_id, document, scaled)
+            batching = Batching(job.job_id, job.project_id, settings.shared_batch_notes)
+            result = ingest_document(db, nlp, job.project_id, document, scaled, batching)
             results.append(result.__dict__)
         return {"documents": results}
 
@@ -96,4 +101,9 @@ def tasks_for(db: Database, nlp: NlpResources, settings: Settings) -> dict[str, 
             raise JobFailed("The project is gone; nothing was saved.")
         return {"analysed": find_mentions(db, job.project_id, EntityRecognizer(), progress)}
 
-    return {"ingest": ingest, "themes": themes, "actors": actors}
+    return {
+        "ingest": ingest,
+        "themes": themes,
+        "actors": actors,
+        BATCH_KIND: analyse_batch_task(db, nlp),
+    }

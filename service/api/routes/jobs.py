@@ -9,6 +9,7 @@ from service import auth
 from service.api.deps import ReadProject, SessionDep, SignedIn
 from service.api.schemas import JobOut
 from service.core import jobs
+from service.job_recovery import BATCH_KIND
 from service.storage import repository
 from service.storage.models import Job
 
@@ -29,8 +30,13 @@ def get_job(job_id: str, session: SessionDep, user: SignedIn) -> JobOut:
 
 @router.get("/projects/{project}/jobs")
 def list_project_jobs(project: ReadProject, session: SessionDep) -> list[JobOut]:
+    """The project's latest 50 jobs, newest first (the batches an upload shares with other
+    workers are part of the upload, not listed)."""
     rows = session.scalars(
-        select(Job).where(Job.project_id == project.id).order_by(Job.created_at.desc()).limit(50)
+        select(Job)
+        .where(Job.project_id == project.id, Job.kind != BATCH_KIND)
+        .order_by(Job.created_at.desc())
+        .limit(50)
     )
     return [JobOut.model_validate(job) for job in rows]
 
