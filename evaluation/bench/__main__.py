@@ -1,12 +1,13 @@
 """`make bench`: every speed figure of the project, written under evaluation/results/.
 
 python -m evaluation.bench [--quick]
-    [--only encoder,ingest,upload,themes,incremental,startup,load,workers,large]
+    [--only encoder,ingest,upload,themes,incremental,startup,load,workers,shared,large]
 
 Each part's result is merged into ``bench_system.json`` as soon as it is measured (a
 part run alone replaces only its own entry); the encoder writes ``bench_encoder.json``,
 the upload -> themes comparison with the peer path ``bench_upload.json``, the API
-against worker processes (``workers``) ``bench_workers.json``, the 200,000-note project
+against worker processes (``workers``) ``bench_workers.json``, one large upload alone or
+shared with other workers (``shared``) ``bench_shared.json``, the 200,000-note project
 (``large``) ``bench_large.json``.
 """
 
@@ -41,6 +42,7 @@ PARTS = (
     "startup",
     "load",
     "workers",
+    "shared",
     "large",
 )
 
@@ -156,9 +158,12 @@ def _upload_part(quick: bool, upload_backends: str) -> None:
 
 
 def _own_file_part(part: str, work: Path, quick: bool) -> None:
-    """Run the workers or the large part; it writes its own file (bench_<part>[_quick].json)."""
+    """Run the workers, shared or large part; it writes its own file
+    (bench_<part>[_quick].json)."""
     if part == "workers":
         from evaluation.bench.workers import run as part_run
+    elif part == "shared":
+        from evaluation.bench.shared_upload import run as part_run
     else:
         from evaluation.bench.large import run as part_run
 
@@ -211,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
                 "load",
                 _load_test(work / "load", 2000 if args.quick else 20000, 20 if args.quick else 60),
             )
-        for part in ("workers", "large"):
+        for part in ("workers", "shared", "large"):
             if part in wanted:
                 _own_file_part(part, work, args.quick)
     from evaluation.bench.plots import plot_system
