@@ -98,6 +98,11 @@ class SentenceTransformerEmbedder:
         self.batch_size = batch_size
         self.device = device
         self._lock = threading.Lock()
+        # One text at a time through the model: its fast tokenizer keeps padding and
+        # truncation settings between calls, and a token count (no padding) in one thread
+        # between another's settings and encoding broke that encoding. The encoder uses
+        # every core anyway.
+        self._encoding = threading.Lock()
         self.model_: SentenceTransformer | None = None
         self.model_dir_: Path | None = None
         self.model_id_: str | None = None
@@ -140,6 +145,15 @@ class SentenceTransformerEmbedder:
         model = self._model()
         if len(texts) == 0:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        with self._encoding:
+            return self._encode(model, texts, progress)
+
+    def _encode(
+        self,
+        model: SentenceTransformer,
+        texts: Sequence[str],
+        progress: Callable[[int, int], None] | None,
+    ) -> np.ndarray:
         prompt = self.prompt or ""
         order = np.argsort(self._token_counts(model, [prompt + t for t in texts]), kind="stable")
         vectors = np.empty((len(texts), self.dimension), dtype=np.float32)

@@ -184,3 +184,40 @@ def test_importing_the_stage_does_not_load_torch() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_two_threads_never_use_the_tokenizer_at_once(
+    embedder: SentenceTransformerEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two jobs of a worker process (or a job and a request) share one embedder. The fast
+    # tokenizer keeps its padding and truncation settings between calls, so one thread's
+    # token count (no padding) between another's settings and its encoding broke that
+    # encoding ("Unable to create tensor ... activate padding"), seen in a test of two
+    # queues. Each call here is held long enough that two threads would overlap.
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    tokenizer_type = type(embedder._model().tokenizer)  # noqa: SLF001
+    original = tokenizer_type.__call__
+    inside, most, guard = [0], [0], threading.Lock()
+
+    def held(self: object, *args: object, **kwargs: object) -> object:
+        with guard:
+            inside[0] += 1
+            most[0] = max(most[0], inside[0])
+        time.sleep(0.02)
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            with guard:
+                inside[0] -= 1
+
+    monkeypatch.setattr(tokenizer_type, "__call__", held)
+    texts = [("Työvoiman saatavuus " * (1 + i % 9)).strip() + f" {i}" for i in range(24)]
+    alone = embedder.embed(texts)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(lambda n: embedder.embed(texts[n % 3 :]), range(8)))
+    assert most[0] == 1
+    for n, vectors in enumerate(answers):
+        np.testing.assert_allclose(vectors, alone[n % 3 :], atol=1e-5)
