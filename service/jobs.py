@@ -243,6 +243,7 @@ class DatabaseJobQueue:
         self._stopping = threading.Event()
         self._stopped = threading.Event()  # the last job has ended: no more heartbeats
         self._running: dict[str, float] = {}  # job id -> its start (monotonic), this process
+        self._uploading: dict[str, int] = {}  # job id -> project of an upload running here
         self._threads = [
             threading.Thread(target=self._work, name=f"job-{i}", daemon=True)
             for i in range(workers)
@@ -316,7 +317,7 @@ class DatabaseJobQueue:
     def _next(self) -> str | None:
         """Claim the oldest queued job whose project runs no job; None when stopping."""
         while not self._stopping.is_set():
-            job_id = claim_job(self._db, self.owner)
+            job_id = claim_job(self._db, self.owner, set(self._uploading.values()))
             if job_id is not None:
                 return job_id
             with self._changed:
@@ -343,6 +344,8 @@ class DatabaseJobQueue:
                     return
                 task = JobInput(self._db, job_id, job.project_id, dict(job.args or {}))
                 kind = job.kind
+            if kind == "ingest" and task.project_id is not None:
+                self._uploading[job_id] = task.project_id  # its batches: for other processes
             progress = Progress(self._db, job_id, self.owner, limits=self._limits)
             result = self.tasks[kind](task, progress)
         except JobCancelled:
@@ -358,6 +361,7 @@ class DatabaseJobQueue:
             self._end(job_id, RUNNING, SUCCEEDED, progress=1.0, result=result, message="done")
         finally:
             self._running.pop(job_id, None)
+            self._uploading.pop(job_id, None)
 
     def _end(self, job_id: str, before: str, after: str, **values: Any) -> bool:
         """Move the job from state ``before`` to ``after``; False if it was not in ``before``.

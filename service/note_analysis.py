@@ -203,6 +203,19 @@ def _collect(db: Database, job_id: str) -> tuple[list[NoteLanguage], int] | None
     return None
 
 
+def _batches(texts: tuple[Sequence[str], Sequence[str], Sequence[str]], size: int) -> list[dict]:
+    """The notes' (lemma texts, embedding texts, hashes) in batches of ``size``."""
+    lemma_texts, embed_texts, hashes = texts
+    return [
+        {
+            "lemma": list(lemma_texts[a : a + size]),
+            "embed": list(embed_texts[a : a + size]),
+            "hashes": list(hashes[a : a + size]),
+        }
+        for a in range(0, len(hashes), size)
+    ]
+
+
 def analyse_shared(
     nlp: NlpResources,
     db: Database,
@@ -210,54 +223,59 @@ def analyse_shared(
     texts: tuple[Sequence[str], Sequence[str], Sequence[str]],
     report: ProgressFn,
 ) -> Analysed:
-    """``analyse_here`` for (lemma texts, embedding texts, hashes), batch by batch,
-    the batches after the first offered to the other workers (module docstring)."""
-    lemma_texts, embed_texts, hashes = texts
-    size = batching.size
-    spans = [(i, min(i + size, len(hashes))) for i in range(0, len(hashes), size)]
-    batches = [
-        {
-            "lemma": list(lemma_texts[a:b]),
-            "embed": list(embed_texts[a:b]),
-            "hashes": list(hashes[a:b]),
-        }
-        for a, b in spans
-    ]
+    """``analyse_here`` for (lemma texts, embedding texts, hashes) in batches, all but
+    the first offered to the other workers (module docstring). The job does the first,
+    then, until every batch is done, takes back the last batch no worker has taken and
+    does it, or else waits for the others; it reads what the workers answered and does
+    again what failed."""
+    batches = _batches(texts, batching.size)
     ids = _offer(db, batching, batches[1:])
-    analyses: list[NoteLanguage] = []
+    waiting = dict(enumerate(ids, start=1))  # index -> its job, until it is done
+    done: dict[int, list[NoteLanguage]] = {}
     embedded = shared = 0
+
+    def here(index: int) -> None:
+        nonlocal embedded
+        batch = batches[index]
+
+        def step(fraction: float, message: str) -> None:
+            report((len(done) + fraction) / len(batches), message)
+
+        analysed = analyse_here(nlp, db, batch["lemma"], batch["embed"], batch["hashes"], step)
+        _store(db, nlp.embedder.model_id, analysed)
+        done[index], embedded = analysed.analyses, embedded + analysed.embedded
+
     try:
-        for index, batch in enumerate(batches):
-            job_id = ids[index - 1] if index else None
-
-            def step(fraction: float, message: str, index: int = index) -> None:
-                report((index + fraction) / len(batches), message)
-
-            done = None
-            while job_id is not None and not _take_back(db, job_id):
-                done = _collect(db, job_id)
-                if done is not None:
-                    break
-                step(0.0, "embedding on another worker")  # raises when cancelled
+        here(0)
+        while waiting:
+            for index, job_id in sorted(waiting.items()):
+                answer = _collect(db, job_id)
+                if answer is not None and answer[0]:  # done by another worker
+                    done[index], embedded, shared = answer[0], embedded + answer[1], shared + 1
+                    del waiting[index]
+                elif answer is not None:  # failed there: do it here
+                    del waiting[index]
+                    here(index)
+            mine = next(
+                (i for i in sorted(waiting, reverse=True) if _take_back(db, waiting[i])), None
+            )
+            if mine is not None:
+                del waiting[mine]
+                here(mine)
+            elif waiting:
+                report(len(done) / len(batches), "embedding on other workers")  # may cancel
                 time.sleep(_WAIT_S)
-            if done and done[0]:
-                analyses.extend(done[0])
-                embedded += done[1]
-                shared += 1
-                continue
-            here = analyse_here(nlp, db, batch["lemma"], batch["embed"], batch["hashes"], step)
-            _store(db, nlp.embedder.model_id, here)
-            analyses.extend(here.analyses)
-            embedded += here.embedded
     finally:
         # Their rows hold note texts: not kept. A worker still on one (the job failed or
         # was cancelled) stops at its next report, and stores nothing.
         with db.session() as session:
             session.execute(delete(Job).where(Job.id.in_(ids)))
     # A concurrent document delete may have taken unused vectors out of the cache again.
+    _, embed_texts, hashes = texts
     with db.session() as session:
         cached = load_vectors(session, nlp.embedder.model_id, hashes)
     text_of = dict(zip(hashes, embed_texts, strict=True))
     missing = list(dict.fromkeys(h for h in hashes if h not in cached))
     vectors = _embed(nlp, [text_of[h] for h in missing], lambda *_: None)
+    analyses = [analysis for index in range(len(batches)) for analysis in done[index]]
     return Analysed(analyses, list(hashes), missing, vectors, embedded + len(missing), shared)

@@ -1,8 +1,9 @@
 """A large upload shares its notes in batches with the workers that are there (issue 17,
-service/note_analysis.py): a free worker analyses a batch while the upload's own job
-does another, the stored notes are exactly those of an upload done alone, a batch no one
-took or that failed is done by the upload itself, and no batch row (they hold note
-texts) outlives the upload."""
+service/note_analysis.py): a free worker of another process analyses a batch while the
+upload's own job does another, the stored notes are exactly those of an upload done
+alone, a batch no one took or that failed is done by the upload itself, a process never
+takes the batches of its own upload, and no batch row (they hold note texts) outlives
+the upload. Two job queues in one test stand for two worker processes."""
 
 from __future__ import annotations
 
@@ -104,9 +105,10 @@ def test_a_free_worker_analyses_batches_and_the_notes_are_as_if_done_alone(
 
     tasks = tasks_for(db, nlp, _batched(settings))
     _held_until_a_batch_starts(tasks, monkeypatch)
-    queue = DatabaseJobQueue(db, tasks, workers=2)
+    queue, other = DatabaseJobQueue(db, tasks, workers=1), DatabaseJobQueue(db, tasks, workers=1)
     shared = _upload(queue, shared_project)
     queue.shutdown()
+    other.shutdown()
 
     assert by_itself["note_count"] > 2 * BATCH and by_itself["shared_batches"] == 0
     assert shared["shared_batches"] >= 1
@@ -118,13 +120,14 @@ def test_a_free_worker_analyses_batches_and_the_notes_are_as_if_done_alone(
     assert _batch_rows(db) == 0
 
 
-def test_with_no_other_worker_the_upload_takes_its_batches_back(
+def test_with_no_other_process_the_upload_takes_its_batches_back(
     db: Database, nlp: NlpResources, settings: Settings
 ) -> None:
     project = add_project(db, "p")
     with db.session() as session:  # a batch an earlier try of an upload left behind
         session.add(Job(id="left", kind=BATCH_KIND, project_id=project, state=QUEUED, args={}))
-    queue = DatabaseJobQueue(db, tasks_for(db, nlp, _batched(settings)), workers=1)
+    # Its second thread is free, but a process leaves its own upload's batches alone.
+    queue = DatabaseJobQueue(db, tasks_for(db, nlp, _batched(settings)), workers=2)
     document = _upload(queue, project)
     queue.shutdown()
     assert document["shared_batches"] == 0 and document["note_count"] > 2 * BATCH
@@ -143,9 +146,10 @@ def test_a_failed_batch_is_done_by_the_upload_itself(
 
     tasks[BATCH_KIND] = broken
     _held_until_a_batch_starts(tasks, monkeypatch)
-    queue = DatabaseJobQueue(db, tasks, workers=2)
+    queue, other = DatabaseJobQueue(db, tasks, workers=1), DatabaseJobQueue(db, tasks, workers=1)
     document = _upload(queue, project)
     queue.shutdown()
+    other.shutdown()
     assert document["shared_batches"] == 0
     stored = _notes(db, project)
     assert len(stored) == document["note_count"] and all(lemmas for _, lemmas, *_ in stored)
@@ -160,6 +164,7 @@ def test_a_batch_starts_beside_its_projects_running_upload_and_nothing_else_does
         session.add(Job(id="upload", kind="ingest", project_id=project, state=RUNNING))
         session.add(Job(id="run", kind="themes", project_id=project, state=QUEUED, priority=1))
         session.add(Job(id="batch", kind=BATCH_KIND, project_id=project, state=QUEUED, priority=3))
+    assert claim_job(db, "worker-1", uploading={project}) is None  # the upload's own process
     assert claim_job(db, "worker-2") == "batch"
     assert claim_job(db, "worker-3") is None  # the theme run waits for the upload
 
