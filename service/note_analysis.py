@@ -270,12 +270,24 @@ def analyse_shared(
         # was cancelled) stops at its next report, and stores nothing.
         with db.session() as session:
             session.execute(delete(Job).where(Job.id.in_(ids)))
-    # A concurrent document delete may have taken unused vectors out of the cache again.
+    analyses = [analysis for index in range(len(batches)) for analysis in done[index]]
+    return _with_lost_vectors(nlp, db, texts, Analysed(analyses, [], [], None, embedded, shared))
+
+
+def _with_lost_vectors(
+    nlp: NlpResources,
+    db: Database,
+    texts: tuple[Sequence[str], Sequence[str], Sequence[str]],
+    analysed: Analysed,
+) -> Analysed:
+    """``analysed`` with every note's hash, and the vectors the cache lost meanwhile (a
+    concurrent document delete takes unused vectors out of it) embedded again."""
     _, embed_texts, hashes = texts
     with db.session() as session:
         cached = load_vectors(session, nlp.embedder.model_id, hashes)
     text_of = dict(zip(hashes, embed_texts, strict=True))
     missing = list(dict.fromkeys(h for h in hashes if h not in cached))
-    vectors = _embed(nlp, [text_of[h] for h in missing], lambda *_: None)
-    analyses = [analysis for index in range(len(batches)) for analysis in done[index]]
-    return Analysed(analyses, list(hashes), missing, vectors, embedded + len(missing), shared)
+    analysed.hashes, analysed.missing = list(hashes), missing
+    analysed.vectors = _embed(nlp, [text_of[h] for h in missing], lambda *_: None)
+    analysed.embedded += len(missing)
+    return analysed
