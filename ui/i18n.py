@@ -237,6 +237,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "job_stage_finding personal data": ("etsitään henkilötietoja", "finding personal data"),
     "job_stage_lemmatizing": ("lemmatisoidaan", "lemmatizing"),
     "job_stage_embedding": ("upotetaan", "embedding"),
+    "job_stage_embedding on other workers": (
+        "upotetaan muilla työprosesseilla",
+        "embedding on other workers",
+    ),
     "job_stage_storing": ("tallennetaan", "storing"),
     "job_stage_loading embeddings": ("haetaan upotukset", "loading embeddings"),
     "job_stage_finding themes": ("etsitään teemoja", "finding themes"),
