@@ -90,6 +90,21 @@ def _embed(nlp: NlpResources, texts: Sequence[str], report: ProgressFn) -> np.nd
     return np.concatenate(chunks) if chunks else None
 
 
+def _embed_uncached(
+    nlp: NlpResources,
+    db: Database,
+    embed_texts: Sequence[str],
+    hashes: Sequence[str],
+    report: ProgressFn,
+) -> tuple[list[str], np.ndarray | None]:
+    """(hashes the cache does not hold, each once; their vectors (m, d) or None)."""
+    with db.session() as session:
+        cached = load_vectors(session, nlp.embedder.model_id, hashes)
+    text_of = dict(zip(hashes, embed_texts, strict=True))
+    missing = list(dict.fromkeys(h for h in hashes if h not in cached))
+    return missing, _embed(nlp, [text_of[h] for h in missing], report)
+
+
 def analyse_here(
     nlp: NlpResources,
     db: Database,
@@ -104,11 +119,7 @@ def analyse_here(
     beside = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lemmatize")
     try:
         analysing = beside.submit(nlp.analyzer.analyze, list(lemma_texts))
-        with db.session() as session:
-            cached = load_vectors(session, nlp.embedder.model_id, hashes)
-        text_of = dict(zip(hashes, embed_texts, strict=True))
-        missing = list(dict.fromkeys(h for h in hashes if h not in cached))
-        vectors = _embed(nlp, [text_of[h] for h in missing], report)
+        missing, vectors = _embed_uncached(nlp, db, embed_texts, hashes, report)
         return Analysed(list(analysing.result()), list(hashes), missing, vectors, len(missing))
     finally:
         beside.shutdown(wait=False)  # on failure the lemmatizer ends on its own
@@ -283,11 +294,7 @@ def _with_lost_vectors(
     """``analysed`` with every note's hash, and the vectors the cache lost meanwhile (a
     concurrent document delete takes unused vectors out of it) embedded again."""
     _, embed_texts, hashes = texts
-    with db.session() as session:
-        cached = load_vectors(session, nlp.embedder.model_id, hashes)
-    text_of = dict(zip(hashes, embed_texts, strict=True))
-    missing = list(dict.fromkeys(h for h in hashes if h not in cached))
-    analysed.hashes, analysed.missing = list(hashes), missing
-    analysed.vectors = _embed(nlp, [text_of[h] for h in missing], lambda *_: None)
+    missing, vectors = _embed_uncached(nlp, db, embed_texts, hashes, lambda *_: None)
+    analysed.hashes, analysed.missing, analysed.vectors = list(hashes), missing, vectors
     analysed.embedded += len(missing)
     return analysed
