@@ -48,15 +48,13 @@ def _collect(paths: list[Path]) -> list[Path]:
 
 def _get_or_create_project(db: Database, project: str) -> int:
     """The id of the project of that name, created (and said so) if missing."""
-    from service.storage import repository
+    from service.core.projects import find_or_create
 
     with db.session() as session:
-        try:
-            return repository.get_project(session, project).id
-        except repository.NotFound:
-            project_id = repository.create_project(session, project, author=cli_user()).id
+        found, created = find_or_create(session, project, author=cli_user())
+        if created:
             typer.echo(f"Created project {project}.")
-            return project_id
+        return found.id
 
 
 def _ingest_files(
@@ -144,15 +142,15 @@ def notes(
     format: Annotated[str, typer.Option("--format", help="table | jsonl")] = "table",
 ) -> None:
     """List a project's notes with their provenance."""
-    from service.storage import repository
+    from service.core.notes import NoteFilter, find_notes
+    from service.core.projects import find_project
 
     if format not in ("table", "jsonl"):
         raise fail("--format must be table or jsonl.")
     db = open_database(Settings())
     with db.session() as session:
-        project_id = repository.get_project(session, project).id
-        rows, _total = repository.list_notes(
-            session, project_id, repository.NoteFilter(region=region), limit=None
+        rows, _total = find_notes(
+            session, find_project(session, project), NoteFilter(region=region), limit=None
         )
     if format == "jsonl":
         for note, document in rows:
@@ -262,8 +260,8 @@ def themes(
     from rich.progress import Progress
 
     from service.commands.run import print_report, settle_draft
+    from service.core.projects import find_project
     from service.nlp import NlpResources
-    from service.storage import repository
     from service.theming.runs import RunOptions, fit_run
     from service.theming.views import theme_table
 
@@ -271,7 +269,7 @@ def themes(
     filters = _run_filters(region, kind, date_from, date_to)
     db = open_database(settings)
     with db.session() as session:
-        project_id = repository.get_project(session, project).id
+        project_id = find_project(session, project).id
     nlp = NlpResources(settings)
     with Progress(transient=True) as bar:
         task = bar.add_task("themes", total=1.0)

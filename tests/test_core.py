@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from service import auth
 from service.config import REPO_ROOT
-from service.core import accounts, documents, jobs, projects
+from service.core import accounts, documents, jobs, notes, projects
 from service.errors import Conflict, Forbidden, Invalid, NotFound
 from service.storage.db import Database
 from service.storage.models import Document, Job, Project
@@ -41,6 +41,33 @@ def test_no_route_writes_an_audit_entry_itself() -> None:
     ]
     assert len(list(ROUTES.glob("*.py"))) > 10  # the folder is found
     assert writers == [], f"routes that audit themselves (move the rule to service/core): {writers}"
+
+
+def _imported_modules(tree: ast.AST) -> set[str]:
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return found
+
+
+def test_routes_and_commands_query_no_database_themselves() -> None:
+    # They parse, call a use case (service/core or a use-case package) and answer: a
+    # query of their own would be a rule the other front end does not share.
+    fronts = [*ROUTES.glob("*.py"), *(REPO_ROOT / "service" / "commands").glob("*.py")]
+    fronts.append(REPO_ROOT / "service" / "cli.py")
+    querying = {
+        path.name: sorted(
+            module
+            for module in _imported_modules(ast.parse(path.read_text("utf-8")))
+            if module.split(".")[0] == "sqlalchemy" or module == "service.storage.repository"
+        )
+        for path in fronts
+    }
+    assert len(fronts) > 20  # the folders are found
+    assert {name: found for name, found in querying.items() if found} == {}
 
 
 @pytest.fixture
@@ -142,3 +169,60 @@ def test_cancelling_a_job_checks_project_role_and_state(db: Database) -> None:
         with pytest.raises(Conflict):
             jobs.cancel(session, _admin(session), project, "j1")
     assert audit_log(db) == [("cancel_job", "admin", "hanke")]
+
+
+class _Lemmas:
+    """An analyzer that gives each word itself as its lemma (the real one needs spaCy)."""
+
+    def analyze(self, words):  # type: ignore[no-untyped-def]
+        return [type("Analysis", (), {"lemmas": (word.lower(),)})() for word in words]
+
+
+def test_reads_show_a_user_only_the_projects_and_jobs_they_are_members_of(db: Database) -> None:
+    sample = sample_project(db, "hanke")
+    other = sample_project(db, "toinen")
+    with db.session() as session:
+        session.add(Job(id="mine", project_id=sample.project_id, kind="themes", state="queued"))
+        session.add(Job(id="theirs", project_id=other.project_id, kind="themes", state="done"))
+        session.add(Job(id="orphan", project_id=None, kind="ingest", state="failed"))
+        session.add(Job(id="batch", project_id=sample.project_id, kind="analyse", state="done"))
+        auth.create_user(session, "lukija")
+        auth.set_role(session, "lukija", sample.project_id, "evaluator")
+    with db.session() as session:
+        reader = auth.find_user(session, "lukija")
+        assert [p.name for p in projects.visible_projects(session, reader)] == ["hanke"]
+        assert [p.name for p in projects.visible_projects(session, _admin(session))] == [
+            "hanke",
+            "toinen",
+        ]
+        assert jobs.visible_job(session, reader, "mine").id == "mine"
+        assert jobs.visible_job(session, reader, "orphan").id == "orphan"  # project deleted
+        with pytest.raises(NotFound):  # exists, but in a project the reader is not in
+            jobs.visible_job(session, reader, "theirs")
+        assert jobs.visible_job(session, _admin(session), "theirs").id == "theirs"
+        hanke = projects.find_project(session, "hanke")
+        assert [job.id for job in jobs.latest_jobs(session, hanke)] == ["mine"]  # no batch
+        counted = projects.summary(session, hanke)
+        assert (counted.documents, counted.notes) == (3, len(sample.notes))
+
+
+def test_finding_notes_searches_lemmas_and_refuses_an_empty_query(db: Database) -> None:
+    sample = sample_project(db, "hanke")
+    with db.session() as session:
+        project = session.get(Project, sample.project_id)
+        where = notes.NoteFilter(search=notes.search_terms("hoitajia", _Lemmas()))
+        rows, total = notes.find_notes(session, project, where)
+        assert total == 1 and "hoitajia" in rows[0][0].text
+        _everything, total_all = notes.find_notes(session, project, limit=None)
+        assert total_all == len(sample.notes)
+        for query in ("  ", "?!", "--"):
+            with pytest.raises(Invalid):
+                notes.search_terms(query, _Lemmas())
+
+
+def test_find_or_create_audits_a_project_it_creates_once(db: Database) -> None:
+    with db.session() as session:
+        created, was_new = projects.find_or_create(session, "uusi", author="admin")
+        found, again = projects.find_or_create(session, "uusi", author="admin")
+        assert (was_new, again, found.id) == (True, False, created.id)
+    assert audit_log(db) == [("create_project", "admin", "uusi")]

@@ -22,12 +22,12 @@ def human_codes(
 ) -> None:
     """Import human codes for a project's notes."""
     from service.coding import import_human_codes
-    from service.storage import repository
+    from service.core.projects import find_project
 
     if not file.is_file():
         raise fail(f"{file} does not exist.")
     with database() as db, db.session() as session:
-        project_id = repository.get_project(session, project).id
+        project_id = find_project(session, project).id
         summary = import_human_codes(session, project_id, file.name, file.read_bytes(), coder)
     typer.echo(
         f"{summary['stored']} notes coded by {summary['coder']} "
@@ -42,14 +42,14 @@ def agreement(
 ) -> None:
     """Agreement between the current run's themes and human codes."""
     from service.coding import agreement_for
-    from service.storage import repository
+    from service.core.projects import find_project
     from service.storage.human_codes import coders
     from service.theming.current import current_run
 
     if format not in FORMATS:
         raise fail(f"--format must be one of: {', '.join(FORMATS)}.")
     with database() as db, db.session() as session:
-        project_id = repository.get_project(session, project).id
+        project_id = find_project(session, project).id
         run = current_run(session, project_id)
         known = coders(session, project_id)
         chosen = [coder] if coder else known

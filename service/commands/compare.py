@@ -37,14 +37,14 @@ def compare(
 ) -> None:
     """Compare themes across regions (or another field), optionally per period."""
     from service.analysis.prevalence import check_choice, compare_run
-    from service.storage import repository
+    from service.core.projects import find_project
     from service.theming.current import current_run
 
     if format not in FORMATS:
         raise fail(f"--format must be one of: {', '.join(FORMATS)}.")
     check_choice(by, period)
     with database() as db, db.session() as session:
-        project_row = repository.get_project(session, project)
+        project_row = find_project(session, project)
         report = compare_run(session, current_run(session, project_row.id), by, period)
     if format == "json":
         sys.stdout.write(

@@ -17,8 +17,8 @@ def export(
 ) -> None:
     """Export notes with their themes (csv, xlsx, parquet), a REFI-QDA project (qdpx) or
     the codebook (qdc)."""
+    from service.core.projects import find_project
     from service.export import check_format, record_export, write_export
-    from service.storage import repository
 
     check_format(format)
     if output.is_dir():
@@ -27,7 +27,7 @@ def export(
     partial = output.with_name(f".{output.name}.partial")
     try:
         with database() as db, db.session() as session:
-            stored = repository.get_project(session, project)
+            stored = find_project(session, project)
             result = write_export(session, stored, format, partial)
             record_export(session, cli_user(), stored, format)
         partial.replace(output)  # never leave half a file under the name asked for

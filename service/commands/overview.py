@@ -27,12 +27,12 @@ def needs(
 ) -> None:
     """Needs vs projects: what the workshops raise and the project descriptions cover."""
     from service.analysis.needs import needs_report
-    from service.storage import repository
+    from service.core.projects import find_project
     from service.theming.current import current_run
 
     _check_format(format)
     with database() as db, db.session() as session:
-        project_row = repository.get_project(session, project)
+        project_row = find_project(session, project)
         report = needs_report(session, current_run(session, project_row.id))
     block = report["overall"]
     if region is not None:
@@ -95,15 +95,15 @@ def actors(
     from rich.table import Table
 
     from service.analysis.actors import actor_report, find_mentions
+    from service.core.projects import find_project
     from service.pipeline.entities import EntityRecognizer
-    from service.storage import repository
     from service.theming.current import current_run
 
     _check_format(format)
     recognizer = EntityRecognizer()
     with database() as db:
         with db.session() as session:
-            project_id = repository.get_project(session, project).id
+            project_id = find_project(session, project).id
             current_run(session, project_id)
         find_mentions(db, project_id, recognizer)
         with db.session() as session:

@@ -62,20 +62,10 @@ def settle_draft(
 @run_app.command("list")
 def list_runs(project: ProjectOption) -> None:
     """The project's runs, newest first: id, status, notes, themes' detail level."""
-    from sqlalchemy import select
-
-    from service.storage.models import ThemeRun
-    from service.theming.views import run_summary
+    from service.theming.views import run_summaries
 
     with _project(project) as (db, project_id), db.session() as session:
-        runs = [
-            run_summary(run)
-            for run in session.scalars(
-                select(ThemeRun)
-                .where(ThemeRun.project_id == project_id)
-                .order_by(ThemeRun.id.desc())
-            )
-        ]
+        runs = run_summaries(session, project_id)
     for run in runs:
         typer.echo(
             f"{run['id']:>5}  {run['status']:<8} {run['created_at'][:16]}  "

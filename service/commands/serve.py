@@ -252,16 +252,14 @@ def _wait_for_ui(url: str, process: subprocess.Popen[bytes]) -> bool:
 def _new_link(settings: Settings, host: str, user_name: str | None) -> str:
     """A one-time sign-in link to the UI for ``user_name`` (default: the first
     administrator). Raises LookupError when there is no such user."""
-    from sqlalchemy import select
-
     from service import auth
     from service.commands import database
-    from service.storage.access import User
-    from service.storage.repository import NotFound
+    from service.core.accounts import first_admin
+    from service.errors import NotFound
 
     with database(settings) as db, db.session() as session:
         if user_name is None:
-            user = session.scalar(select(User).where(User.is_admin.is_(True)).order_by(User.id))
+            user = first_admin(session)
             if user is None:
                 raise LookupError("No administrator yet: start `teemakartta serve` once.")
         else:

@@ -28,11 +28,11 @@ ProjectOption = Annotated[str, typer.Option(help="Project name.")]
 @contextmanager
 def _project(project: str) -> Iterator[tuple[Database, int]]:
     """The database and the project's id; a clear error if the project is unknown."""
-    from service.storage import repository
+    from service.core.projects import find_project
 
     with database() as db:
         with db.session() as session:
-            project_id = repository.get_project(session, project).id
+            project_id = find_project(session, project).id
         yield db, project_id
 
 
@@ -101,17 +101,10 @@ def tree(
     as_json: Annotated[bool, typer.Option("--json", help="Print the tree as JSON.")] = False,
 ) -> None:
     """Print the current run's theme tree, coarse to fine, with current theme names."""
-    from sqlalchemy import select
-
-    from service.pipeline.tree import with_names
-    from service.storage.models import Theme
-    from service.theming.current import current_run
+    from service.theming.views import named_tree
 
     with _project(project) as (db, project_id), db.session() as session:
-        run = current_run(session, project_id)
-        rows = session.execute(select(Theme.key, Theme.name).where(Theme.run_id == run.id))
-        names = {int(key): str(name) for key, name in rows}
-        root = with_names(run.tree, names) if run.tree else {}
+        root = named_tree(session, project_id)
     if as_json:
         typer.echo(json.dumps(root, ensure_ascii=False, indent=2))
     else:
@@ -138,8 +131,7 @@ def codebook(
     """Show a project's codebook, or set it (--file, --default) or remove it (--clear).
     Theme runs are seeded with it unless run with --no-codebook."""
     from service.pipeline.codebook import default_codebook, read_codebook
-    from service.storage.models import ProjectCodebook
-    from service.theming.codebook import set_codebook
+    from service.theming.codebook import codebook_of, set_codebook
 
     if sum([file is not None, default, clear]) > 1:
         raise fail("Give one of --file, --default or --clear.")
@@ -159,8 +151,7 @@ def codebook(
             return
         if themes is not None:
             set_codebook(session, project_id, themes, cli_user(), default=default)
-        stored = session.get(ProjectCodebook, project_id)
-        shown = themes if themes is not None else (stored.themes if stored else [])
+        shown = themes if themes is not None else codebook_of(session, project_id)
     if not shown:
         typer.echo(f"Project {project!r} has no codebook (set one with --file or --default).")
         return

@@ -1,4 +1,5 @@
-"""Users, their API tokens and sessions, and project memberships: each change audited.
+"""Users, their API tokens and sessions, and project memberships: each change audited;
+and the reads of them an administrator needs (users, members, the audit log).
 
 Every function takes the SQLAlchemy session of the caller's transaction and the acting
 user; the change and its audit entry commit together or not at all. Who may call them
@@ -10,19 +11,25 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service import auth
-from service.storage.access import User
+from service.storage.access import AuditEntry, Membership, User
 
 __all__ = [
+    "audit_entries",
     "change_user",
     "create_user",
     "delete_user",
+    "first_admin",
+    "members",
+    "membership_count",
     "rotate_token",
     "set_member",
     "signed_in",
     "signed_out",
+    "users",
 ]
 
 
@@ -110,3 +117,37 @@ def signed_out(session: Session, user: User, token: str) -> bool:
     if ended:
         auth.audit(session, user, "sign_out", None)
     return ended
+
+
+def users(session: Session) -> list[User]:
+    """Every user, by name."""
+    return list(session.scalars(select(User).order_by(User.name)))
+
+
+def first_admin(session: Session) -> User | None:
+    """The administrator created first (``teemakartta serve`` creates one), if any."""
+    return session.scalar(select(User).where(User.is_admin.is_(True)).order_by(User.id))
+
+
+def membership_count(session: Session, user: User) -> int:
+    """How many projects ``user`` is a member of."""
+    count = session.scalar(
+        select(func.count()).select_from(Membership).where(Membership.user_id == user.id)
+    )
+    return int(count or 0)
+
+
+def members(session: Session, project_id: int) -> list[tuple[str, str]]:
+    """(user name, role) of each member of the project, by name."""
+    rows = session.execute(
+        select(User.name, Membership.role)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.project_id == project_id)
+        .order_by(User.name)
+    )
+    return [(str(name), str(role)) for name, role in rows]
+
+
+def audit_entries(session: Session, limit: int = 200) -> list[AuditEntry]:
+    """The latest audit entries, newest first."""
+    return list(session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)))

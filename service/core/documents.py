@@ -1,8 +1,9 @@
-"""A stored document: its metadata fixed after the upload, or the document deleted; both
-audited in the caller's transaction."""
+"""A project's stored documents: listed, read, their metadata fixed after the upload, or
+one deleted; the changes audited in the caller's transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -15,10 +16,27 @@ from service.storage.access import User
 from service.storage.models import Document, Project
 from service.theming.drafts import refresh_after_delete
 
-__all__ = ["METADATA", "delete_document", "edit_document"]
+__all__ = [
+    "METADATA",
+    "delete_document",
+    "edit_document",
+    "get_document",
+    "list_documents",
+]
 
 METADATA = ("region", "kind", "date", "event")
 """The document fields a user may change after the upload."""
+
+
+def list_documents(session: Session, project: Project) -> Sequence[Document]:
+    """The project's documents in upload order."""
+    return repository.list_documents(session, project.id)
+
+
+def get_document(session: Session, project: Project, document_id: int) -> Document:
+    """One document of the project (its notes in ``document.notes``); a document of
+    another project is not found."""
+    return repository.get_document(session, project.id, document_id)
 
 
 def _metadata(document: Document) -> dict[str, str | None]:

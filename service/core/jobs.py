@@ -1,16 +1,45 @@
-"""Cancelling a job, for those who may start one in its project; audited."""
+"""Jobs as their users see them: one job (if its project is theirs), a project's latest
+jobs, and cancelling one (audited)."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service import auth
 from service.errors import Conflict, Forbidden, NotFound
-from service.job_recovery import cancel_job
+from service.job_recovery import BATCH_KIND, cancel_job
 from service.storage.access import User
 from service.storage.models import Job, Project
 
-__all__ = ["cancel"]
+__all__ = ["cancel", "latest_jobs", "visible_job"]
+
+
+def visible_job(session: Session, user: User, job_id: str) -> Job:
+    """The job of that id if ``user`` may see its project; another project's job is not
+    found, so its existence does not leak. A job without a project is one whose project
+    was deleted while it waited or ran: failed and emptied of the project's data, it is
+    shown to whoever holds its (unguessable) id, so the one who started it learns why."""
+    job = session.get(Job, job_id)
+    visible = auth.member_project_ids(session, user)
+    if job is None or (
+        visible is not None and job.project_id is not None and job.project_id not in visible
+    ):
+        raise NotFound(f"No job {job_id!r}.")
+    return job
+
+
+def latest_jobs(session: Session, project: Project, limit: int = 50) -> list[Job]:
+    """The project's latest jobs, newest first; the batches an upload shares with other
+    workers are part of the upload, not listed."""
+    return list(
+        session.scalars(
+            select(Job)
+            .where(Job.project_id == project.id, Job.kind != BATCH_KIND)
+            .order_by(Job.created_at.desc())
+            .limit(limit)
+        )
+    )
 
 
 def cancel(session: Session, user: User, project: Project, job_id: str) -> Job:

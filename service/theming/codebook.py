@@ -9,7 +9,13 @@ from sqlalchemy.orm import Session
 from service.storage.models import ProjectCodebook
 from service.storage.repository import add_audit_entry
 
-__all__ = ["set_codebook"]
+__all__ = ["codebook_of", "set_codebook"]
+
+
+def codebook_of(session: Session, project_id: int) -> list[dict[str, Any]]:
+    """The project's codebook themes as set (name, description, examples); [] for none."""
+    stored = session.get(ProjectCodebook, project_id)
+    return list(stored.themes) if stored else []
 
 
 def set_codebook(

@@ -10,7 +10,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer
 
 from service.pipeline.explain import why_here
-from service.storage.models import Assignment, Document, Note, Theme, ThemeRun, as_utc
+from service.pipeline.tree import with_names
+from service.storage.models import (
+    Assignment,
+    Document,
+    Note,
+    Theme,
+    ThemeEdit,
+    ThemeRun,
+    as_utc,
+)
 from service.storage.repository import NotFound
 from service.theming.current import DRAFT, current_run, get_theme
 from service.theming.report import sentences
@@ -44,6 +53,31 @@ def run_summary(run: ThemeRun) -> dict[str, Any]:
             language: sentences(run.changes or {}, language, draft) for language in ("fi", "en")
         },
     }
+
+
+def run_summaries(session: Session, project_id: int) -> list[dict[str, Any]]:
+    """Every theme run of the project, newest first, as ``run_summary`` shows one."""
+    runs = session.scalars(
+        select(ThemeRun).where(ThemeRun.project_id == project_id).order_by(ThemeRun.id.desc())
+    )
+    return [run_summary(run) for run in runs]
+
+
+def named_tree(session: Session, project_id: int) -> dict[str, Any]:
+    """The current run's theme tree, coarse to fine, each leaf with its theme's current
+    name; {} when the run has no tree. ``NoThemeRun`` before the first run."""
+    run = current_run(session, project_id)
+    rows = session.execute(select(Theme.key, Theme.name).where(Theme.run_id == run.id))
+    names = {int(key): str(name) for key, name in rows}
+    return with_names(run.tree, names) if run.tree else {}
+
+
+def theme_edits(session: Session, project_id: int) -> list[ThemeEdit]:
+    """The edits people made to the project's themes, oldest first."""
+    rows = session.scalars(
+        select(ThemeEdit).where(ThemeEdit.project_id == project_id).order_by(ThemeEdit.id)
+    )
+    return list(rows)
 
 
 def _region_counts(

@@ -9,8 +9,8 @@ from fastapi import APIRouter, File, Form, HTTPException, UploadFile, status
 from service.api.deps import ExportProject, SessionDep, SettingsDep
 from service.api.responses.agreement import Agreement, CodesImported
 from service.coding import agreement_for, import_human_codes
+from service.errors import NotFound
 from service.storage.human_codes import MAX_CODER_CHARS, coders
-from service.storage.repository import NotFound
 from service.theming.current import current_run
 
 router = APIRouter(prefix="/projects/{project}", tags=["agreement"])

@@ -10,8 +10,7 @@ from service.api.deps import EditProject, ReadProject, SessionDep, SignedIn, Use
 from service.api.responses.codebook import CodebookThemeOut
 from service.pipeline.codebook import default_codebook as shipped_codebook
 from service.pipeline.codebook import read_codebook
-from service.storage.models import ProjectCodebook
-from service.theming.codebook import set_codebook
+from service.theming.codebook import codebook_of, set_codebook
 
 router = APIRouter(tags=["codebook"])
 
@@ -32,8 +31,7 @@ def default_codebook(_user: SignedIn) -> list[CodebookThemeOut]:
 
 @router.get("/projects/{project}/codebook")
 def get_codebook(project: ReadProject, session: SessionDep) -> list[CodebookThemeOut]:
-    stored = session.get(ProjectCodebook, project.id)
-    return _out(stored.themes if stored else [])
+    return _out(codebook_of(session, project.id))
 
 
 @router.put(

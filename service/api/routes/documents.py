@@ -36,7 +36,6 @@ from service.ingest import (
     validate_meta,
 )
 from service.pipeline.parse import ACCEPTED_EXTENSIONS
-from service.storage import repository
 from service.storage.db import Database
 from service.tasks import ingest_args
 
@@ -164,14 +163,14 @@ def upload_documents(
 
 @router.get("")
 def list_documents(project: ReadProject, session: SessionDep) -> list[DocumentOut]:
-    return [DocumentOut.model_validate(d) for d in repository.list_documents(session, project.id)]
+    return [DocumentOut.model_validate(d) for d in documents.list_documents(session, project)]
 
 
 @router.get("/{document_id}", responses={404: {"description": "No such document"}})
 def get_document(
     project: ReadProject, document_id: Annotated[int, Path(ge=1, le=MAX_ID)], session: SessionDep
 ) -> DocumentDetail:
-    document = repository.get_document(session, project.id, document_id)
+    document = documents.get_document(session, project, document_id)
     base = DocumentOut.model_validate(document).model_dump()
     notes = [note_out(note, document) for note in document.notes]
     return DocumentDetail(**base, text=document.text, notes=notes)

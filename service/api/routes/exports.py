@@ -12,6 +12,7 @@ from fastapi.responses import FileResponse, Response, StreamingResponse
 from starlette.background import BackgroundTask
 
 from service.api.deps import DatabaseDep, ExportProject, SessionDep, SignedIn
+from service.errors import NotFound
 from service.export import (
     FORMATS,
     MEDIA_TYPES,
@@ -24,7 +25,6 @@ from service.export import (
 )
 from service.export.rows import iter_note_rows
 from service.export.tabular import csv_chunks
-from service.storage.repository import NotFound
 from service.theming.current import latest_run
 
 router = APIRouter(prefix="/projects/{project}", tags=["exports"])

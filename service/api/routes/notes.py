@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Response, status
+from fastapi import APIRouter, Query, Response
 
 from service.api.deps import NlpDep, ReadProject, SessionDep, ViewsDep
 from service.api.schemas import MAX_ID, NoteOut, NotePage
-from service.nlp import NlpResources
-from service.storage import repository
+from service.core.notes import NoteFilter, find_notes, search_terms
 from service.storage.models import Document, Note
-from service.storage.search import SearchTerm, query_words
 
 router = APIRouter(prefix="/projects/{project}/notes", tags=["notes"])
 
@@ -45,25 +43,6 @@ def note_out(note: Note, document: Document) -> NoteOut:
     )
 
 
-def search_terms(query: str, nlp: NlpResources) -> tuple[SearchTerm, ...]:
-    """The query's words with their lemmas from the project's analyzer; a query without a
-    word (only spaces, punctuation or control characters) is a 422, never "everything"."""
-    try:
-        words = query_words(query)
-    except ValueError as error:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from None
-    if not words:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            "Search for at least one word (letters or digits), or leave q out.",
-        )
-    analyses = nlp.analyzer.analyze(words)
-    return tuple(
-        SearchTerm(word, tuple(dict.fromkeys(lemma for lemma in a.lemmas if query_words(lemma))))
-        for word, a in zip(words, analyses, strict=True)
-    )
-
-
 @router.get("", response_model=NotePage)
 def list_notes(
     project: ReadProject,
@@ -85,16 +64,16 @@ def list_notes(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> Response:
-    where = repository.NoteFilter(
+    where = NoteFilter(
         region=region,
         document_id=document_id,
         group=group,
         kind=kind,
-        search=search_terms(q, nlp) if q else (),
+        search=search_terms(q, nlp.analyzer) if q else (),
     )
 
     def page() -> dict[str, Any]:
-        rows, total = repository.list_notes(session, project.id, where, limit, offset)
+        rows, total = find_notes(session, project, where, limit, offset)
         notes = [note_out(n, d) for n, d in rows]
         return NotePage(total=total, limit=limit, offset=offset, notes=notes).model_dump()
 

@@ -4,42 +4,35 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from service import auth
 from service.api.deps import AdminUser, ManageProject, ReadProject, SessionDep, SignedIn
 from service.api.schemas import ProjectCreate, ProjectOut
 from service.core import projects
-from service.storage import repository
 from service.storage.models import Project
 
 router = APIRouter(prefix="/projects", tags=["projects"])
 
 
 def _out(session: SessionDep, project: Project) -> ProjectOut:
-    documents, notes = repository.project_counts(session, project.id)
+    counted = projects.summary(session, project)
     return ProjectOut(
         name=project.name,
         description=project.description,
         created_at=project.created_at,
-        document_count=documents,
-        note_count=notes,
+        document_count=counted.documents,
+        note_count=counted.notes,
     )
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses={409: {"description": "Exists"}})
 def create_project(body: ProjectCreate, session: SessionDep, user: AdminUser) -> ProjectOut:
-    project = repository.create_project(session, body.name, body.description, author=user.name)
+    project = projects.create_project(session, body.name, body.description, author=user.name)
     return _out(session, project)
 
 
 @router.get("")
 def list_projects(session: SessionDep, user: SignedIn) -> list[ProjectOut]:
     """The projects the signed-in user is a member of (all of them for an administrator)."""
-    visible = auth.member_project_ids(session, user)
-    return [
-        _out(session, project)
-        for project in repository.list_projects(session)
-        if visible is None or project.id in visible
-    ]
+    return [_out(session, project) for project in projects.visible_projects(session, user)]
 
 
 @router.get("/{project}", responses={404: {"description": "No such project"}})

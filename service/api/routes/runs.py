@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response, status
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
 from service.api.deps import (
     DatabaseDep,
@@ -24,9 +23,8 @@ from service.api.deps import (
 from service.api.responses.runs import RunDetail, RunStarted, RunSummary
 from service.api.schemas import MAX_ID
 from service.pipeline.detail import LEVELS
-from service.storage.models import ThemeRun
 from service.tasks import theme_args
-from service.theming import drafts
+from service.theming import drafts, views
 from service.theming.current import current_run
 from service.theming.notes import RunFilters
 from service.theming.runs import RunOptions
@@ -117,10 +115,7 @@ def change_detail(
 
 @router.get("", response_model=list[RunSummary])
 def list_runs(project: ReadProject, session: SessionDep) -> list[dict[str, Any]]:
-    runs = session.scalars(
-        select(ThemeRun).where(ThemeRun.project_id == project.id).order_by(ThemeRun.id.desc())
-    )
-    return [run_summary(run) for run in runs]
+    return views.run_summaries(session, project.id)
 
 
 @router.get(

@@ -6,7 +6,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Response, status
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
 from service.api.deps import (
     DatabaseDep,
@@ -30,10 +29,7 @@ from service.api.responses.themes import (
     ThemeTable,
 )
 from service.api.schemas import MAX_ID
-from service.pipeline.tree import with_names
-from service.storage.models import Theme, ThemeEdit
 from service.theming import edits, views
-from service.theming.current import current_run
 
 router = APIRouter(prefix="/projects/{project}", tags=["themes"])
 
@@ -76,9 +72,7 @@ def note_map(project: ReadProject, session: SessionDep, cache: ViewsDep) -> Resp
 @router.get("/themes/tree", response_model=TreeNode | Empty, response_model_exclude_unset=True)
 def theme_tree(project: ReadProject, session: SessionDep) -> dict[str, Any]:
     """Coarse to fine; each leaf carries its theme's id (``theme``) and current name."""
-    run = current_run(session, project.id)
-    names = dict(session.execute(select(Theme.key, Theme.name).where(Theme.run_id == run.id)).all())
-    return with_names(run.tree, names) if run.tree else {}
+    return views.named_tree(session, project.id)
 
 
 @router.get(
@@ -153,9 +147,6 @@ def note_scores(
 
 @router.get("/edits")
 def list_edits(project: ReadProject, session: SessionDep) -> list[ThemeEditOut]:
-    rows = session.scalars(
-        select(ThemeEdit).where(ThemeEdit.project_id == project.id).order_by(ThemeEdit.id)
-    )
     return [
         ThemeEditOut(
             id=e.id,
@@ -165,5 +156,5 @@ def list_edits(project: ReadProject, session: SessionDep) -> list[ThemeEditOut]:
             details=e.details,
             created_at=e.created_at,
         )
-        for e in rows
+        for e in views.theme_edits(session, project.id)
     ]

@@ -7,7 +7,6 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, status
 from pydantic import AwareDatetime, BaseModel, Field
-from sqlalchemy import func, select
 
 from service import auth
 from service.api.deps import AdminUser, ManageProject, SessionDep, SignedIn
@@ -20,7 +19,7 @@ from service.api.responses.users import (
     UserWithToken,
 )
 from service.core import accounts
-from service.storage.access import AuditEntry, Membership, User
+from service.storage.access import User
 from service.user_names import NAME_MAX_CHARS
 
 router = APIRouter(tags=["users"])
@@ -62,10 +61,7 @@ def _user_fields(user: User) -> dict[str, Any]:
 
 @router.get("/me")
 def who_am_i(user: SignedIn, session: SessionDep) -> MeOut:
-    memberships = session.scalar(
-        select(func.count()).select_from(Membership).where(Membership.user_id == user.id)
-    )
-    return MeOut(**_user_fields(user), projects=int(memberships or 0))
+    return MeOut(**_user_fields(user), projects=accounts.membership_count(session, user))
 
 
 @router.post("/me/token")
@@ -87,7 +83,7 @@ def create_user(body: UserCreate, session: SessionDep, admin: AdminUser) -> User
 
 @router.get("/users")
 def list_users(session: SessionDep, _admin: AdminUser) -> list[UserOut]:
-    return [UserOut(**_user_fields(u)) for u in session.scalars(select(User).order_by(User.name))]
+    return [UserOut(**_user_fields(u)) for u in accounts.users(session)]
 
 
 @router.patch("/users/{name:path}")
@@ -114,13 +110,7 @@ def delete_user(name: str, session: SessionDep, admin: AdminUser) -> None:
 
 @router.get("/projects/{project}/members")
 def list_members(project: ManageProject, session: SessionDep) -> list[MemberOut]:
-    rows = session.execute(
-        select(User.name, Membership.role)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.project_id == project.id)
-        .order_by(User.name)
-    ).all()
-    return [MemberOut(user=name, role=role) for name, role in rows]
+    return [MemberOut(user=name, role=role) for name, role in accounts.members(session, project.id)]
 
 
 @router.put("/projects/{project}/members/{user_name:path}")
@@ -139,7 +129,6 @@ def audit_log(
 ) -> list[AuditEntryOut]:
     """Exports, deletions, user and token changes, theme and membership edits: who, what,
     when (newest first)."""
-    rows = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit))
     return [
         AuditEntryOut(
             id=e.id,
@@ -149,5 +138,5 @@ def audit_log(
             details=e.details,
             created_at=e.created_at,
         )
-        for e in rows
+        for e in accounts.audit_entries(session, limit)
     ]
