@@ -7,8 +7,10 @@ sets (README); these tests check that the machinery measuring them is right.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +18,7 @@ import pytest
 
 from evaluation.bench.plots import plot_system
 from evaluation.bench.system import real_sentences
+from evaluation.bench.upload import descendants, worker_peak_rss_mb
 from evaluation.evaluate import score
 from evaluation.naming import name_quality
 from service.config import REPO_ROOT
@@ -265,3 +268,26 @@ def test_hierarchy_merges_only_while_themes_grow_more_distinct() -> None:
     mapping = merge_while_distinct(distances, labels)
     assert mapping[0] == mapping[1]  # the cut group is joined again
     assert len({mapping[0], mapping[2], mapping[3]}) == 3  # distinct groups stay apart
+
+
+def test_the_api_bench_finds_the_worker_processes_serve_starts() -> None:
+    # serve runs the models in a worker child: the API process's own peak misses them.
+    script = (
+        "import subprocess, sys, time; subprocess.Popen([sys.executable, '-c', "
+        "'import time; time.sleep(30)', 'worker']); time.sleep(30)"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        for _ in range(100):
+            if descendants(parent.pid):
+                break
+            time.sleep(0.1)
+        assert len(descendants(parent.pid)) == 1
+        assert (worker_peak_rss_mb(parent.pid) or 0) > 1
+        (worker,) = descendants(parent.pid)
+        assert worker_peak_rss_mb(worker) is None  # it started no worker of its own
+    finally:
+        for child in descendants(parent.pid):
+            os.kill(child, 9)
+        parent.kill()
+        parent.wait()

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from evaluation.bench.common import REPO_ROOT, SHARED_DATA, csv_upload, read_labelled
+from evaluation.bench.system import rss_mb, wait_for
 
 SENTENCE_SETS = ("eduskunta_vkk_ministry_sentences", "sib200_fin_topics")
 BACKENDS = ("onnx-int8", "sentence-transformers")
@@ -135,7 +136,6 @@ def api_path(csv_path: Path, backend: str, work: Path) -> dict[str, Any]:
     """The UI's path through a freshly started service: upload, follow, run, follow."""
     import httpx
 
-    from evaluation.bench.system import rss_mb, wait_for
     from tests.postgres import free_port
 
     data_dir, port = work / f"api-{backend}", free_port()
@@ -172,6 +172,8 @@ def api_path(csv_path: Path, backend: str, work: Path) -> dict[str, Any]:
             "theme_run_seconds": round(done - ingested, 2),
             "total_seconds": round(done - started, 2),
             "peak_rss_mb": rss_mb("VmHWM", process.pid),
+            # The models live in the local worker process that serve starts beside the API.
+            "worker_peak_rss_mb": worker_peak_rss_mb(process.pid),
             "load_average": load,
             "themes": result.get("themes"),
             "unassigned_share": result.get("unassigned_share"),
@@ -180,6 +182,37 @@ def api_path(csv_path: Path, backend: str, work: Path) -> dict[str, Any]:
         process.terminate()
         process.wait(timeout=60)
         log.close()
+
+
+def descendants(pid: int) -> list[int]:
+    """Every live process below ``pid`` (children, their children, ...), from /proc."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended while we looked
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        children = parents.get(todo.pop(), [])
+        found += children
+        todo += children
+    return found
+
+
+def worker_peak_rss_mb(pid: int) -> float | None:
+    """The largest peak resident memory (MiB) of the ``teemakartta worker`` processes that
+    ``serve`` (``pid``) started; None when it has none."""
+    peaks = []
+    for child in descendants(pid):
+        try:
+            command = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"worker" in command:
+            peaks.append(rss_mb("VmHWM", child))
+    return max((peak for peak in peaks if peak is not None), default=None)
 
 
 def _recorder(stages: dict[str, float]) -> Callable[[float, str], None]:
