@@ -11,7 +11,12 @@ from hypothesis import strategies as st
 
 from evaluation.privacy import meets_bars, read_set, score
 from service.pipeline.document import NoteDraft, ParsedDocument, Row
-from service.pipeline.privacy.detect import PLACEHOLDERS, Detection, PersonalDataDetector
+from service.pipeline.privacy.detect import (
+    PLACEHOLDERS,
+    Detection,
+    PersonalDataDetector,
+    may_hold_name,
+)
 from service.pipeline.privacy.redact import OffsetMap, redact_text, without_placeholders
 from service.pipeline.privacy.stage import protect
 from service.pipeline.segment import segment
@@ -164,3 +169,49 @@ def test_detection_meets_the_bars_on_the_finnish_set(detector: PersonalDataDetec
     assert meets_bars(result) == []
     assert result["recall"]["PERSON"] >= 0.85
     assert result["clean_false_positive_rate"] <= 0.05
+
+
+def _classes(word: str) -> frozenset[str]:
+    """Voikko's classes for a few words, as the detector's name rule reads them."""
+    known = {
+        "Presidentin": {"nimisana"},
+        "Matti": {"etunimi"},
+        "Virtanen": {"sukunimi"},
+        "Kuopiossa": {"paikannimi"},
+        "Toivo": {"etunimi", "nimisana"},
+    }
+    return frozenset(known.get(word, set()))
+
+
+def test_only_a_text_that_may_hold_a_name_goes_to_the_ner() -> None:
+    assert not may_hold_name("Presidentin puhe oli pitkä. Presidentin puhe jatkui.", _classes)
+    assert not may_hold_name("kaikki pienellä, ei nimiä (eikä numeroita 12).", _classes)
+    assert may_hold_name("Puhe oli pitkä, sanoi Presidentin", _classes)  # not a start
+    assert may_hold_name("Matti kertoi hankkeesta.", _classes)  # a first name at the start
+    assert may_hold_name("Hyvä puhe. Virtanen kertoi.", _classes)  # after a full stop
+    assert may_hold_name("Kuopiossa sovittiin.", _classes)  # a place: the NER decides
+    assert may_hold_name("Toivo on tärkeää.", _classes)  # a name and a word
+    assert may_hold_name("Xyzzyn mukaan hanke on hyvä.", _classes)  # unknown to Voikko
+    assert may_hold_name("«Anna» sanoi jotain.", _classes)  # quotes around the word
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Naakan aiheuttamat vahingot voivat paikallisesti olla huomattavia.",
+        "Avioeron saa hakemuksesta kuuden kuukauden harkinta-ajan jälkeen, tietyissä "
+        "tilanteissa myös ilman harkinta-aikaa.",
+        "Leijonat ovat sosiaalisimpia kissaeläimiä, ja ne elävät suurissa ryhmissä, joita "
+        "kutsutaan laumoiksi.",
+    ],
+)
+def test_a_capitalised_common_word_at_a_sentence_start_is_no_name(
+    detector: PersonalDataDetector, text: str
+) -> None:
+    # Real notes of the shared sets that the NER had tagged PERSON at their first word.
+    assert detector.detect([text]) == [[]]
+
+
+def test_names_at_a_sentence_start_are_still_found(detector: PersonalDataDetector) -> None:
+    (found,) = detector.detect(["Pekka Virtanen kertoi hankkeesta. Hyvä niin."])
+    assert [(d.entity, d.start, d.end) for d in found] == [("PERSON", 0, 14)]
