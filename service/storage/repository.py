@@ -173,13 +173,6 @@ def list_notes(
     return [(note, document) for note, document in session.execute(page)], int(total)
 
 
-def get_job(session: Session, job_id: str) -> Job:
-    job = session.get(Job, job_id)
-    if job is None:
-        raise NotFound(f"No job {job_id!r}.")
-    return job
-
-
 def next_theme_key(session: Session, project_id: int) -> int:
     """The key a new theme of the project takes: one more than the largest key any of its
     themes ever had (stored, or deleted through ``delete_theme``), so a key is never
