@@ -10,29 +10,54 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["_exact_knn", "_release_gil_in_umap", "_umap"]
+__all__ = ["_exact_knn", "_prepare_umap", "_umap"]
 
 
-def _release_gil_in_umap() -> None:
-    """Let UMAP runs with different seeds use different cores.
+def _prepare_umap() -> None:
+    """Make UMAP's compiled parts run on two cores at once and compile once per machine.
 
     A seeded UMAP is single-threaded (that is what makes it reproducible), and its
     numba-compiled epoch holds Python's GIL, so threads would take turns. The same
     function compiled with ``nogil=True`` computes the same numbers (checked in
     tests/pipeline/test_themes.py) and lets threads run at once: 1.9x on 2 cores.
-    Skipped when a UMAP version lacks the private name.
+
+    UMAP compiles that epoch and its two graph functions (``smooth_knn_dist``,
+    ``compute_membership_strengths``) in every new process, without numba's cache:
+    8-9 s of a theme run's 34 s of layouts on 3,996 notes, paid by every
+    ``teemakartta themes``. Compiled here with ``cache=True`` (same options otherwise),
+    a process after the first loads them from numba's cache (``NUMBA_CACHE_DIR``, else
+    beside UMAP's files or in the user's cache folder); where no cache folder can be
+    written they are compiled as before. Skipped for a UMAP version without these names.
     """
-    import numba
     import umap.layouts as layouts
+    import umap.umap_ as umap_
 
     name = "_nb_optimize_layout_euclidean_single_epoch"
     epoch = getattr(layouts, "_optimize_layout_euclidean_single_epoch", None)
     current = getattr(layouts, name, None)
-    if epoch is None or current is None or getattr(current, "_teemakartta_nogil", False):
-        return
-    released = numba.njit(epoch, fastmath=True, parallel=False, nogil=True)
-    released._teemakartta_nogil = True
-    setattr(layouts, name, released)
+    if epoch is not None and current is not None and not _prepared(current):
+        setattr(layouts, name, _compiled(epoch, fastmath=True, parallel=False, nogil=True))
+    for graph_function in ("smooth_knn_dist", "compute_membership_strengths"):
+        dispatcher: Any = getattr(umap_, graph_function, None)
+        if dispatcher is not None and hasattr(dispatcher, "py_func") and not _prepared(dispatcher):
+            options = {k: v for k, v in dispatcher.targetoptions.items() if k != "nopython"}
+            setattr(umap_, graph_function, _compiled(dispatcher.py_func, **options))
+
+
+def _prepared(dispatcher: Any) -> bool:
+    return bool(getattr(dispatcher, "_teemakartta_prepared", False))
+
+
+def _compiled(function: Any, **options: Any) -> Any:
+    """``numba.njit(function, **options)`` with numba's on-disk cache when it can have one."""
+    import numba
+
+    try:
+        dispatcher = numba.njit(function, cache=True, **options)
+    except RuntimeError:  # "cannot cache function ...: no locator available"
+        dispatcher = numba.njit(function, **options)
+    dispatcher._teemakartta_prepared = True
+    return dispatcher
 
 
 def _umap(

@@ -32,7 +32,7 @@ from the data, not fixed and not a formula of the number of notes n.
 * Three UMAP seeds, one partition each per granularity; the granularity's score is
   its mean over them, and of its partitions the one that agrees best with the others
   (mean adjusted Rand index) is kept, so that no single seed decides. The runs share
-  one exact neighbour graph and run two at a time (see ``_release_gil_in_umap``).
+  one exact neighbour graph and run two at a time (see ``_prepare_umap``).
 * Outlier policy: HDBSCAN's outliers (17-50% of notes) join the nearest theme in the
   UMAP space, then a few Lloyd (k-means) rounds in that space let theme borders
   settle; a note stays visibly unassigned (-1) only when its cosine to its theme is a
@@ -54,7 +54,7 @@ import numpy as np
 from service.pipeline.explain import fit_scores, similarity_quantiles
 from service.pipeline.granularity import giant_leaf_size, split_large_themes
 from service.pipeline.keywords import Keywords, theme_keywords, theme_name
-from service.pipeline.layout import _exact_knn, _release_gil_in_umap, _umap
+from service.pipeline.layout import _exact_knn, _prepare_umap, _umap
 from service.pipeline.partitions import (
     Merge,
     central_members,
@@ -320,7 +320,7 @@ class ThemeModel:
         ]
         # 200 epochs (UMAP's own choice for large data) are plenty for a picture.
         jobs.append((self.random_state, 2, 200))
-        _release_gil_in_umap()
+        _prepare_umap()
         import numba  # UMAP's; its thread count follows NUMBA_NUM_THREADS (local_workers)
 
         cores = int(numba.config.NUMBA_NUM_THREADS)  # type: ignore[attr-defined]

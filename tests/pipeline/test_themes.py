@@ -7,11 +7,15 @@ fit takes a few seconds.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
+from service.config import REPO_ROOT
 from service.nlp import NlpResources
 from service.pipeline.language import FINNISH_STOP_WORDS, FinnishAnalyzer, lemma_documents
 from service.pipeline.partitions import most_typical, split_blobs, split_labels, unit_rows
@@ -19,7 +23,7 @@ from service.pipeline.themes import (
     GRANULARITIES,
     ThemeModel,
     _exact_knn,
-    _release_gil_in_umap,
+    _prepare_umap,
     _umap,
     theme_keywords,
     theme_name,
@@ -355,11 +359,52 @@ def test_umap_without_the_gil_computes_the_same_layout() -> None:
     try:
         setattr(layouts, name, numba.njit(epoch, fastmath=True, parallel=False))
         held = layout()
-        _release_gil_in_umap()
-        assert getattr(layouts, name)._teemakartta_nogil
+        _prepare_umap()
+        assert getattr(layouts, name).targetoptions["nogil"]
         np.testing.assert_array_equal(layout(), held)
     finally:
         setattr(layouts, name, before)
+
+
+# One small UMAP fit in a fresh process; prints how often each of UMAP's compiled
+# functions was loaded from numba's cache (hits) and compiled (misses).
+_UMAP_COMPILE_STATS = """
+import json, numpy as np
+import umap.layouts as layouts, umap.umap_ as umap_
+from service.pipeline.layout import _exact_knn, _prepare_umap, _umap
+_prepare_umap()
+rows = np.random.default_rng(0).normal(size=(120, 8))
+rows = (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
+_umap(rows, 2, 10, 7, _exact_knn(rows, 10), 20).fit_transform(rows)
+functions = {
+    "epoch": layouts._nb_optimize_layout_euclidean_single_epoch,
+    "smooth_knn_dist": umap_.smooth_knn_dist,
+    "compute_membership_strengths": umap_.compute_membership_strengths,
+}
+print(json.dumps({name: [sum(f.stats.cache_hits.values()), sum(f.stats.cache_misses.values())]
+                  for name, f in functions.items()}))
+"""
+
+
+def test_a_second_process_loads_umaps_compiled_functions_from_the_cache(tmp_path) -> None:
+    # UMAP compiles these in every process (8-9 s of a 4,000-note theme run); after the
+    # first process, a theme run loads them from numba's cache instead (issue 18).
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
+
+    def stats() -> dict[str, list[int]]:
+        done = subprocess.run(
+            [sys.executable, "-c", _UMAP_COMPILE_STATS],
+            cwd=REPO_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    first, second = stats(), stats()
+    assert all(misses >= 1 for _, misses in first.values()), first
+    assert all(hits >= 1 and misses == 0 for hits, misses in second.values()), second
 
 
 def test_what_the_model_describes_is_what_a_run_stores(
