@@ -40,7 +40,10 @@ def _prepare_umap() -> None:
     for graph_function in ("smooth_knn_dist", "compute_membership_strengths"):
         dispatcher: Any = getattr(umap_, graph_function, None)
         if dispatcher is not None and hasattr(dispatcher, "py_func") and not _prepared(dispatcher):
+            # The same options, and the same types of locals (float32 sums and bounds):
+            # without them numba infers float64 and the graph, hence the themes, change.
             options = {k: v for k, v in dispatcher.targetoptions.items() if k != "nopython"}
+            options["locals"] = dict(dispatcher.locals)
             setattr(umap_, graph_function, _compiled(dispatcher.py_func, **options))
 
 
