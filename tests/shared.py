@@ -6,6 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,20 @@ import pytest
 from service.config import REPO_ROOT
 
 SHARED = REPO_ROOT.parent / "shared"
+
+
+def fresh_process_answer(script: str, **env: str) -> dict:
+    """Run ``script`` with this Python in a new process (the repository as working folder,
+    ``env`` added to the environment) and read the JSON object it prints last."""
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=REPO_ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def shared_file(relative: str) -> Path:

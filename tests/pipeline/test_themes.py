@@ -7,16 +7,12 @@ fit takes a few seconds.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from service.config import REPO_ROOT
 from service.nlp import NlpResources
 from service.pipeline.language import FINNISH_STOP_WORDS, FinnishAnalyzer, lemma_documents
 from service.pipeline.partitions import most_typical, split_blobs, split_labels
@@ -27,7 +23,7 @@ from service.pipeline.themes import (
     theme_name,
 )
 from tests.conftest import CORPORA
-from tests.shared import shared_file
+from tests.shared import fresh_process_answer, shared_file
 
 TRAIN, HELD_OUT = 320, 120
 
@@ -372,18 +368,8 @@ def test_prepared_umap_computes_umaps_layout_and_compiles_once(tmp_path: Path) -
     # it and the two graph functions with numba's cache: UMAP compiled them in every
     # process, 8-9 s of a 4,000-note theme run (issue 18). The layout stays UMAP's own to
     # the last bit, and a second process loads all three from the cache.
-    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
-
     def run() -> dict:
-        done = subprocess.run(
-            [sys.executable, "-c", _UMAP_PREPARED],
-            cwd=REPO_ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        return json.loads(done.stdout.strip().splitlines()[-1])
+        return fresh_process_answer(_UMAP_PREPARED, NUMBA_CACHE_DIR=str(tmp_path))
 
     first, second = run(), run()
     assert first["same"] and second["same"] and first["nogil"]

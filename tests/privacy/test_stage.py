@@ -4,8 +4,6 @@ offsets kept, speakers pseudonymised, and the policy "keep" changing nothing."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from dataclasses import dataclass
 
 import pytest
@@ -13,7 +11,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from evaluation.privacy import meets_bars, read_set, score
-from service.config import REPO_ROOT
 from service.pipeline.document import NoteDraft, ParsedDocument, Row
 from service.pipeline.privacy.detect import (
     PLACEHOLDERS,
@@ -25,6 +22,7 @@ from service.pipeline.privacy.redact import OffsetMap, redact_text, without_plac
 from service.pipeline.privacy.stage import protect
 from service.pipeline.segment import segment
 from tests.privacy.build_pii_set import OUTPUT, build
+from tests.shared import fresh_process_answer
 
 ISSUE_SENTENCE = (
     "Minuun saa yhteyttä numerosta +358 40 555 0199 tai sähköpostilla "
@@ -160,7 +158,6 @@ def test_a_span_of_the_original_maps_to_the_same_words_of_the_redaction(
 
 
 def test_the_committed_set_is_what_the_builder_writes() -> None:
-    import json
 
     assert [json.loads(line) for line in OUTPUT.read_text(encoding="utf-8").splitlines()] == build()
     rows = read_set()
@@ -238,13 +235,6 @@ import torch  # still importable by whoever needs it (the float32 embedder)
 def test_looking_for_personal_data_imports_neither_torch_nor_transformers() -> None:
     # Presidio's package imports both for recognizers the stage never builds: 4.1 s and
     # 134 MB of every ingest process (issue 18). The stage must still find what it finds.
-    done = subprocess.run(
-        [sys.executable, "-c", _REDACT_IN_A_FRESH_PROCESS],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    answer = fresh_process_answer(_REDACT_IN_A_FRESH_PROCESS)
     assert answer["imported"] == []
     assert "[NIMI]" in answer["redacted"] and "[PUHELIN]" in answer["redacted"]
