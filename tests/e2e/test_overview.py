@@ -89,6 +89,14 @@ def test_needs_vs_projects(servers: Servers, page: Page) -> None:
     sign_in(page, servers, "Tarpeet ja hankkeet")
     page.get_by_text("Aukot").first.wait_for()
     settle(page)  # the whole page, not only its first parts (the counts came after)
+    # The two counts, each waited for in its own metric: under load they were not on the
+    # page yet when it was read, although the sentences below them were (CI, 2026-12-02).
+    metrics = page.locator("[data-testid=stMain] [data-testid=stMetric]")
+    for label, count in (
+        ("Työpajamuistiinpanoja", "need_notes"),
+        ("Hankemuistiinpanoja", "project_notes"),
+    ):
+        metrics.filter(has_text=label).filter(has_text=str(needs[count])).wait_for()
     shown = page.locator("[data-testid=stMain]").inner_text().replace("\u00a0", " ")
     for row in needs["themes"]:
         if row["status"] in ("gap", "orphan"):
