@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,9 +19,9 @@ from service.config import REPO_ROOT
 SHARED = REPO_ROOT.parent / "shared"
 
 
-def fresh_process_answer(script: str, **env: str) -> dict:
+def fresh_process_answer(script: str, **env: str) -> Any:
     """Run ``script`` with this Python in a new process (the repository as working folder,
-    ``env`` added to the environment) and read the JSON object it prints last."""
+    ``env`` added to the environment) and read the JSON value it prints last."""
     done = subprocess.run(
         [sys.executable, "-c", script],
         cwd=REPO_ROOT,

@@ -158,7 +158,6 @@ def test_a_span_of_the_original_maps_to_the_same_words_of_the_redaction(
 
 
 def test_the_committed_set_is_what_the_builder_writes() -> None:
-
     assert [json.loads(line) for line in OUTPUT.read_text(encoding="utf-8").splitlines()] == build()
     rows = read_set()
     assert sum(not r["clean"] for r in rows) >= 80 and sum(r["clean"] for r in rows) >= 80
