@@ -190,7 +190,29 @@ def _load_spacy(model: str) -> Language:
     """
     import spacy
 
-    return spacy.load(model)
+    nlp = spacy.load(model)
+    _multiply_with_numpy(nlp)
+    return nlp
+
+
+def _multiply_with_numpy(nlp: Language) -> None:
+    """Every layer of ``nlp`` multiplies matrices with numpy's BLAS instead of blis.
+
+    thinc's CPU ops call blis for matrix products; on the 2-core AMD EPYC machine the
+    same products take 2.5x as long there as in numpy's OpenBLAS, and the whole
+    pipeline without NER went from 42.8 s to 19.5 s on the 3,996 upload notes of
+    ``make bench`` with identical tags, parses and lemmas on all 71,031 tokens
+    (evaluation/README.md). Set on the loaded layers, not as thinc's current ops: those
+    are per thread, and the pipeline is loaded and used from different threads.
+    """
+    from thinc.api import Model, NumpyOps
+
+    ops = NumpyOps(use_blis=False)
+    for _, component in nlp.pipeline:
+        model = getattr(component, "model", None)
+        if isinstance(model, Model):
+            for layer in model.walk():
+                layer.ops = ops
 
 
 @functools.cache
