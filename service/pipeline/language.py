@@ -177,16 +177,12 @@ def shared_pipeline(model: str = DEFAULT_SPACY_MODEL) -> tuple[Language, FairLoc
 
 @functools.cache
 def _load_spacy(model: str) -> Language:
-    """Load a spaCy pipeline once per process, with all its components.
+    """Load a spaCy pipeline once per process, with all its components (NER is switched
+    off per call, so the analyzer and the privacy stage share one loaded model).
 
-    NER is switched off per call (``_analyze_with_spacy``), not at load time, so the
-    analyzer and the privacy stage share one loaded model.
-
-    The parser stays in, although no output of it is used: the Voikko lemmatizer
-    reads dependency labels to choose between readings, and without them frequent
-    theme nouns in the partitive go wrong ("muutosta" -> muutto instead of muutos,
-    "osallistumista" -> osallistuma). On 1,000 OmaStadi proposals that is 0.08% of
-    tokens for 15-20% of the time, a price worth paying for keywords.
+    The parser stays in: theme names read its noun phrases, and the Voikko lemmatizer
+    reads dependency labels to choose between readings (without them "muutosta" ->
+    muutto instead of muutos, "osallistumista" -> osallistuma).
     """
     import spacy
 
@@ -196,15 +192,9 @@ def _load_spacy(model: str) -> Language:
 
 
 def _multiply_with_numpy(nlp: Language) -> None:
-    """Every layer of ``nlp`` multiplies matrices with numpy's BLAS instead of blis.
-
-    thinc's CPU ops call blis for matrix products; on the 2-core AMD EPYC machine the
-    same products take 2.5x as long there as in numpy's OpenBLAS, and the whole
-    pipeline without NER went from 42.8 s to 19.5 s on the 3,996 upload notes of
-    ``make bench`` with identical tags, parses and lemmas on all 71,031 tokens
-    (evaluation/README.md). Set on the loaded layers, not as thinc's current ops: those
-    are per thread, and the pipeline is loaded and used from different threads.
-    """
+    """Every layer of ``nlp`` multiplies with numpy's BLAS, not blis (2.5x slower on the
+    2-core AMD machine; the pipeline 42.8 -> 19.5 s on the bench's 3,996 notes, the same
+    analyses: evaluation/README.md). On the layers: thinc's current ops are per thread."""
     from thinc.api import Model, NumpyOps
 
     ops = NumpyOps(use_blis=False)
