@@ -12,7 +12,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute
 
-from service.api.cache import ViewCache
+from service.api.cache import GZIP_LEVEL, GZIP_MINIMUM_SIZE, ViewCache
 from service.api.deps import Access, ProjectAccess
 from service.api.errors import add_error_handlers
 from service.api.limits import RequestSizeLimit
@@ -125,7 +125,7 @@ def create_app(settings: Settings | None = None, nlp: NlpResources | None = None
     declare_access_rules(app.router.routes)
     app.add_middleware(RequestSizeLimit, limit=settings.max_request_bytes)
     # The map of 5,000 notes is ~1.5 MB of JSON; compressed it is a fifth of that.
-    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_SIZE, compresslevel=GZIP_LEVEL)
     app.add_middleware(SecurityHeaders)
 
     add_error_handlers(app)

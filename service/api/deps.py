@@ -23,27 +23,30 @@ from service.storage.db import Database
 from service.storage.models import Project
 
 
-def get_settings(request: Request) -> Settings:
+# What only reads the app's state (or checks a user already found) is a coroutine: FastAPI
+# runs a plain function dependency on a worker thread, a hop that costs more than the
+# function (measured with 20 clients on cached views: evaluation/README.md, workers).
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_database(request: Request) -> Database:
+async def get_database(request: Request) -> Database:
     return request.app.state.db
 
 
-def get_nlp(request: Request) -> NlpResources:
+async def get_nlp(request: Request) -> NlpResources:
     return request.app.state.nlp
 
 
-def get_jobs(request: Request) -> JobQueue:
+async def get_jobs(request: Request) -> JobQueue:
     return request.app.state.jobs
 
 
-def get_views(request: Request) -> ViewCache:
+async def get_views(request: Request) -> ViewCache:
     return request.app.state.views
 
 
-def get_waiting(request: Request) -> WaitingRoom:
+async def get_waiting(request: Request) -> WaitingRoom:
     return request.app.state.waiting
 
 
@@ -107,7 +110,7 @@ class Access:
     def __init__(self, permission: str) -> None:
         self.permission = permission
 
-    def __call__(self, user: UserDep) -> User:
+    async def __call__(self, user: UserDep) -> User:
         if self.permission == auth.MANAGE and not user.is_admin:
             raise HTTPException(403, "Only an administrator may do this.")
         return user

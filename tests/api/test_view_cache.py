@@ -3,8 +3,10 @@ the revision on, so a cached view is never stale (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from starlette.middleware.gzip import GZipResponder
 
 from service.config import Settings
 from service.storage.models import Assignment, Document, Job, Project
@@ -95,3 +97,31 @@ def test_views_come_from_the_cache_until_the_project_changes(
     assert client.get("/projects/p/notes?limit=5").json()["total"] == (
         total_before - document["note_count"]
     )
+
+
+def test_a_cached_view_is_compressed_once_not_on_every_request(
+    client: TestClient, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with database(settings.resolved_database_url) as db:
+        sample_project(db, "p")
+    compressed: list[int] = []
+    compress = GZipResponder.apply_compression
+
+    async def counted(self: GZipResponder, body: bytes, *, more_body: bool) -> bytes:
+        compressed.append(len(body))
+        return await compress(self, body, more_body=more_body)
+
+    monkeypatch.setattr(GZipResponder, "apply_compression", counted)
+    gzip_ok = {"Accept-Encoding": "gzip, deflate"}
+    answers = [client.get("/projects/p/themes", headers=gzip_ok) for _ in range(4)]
+    assert compressed == []  # the middleware compressed none: they came encoded
+    assert all(a.headers["content-encoding"] == "gzip" for a in answers)
+    assert all(a.headers["vary"] == "Accept-Encoding" for a in answers)
+    assert int(answers[-1].headers["content-length"]) < len(answers[-1].content)
+    assert all(a.json() == answers[0].json() for a in answers)  # httpx decodes them
+
+    plain = client.get("/projects/p/themes", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    assert plain.headers["vary"] == "Accept-Encoding"  # said once, by the middleware
+    assert int(plain.headers["content-length"]) == len(plain.content)
+    assert plain.json() == answers[0].json()
