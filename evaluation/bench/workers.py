@@ -113,13 +113,19 @@ def _worker_pids(api: subprocess.Popen[bytes]) -> list[int]:
 
 @contextmanager
 def service(
-    data_dir: Path, job_workers: int, worker_processes: int, **settings: str
+    data_dir: Path,
+    job_workers: int,
+    worker_processes: int,
+    *,
+    checkout: Path = REPO_ROOT,
+    **settings: str,
 ) -> Iterator[Service]:
     """``serve`` on a free port with ``TEEMA_WORKER_PROCESSES=worker_processes`` (the
     worker processes it starts itself, as for a user) and ``TEEMA_JOB_WORKERS=job_workers``
     (jobs at once per worker process, or on the API's threads without workers), on
-    ``data_dir`` (``settings``: more environment, e.g. other backends); stopped on the way
-    out (its workers with it)."""
+    ``data_dir`` (``settings``: more environment, e.g. other backends), from the code in
+    ``checkout`` (another git worktree: ``reads_by_commit``); stopped on the way out (its
+    workers with it)."""
     import httpx
 
     from tests.postgres import free_port
@@ -135,7 +141,7 @@ def service(
         out = stack.enter_context((data_dir / f"api-{port}.log").open("ab"))
         api = subprocess.Popen(
             [sys.executable, "-m", "service.cli", "serve", "--port", str(port)],
-            env=env, cwd=REPO_ROOT, stdout=out, stderr=subprocess.STDOUT,
+            env=env, cwd=checkout, stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
         stack.callback(_stop, api)
         base = f"http://127.0.0.1:{port}"
