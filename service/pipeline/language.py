@@ -120,8 +120,8 @@ class FinnishAnalyzer:
     ``backend``: "auto" (spaCy, else simplemma with a LemmatizerFallbackWarning),
     "spacy" (load errors propagate) or "simplemma". ``batch_size``: texts per spaCy
     batch. ``spacy_model``: the installed spaCy package to load. ``entities``: run
-    spaCy's NER; turning it off makes spaCy about 1.6x faster (NER has its own
-    tok2vec: ~58 -> ~92 notes per CPU-second on OmaStadi proposals of ~580
+    spaCy's NER; turning it off made spaCy about 1.6x faster (NER has its own
+    tok2vec; measured under blis: ~58 -> ~92 notes per CPU-second on OmaStadi proposals of ~580
     characters) and leaves ``NoteLanguage.entities`` empty; lemmas are unchanged.
     Parameters are only stored here; the pipeline is loaded on the first
     ``analyze`` call and shared by the whole process.
