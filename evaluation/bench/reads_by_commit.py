@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from evaluation.bench.common import REPO_ROOT, RESULTS_DIR, machine_info, write_json
-from evaluation.bench.system import _read_paths, api_latency, real_sentences
-from evaluation.bench.workers import PROJECT, READS, _fill, _load, service
+from evaluation.bench.system import real_sentences
+from evaluation.bench.workers import _fill, _load, idle_reads, service
 
 NOTES = 20_000
 
@@ -47,25 +47,22 @@ def _checkout(revision: str, folder: Path, stack: ExitStack) -> Path:
     return tree
 
 
-def _filled(data: Path) -> Path:
-    """``data`` with the load project and its first theme run (made once)."""
+def _fill_once(data: Path) -> None:
+    """Give ``data`` the load project and its first theme run, unless it has them."""
     if not (data / "filled").exists():
         data.mkdir(parents=True, exist_ok=True)
         with service(data, job_workers=2, worker_processes=0) as svc:
             print(f"reads_by_commit: filled {_fill(svc, real_sentences()[:NOTES])}", flush=True)
         (data / "filled").write_text("yes\n")
-    return data
 
 
 def _rounds(checkout: Path, data: Path, rounds: int, seconds: float) -> list[dict[str, Any]]:
     """One start of ``checkout``'s service: ``rounds`` rounds of idle reads."""
     measured = []
     with service(data, job_workers=2, worker_processes=0, checkout=checkout) as svc:
-        for path in _read_paths(PROJECT, READS).values():  # the views' caches filled first
-            svc.http.get(path).raise_for_status()
         for _ in range(rounds):
             load = _load()
-            result = api_latency(svc.base, svc.token, PROJECT, seconds=seconds, only=READS)
+            result = idle_reads(svc, seconds)
             requests = sum(e["requests"] for e in result["endpoints"].values())
             measured.append(
                 {
@@ -86,7 +83,7 @@ def compare(
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         trees = {revision: _checkout(revision, folder, stack) for revision in results}
-        _filled(data)
+        _fill_once(data)
         for _ in range(turns):
             for revision, tree in trees.items():
                 results[revision] += _rounds(tree, data, rounds, seconds)

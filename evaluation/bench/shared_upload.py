@@ -46,7 +46,7 @@ def _timed(work: Path, name: str, sentences: list[str]) -> dict[str, Any]:
     processes, threads, batch = SETUPS[name]
     data = work / name
     data.mkdir(parents=True)
-    with service(data, threads, processes, TEEMA_SHARED_BATCH_NOTES=batch) as svc:
+    with service(data, threads, processes, settings={"TEEMA_SHARED_BATCH_NOTES": batch}) as svc:
         for number in range(processes):  # each worker loads its models before the clock
             svc.http.post("/projects", json={"name": f"warm-{number}"}).raise_for_status()
             texts = [f"{text} ({number})" for text in sentences[:20]]

@@ -33,7 +33,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -117,8 +117,8 @@ def service(
     job_workers: int,
     worker_processes: int,
     *,
+    settings: Mapping[str, str] | None = None,
     checkout: Path = REPO_ROOT,
-    **settings: str,
 ) -> Iterator[Service]:
     """``serve`` on a free port with ``TEEMA_WORKER_PROCESSES=worker_processes`` (the
     worker processes it starts itself, as for a user) and ``TEEMA_JOB_WORKERS=job_workers``
@@ -134,7 +134,7 @@ def service(
         data_dir,
         TEEMA_JOB_WORKERS=str(job_workers),
         TEEMA_WORKER_PROCESSES=str(worker_processes),
-        **settings,
+        **(settings or {}),
     )
     port = free_port()
     with ExitStack() as stack:
@@ -221,13 +221,19 @@ def _until_running(http: Any, job_id: str, limit: float = 600) -> dict[str, Any]
     raise RuntimeError(f"theme run {job_id} was not claimed within {limit:g} s")
 
 
+def idle_reads(svc: Service, seconds: float) -> dict[str, Any]:
+    """20 clients reading the load project's views for ``seconds`` with nothing running,
+    their caches filled first (a cold cache would make the p95)."""
+    for path in _read_paths(PROJECT, READS).values():
+        svc.http.get(path).raise_for_status()
+    return api_latency(svc.base, svc.token, PROJECT, seconds=seconds, only=READS)
+
+
 def reads_while_fitting(svc: Service, window: float) -> dict[str, Any]:
     """20 clients reading (views cached) for ``window`` / 3 s with nothing running, then
     for ``window`` s from the moment a new theme run starts; the run's state before and
     after, its seconds."""
-    for path in _read_paths(PROJECT, READS).values():  # the views' caches filled first
-        svc.http.get(path).raise_for_status()
-    idle = api_latency(svc.base, svc.token, PROJECT, seconds=window / 3, only=READS)
+    idle = idle_reads(svc, window / 3)
     job, submitted = _start_run(svc.http)
     before = _until_running(svc.http, job)
     load_before, clients_started = _load(), datetime.now(UTC)
@@ -359,7 +365,7 @@ def ingest_part(work: Path, notes: int, files: int = 8) -> dict[str, Any]:
         for workers in (1, 2):
             data = work / f"ingest-{name}-{workers}"
             data.mkdir(parents=True)
-            with service(data, job_workers=1, worker_processes=workers, **backends) as svc:
+            with service(data, job_workers=1, worker_processes=workers, settings=backends) as svc:
                 runs[workers] = _timed_ingest(svc, sentences, files)
             print(f"workers: ingest ({name}) with {workers} worker(s) {runs[workers]}", flush=True)
         ratio = runs[2]["notes_per_second"] / runs[1]["notes_per_second"]
