@@ -25,7 +25,8 @@ in every comparison (``python -m evaluation.quality``):
 * ``sib_plus_two_sources``: SIB-200 whole and 300 notes of each other file labelled by
   file: one region of the space much denser in topics than the rest.
 
-Every draw is fixed (``SEED``), so the sets are the same on every machine; vectors and
+Every draw is fixed (``SEED``), so the sets are the same on every machine (other draws,
+``build_sets(..., draw=N)``, keep the questions and labels and draw other notes); vectors and
 lemmas come from the caches of ``evaluation.datasets`` (the shortened OmaStadi texts
 are embedded once under their own cache name). To look at them or run
 ``teemakartta evaluate`` on one:
@@ -212,9 +213,13 @@ def _dominant_rows(sib: LabelledNotes, counts: np.ndarray, rng: np.random.Genera
     return np.sort(np.concatenate(rows))
 
 
-def build_sets(data_dir: Path, embedder: Any, analyzer: Any) -> dict[str, DevSet]:
-    """Every development set (module docstring), in a fixed order: name -> set."""
-    rng = np.random.default_rng(SEED)
+def build_sets(data_dir: Path, embedder: Any, analyzer: Any, draw: int = SEED) -> dict[str, DevSet]:
+    """Every development set (module docstring), in a fixed order: name -> set.
+
+    ``draw``: the seed of every draw; ``SEED`` gives the reference sets, any other the
+    same questions and labels with other notes drawn (to see that a result is not one
+    draw's luck)."""
+    rng = np.random.default_rng(draw)
     sources = _sources(data_dir, embedder, analyzer)
 
     def label_of(key: str) -> Callable[[int], str]:

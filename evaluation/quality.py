@@ -27,6 +27,7 @@ and ThemeModel's layouts are cached on disk by their inputs, so candidates that 
 after UMAP cost only their clustering.
 
     python -m evaluation.quality [--sets NAME,...] [--methods NAME,...] [--seeds 42,1000,7]
+        [--draw N]   # other notes drawn for the development sets: results/quality_drawN/
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from typing import Any
 import numpy as np
 
 from evaluation.datasets import CACHE_DIR, cached_lemma_docs, cached_vectors, read_jsonl
-from evaluation.devsets import FILES, SHARED_DATA, DevSet, build_sets, describe
+from evaluation.devsets import FILES, SEED, SHARED_DATA, DevSet, build_sets, describe
 from evaluation.evaluate import UNASSIGNED_NOTE, machine_info, score
 
 __all__ = [
@@ -83,10 +84,11 @@ def default_embedder_and_analyzer() -> tuple[Any, Any]:
 
 
 def all_sets(
-    data_dir: Path = SHARED_DATA, embedder: Any = None, analyzer: Any = None
+    data_dir: Path = SHARED_DATA, embedder: Any = None, analyzer: Any = None, draw: int = SEED
 ) -> dict[str, DevSet]:
-    """The three shared files whole, then every development set: name -> set; vectors
-    and lemmas from the given embedder and analyzer (default: the service's)."""
+    """The three shared files whole, then every development set (of ``draw``, see
+    ``devsets.build_sets``): name -> set; vectors and lemmas from the given embedder and
+    analyzer (default: the service's)."""
     if embedder is None or analyzer is None:
         served_embedder, served_analyzer = default_embedder_and_analyzer()
         embedder, analyzer = embedder or served_embedder, analyzer or served_analyzer
@@ -96,7 +98,7 @@ def all_sets(
         vectors, _ = cached_vectors(notes, embedder)
         lemmas, _ = cached_lemma_docs(notes, analyzer)
         sets[stem] = DevSet(notes, vectors, list(lemmas), "shared file")
-    return {**sets, **build_sets(data_dir, embedder, analyzer)}
+    return {**sets, **build_sets(data_dir, embedder, analyzer, draw)}
 
 
 class _CachedLayout:
@@ -260,7 +262,12 @@ def check_bar(result: dict[str, Any], ours: str = "teemakartta") -> dict[str, An
 
 
 def run_set(
-    name: str, dev_set: DevSet, methods: Sequence[str], seeds: Sequence[int], output: Path
+    name: str,
+    dev_set: DevSet,
+    methods: Sequence[str],
+    seeds: Sequence[int],
+    output: Path,
+    draw: int = SEED,
 ) -> dict[str, Any]:
     """Every method on one set; merged into ``output/<name>.json`` (methods run before
     and not asked for now are kept), so methods can be added one run at a time."""
@@ -269,12 +276,15 @@ def run_set(
     result = {
         "dataset": name,
         **describe(dev_set),
+        "draw": draw,
         "seeds": list(seeds),
         "note": UNASSIGNED_NOTE,
         "methods": {
             method: scores
             for method, scores in earlier.get("methods", {}).items()
-            if earlier.get("seeds") == list(seeds) and method not in methods
+            if earlier.get("seeds") == list(seeds)
+            and earlier.get("draw", SEED) == draw
+            and method not in methods
         },
     }
     for method in methods:
@@ -320,7 +330,7 @@ def write_summary(output: Path) -> dict[str, Any]:
             for s in sets
         },
     }
-    path = output.parent / "quality_summary.json"
+    path = output.parent / f"{output.name}_summary.json"
     path.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", "utf-8")
     return summary
 
@@ -347,21 +357,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         help=f"comma-separated, from: {', '.join(fits)}",
     )  # fmt: skip
     parser.add_argument("--seeds", default=",".join(map(str, SEEDS)), help="base seeds")
-    parser.add_argument("--output", type=Path, default=RESULTS, help="one JSON per set here")
+    parser.add_argument(
+        "--draw", type=int, default=SEED,
+        help=f"seed of the development sets' draws ({SEED}: the reference sets)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--output", type=Path,
+        help="one JSON per set here (default: results/quality, results/quality_drawN)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
+    output = args.output or (
+        RESULTS if args.draw == SEED else RESULTS.parent / f"quality_draw{args.draw}"
+    )
     methods = [m for m in args.methods.split(",") if m]
     unknown = [m for m in methods if m not in fits]
     if unknown:
         parser.error(f"unknown methods: {', '.join(unknown)}")
     seeds = [int(s) for s in args.seeds.split(",") if s]
-    sets = all_sets(args.data)
+    sets = all_sets(args.data, draw=args.draw)
     names = [s for s in args.sets.split(",") if s] if args.sets else list(sets)
     missing = [n for n in names if n not in sets]
     if missing:
         parser.error(f"unknown sets: {', '.join(missing)} (known: {', '.join(sets)})")
     for name in names:
-        run_set(name, sets[name], methods, seeds, args.output)
-    summary = write_summary(args.output)
+        run_set(name, sets[name], methods, seeds, output, args.draw)
+    summary = write_summary(output)
     print(markdown_table(summary, methods))
     return 0
 

@@ -291,3 +291,53 @@ def test_the_api_bench_finds_the_worker_processes_serve_starts() -> None:
             os.kill(child, 9)
         parent.kill()
         parent.wait()
+
+
+def _fake_caches(monkeypatch: pytest.MonkeyPatch, *modules: object) -> None:
+    """Vectors and lemmas from the texts themselves (row i recognisable), no model."""
+
+    def fake_vectors(notes, embedder):  # type: ignore[no-untyped-def]
+        return np.array([[hash(t) % 1000, len(t)] for t in notes.texts], float), None
+
+    def fake_lemmas(notes, analyzer):  # type: ignore[no-untyped-def]
+        return [t.lower() for t in notes.texts], None
+
+    for module in modules:
+        monkeypatch.setattr(module, "cached_vectors", fake_vectors)
+        monkeypatch.setattr(module, "cached_lemma_docs", fake_lemmas)
+
+
+def test_other_draws_of_the_development_sets_keep_their_shapes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import evaluation.devsets as devsets
+
+    _fake_caches(monkeypatch, devsets)
+    reference = devsets.build_sets(shared_file("data"), None, None)
+    assert reference.keys() == devsets.build_sets(shared_file("data"), None, None, draw=0).keys()
+    other = devsets.build_sets(shared_file("data"), None, None, draw=1)
+    for name in ("omastadi_questions", "questions_mixed", "all_labels_drawn"):
+        first, second = reference[name].notes, other[name].notes
+        assert first.label_names == second.label_names  # the same questions ...
+        assert set(first.ids) != set(second.ids)  # ... other notes of each
+        sizes = np.bincount(second.labels)
+        assert sizes.min() >= 45 and sizes.max() <= 60
+    again = devsets.build_sets(shared_file("data"), None, None, draw=1)
+    assert all(again[n].notes.ids == other[n].notes.ids for n in other)  # fixed per draw
+
+
+def test_quality_of_another_draw_goes_to_its_own_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import evaluation.devsets as devsets
+    import evaluation.quality as quality
+
+    _fake_caches(monkeypatch, devsets, quality)
+    monkeypatch.setattr(quality, "default_embedder_and_analyzer", lambda: (None, None))
+    monkeypatch.setattr(quality, "RESULTS", tmp_path / "quality")
+    argv = ["--sets", "omastadi_questions", "--methods", "kmeans_true_k", "--seeds", "1"]
+    assert quality.main([*argv, "--draw", "2"]) == 0
+    drawn = json.loads((tmp_path / "quality_draw2" / "omastadi_questions.json").read_text())
+    assert drawn["draw"] == 2 and drawn["methods"]["kmeans_true_k"]["runs"][0]["seed"] == 1
+    assert (tmp_path / "quality_draw2_summary.json").is_file()
+    assert not (tmp_path / "quality").exists()  # the reference draw's results untouched
