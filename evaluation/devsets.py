@@ -214,11 +214,9 @@ def _dominant_rows(sib: LabelledNotes, counts: np.ndarray, rng: np.random.Genera
 
 
 def build_sets(data_dir: Path, embedder: Any, analyzer: Any, draw: int = SEED) -> dict[str, DevSet]:
-    """Every development set (module docstring), in a fixed order: name -> set.
-
-    ``draw``: the seed of every draw; ``SEED`` gives the reference sets, any other the
-    same questions and labels with other notes drawn (to see that a result is not one
-    draw's luck)."""
+    """Every development set (module docstring), in a fixed order: name -> set. ``draw``:
+    the seed of every draw (``SEED``: the reference sets; any other: the same questions
+    and labels, other notes drawn, to see that a result is not one draw's luck)."""
     rng = np.random.default_rng(draw)
     sources = _sources(data_dir, embedder, analyzer)
 
