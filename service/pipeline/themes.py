@@ -28,7 +28,8 @@ from the data, not fixed and not a formula of the number of notes n.
   topics).
 * Giants are split by their leaves. When excess of mass wins, a theme over five times
   the median theme's size (topics distinct from the rest only as a block) is replaced by
-  the HDBSCAN leaves inside it (``granularity.py``).
+  the HDBSCAN leaves inside it, of a typical theme's size, or finer when those leave
+  it whole (``granularity.py``).
 * Three UMAP seeds, one partition each per granularity; the granularity's score is
   its mean over them, and of its partitions the one that agrees best with the others
   (mean adjusted Rand index) is kept, so that no single seed decides. The runs share
@@ -52,7 +53,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from service.pipeline.explain import fit_scores, similarity_quantiles
-from service.pipeline.granularity import giant_leaf_size, split_large_themes
+from service.pipeline.granularity import split_giants
 from service.pipeline.keywords import Keywords, theme_keywords, theme_name
 from service.pipeline.layout import _exact_knn, _prepare_umap, _umap
 from service.pipeline.partitions import (
@@ -234,10 +235,11 @@ class ThemeModel:
         if selection == "leaf" or len(self.granularities) < 2:  # leaves or a fixed setting
             return runs[typical]
         # A theme many times the others' size: its own leaves decide, leaves the size of a
-        # typical theme (granularity.py).
-        leaf_size = giant_leaf_size(labels, size, first=offset)
-        leaves, _ = self._partition(layouts[typical], seed_labels, offset, leaf_size, "leaf")
-        labels = split_large_themes(labels, leaves, first=offset)
+        # typical theme, finer while it stays whole (granularity.py).
+        def leaves_at(leaf_size: int) -> np.ndarray:
+            return self._partition(layouts[typical], seed_labels, offset, leaf_size, "leaf")[0]
+
+        labels = split_giants(labels, size, leaves_at, first=offset)
         return labels, int(labels.max()) + 1
 
     def _partition(

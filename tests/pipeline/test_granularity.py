@@ -55,3 +55,37 @@ def test_a_giant_is_cut_into_parts_the_size_of_a_typical_theme() -> None:
     assert giant_leaf_size(labels, chosen=60) == 60  # never finer than the choice
     seeded = np.concatenate([np.zeros(500, np.int64), np.repeat([1, 2, 3], [10, 20, 30])])
     assert giant_leaf_size(seeded, chosen=5, first=1) == 20  # seed themes do not count
+
+
+def test_a_giant_the_median_sized_leaves_leave_whole_is_cut_by_finer_leaves() -> None:
+    """questions_mixed, other draws: a block of seven SIB-200 topics (366 notes beside
+    themes of 40) is one leaf at 40 notes, three at 30, five at 20; halving the leaf size
+    until no giant is left took its ARI from 0.28 to 0.41 (evaluation/README.md)."""
+    from service.pipeline.granularity import split_giants
+
+    truth = np.repeat(np.arange(15), 50)
+    labels = np.where(truth < 7, 0, truth - 6)  # a giant of seven topics, 350 notes
+    asked: list[int] = []
+
+    def leaves_at(size: int) -> np.ndarray:
+        asked.append(size)
+        # The giant is one leaf at 25 notes and more; its topics are leaves below that.
+        return np.where(truth < 7, 0, truth) if size >= 25 else truth
+
+    split = split_giants(labels, chosen=5, leaves_at=leaves_at)
+    assert asked == [50, 25, 12]  # the median theme, halved while a giant is left
+    assert adjusted_rand_score(truth, split) == 1.0
+    # Never finer than the chosen size: the giant stays when no leaves cut it.
+    asked.clear()
+
+    def no_cut(size: int) -> np.ndarray:
+        asked.append(size)
+        return labels
+
+    np.testing.assert_array_equal(split_giants(labels, chosen=20, leaves_at=no_cut), labels)
+    assert asked == [50, 25, 20]
+    # Without a giant no leaves are asked for.
+    asked.clear()
+    balanced = np.repeat([0, 1, 2], 200)
+    np.testing.assert_array_equal(split_giants(balanced, chosen=5, leaves_at=no_cut), balanced)
+    assert asked == []
