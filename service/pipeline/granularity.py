@@ -29,7 +29,7 @@ import numpy as np
 __all__ = [
     "LARGE_THEME_FACTOR",
     "giant_leaf_size",
-    "has_giant",
+    "giant_themes",
     "split_giants",
     "split_large_themes",
 ]
@@ -48,12 +48,15 @@ def giant_leaf_size(labels: np.ndarray, chosen: int, first: int = 0) -> int:
     return max(int(chosen), int(np.median(sizes))) if len(sizes) else int(chosen)
 
 
-def has_giant(labels: np.ndarray, first: int = 0) -> bool:
-    """Whether a theme (group ``first`` and above) holds more than ``LARGE_THEME_FACTOR``
-    times the median theme's notes."""
+def giant_themes(labels: np.ndarray, first: int = 0) -> np.ndarray:
+    """The ids of the themes (groups ``first`` and above) holding more than
+    ``LARGE_THEME_FACTOR`` times the median theme's notes; none when there are fewer
+    than two themes."""
     labels = np.asarray(labels)
-    _, sizes = np.unique(labels[labels >= first], return_counts=True)
-    return len(sizes) >= 2 and bool(sizes.max() > LARGE_THEME_FACTOR * np.median(sizes))
+    themes, sizes = np.unique(labels[labels >= first], return_counts=True)
+    if len(themes) < 2:
+        return themes[:0]
+    return themes[sizes > LARGE_THEME_FACTOR * np.median(sizes)]
 
 
 def split_giants(
@@ -66,7 +69,7 @@ def split_giants(
     left, the size is halved, never below ``chosen``. No giant: no leaves are asked for.
     """
     leaf_size = giant_leaf_size(labels, chosen, first)
-    while has_giant(labels, first):
+    while len(giant_themes(labels, first)):
         labels = split_large_themes(labels, leaves_at(leaf_size), first)
         if leaf_size <= chosen:
             break
@@ -85,10 +88,9 @@ def split_large_themes(labels: np.ndarray, leaves: np.ndarray, first: int = 0) -
     """
     labels = np.asarray(labels, dtype=np.int64)
     free = labels >= first
-    themes, sizes = np.unique(labels[free], return_counts=True)
-    if len(themes) < 2:
+    if len(np.unique(labels[free])) < 2:
         return labels.copy()
-    giants = themes[sizes > LARGE_THEME_FACTOR * np.median(sizes)]
+    giants = giant_themes(labels, first)
     # Pair each note's theme with its leaf inside giants (-1 elsewhere): distinct pairs
     # are the new groups.
     inside = free & np.isin(labels, giants)
