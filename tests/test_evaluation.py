@@ -362,3 +362,16 @@ def test_theme_scaling_warms_each_method_up_before_timing_it(
         (4000, "ours"),
     ]
     assert len(calls) == 6
+
+
+def test_the_system_plot_names_the_machine_of_each_part() -> None:
+    """Parts measured on different machines are not all credited to the first one's CPU."""
+    from evaluation.bench.plots import machines_title
+
+    amd = {"cpu_model": "AMD EPYC", "logical_cpus": 2}
+    intel = {"cpu_model": "Intel Xeon", "logical_cpus": 2}
+    results = {"themes": {"machine": amd}, "ingest": {"machine": intel}, "load": {"machine": intel}}
+    assert machines_title(results, ["themes", "ingest", "load"]) == (
+        "themes: AMD EPYC, 2 CPUs; ingest, load: Intel Xeon, 2 CPUs"
+    )
+    assert machines_title(results, ["ingest", "load"]) == "Intel Xeon, 2 CPUs"

@@ -28,15 +28,26 @@ def plot_system(results: dict[str, Any], path: Path) -> Path | None:
     figure, axes = plt.subplots(1, len(panels), figsize=(5.2 * len(panels), 4.2))
     for axis, (name, draw) in zip(axes if len(panels) > 1 else [axes], panels, strict=True):
         draw(axis, results[name])
-    machine = next(iter(results.values()))["machine"]
-    figure.suptitle(
-        f"Teemakartta system bench — {machine['cpu_model']}, {machine['logical_cpus']} CPUs",
-        fontsize=11,
-    )
+    title = machines_title(results, [name for name, _ in panels])
+    figure.suptitle(f"Teemakartta system bench — {title}", fontsize=11)
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     plt.close(figure)
     return path
+
+
+def machines_title(results: dict[str, Any], names: list[str]) -> str:
+    """The machine each drawn part was measured on: "AMD EPYC, 2 CPUs" when all agree,
+    else "themes: AMD EPYC, 2 CPUs; ingest, load: Intel Xeon, 2 CPUs"."""
+    parts_of: dict[str, list[str]] = {}
+    for name in names:
+        machine = results[name]["machine"]
+        parts_of.setdefault(f"{machine['cpu_model']}, {machine['logical_cpus']} CPUs", []).append(
+            name
+        )
+    if len(parts_of) == 1:
+        return next(iter(parts_of))
+    return "; ".join(f"{', '.join(parts)}: {cpu}" for cpu, parts in parts_of.items())
 
 
 def _themes(axis: Any, part: dict[str, Any]) -> None:
