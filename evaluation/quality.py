@@ -18,7 +18,9 @@ method. Methods:
 * ``kmeans_true_k``: k-means told the true number of labels (a reference, not a rival).
 * ``candidate:<name>``: ThemeModel with one granularity fixed (``CANDIDATES``: leaf or
   excess-of-mass selection, min_cluster_size 10, 15 or 30), to show what the choice
-  per corpus gains over any fixed setting.
+  per corpus gains over any fixed setting; ``distinctness_only`` and
+  ``reproducibility_power1`` / ``3``: the choice scored by distinctness alone (the
+  default before 2026-12-03) or weighed by the layouts' agreement to another power.
 * ``hier:<rule>``: the default's choice, then split inside themes and/or merged near
   themes by one rule of ``evaluation/hierarchy.py`` (measured, not adopted).
 
@@ -73,6 +75,11 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     f"{selection}{size}": {"granularities": ((size, selection),)}
     for size, selection in ((10, "leaf"), (15, "leaf"), (10, "eom"), (15, "eom"), (30, "eom"))
 }
+# The choice by distinctness alone, without the layouts' agreement (the default before
+# 2026-12-03), and with its power 1 and 3 instead of 2.
+CANDIDATES["distinctness_only"] = {"reproducibility_power": 0.0}
+CANDIDATES["reproducibility_power1"] = {"reproducibility_power": 1.0}
+CANDIDATES["reproducibility_power3"] = {"reproducibility_power": 3.0}
 QUESTION_SHAPE = "question-grouped"
 
 

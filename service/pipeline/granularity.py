@@ -1,7 +1,8 @@
 """Themes far larger than the others, split by the finer structure inside them.
 
 The granularity of a fit is chosen by how distinct its themes are (mean per-theme
-silhouette, ``partitions.theme_distinctness``). That score is blind to one shape: a
+silhouette, ``partitions.theme_distinctness``) and how alike the UMAP layouts draw them
+(``partitions.reproducibility``). That score is blind to one shape: a
 block of topics (SIB-200's seven beside 19 OmaStadi questions in questions_mixed)
 that is distinct from the rest as a whole, while its own topics are not distinct from
 each other in the embedding space. Excess-of-mass clustering keeps such a group as

@@ -16,6 +16,7 @@ __all__ = [
     "group_means",
     "most_typical",
     "relabel_by_size",
+    "reproducibility",
     "split_blobs",
     "split_labels",
     "theme_distinctness",
@@ -85,17 +86,35 @@ def split_blobs(layout: np.ndarray, labels: np.ndarray, size: int, most: int) ->
     return labels
 
 
-def most_typical(partitions: Sequence[np.ndarray]) -> int:
-    """Index of the partition with the highest mean adjusted Rand index to the others."""
+def _pairwise_agreement(partitions: Sequence[np.ndarray]) -> np.ndarray:
+    """(p, p) adjusted Rand index of every pair of ``partitions`` (diagonal 1)."""
     from sklearn.metrics import adjusted_rand_score
 
+    count = len(partitions)
+    agreement = np.ones((count, count))
+    for i in range(count):
+        for j in range(i + 1, count):
+            agreement[i, j] = agreement[j, i] = adjusted_rand_score(partitions[i], partitions[j])
+    return agreement
+
+
+def most_typical(partitions: Sequence[np.ndarray]) -> int:
+    """Index of the partition with the highest mean adjusted Rand index to the others."""
     if len(partitions) < 3:
         return 0
-    agreement = [
-        np.mean([adjusted_rand_score(a, b) for j, b in enumerate(partitions) if j != i])
-        for i, a in enumerate(partitions)
-    ]
-    return int(np.argmax(agreement))  # first of equals: the random_state run
+    agreement = _pairwise_agreement(partitions)
+    others = (agreement.sum(axis=1) - 1.0) / (len(partitions) - 1)
+    return int(np.argmax(others))  # first of equals: the random_state run
+
+
+def reproducibility(partitions: Sequence[np.ndarray]) -> float:
+    """Mean adjusted Rand index over the pairs of ``partitions`` of the same notes (one
+    per UMAP layout): 1 when every layout draws the same themes, near 0 when they agree
+    no more than chance; 1 for a single partition."""
+    if len(partitions) < 2:
+        return 1.0
+    agreement = _pairwise_agreement(partitions)
+    return float(agreement[np.triu_indices(len(partitions), k=1)].mean())
 
 
 def theme_distinctness(distances: np.ndarray, labels: np.ndarray) -> float:

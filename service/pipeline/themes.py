@@ -17,9 +17,13 @@ from the data, not fixed and not a formula of the number of notes n.
   questions (``evaluation/README.md``). So every pair of ``GRANULARITIES`` (min
   cluster size 5..30 x leaf / excess of mass) is fitted on the same UMAP layouts,
   which is cheap, and the one whose themes are most distinct in the embedding space
-  wins: the mean over themes of their notes' silhouette (cosine, centred vectors),
-  each theme counting once. A piece cut out of a real theme has near neighbours on
-  the other side of the cut and lowers the score; merged distinct themes lower it too.
+  and most reproducible wins. Distinctness: the mean over themes of their notes'
+  silhouette (cosine, centred vectors), each theme counting once. A piece cut out of a
+  real theme has near neighbours on the other side of the cut and lowers the score;
+  merged distinct themes lower it too. Reproducibility: how alike the three layouts'
+  partitions are (mean pairwise ARI); the score is distinctness x reproducibility
+  squared, so pieces that each layout cuts differently (one dominant topic cut into
+  20 parts) lose to themes every layout finds (``evaluation/README.md``).
 * Blobs are split by their own structure. HDBSCAN's excess-of-mass choice keeps a
   large region whole when its parts are joined by density (two kinds of text next to
   a third; most of a corpus around one small distinct topic). Any cluster holding
@@ -64,6 +68,7 @@ from service.pipeline.partitions import (
     most_typical,
     nearest_centres,
     relabel_by_size,
+    reproducibility,
     split_blobs,
     split_labels,
     theme_distinctness,
@@ -95,8 +100,10 @@ class ThemeModel:
     ``n_neighbors``: UMAP neighbours (None: sqrt(n) / 2, 5..50); ``granularities``:
     (HDBSCAN min_cluster_size, "leaf" or "eom") pairs to choose from (one pair fixes
     the granularity); ``n_runs``: UMAP seeds (random_state, random_state + 1, ...) whose
-    most typical partition is kept; ``unassigned_mad``: how many robust standard
-    deviations below the median cosine a note may fall before it is left unassigned;
+    most typical partition is kept; ``reproducibility_power``: the power of the
+    layouts' agreement in a granularity's score (0: distinctness alone, the rule before
+    2026-12-03); ``unassigned_mad``: how many robust standard deviations below the
+    median cosine a note may fall before it is left unassigned;
     ``seed_threshold`` / ``seed_margin``: a note joins a seed theme when its centred
     cosine to that seed is at least the threshold and beats the next seed by the margin;
     ``top_n_words`` / ``diversity``: keywords per theme and their MMR diversity.
@@ -114,8 +121,10 @@ class ThemeModel:
     0..k-1 are themes and id k+i is the node made by merge i (scipy's linkage
     convention); ``unassigned_share_`` float; ``center_`` (d,) corpus mean used for
     centring; ``assign_threshold_`` the centred cosine below which a note is unassigned;
-    ``granularity_`` the chosen (min_cluster_size, selection) and ``distinctness_`` the
-    score of each one tried.
+    ``granularity_`` the chosen (min_cluster_size, selection); for each one tried
+    ``distinctness_`` (mean over layouts), ``reproducibility_`` (mean pairwise ARI of the
+    layouts' partitions) and ``granularity_scores_`` (distinctness x reproducibility^2,
+    the highest chosen).
     Themes are numbered by size, 0 = largest.
     """
 
@@ -131,6 +140,7 @@ class ThemeModel:
         diversity: float = 0.0,
         n_runs: int = 3,
         random_state: int = 42,
+        reproducibility_power: float = 2.0,
     ) -> None:
         self.n_components = n_components
         self.n_neighbors = n_neighbors
@@ -141,6 +151,7 @@ class ThemeModel:
         self.top_n_words = top_n_words
         self.diversity = diversity
         self.n_runs = n_runs
+        self.reproducibility_power = reproducibility_power
         self.random_state = random_state
 
     # -- fit -------------------------------------------------------------------------
@@ -204,7 +215,8 @@ class ThemeModel:
 
         Every granularity is tried on every UMAP layout (the layouts are the costly part,
         HDBSCAN on them is cheap). Its score is the distinctness of its themes in the
-        centred embedding space (``_theme_distinctness``) averaged over the layouts;
+        centred embedding space (``theme_distinctness``) averaged over the layouts, times
+        the square of the layouts' agreement (``reproducibility``, negative as 0);
         equal scores keep the finer one. Of the chosen granularity's partitions, the one
         that agrees best with the others is kept, so that no single UMAP seed decides.
         """
@@ -215,18 +227,24 @@ class ThemeModel:
         np.fill_diagonal(distances, 0.0)
         free = int(np.sum(seed_labels < 0))
         self.distinctness_: dict[tuple[int, str], float] = {}
+        self.reproducibility_: dict[tuple[int, str], float] = {}
+        self.granularity_scores_: dict[tuple[int, str], float] = {}
         best: tuple[float, list[tuple[np.ndarray, int]]] | None = None
         for size, selection in self.granularities:
             size = max(2, min(size, free // 3))  # a small corpus cannot hold large themes
-            if (size, selection) in self.distinctness_:
+            key = (size, selection)
+            if key in self.distinctness_:
                 continue
             runs = [
                 self._partition(layout, seed_labels, offset, size, selection) for layout in layouts
             ]
-            score = float(np.mean([theme_distinctness(distances, r[sample]) for r, _ in runs]))
-            self.distinctness_[(size, selection)] = score
+            distinct = float(np.mean([theme_distinctness(distances, r[sample]) for r, _ in runs]))
+            agree = reproducibility([r for r, _ in runs])
+            score = distinct * max(0.0, agree) ** self.reproducibility_power
+            self.distinctness_[key], self.reproducibility_[key] = distinct, agree
+            self.granularity_scores_[key] = score
             if best is None or score > best[0]:
-                best, self.granularity_ = (score, runs), (size, selection)
+                best, self.granularity_ = (score, runs), key
         assert best is not None, "granularities must not be empty"
         runs = best[1]
         typical = most_typical([r[0] for r in runs])
@@ -234,6 +252,7 @@ class ThemeModel:
         size, selection = self.granularity_
         if selection == "leaf" or len(self.granularities) < 2:  # leaves or a fixed setting
             return runs[typical]
+
         # A theme many times the others' size: its own leaves decide, leaves the size of a
         # typical theme, finer while it stays whole (granularity.py).
         def leaves_at(leaf_size: int) -> np.ndarray:
