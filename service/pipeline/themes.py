@@ -12,32 +12,25 @@ from the data, not fixed and not a formula of the number of notes n.
 * UMAP: ``n_neighbors = sqrt(n) / 2`` (5..50), 10 dimensions, so the neighbourhood
   graph widens with the corpus instead of staying at 15 notes.
 * Granularity chosen by the data. No one HDBSCAN setting suits every corpus: leaves
-  of 10 notes find 25 questions of 50 comments each, but cut three large topics into
-  twenty pieces; excess-of-mass clusters of 30 find those three and merge the 25
-  questions (``evaluation/README.md``). So every pair of ``GRANULARITIES`` (min
-  cluster size 5..30 x leaf / excess of mass) is fitted on the same UMAP layouts,
-  which is cheap, and the one whose themes are most distinct in the embedding space
-  and most reproducible wins. Distinctness: the mean over themes of their notes'
-  silhouette (cosine, centred vectors), each theme counting once. A piece cut out of a
-  real theme has near neighbours on the other side of the cut and lowers the score;
-  merged distinct themes lower it too. Reproducibility: how alike the three layouts'
-  partitions are (mean pairwise ARI); the score is distinctness x reproducibility
-  squared, so pieces that each layout cuts differently (one dominant topic cut into
-  20 parts) lose to themes every layout finds (``evaluation/README.md``).
-* Blobs are split by their own structure. HDBSCAN's excess-of-mass choice keeps a
-  large region whole when its parts are joined by density (two kinds of text next to
-  a third; most of a corpus around one small distinct topic). Any cluster holding
-  more than half of the clustered notes is clustered again on its own, until none
-  does; a few balanced clusters are kept as found (a corpus may really have three
-  topics).
+  of 10 notes find 25 questions of 50 comments but cut three large topics into twenty
+  pieces; excess-of-mass clusters of 30 find those three and merge the questions
+  (``evaluation/README.md``). So every pair of ``GRANULARITIES`` (min cluster size
+  5..30 x leaf / excess of mass) is fitted on the same three UMAP layouts (cheap) and
+  scored by distinctness x reproducibility squared. Distinctness: the mean over themes
+  of their notes' silhouette (cosine, centred vectors), each theme counting once; a
+  piece cut out of a theme, or distinct themes merged, lower it. Reproducibility: the
+  layouts' agreement (mean pairwise ARI), low for pieces each layout cuts differently
+  (one dominant topic cut into 20 parts). Of the winner's partitions, the one that
+  agrees best with the others is kept, so that no single UMAP seed decides. The runs
+  share one exact neighbour graph and run two at a time (see ``_prepare_umap``).
+* Blobs are split by their own structure: excess of mass keeps a large region whole
+  when its parts are joined by density (two kinds of text next to a third), so a
+  cluster holding over half of the clustered notes is clustered again on its own;
+  a few balanced clusters are kept as found (a corpus may have three topics).
 * Giants are split by their leaves. When excess of mass wins, a theme over five times
   the median theme's size (topics distinct from the rest only as a block) is replaced by
   the HDBSCAN leaves inside it, of a typical theme's size, or finer when those leave
   it whole (``granularity.py``).
-* Three UMAP seeds, one partition each per granularity; the granularity's score is
-  its mean over them, and of its partitions the one that agrees best with the others
-  (mean adjusted Rand index) is kept, so that no single seed decides. The runs share
-  one exact neighbour graph and run two at a time (see ``_prepare_umap``).
 * Outlier policy: HDBSCAN's outliers (17-50% of notes) join the nearest theme in the
   UMAP space, then a few Lloyd (k-means) rounds in that space let theme borders
   settle; a note stays visibly unassigned (-1) only when its cosine to its theme is a
@@ -211,15 +204,11 @@ class ThemeModel:
         seed_labels: np.ndarray,
         offset: int,
     ) -> tuple[np.ndarray, int]:
-        """The partition of the granularity whose themes are most distinct: (labels, count).
+        """The partition of the best granularity (module docstring): (labels, count).
 
-        Every granularity is tried on every UMAP layout (the layouts are the costly part,
-        HDBSCAN on them is cheap). Its score is the distinctness of its themes in the
-        centred embedding space (``theme_distinctness``) averaged over the layouts, times
-        the square of the layouts' agreement (``reproducibility``, negative as 0);
-        equal scores keep the finer one. Of the chosen granularity's partitions, the one
-        that agrees best with the others is kept, so that no single UMAP seed decides.
-        """
+        Every granularity on every layout; score = mean ``theme_distinctness`` over the
+        layouts x ``reproducibility`` (negative as 0) ** ``reproducibility_power``; equal
+        scores keep the finer one. Its most typical partition is kept."""
         n = len(centred)
         rng = np.random.default_rng(self.random_state)
         sample = np.sort(rng.choice(n, min(n, _DISTINCTNESS_SAMPLE), replace=False))
