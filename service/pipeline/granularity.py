@@ -1,8 +1,12 @@
-"""Themes far larger than the others, split by the finer structure inside them.
+"""Which granularity a fit keeps, and themes far larger than the others split by the
+finer structure inside them.
 
-The granularity of a fit is chosen by how distinct its themes are (mean per-theme
-silhouette, ``partitions.theme_distinctness``) and how alike the UMAP layouts draw them
-(``partitions.reproducibility``). That score is blind to one shape: a
+A granularity is scored by how distinct its themes are (mean per-theme silhouette,
+``partitions.theme_distinctness``) and how alike the UMAP layouts draw them
+(``partitions.reproducibility``). Scores within ``SCORE_TIE`` of the best are a tie,
+and a tie goes to the partition with more themes (``choose_granularity``): on
+question-grouped notes the best score fell by chance on 10-17 themes for 18 questions
+in some seeds. That score is blind to one shape: a
 block of topics (SIB-200's seven beside 19 OmaStadi questions in questions_mixed)
 that is distinct from the rest as a whole, while its own topics are not distinct from
 each other in the embedding space. Excess-of-mass clustering keeps such a group as
@@ -23,12 +27,17 @@ no giant and are kept as chosen.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Mapping
+from typing import TypeVar
 
 import numpy as np
 
+Key = TypeVar("Key", bound=Hashable)
+
 __all__ = [
     "LARGE_THEME_FACTOR",
+    "SCORE_TIE",
+    "choose_granularity",
     "giant_leaf_size",
     "giant_themes",
     "split_giants",
@@ -39,6 +48,24 @@ __all__ = [
 # evaluation set (seeds 42, 1000, 7): 5 and 6 give the same partitions; 8 misses the
 # giant of questions_mixed (371 notes against a median of 53 in one run).
 LARGE_THEME_FACTOR = 5.0
+# Scores this close to the best (relative) are a tie. A granularity's score varies by a
+# median 7% between UMAP seeds on the same notes (evaluation/README.md): a 5% difference
+# is not something the data says. 10% ties too much (omastadi_questions draw 2: 26.7
+# themes for 18 questions).
+SCORE_TIE = 0.05
+
+
+def choose_granularity(
+    scores: Mapping[Key, float], theme_counts: Mapping[Key, float], tie: float = SCORE_TIE
+) -> Key:
+    """The granularity to keep: of those scoring within ``tie`` x |best| of the best score,
+    the one whose partitions have the most themes (``theme_counts``); equal counts keep
+    the first key (the finest setting). When the data cannot tell the granularities apart,
+    the finer themes are kept: a coordinator merges themes in one move (the detail level),
+    while a merged theme hides what was in it."""
+    best = max(scores.values())
+    near = [key for key, score in scores.items() if score >= best - tie * abs(best)]
+    return max(near, key=lambda key: (theme_counts[key], -near.index(key)))
 
 
 def giant_leaf_size(labels: np.ndarray, chosen: int, first: int = 0) -> int:

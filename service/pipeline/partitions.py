@@ -1,6 +1,7 @@
 """The partition arithmetic under the theme model (``themes.ThemeModel``): unit rows and
 group means, blobs re-clustered on their own, the partition the seeds agree on, how
-distinct a partition's themes are, labels numbered by size, and a theme split in k parts.
+distinct a partition's themes are, notes clearly about a codebook's seeds, labels numbered
+by size, and a theme split in k parts.
 Pure numpy / scikit-learn / HDBSCAN on arrays; no state."""
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ __all__ = [
     "most_typical",
     "relabel_by_size",
     "reproducibility",
+    "seed_groups",
     "split_blobs",
     "split_labels",
     "theme_distinctness",
@@ -134,6 +136,27 @@ def theme_distinctness(distances: np.ndarray, labels: np.ndarray) -> float:
     silhouettes = silhouette_samples(distances, members, metric="precomputed")
     sums = np.bincount(members, weights=silhouettes)
     return float(np.mean(sums / np.bincount(members)))
+
+
+def seed_groups(
+    centred: np.ndarray, seed_vectors: np.ndarray, threshold: float, margin: float
+) -> tuple[np.ndarray, list[int]]:
+    """Notes clearly about one seed theme of a codebook: (labels (n,), seed of each group).
+
+    ``centred`` (n, d) unit note vectors and ``seed_vectors`` (m, d) unit seed vectors, both
+    centred on the corpus mean. A note joins its most similar seed when that cosine is at
+    least ``threshold`` and beats the next seed's by ``margin``; groups 0.. are the seeds
+    that got notes, in seed order; -1 elsewhere."""
+    similarity = centred @ seed_vectors.T
+    best = similarity.argmax(axis=1)
+    ranked = np.sort(similarity, axis=1)
+    top = ranked[:, -1]
+    lead = top - ranked[:, -2] if similarity.shape[1] > 1 else top
+    clear = (top >= threshold) & (lead >= margin)
+    used = sorted({int(s) for s in best[clear]})
+    group = {seed: index for index, seed in enumerate(used)}
+    labels = np.array([group[int(s)] if ok else -1 for s, ok in zip(best, clear, strict=True)])
+    return labels.astype(np.int64), used
 
 
 def relabel_by_size(labels: np.ndarray) -> np.ndarray:

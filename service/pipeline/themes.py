@@ -16,7 +16,8 @@ from the data, not fixed and not a formula of the number of notes n.
   pieces; excess-of-mass clusters of 30 find those three and merge the questions
   (``evaluation/README.md``). So every pair of ``GRANULARITIES`` (min cluster size
   5..30 x leaf / excess of mass) is fitted on the same three UMAP layouts (cheap) and
-  scored by distinctness x reproducibility squared. Distinctness: the mean over themes
+  scored by distinctness x reproducibility squared (scores within 5% of the best
+  are a tie, won by the finer partition). Distinctness: the mean over themes
   of their notes' silhouette (cosine, centred vectors), each theme counting once; a
   piece cut out of a theme, or distinct themes merged, lower it. Reproducibility: the
   layouts' agreement (mean pairwise ARI), low for pieces each layout cuts differently
@@ -50,7 +51,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from service.pipeline.explain import fit_scores, similarity_quantiles
-from service.pipeline.granularity import split_giants
+from service.pipeline.granularity import SCORE_TIE, choose_granularity, split_giants
 from service.pipeline.keywords import Keywords, theme_keywords, theme_name
 from service.pipeline.layout import _exact_knn, _prepare_umap, _umap
 from service.pipeline.partitions import (
@@ -62,6 +63,7 @@ from service.pipeline.partitions import (
     nearest_centres,
     relabel_by_size,
     reproducibility,
+    seed_groups,
     split_blobs,
     split_labels,
     theme_distinctness,
@@ -95,7 +97,9 @@ class ThemeModel:
     the granularity); ``n_runs``: UMAP seeds (random_state, random_state + 1, ...) whose
     most typical partition is kept; ``reproducibility_power``: the power of the
     layouts' agreement in a granularity's score (0: distinctness alone, the rule before
-    2026-12-03); ``unassigned_mad``: how many robust standard deviations below the
+    2026-12-03); ``score_tie``: scores this close to the best (relative) are a tie, won by
+    the granularity with more themes (0: the best score alone, the rule before 2026-12-04);
+    ``unassigned_mad``: how many robust standard deviations below the
     median cosine a note may fall before it is left unassigned;
     ``seed_threshold`` / ``seed_margin``: a note joins a seed theme when its centred
     cosine to that seed is at least the threshold and beats the next seed by the margin;
@@ -116,8 +120,9 @@ class ThemeModel:
     centring; ``assign_threshold_`` the centred cosine below which a note is unassigned;
     ``granularity_`` the chosen (min_cluster_size, selection); for each one tried
     ``distinctness_`` (mean over layouts), ``reproducibility_`` (mean pairwise ARI of the
-    layouts' partitions) and ``granularity_scores_`` (distinctness x reproducibility^2,
-    the highest chosen).
+    layouts' partitions), ``granularity_scores_`` (distinctness x reproducibility^2) and
+    ``theme_counts_`` (mean over layouts); the most themes among the scores tied with the
+    best are chosen (``granularity.choose_granularity``).
     Themes are numbered by size, 0 = largest.
     """
 
@@ -134,6 +139,7 @@ class ThemeModel:
         n_runs: int = 3,
         random_state: int = 42,
         reproducibility_power: float = 2.0,
+        score_tie: float = SCORE_TIE,
     ) -> None:
         self.n_components = n_components
         self.n_neighbors = n_neighbors
@@ -144,7 +150,7 @@ class ThemeModel:
         self.top_n_words = top_n_words
         self.diversity = diversity
         self.n_runs = n_runs
-        self.reproducibility_power = reproducibility_power
+        self.reproducibility_power, self.score_tie = reproducibility_power, score_tie
         self.random_state = random_state
 
     # -- fit -------------------------------------------------------------------------
@@ -172,7 +178,10 @@ class ThemeModel:
         labels = np.full(n, -1, dtype=np.int64)
         seed_of_group: list[int] = []
         if seeds is not None and len(seeds):
-            labels, seed_of_group = self._seed_labels(centred, np.asarray(seeds, np.float64))
+            seed_vectors = unit_rows(np.asarray(seeds, np.float64) - self.center_)
+            labels, seed_of_group = seed_groups(
+                centred, seed_vectors, self.seed_threshold, self.seed_margin
+            )
         offset = len(seed_of_group)
         layouts, self.coords_ = self._layouts(centred)
         self._trees: SharedTrees | None = SharedTrees()  # one HDBSCAN tree per layout and size
@@ -207,8 +216,9 @@ class ThemeModel:
         """The partition of the best granularity (module docstring): (labels, count).
 
         Every granularity on every layout; score = mean ``theme_distinctness`` over the
-        layouts x ``reproducibility`` (negative as 0) ** ``reproducibility_power``; equal
-        scores keep the finer one. Its most typical partition is kept."""
+        layouts x ``reproducibility`` (negative as 0) ** ``reproducibility_power``; of the
+        scores within ``score_tie`` of the best, the one with the most themes is chosen
+        (``choose_granularity``). Its most typical partition is kept."""
         n = len(centred)
         rng = np.random.default_rng(self.random_state)
         sample = np.sort(rng.choice(n, min(n, _DISTINCTNESS_SAMPLE), replace=False))
@@ -218,11 +228,12 @@ class ThemeModel:
         self.distinctness_: dict[tuple[int, str], float] = {}
         self.reproducibility_: dict[tuple[int, str], float] = {}
         self.granularity_scores_: dict[tuple[int, str], float] = {}
-        best: tuple[float, list[tuple[np.ndarray, int]]] | None = None
+        self.theme_counts_: dict[tuple[int, str], float] = {}
+        partitions: dict[tuple[int, str], list[tuple[np.ndarray, int]]] = {}
         for size, selection in self.granularities:
             size = max(2, min(size, free // 3))  # a small corpus cannot hold large themes
             key = (size, selection)
-            if key in self.distinctness_:
+            if key in partitions:
                 continue
             runs = [
                 self._partition(layout, seed_labels, offset, size, selection) for layout in layouts
@@ -231,11 +242,11 @@ class ThemeModel:
             agree = reproducibility([r for r, _ in runs])
             score = distinct * max(0.0, agree) ** self.reproducibility_power
             self.distinctness_[key], self.reproducibility_[key] = distinct, agree
-            self.granularity_scores_[key] = score
-            if best is None or score > best[0]:
-                best, self.granularity_ = (score, runs), key
-        assert best is not None, "granularities must not be empty"
-        runs = best[1]
+            self.granularity_scores_[key], partitions[key] = score, runs
+            self.theme_counts_[key] = float(np.mean([len(np.unique(r)) for r, _ in runs]))
+        scores, counts = self.granularity_scores_, self.theme_counts_
+        self.granularity_ = choose_granularity(scores, counts, self.score_tie)
+        runs = partitions[self.granularity_]
         typical = most_typical([r[0] for r in runs])
         labels = runs[typical][0]
         size, selection = self.granularity_
@@ -288,20 +299,6 @@ class ThemeModel:
                 break
             labels = moved
         return labels, group_count
-
-    def _seed_labels(self, centred: np.ndarray, seeds: np.ndarray) -> tuple[np.ndarray, list[int]]:
-        """Labels of notes clearly about one seed (group ids 0.., -1 elsewhere), seed per group."""
-        seed_vectors = unit_rows(seeds - self.center_)
-        similarity = centred @ seed_vectors.T
-        best = similarity.argmax(axis=1)
-        ranked = np.sort(similarity, axis=1)
-        top = ranked[:, -1]
-        margin = top - ranked[:, -2] if similarity.shape[1] > 1 else top
-        clear = (top >= self.seed_threshold) & (margin >= self.seed_margin)
-        used = sorted({int(s) for s in best[clear]})
-        group = {seed: index for index, seed in enumerate(used)}
-        labels = np.array([group[int(s)] if ok else -1 for s, ok in zip(best, clear, strict=True)])
-        return labels.astype(np.int64), used
 
     def _layouts(self, centred: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
         """``n_runs`` (n, n_components) UMAP spaces for clustering (seeds random_state,

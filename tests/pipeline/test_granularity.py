@@ -5,7 +5,12 @@ from __future__ import annotations
 import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
-from service.pipeline.granularity import LARGE_THEME_FACTOR, split_large_themes
+from service.pipeline.granularity import (
+    LARGE_THEME_FACTOR,
+    SCORE_TIE,
+    choose_granularity,
+    split_large_themes,
+)
 
 
 def test_a_giant_theme_is_replaced_by_its_leaves_and_the_others_are_kept() -> None:
@@ -89,3 +94,21 @@ def test_a_giant_the_median_sized_leaves_leave_whole_is_cut_by_finer_leaves() ->
     balanced = np.repeat([0, 1, 2], 200)
     np.testing.assert_array_equal(split_giants(balanced, chosen=5, leaves_at=no_cut), balanced)
     assert asked == []
+
+
+def test_scores_within_the_tie_go_to_the_granularity_with_more_themes() -> None:
+    # The score's spread over UMAP seeds is ~7% (evaluation/README.md): a score under 5%
+    # below the best is a tie, and a tie goes to the finer partition.
+    scores = {(5, "leaf"): 0.020, (10, "leaf"): 0.096, (10, "eom"): 0.097, (30, "eom"): 0.100}
+    counts = {(5, "leaf"): 40.0, (10, "leaf"): 19.0, (10, "eom"): 16.0, (30, "eom"): 10.0}
+    assert choose_granularity(scores, counts) == (10, "leaf")
+    assert SCORE_TIE == 0.05
+    # Beyond the tie the best score wins, however many themes the others have.
+    scores[(10, "leaf")] = scores[(10, "eom")] = 0.094
+    assert choose_granularity(scores, counts) == (30, "eom")
+    # No tie at all: the best score alone; equal counts: the first (finest) key.
+    assert choose_granularity(scores, counts, tie=0.0) == (30, "eom")
+    assert choose_granularity({"a": 1.0, "b": 1.0}, {"a": 3.0, "b": 3.0}) == "a"
+    # A negative best (one theme, no silhouette: -1) is still chosen from.
+    assert choose_granularity({"a": -1.0, "b": -1.0}, {"a": 1.0, "b": 1.0}) == "a"
+    assert choose_granularity({"a": -1.2, "b": -1.0}, {"a": 2.0, "b": 1.0}) == "b"
