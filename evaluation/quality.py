@@ -20,7 +20,9 @@ method. Methods:
   excess-of-mass selection, min_cluster_size 10, 15 or 30), to show what the choice
   per corpus gains over any fixed setting; ``distinctness_only`` and
   ``reproducibility_power1`` / ``3``: the choice scored by distinctness alone (the
-  default before 2026-12-03) or weighed by the layouts' agreement to another power.
+  default before 2026-12-03) or weighed by the layouts' agreement to another power;
+  ``best_score_only``: the best score wins even when others are tied with it (the
+  default before 2026-12-04).
 * ``hier:<rule>``: the default's choice, then split inside themes and/or merged near
   themes by one rule of ``evaluation/hierarchy.py`` (measured, not adopted).
 
@@ -80,6 +82,7 @@ CANDIDATES: dict[str, dict[str, Any]] = {
 CANDIDATES["distinctness_only"] = {"reproducibility_power": 0.0}
 CANDIDATES["reproducibility_power1"] = {"reproducibility_power": 1.0}
 CANDIDATES["reproducibility_power3"] = {"reproducibility_power": 3.0}
+CANDIDATES["best_score_only"] = {"score_tie": 0.0}
 QUESTION_SHAPE = "question-grouped"
 
 

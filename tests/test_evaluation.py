@@ -375,3 +375,37 @@ def test_the_system_plot_names_the_machine_of_each_part() -> None:
         "themes: AMD EPYC, 2 CPUs; ingest, load: Intel Xeon, 2 CPUs"
     )
     assert machines_title(results, ["ingest", "load"]) == "Intel Xeon, 2 CPUs"
+
+
+def test_typical_rows_are_the_notes_nearest_their_labels_mean_direction() -> None:
+    from evaluation.devsets import typical_rows
+
+    rng = np.random.default_rng(0)
+    vectors = np.concatenate([rng.normal([5.0, 0.0], 0.3, (40, 2)), [[0.0, 5.0], [-5.0, 0.1]]])
+    members = np.arange(42)
+    chosen = typical_rows(vectors, members, 40)
+    np.testing.assert_array_equal(chosen, np.arange(40))  # the two strays are left out
+    assert len(typical_rows(vectors, members[:10], 40)) == 10  # never more than there are
+
+
+def test_the_typical_sets_keep_the_most_typical_notes_of_each_label(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import evaluation.devsets as devsets
+
+    _fake_caches(monkeypatch, devsets)
+    sets = devsets.build_sets(shared_file("data"), None, None)
+    pairs = {
+        "omastadi_questions_typical": "omastadi_questions",
+        "questions_mixed_typical": "questions_mixed",
+        "all_labels_typical": "all_labels_drawn",
+    }
+    for name, drawn in pairs.items():
+        typical, other = sets[name], sets[drawn]
+        assert typical.shape == other.shape == "question-grouped"
+        assert typical.notes.label_names == other.notes.label_names  # the same questions
+        sizes = np.bincount(typical.notes.labels)
+        assert sizes.min() >= 45 and sizes.max() <= 60
+        assert name in devsets.DEV_SETS
+    again = devsets.build_sets(shared_file("data"), None, None)
+    assert all(again[n].notes.ids == sets[n].notes.ids for n in pairs)  # fixed
