@@ -46,7 +46,7 @@ import argparse
 import json
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -220,6 +220,26 @@ def _sources(data_dir: Path, embedder: Any, analyzer: Any) -> dict[str, DevSet]:
     return sources
 
 
+def _per_label(source: DevSet, rng: np.random.Generator, typical: bool = False) -> Part:
+    """45-60 rows of every label of ``source`` that has at least 45, their number drawn
+    with ``rng``: drawn at random with ``rng`` too, or (``typical``) the label's most
+    typical rows (``typical_rows``)."""
+    notes = source.notes
+    centred = source.vectors - source.vectors.mean(axis=0)
+    rows = []
+    for label in range(int(notes.labels.max()) + 1):
+        members = np.flatnonzero(notes.labels == label)
+        if len(members) < PER_GROUP[0]:
+            continue
+        size = int(rng.integers(PER_GROUP[0], PER_GROUP[1] + 1))
+        if typical:
+            rows.append(typical_rows(centred, members, size))
+        else:
+            rows.append(rng.choice(members, min(len(members), size), replace=False))
+    chosen = np.sort(np.concatenate(rows))
+    return source, chosen, [notes.label_names[notes.labels[i]] for i in chosen]
+
+
 def _dominant_rows(sib: LabelledNotes, counts: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Sorted row indexes: every note of SIB's largest label and 25 drawn of each other."""
     largest = int(counts.argmax())
@@ -237,39 +257,20 @@ def build_sets(data_dir: Path, embedder: Any, analyzer: Any, draw: int = SEED) -
     rng = np.random.default_rng(draw)
     sources = _sources(data_dir, embedder, analyzer)
 
-    def label_of(key: str) -> Callable[[int], str]:
-        notes = sources[key].notes
-        return lambda i: notes.label_names[notes.labels[i]]
-
     # The typical sets draw their sizes apart, so that the sets above stay as they were.
     typical_rng = np.random.default_rng([draw, 1])
 
     def per_label(key: str, typical: bool = False) -> Part:
-        """45-60 rows of every label of ``key`` that has at least 45: drawn at random, or
-        (``typical``) the label's most typical rows (``typical_rows``)."""
-        labels = sources[key].notes.labels
-        centred = sources[key].vectors - sources[key].vectors.mean(axis=0)
-        rows = []
-        for label in range(int(labels.max()) + 1):
-            members = np.flatnonzero(labels == label)
-            if len(members) < PER_GROUP[0]:
-                continue
-            if typical:
-                size = int(typical_rng.integers(PER_GROUP[0], PER_GROUP[1] + 1))
-                rows.append(typical_rows(centred, members, size))
-            else:
-                size = min(len(members), int(rng.integers(PER_GROUP[0], PER_GROUP[1] + 1)))
-                rows.append(rng.choice(members, size, replace=False))
-        chosen = np.sort(np.concatenate(rows))
-        return sources[key], chosen, [label_of(key)(i) for i in chosen]
+        return _per_label(sources[key], typical_rng if typical else rng, typical)
 
     def by_file(key: str, count: int) -> Part:
         rows = np.sort(rng.choice(len(sources[key].notes.texts), count, replace=False))
         return sources[key], rows, [key] * count
 
     def whole(key: str, rows: np.ndarray | None = None) -> Part:
-        chosen = np.arange(len(sources[key].notes.texts)) if rows is None else rows
-        return sources[key], chosen, [label_of(key)(i) for i in chosen]
+        notes = sources[key].notes
+        chosen = np.arange(len(notes.texts)) if rows is None else rows
+        return sources[key], chosen, [notes.label_names[notes.labels[i]] for i in chosen]
 
     sets = {
         "omastadi_questions": _combine(

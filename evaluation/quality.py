@@ -22,7 +22,7 @@ method. Methods:
   ``reproducibility_power1`` / ``3``: the choice scored by distinctness alone (the
   default before 2026-12-03) or weighed by the layouts' agreement to another power;
   ``best_score_only``: the best score wins even when others are tied with it (the
-  default before 2026-12-04).
+  default until the tie rule, 2026-12-03).
 * ``hier:<rule>``: the default's choice, then split inside themes and/or merged near
   themes by one rule of ``evaluation/hierarchy.py`` (measured, not adopted).
 
