@@ -98,7 +98,7 @@ class ThemeModel:
     most typical partition is kept; ``reproducibility_power``: the power of the
     layouts' agreement in a granularity's score (0: distinctness alone, the rule before
     2026-12-03); ``score_tie``: scores this close to the best (relative) are a tie, won by
-    the granularity with more themes (0: the best score alone, the rule before 2026-12-04);
+    the granularity with more themes (0: the best score alone, the rule before the tie);
     ``unassigned_mad``: how many robust standard deviations below the
     median cosine a note may fall before it is left unassigned;
     ``seed_threshold`` / ``seed_margin``: a note joins a seed theme when its centred
