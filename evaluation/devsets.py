@@ -225,7 +225,7 @@ def _per_label(source: DevSet, rng: np.random.Generator, typical: bool = False) 
     with ``rng``: drawn at random with ``rng`` too, or (``typical``) the label's most
     typical rows (``typical_rows``)."""
     notes = source.notes
-    centred = source.vectors - source.vectors.mean(axis=0)
+    centred = source.vectors - source.vectors.mean(axis=0) if typical else source.vectors
     rows = []
     for label in range(int(notes.labels.max()) + 1):
         members = np.flatnonzero(notes.labels == label)

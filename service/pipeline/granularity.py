@@ -65,7 +65,7 @@ def choose_granularity(
     while a merged theme hides what was in it."""
     best = max(scores.values())
     near = [key for key, score in scores.items() if score >= best - tie * abs(best)]
-    return max(near, key=lambda key: (theme_counts[key], -near.index(key)))
+    return max(near, key=lambda key: theme_counts[key])  # max keeps the first of equals
 
 
 def giant_leaf_size(labels: np.ndarray, chosen: int, first: int = 0) -> int:
