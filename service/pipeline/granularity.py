@@ -27,7 +27,7 @@ no giant and are kept as chosen.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import TypeVar
 
 import numpy as np
@@ -37,6 +37,7 @@ Key = TypeVar("Key", bound=Hashable)
 __all__ = [
     "LARGE_THEME_FACTOR",
     "SCORE_TIE",
+    "check_granularities",
     "choose_granularity",
     "giant_leaf_size",
     "giant_themes",
@@ -63,9 +64,23 @@ def choose_granularity(
     the first key (the finest setting). When the data cannot tell the granularities apart,
     the finer themes are kept: a coordinator merges themes in one move (the detail level),
     while a merged theme hides what was in it."""
+    if not scores:
+        raise ValueError("no granularity to choose from: give at least one score")
     best = max(scores.values())
     near = [key for key, score in scores.items() if score >= best - tie * abs(best)]
     return max(near, key=lambda key: theme_counts[key])  # max keeps the first of equals
+
+
+def check_granularities(granularities: Sequence[tuple[int, str]]) -> None:
+    """Raise ValueError unless ``granularities`` holds at least one (min_cluster_size,
+    "leaf" or "eom") pair with a size of at least 2 (HDBSCAN's smallest cluster)."""
+    if not granularities:
+        raise ValueError("granularities must hold at least one (min_cluster_size, selection)")
+    for size, selection in granularities:
+        if selection not in ("leaf", "eom"):
+            raise ValueError(f"granularity selection must be 'leaf' or 'eom', got {selection!r}")
+        if int(size) < 2:
+            raise ValueError(f"granularity min_cluster_size must be at least 2, got {size}")
 
 
 def giant_leaf_size(labels: np.ndarray, chosen: int, first: int = 0) -> int:

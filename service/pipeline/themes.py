@@ -51,7 +51,12 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from service.pipeline.explain import fit_scores, similarity_quantiles
-from service.pipeline.granularity import SCORE_TIE, choose_granularity, split_giants
+from service.pipeline.granularity import (
+    SCORE_TIE,
+    check_granularities,
+    choose_granularity,
+    split_giants,
+)
 from service.pipeline.keywords import Keywords, theme_keywords, theme_name
 from service.pipeline.layout import _exact_knn, _prepare_umap, _umap
 from service.pipeline.partitions import (
@@ -141,14 +146,11 @@ class ThemeModel:
         reproducibility_power: float = 2.0,
         score_tie: float = SCORE_TIE,
     ) -> None:
-        self.n_components = n_components
-        self.n_neighbors = n_neighbors
+        self.n_components, self.n_neighbors = n_components, n_neighbors
         self.granularities = granularities
         self.unassigned_mad = unassigned_mad
-        self.seed_threshold = seed_threshold
-        self.seed_margin = seed_margin
-        self.top_n_words = top_n_words
-        self.diversity = diversity
+        self.seed_threshold, self.seed_margin = seed_threshold, seed_margin
+        self.top_n_words, self.diversity = top_n_words, diversity
         self.n_runs = n_runs
         self.reproducibility_power, self.score_tie = reproducibility_power, score_tie
         self.random_state = random_state
@@ -172,6 +174,7 @@ class ThemeModel:
             raise ValueError(f"embeddings must be a non-empty (n, d) array, got {vectors.shape}")
         if len(lemma_docs) != n:
             raise ValueError(f"{n} embeddings but {len(lemma_docs)} lemma documents")
+        check_granularities(self.granularities)
         self.center_ = vectors.mean(axis=0)
         centred = unit_rows(vectors - self.center_)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from service.pipeline.granularity import (
@@ -112,3 +113,19 @@ def test_scores_within_the_tie_go_to_the_granularity_with_more_themes() -> None:
     # A negative best (one theme, no silhouette: -1) is still chosen from.
     assert choose_granularity({"a": -1.0, "b": -1.0}, {"a": 1.0, "b": 1.0}) == "a"
     assert choose_granularity({"a": -1.2, "b": -1.0}, {"a": 2.0, "b": 1.0}) == "b"
+
+
+def test_a_theme_model_without_a_valid_granularity_is_refused_with_a_clear_message() -> None:
+    from service.pipeline.themes import ThemeModel
+
+    vectors = np.random.default_rng(0).normal(size=(40, 8))
+    docs = ["sana"] * 40
+    for granularities, message in (
+        ((), "at least one"),
+        (((10, "best"),), "'leaf' or 'eom'"),
+        (((1, "leaf"),), "at least 2"),
+    ):
+        with pytest.raises(ValueError, match=message):
+            ThemeModel(granularities=granularities).fit(vectors, docs)
+    with pytest.raises(ValueError, match="no granularity"):
+        choose_granularity({}, {})
