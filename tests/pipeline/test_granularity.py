@@ -12,6 +12,7 @@ from service.pipeline.granularity import (
     choose_granularity,
     split_large_themes,
 )
+from service.pipeline.themes import ThemeModel
 
 
 def test_a_giant_theme_is_replaced_by_its_leaves_and_the_others_are_kept() -> None:
@@ -116,8 +117,6 @@ def test_scores_within_the_tie_go_to_the_granularity_with_more_themes() -> None:
 
 
 def test_a_theme_model_without_a_valid_granularity_is_refused_with_a_clear_message() -> None:
-    from service.pipeline.themes import ThemeModel
-
     vectors = np.random.default_rng(0).normal(size=(40, 8))
     docs = ["sana"] * 40
     for granularities, message in (
