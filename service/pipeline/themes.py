@@ -78,6 +78,10 @@ from service.pipeline.trees import SharedTrees
 
 __all__ = ["GRANULARITIES", "ThemeModel", "split_labels", "theme_keywords", "theme_name"]
 
+Granularity = tuple[int, str]  # (HDBSCAN min_cluster_size, "leaf" or "eom")
+Runs = list[tuple[np.ndarray, int]]  # one granularity's (labels, count) on each layout
+Layouts = Sequence[np.ndarray]
+
 # Below this many notes there is nothing for UMAP/HDBSCAN to find: one theme.
 _MIN_NOTES_TO_CLUSTER = 6
 _REFINE_ROUNDS = 10  # Lloyd rounds after HDBSCAN; they usually settle in 3-6
@@ -104,8 +108,8 @@ class ThemeModel:
     layouts' agreement in a granularity's score (0: distinctness alone, the rule before
     2026-12-03); ``score_tie``: scores this close to the best (relative) are a tie, won by
     the granularity with more themes (0: the best score alone, the rule before the tie);
-    ``unassigned_mad``: how many robust standard deviations below the
-    median cosine a note may fall before it is left unassigned;
+    ``unassigned_mad``: how many robust standard deviations below the median cosine a
+    note may fall before it is left unassigned;
     ``seed_threshold`` / ``seed_margin``: a note joins a seed theme when its centred
     cosine to that seed is at least the threshold and beats the next seed by the margin;
     ``top_n_words`` / ``diversity``: keywords per theme and their MMR diversity.
@@ -210,49 +214,51 @@ class ThemeModel:
         return self
 
     def _choose_partition(
-        self,
-        centred: np.ndarray,
-        layouts: Sequence[np.ndarray],
-        seed_labels: np.ndarray,
-        offset: int,
+        self, centred: np.ndarray, layouts: Layouts, seed_labels: np.ndarray, offset: int
     ) -> tuple[np.ndarray, int]:
-        """The partition of the best granularity (module docstring): (labels, count).
+        """The partition of the best granularity (``choose_granularity``): (labels, count)."""
+        partitions = self._granularity_runs(centred, layouts, seed_labels, offset)
+        scores, counts = self.granularity_scores_, self.theme_counts_
+        self.granularity_ = choose_granularity(scores, counts, self.score_tie)
+        runs = partitions[self.granularity_]
+        return self._kept_partition(runs, self.granularity_, layouts, seed_labels, offset)
 
-        Every granularity on every layout; score = mean ``theme_distinctness`` over the
-        layouts x ``reproducibility`` (negative as 0) ** ``reproducibility_power``; of the
-        scores within ``score_tie`` of the best, the one with the most themes is chosen
-        (``choose_granularity``). Its most typical partition is kept."""
+    def _granularity_runs(
+        self, centred: np.ndarray, layouts: Layouts, seed_labels: np.ndarray, offset: int
+    ) -> dict[Granularity, Runs]:
+        """Every granularity's partition of every layout, and its score: mean distinctness
+        over the layouts x ``reproducibility`` (negative as 0) ** ``reproducibility_power``."""
         n = len(centred)
         rng = np.random.default_rng(self.random_state)
         sample = np.sort(rng.choice(n, min(n, _DISTINCTNESS_SAMPLE), replace=False))
         distances = np.clip(1.0 - centred[sample] @ centred[sample].T, 0.0, 2.0)
         np.fill_diagonal(distances, 0.0)
         free = int(np.sum(seed_labels < 0))
-        self.distinctness_: dict[tuple[int, str], float] = {}
-        self.reproducibility_: dict[tuple[int, str], float] = {}
-        self.granularity_scores_: dict[tuple[int, str], float] = {}
-        self.theme_counts_: dict[tuple[int, str], float] = {}
-        partitions: dict[tuple[int, str], list[tuple[np.ndarray, int]]] = {}
+        self.distinctness_: dict[Granularity, float] = {}
+        self.reproducibility_: dict[Granularity, float] = {}
+        self.granularity_scores_: dict[Granularity, float] = {}
+        self.theme_counts_: dict[Granularity, float] = {}
+        partitions: dict[Granularity, Runs] = {}
         for size, selection in self.granularities:
             size = max(2, min(size, free // 3))  # a small corpus cannot hold large themes
             key = (size, selection)
             if key in partitions:
                 continue
-            runs = [
-                self._partition(layout, seed_labels, offset, size, selection) for layout in layouts
-            ]
+            runs = [self._partition(lay, seed_labels, offset, size, selection) for lay in layouts]
             distinct = float(np.mean([theme_distinctness(distances, r[sample]) for r, _ in runs]))
             agree = reproducibility([r for r, _ in runs])
             score = distinct * max(0.0, agree) ** self.reproducibility_power
             self.distinctness_[key], self.reproducibility_[key] = distinct, agree
             self.granularity_scores_[key], partitions[key] = score, runs
             self.theme_counts_[key] = float(np.mean([len(np.unique(r)) for r, _ in runs]))
-        scores, counts = self.granularity_scores_, self.theme_counts_
-        self.granularity_ = choose_granularity(scores, counts, self.score_tie)
-        runs = partitions[self.granularity_]
+        return partitions
+
+    def _kept_partition(
+        self, runs: Runs, key: Granularity, layouts: Layouts, seed_labels: np.ndarray, offset: int
+    ) -> tuple[np.ndarray, int]:
+        """Of a granularity's ``runs`` (one per layout) the most typical, giants split."""
         typical = most_typical([r[0] for r in runs])
-        labels = runs[typical][0]
-        size, selection = self.granularity_
+        size, selection = key
         if selection == "leaf" or len(self.granularities) < 2:  # leaves or a fixed setting
             return runs[typical]
 
@@ -261,8 +267,8 @@ class ThemeModel:
         def leaves_at(leaf_size: int) -> np.ndarray:
             return self._partition(layouts[typical], seed_labels, offset, leaf_size, "leaf")[0]
 
-        labels = split_giants(labels, size, leaves_at, first=offset)
-        return labels, int(labels.max()) + 1
+        split = split_giants(runs[typical][0], size, leaves_at, first=offset)
+        return split, int(split.max()) + 1
 
     def _partition(
         self, layout: np.ndarray, seed_labels: np.ndarray, offset: int, size: int, selection: str
@@ -339,12 +345,9 @@ class ThemeModel:
         return spaces[:-1], spaces[-1]
 
     def _cluster(self, layout: np.ndarray, size: int, selection: str) -> np.ndarray:
-        """(m,) HDBSCAN labels of ``layout`` rows (m, c), -1 = outlier.
-
-        ``size``: min_cluster_size; ``selection``: "leaf" (the finest dense groups) or
-        "eom" (excess of mass: larger groups, whose blobs are then split by their own
-        structure, see ``_split_blobs``).
-        """
+        """(m,) HDBSCAN labels of ``layout`` rows (m, c), -1 = outlier. ``size``: min_cluster_size;
+        ``selection``: "leaf" (the finest dense groups) or "eom" (excess of mass: larger
+        groups, whose blobs are then split by their own structure, ``split_blobs``)."""
         import hdbscan
 
         m = len(layout)
@@ -352,11 +355,8 @@ class ThemeModel:
             return np.zeros(m, dtype=np.int64)
         size = max(2, min(size, m // 3))
         shared = {"memory": self._trees} if getattr(self, "_trees", None) is not None else {}
-        labels = (
-            hdbscan.HDBSCAN(min_cluster_size=size, cluster_selection_method=selection, **shared)
-            .fit(layout)
-            .labels_
-        )
+        model = hdbscan.HDBSCAN(min_cluster_size=size, cluster_selection_method=selection, **shared)
+        labels = model.fit(layout).labels_
         if selection == "eom" and int(labels.max()) >= 1:
             labels = split_blobs(layout, labels, size, m)
         return np.asarray(labels, dtype=np.int64)
