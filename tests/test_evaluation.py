@@ -15,13 +15,26 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from sklearn.metrics import adjusted_rand_score
 
 from evaluation.bench.plots import plot_system
 from evaluation.bench.system import real_sentences
 from evaluation.bench.upload import descendants, worker_peak_rss_mb
+from evaluation.choice_rules import (
+    RULES,
+    Record,
+    consensus,
+    fixed,
+    judge,
+    partition_of,
+    record,
+    scored,
+    summary,
+)
 from evaluation.evaluate import score
 from evaluation.naming import name_quality
 from service.config import REPO_ROOT
+from service.pipeline.themes import ThemeModel
 from tests.shared import shared_file
 
 
@@ -409,3 +422,49 @@ def test_the_typical_sets_keep_the_most_typical_notes_of_each_label(
         assert name in devsets.DEV_SETS
     again = devsets.build_sets(shared_file("data"), None, None)
     assert all(again[n].notes.ids == sets[n].notes.ids for n in pairs)  # fixed
+
+
+def test_the_choice_rules_replay_the_models_own_choice(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import evaluation.quality as quality
+
+    monkeypatch.setattr(quality, "CACHE_DIR", tmp_path)  # layouts cached here, not in data/
+    rng = np.random.default_rng(0)
+    centres = rng.normal(0.0, 1.0, (6, 24))
+    vectors = np.concatenate([c + rng.normal(0.0, 0.15, (40, 24)) for c in centres])
+    docs = ["sana"] * len(vectors)
+    rec = record(vectors, docs, seed=3)
+    assert set(rec.kept) == set(rec.distinctness) == set(rec.agreement) == set(rec.counts)
+    assert all(len(labels) == len(vectors) for labels in rec.kept.values())
+    # The default rule replays the model's own choice and keeps its partition.
+    default = next(iter(RULES.values()))
+    assert scored()(rec) == rec.chosen
+    assert np.array_equal(partition_of(default, rec), rec.kept[rec.chosen])
+    plain = ThemeModel(random_state=3).fit(vectors, docs)
+    assert plain.granularity_ == rec.chosen
+    assigned = plain.labels_ >= 0
+    assert adjusted_rand_score(plain.labels_[assigned], rec.kept[rec.chosen][assigned]) == 1.0
+    assert np.array_equal(partition_of(fixed((10, "leaf")), rec), rec.kept[(10, "leaf")])
+
+
+def test_a_choice_rule_meets_the_bar_only_beating_the_peer_with_a_fitting_count() -> None:
+    truth = np.repeat(np.arange(4), 10)
+    halves = truth * 2 + (np.arange(40) % 2)  # every label cut in two: 8 themes
+    kept = {(5, "leaf"): truth.copy(), (10, "leaf"): halves, (30, "eom"): np.zeros(40, int)}
+    keys = list(kept)
+    rec = Record(dict.fromkeys(keys, 0.1), dict.fromkeys(keys, 0.9), {}, kept, (5, "leaf"))
+    rec.counts.update({k: float(len(np.unique(v))) for k, v in kept.items()})
+    peer = {"ari": 0.5, "nmi": 0.5}
+    right = judge(fixed((5, "leaf")), {1: rec, 2: rec}, truth, peer, question_shape=True)
+    assert right == {"ari": 1.0, "nmi": 1.0, "themes": 4.0, "met": True}
+    coarse = judge(fixed((30, "eom")), {1: rec}, truth, peer, question_shape=True)
+    assert coarse["ari"] == 0.0 and not coarse["met"]
+    # Twice the themes of the labels: beats the peer, fails the count on questions only.
+    fine = judge(fixed((10, "leaf")), {1: rec}, truth, {"ari": 0.1, "nmi": 0.1}, True)
+    assert fine["ari"] > 0.1 and fine["themes"] == 8.0 and not fine["met"]
+    assert judge(fixed((10, "leaf")), {1: rec}, truth, {"ari": 0.1, "nmi": 0.1}, False)["met"]
+    # A consensus over the three partitions: notes together in 2 of 3 stay together.
+    assert adjusted_rand_score(truth, consensus(0.5)(rec)) == 1.0
+    table = {"a": {"s1": right, "s2": coarse}}
+    assert summary(table)["a"] == {"met": 1, "of": 2, "mean_ari": 0.5, "not_met": ["s2"]}
