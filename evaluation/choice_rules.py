@@ -29,6 +29,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.spatial.distance import squareform
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 from evaluation.devsets import SEED, SHARED_DATA, build_sets
@@ -94,13 +96,17 @@ def record(vectors: np.ndarray, lemma_docs: Sequence[str], seed: int) -> Record:
 Rule = Callable[[Record], "Granularity | np.ndarray"]
 
 
+def _score(r: Record, key: Granularity, power: float = 2.0) -> float:
+    """A granularity's score as the model computes it: distinctness x agreement ** power."""
+    return r.distinctness[key] * max(0.0, r.agreement[key]) ** power
+
+
 def scored(power: float = 2.0, tie: float = SCORE_TIE) -> Rule:
     """Distinctness x agreement ** power; scores within ``tie`` of the best are a tie won
     by the most themes (the default: power 2, tie 5%)."""
 
     def rule(r: Record) -> Granularity:
-        scores = {g: r.distinctness[g] * max(0.0, r.agreement[g]) ** power for g in r.kept}
-        return choose_granularity(scores, r.counts, tie)
+        return choose_granularity({g: _score(r, g, power) for g in r.kept}, r.counts, tie)
 
     return rule
 
@@ -124,8 +130,7 @@ def distinctness_first(window: float, tie: float = SCORE_TIE) -> Rule:
     def rule(r: Record) -> Granularity:
         best = max(r.distinctness.values())
         near = [g for g, d in r.distinctness.items() if d >= best - window * abs(best)]
-        scores = {g: r.distinctness[g] * max(0.0, r.agreement[g]) ** 2 for g in near}
-        return choose_granularity(scores, r.counts, tie)
+        return choose_granularity({g: _score(r, g) for g in near}, r.counts, tie)
 
     return rule
 
@@ -133,8 +138,6 @@ def distinctness_first(window: float, tie: float = SCORE_TIE) -> Rule:
 def consensus(cut: float = 0.5) -> Rule:
     """No choice: the notes' co-association over every granularity's kept partition (the
     share that put two notes in one theme), cut by average linkage at 1 - ``cut``."""
-    from scipy.cluster.hierarchy import fcluster, linkage
-    from scipy.spatial.distance import squareform
 
     def rule(r: Record) -> np.ndarray:
         parts = list(r.kept.values())
