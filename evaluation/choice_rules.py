@@ -35,11 +35,11 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 from evaluation.devsets import SEED, SHARED_DATA, build_sets
 from evaluation.quality import (
-    QUESTION_SHAPE,
     RESULTS,
     SEEDS,
     _cached_layouts_model,
     all_sets,
+    check_bar,
     default_embedder_and_analyzer,
 )
 from service.pipeline.granularity import SCORE_TIE, choose_granularity
@@ -182,25 +182,31 @@ def judge(
     records: Mapping[int, Record],
     truth: np.ndarray,
     peer: Mapping[str, float],
-    question_shape: bool,
+    shape: str,
 ) -> dict[str, Any]:
-    """Mean ARI, NMI and theme count of ``rule`` over the seeds' ``records`` of one set,
-    and whether that meets the bar against ``peer`` (its mean "ari" and "nmi"): both
-    beaten and, on question-grouped sets, 0.7-1.3 themes per label of ``truth``."""
+    """Mean ARI, NMI and theme count of ``rule`` over the seeds' ``records`` of one set
+    (its labels ``truth``, its ``shape``), and whether that meets issue 13's bar against
+    ``peer`` (its mean "ari" and "nmi"), checked by ``quality.check_bar``."""
     parts = [partition_of(rule, r) for r in records.values()]
     ari = float(np.mean([adjusted_rand_score(truth, p) for p in parts]))
     nmi = float(np.mean([normalized_mutual_info_score(truth, p) for p in parts]))
     themes = float(np.mean([len(np.unique(p[p >= 0])) for p in parts]))
-    met = ari > peer["ari"] and nmi > peer["nmi"]
-    if question_shape:
-        met = met and 0.7 <= themes / len(np.unique(truth)) <= 1.3
+    mine = {"ari": ari, "nmi": nmi, "themes": themes}
+    mine["unassigned_share"] = float(np.mean([np.mean(p < 0) for p in parts]))
+    methods = {"rule": {"mean": mine}, PEER: {"mean": peer}}
+    result = {"labels": len(np.unique(truth)), "shape": shape, "methods": methods}
+    met = check_bar(result, ours="rule")["met"]
     return {"ari": round(ari, 4), "nmi": round(nmi, 4), "themes": round(themes, 1), "met": met}
 
 
-def peer_scores(name: str, draw: int, results: Path = RESULTS) -> dict[str, float]:
+def _quality_folder(draw: int) -> Path:
+    """Where ``evaluation.quality --draw`` wrote a draw's results (as its ``main``)."""
+    return RESULTS if draw == SEED else RESULTS.parent / f"quality_draw{draw}"
+
+
+def peer_scores(name: str, draw: int) -> dict[str, float]:
     """BERTopic + reduce_outliers' mean scores on a set from ``evaluation.quality``."""
-    folder = results if draw == SEED else results.parent / f"quality_draw{draw}"
-    path = folder / f"{name}.json"
+    path = _quality_folder(draw) / f"{name}.json"
     if not path.is_file():
         raise SystemExit(f"{path} is missing: run python -m evaluation.quality --draw {draw} first")
     return dict(json.loads(path.read_text("utf-8"))["methods"][PEER]["mean"])
@@ -211,8 +217,7 @@ def sets_of_draw(draw: int, embedder: Any, analyzer: Any) -> dict[str, Any]:
     development sets ``evaluation.quality --draw`` has results for."""
     if draw == SEED:
         return all_sets(SHARED_DATA, embedder, analyzer)
-    folder = RESULTS.parent / f"quality_draw{draw}"
-    names = {path.stem for path in folder.glob("*.json")}
+    names = {path.stem for path in _quality_folder(draw).glob("*.json")}
     return {
         k: v for k, v in build_sets(SHARED_DATA, embedder, analyzer, draw).items() if k in names
     }
@@ -249,9 +254,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             peer = peer_scores(name, draw)
             records = {s: record(dev_set.vectors, dev_set.lemma_docs, s) for s in seeds}
             truth = np.asarray(dev_set.notes.labels)
-            question = dev_set.shape == QUESTION_SHAPE
             for rule_name, rule in RULES.items():
-                row = judge(rule, records, truth, peer, question)
+                row = judge(rule, records, truth, peer, dev_set.shape)
                 table[rule_name][f"{name} (draw {draw})"] = row
             print(f"{name} (draw {draw}): done", flush=True)
     result = {"seeds": seeds, "draws": args.draws, "summary": summary(table), "sets": table}

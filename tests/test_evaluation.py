@@ -33,6 +33,7 @@ from evaluation.choice_rules import (
 )
 from evaluation.evaluate import score
 from evaluation.naming import name_quality
+from evaluation.quality import QUESTION_SHAPE
 from service.config import REPO_ROOT
 from service.pipeline.themes import ThemeModel
 from tests.shared import shared_file
@@ -456,14 +457,16 @@ def test_a_choice_rule_meets_the_bar_only_beating_the_peer_with_a_fitting_count(
     rec = Record(dict.fromkeys(keys, 0.1), dict.fromkeys(keys, 0.9), {}, kept, (5, "leaf"))
     rec.counts.update({k: float(len(np.unique(v))) for k, v in kept.items()})
     peer = {"ari": 0.5, "nmi": 0.5}
-    right = judge(fixed((5, "leaf")), {1: rec, 2: rec}, truth, peer, question_shape=True)
+    right = judge(fixed((5, "leaf")), {1: rec, 2: rec}, truth, peer, QUESTION_SHAPE)
     assert right == {"ari": 1.0, "nmi": 1.0, "themes": 4.0, "met": True}
-    coarse = judge(fixed((30, "eom")), {1: rec}, truth, peer, question_shape=True)
+    coarse = judge(fixed((30, "eom")), {1: rec}, truth, peer, QUESTION_SHAPE)
     assert coarse["ari"] == 0.0 and not coarse["met"]
     # Twice the themes of the labels: beats the peer, fails the count on questions only.
-    fine = judge(fixed((10, "leaf")), {1: rec}, truth, {"ari": 0.1, "nmi": 0.1}, True)
+    fine = judge(fixed((10, "leaf")), {1: rec}, truth, {"ari": 0.1, "nmi": 0.1}, QUESTION_SHAPE)
     assert fine["ari"] > 0.1 and fine["themes"] == 8.0 and not fine["met"]
-    assert judge(fixed((10, "leaf")), {1: rec}, truth, {"ari": 0.1, "nmi": 0.1}, False)["met"]
+    assert judge(fixed((10, "leaf")), {1: rec}, truth, {"ari": 0.1, "nmi": 0.1}, "shared file")[
+        "met"
+    ]
     # A consensus over the three partitions: notes together in 2 of 3 stay together.
     assert adjusted_rand_score(truth, consensus(0.5)(rec)) == 1.0
     table = {"a": {"s1": right, "s2": coarse}}
