@@ -160,7 +160,8 @@ def fixed(key: Granularity) -> Rule:
 RULES: dict[str, Rule] = {
     "default (score = distinctness x agreement^2, 5% tie to most themes)": scored(),
     "best score alone (no tie)": scored(tie=0.0),
-    "distinctness alone (before 2026-12-03)": scored(power=0.0, tie=0.0),
+    "distinctness alone, no tie (the default before 2026-12-03)": scored(power=0.0, tie=0.0),
+    "distinctness alone, 5% tie (quality's candidate:distinctness_only)": scored(power=0.0),
     "agreement^1, 5% tie": scored(power=1.0),
     "10% tie": scored(tie=0.10),
     "distinctness among agreement >= 0.95 x best, 5% tie": agreement_floor(0.95),
