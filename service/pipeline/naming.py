@@ -214,11 +214,13 @@ def _options(
 @dataclass(frozen=True)
 class _Context:
     """What naming one theme needs of all of them. ``counts`` (k, V) notes of each
-    theme using each phrase; ``note_words`` each note's phrase lemmas; ``units``
-    column -> centred unit vector of the candidates (empty without an embedder)."""
+    theme using each phrase; ``ctfidf`` (k, V) their class-based TF-IDF; ``note_words``
+    each note's phrase lemmas; ``units`` column -> centred unit vector of the
+    candidates (empty without an embedder)."""
 
     table: _PhraseTable
     counts: np.ndarray
+    ctfidf: np.ndarray
     note_words: list[frozenset[str]]
     units: dict[int, np.ndarray]
     pair_ratio: float
@@ -262,8 +264,9 @@ def _name(
     """The name a theme gets from its phrase ``first``: extended to the longer phrase
     its notes use, and joined by "ja" to its next best phrase when that one scores at
     least ``pair_ratio`` of the first, says something else, and reaches ``pair_gain``
-    more of the theme's notes ("Terveys ja hyvinvointi"). Returns the name and the
-    phrase keys it uses."""
+    more of the theme's notes ("Terveys ja hyvinvointi"). The second phrase must weigh
+    most in this theme (c-TF-IDF): a phrase another theme says better is left for it.
+    Returns the name and the phrase keys it uses."""
     table = context.table
     column = _extended(context, theme, first)
     if table.keys[column] in taken:
@@ -274,6 +277,8 @@ def _name(
         if score < context.pair_ratio * base:
             break
         if other in (first, column) or table.keys[other] in taken:
+            continue
+        if context.ctfidf[:, other].max() > context.ctfidf[theme, other]:
             continue
         if _redundant(context, column, other):
             continue
@@ -368,6 +373,7 @@ def theme_names(
     context = _Context(
         table,
         np.asarray(table.counts.todense()),
+        ctfidf,
         [frozenset(w for p in phrases for w in p[0].split()) for phrases in note_phrases],
         units,
         pair_ratio,
