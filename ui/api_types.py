@@ -83,6 +83,9 @@ class Body_upload_human_codes_projects__project__human_codes_post(TypedDict):
     coder: str
 
 
+BrokeUpChange = TypedDict("BrokeUpChange", {"from": "int", "to": "list[NotesWent]"})
+
+
 class ChangeReport(TypedDict):
     """What a run changes compared with the run before it."""
 
@@ -93,6 +96,7 @@ class ChangeReport(TypedDict):
     merged: list[MergeChange]
     edited: NotRequired[list[EditedChange]]
     moved: NotRequired[list[MoveChange]]
+    broke_up: NotRequired[list[BrokeUpChange]]
     needs_confirmation: NotRequired[bool]
     names: NotRequired[ThemeNames | None]
     fit_sample: NotRequired[FitSample | None]
@@ -543,6 +547,11 @@ class NotesLeft(TypedDict):
 class NotesMoved(TypedDict):
     moved: int
     theme: int | None
+
+
+class NotesWent(TypedDict):
+    to: int
+    notes: int
 
 
 class PolicyIn(TypedDict):

@@ -15,6 +15,10 @@ from typing import Any
 
 import numpy as np
 
+# A theme's notes going to (or coming from) a theme count as a part of a split or a
+# merge when they are at least this share of the theme.
+PART_SHARE = 0.25
+
 
 def match_centroids(previous: np.ndarray, new: np.ndarray, min_similarity: float) -> dict[int, int]:
     """Map new theme index -> previous theme index. ``previous`` (p, d), ``new`` (k, d),
@@ -37,7 +41,7 @@ def change_report(
     new_keys: Sequence[int],
     previous_of_note: Mapping[int, int | None],
     new_of_note: Mapping[int, int | None],
-    share: float = 0.25,
+    share: float = PART_SHARE,
 ) -> dict[str, Any]:
     """What changed: persisted, new, vanished, split and merged theme ids.
 

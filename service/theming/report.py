@@ -4,15 +4,18 @@
 theme: where its notes went, what joined it, whether it is gone. A run that takes notes
 out of an edited theme, brings other themes' notes into it or removes it needs a
 person's confirmation (``needs_confirmation``); new notes joining it do not.
-``sentences`` says it all in Finnish or English, in the conditional for a draft ("would
+``broke_up`` finds unedited themes that are gone with their notes spread over themes that
+stay. ``sentences`` says it all in Finnish or English, in the conditional for a draft ("would
 move") and in the past for an applied run.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Collection, Mapping
 from typing import Any
+
+from service.pipeline.matching import PART_SHARE
 
 OUT = "out"  # a note of the previous run that this run does not cover (filters)
 
@@ -66,6 +69,30 @@ def moves(
     return [{"from": a, "to": b, "notes": c} for (a, b), c in _ordered(counts)]
 
 
+def broke_up(
+    previous_of_note: Mapping[int, int | None],
+    new_of_note: Mapping[int, int | None],
+    persisted: Collection[int],
+    edited: Collection[int],
+) -> list[dict[str, Any]]:
+    """Unedited themes of the previous run that are gone, whose notes went to two or more
+    themes that stay, each taking at least ``PART_SHARE`` of them (a split into kept
+    themes, which ``change_report`` also lists as one merge per theme it went to):
+    [{"from": key, "to": [{"to": key, "notes": n}]}], most first."""
+    kept = set(persisted)
+    went: defaultdict[int, Counter[int]] = defaultdict(Counter)
+    for note, before in previous_of_note.items():
+        after = new_of_note.get(note)
+        if before is not None and before not in kept and before not in edited:
+            went[before][after if after in kept else -1] += 1  # -1: unassigned, out, new theme
+    result = []
+    for key, counts in sorted(went.items()):
+        parts = [(k, c) for k, c in _ordered(counts) if c >= PART_SHARE * counts.total()]
+        if len(parts) > 1 and all(k != -1 for k, _ in parts):
+            result.append({"from": key, "to": [{"to": k, "notes": c} for k, c in parts]})
+    return result
+
+
 def _ordered(counts: Counter[Any]) -> list[tuple[Any, int]]:
     return sorted(counts.items(), key=lambda item: (-item[1], str(item[0])))
 
@@ -80,6 +107,10 @@ _PHRASES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     "moved": (
         ("{n} siirtyi teemaan '{other}'", "{n} siirtyisi teemaan '{other}'"),
         ("{n} moved to theme '{other}'", "{n} would move to theme '{other}'"),
+    ),
+    "moved_too": (  # a further part of a sentence that said "moved" already
+        ("{n} teemaan '{other}'",) * 2,
+        ("{n} to theme '{other}'",) * 2,
     ),
     "unassigned": (
         ("{n} jäi ilman teemaa", "{n} jäisi ilman teemaa"),
@@ -123,6 +154,10 @@ _PHRASES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     "split": (
         ("Teema '{name}' jakautui: {names}.", "Teema '{name}' jakautuisi: {names}."),
         ("Theme '{name}' split into {names}.", "Theme '{name}' would split into {names}."),
+    ),
+    "broke_up": (
+        ("Teema '{name}' hajosi: {parts}.", "Teema '{name}' hajoaisi: {parts}."),
+        ("Theme '{name}' broke up: {parts}.", "Theme '{name}' would break up: {parts}."),
     ),
     "merged": (
         (
@@ -272,11 +307,34 @@ def _overall_lines(report: Mapping[str, Any], name: Any, language: str, draft: b
         if split["from"] not in edited and set(split["into"]) - persisted:
             names = _quoted([name(k) for k in split["into"]], language)
             lines.append(_say("split", language, draft, name=name(split["from"]), names=names))
+    broken = report.get("broke_up", [])
+    for theme in broken:
+        parts = _parts(theme["to"], name, language, draft)
+        lines.append(_say("broke_up", language, draft, name=name(theme["from"]), parts=parts))
+    gone_apart = {theme["from"] for theme in broken}  # said above, not once per merge
     for merge in report.get("merged", []):
-        if merge["into"] not in edited and set(merge["from"]) - persisted:
-            names = _quoted([name(k) for k in merge["from"]], language)
+        joined = [k for k in merge["from"] if k not in gone_apart]
+        if merge["into"] not in edited and len(joined) > 1 and set(joined) - persisted:
+            names = _quoted([name(k) for k in joined], language)
             lines.append(_say("merged", language, draft, name=name(merge["into"]), names=names))
     return lines + _move_lines(report.get("moved", []), name, language, draft)
+
+
+def _parts(parts: list[dict[str, Any]], name: Any, language: str, draft: bool) -> str:
+    """ "9 muistiinpanoa siirtyi teemaan 'A' ja 6 muistiinpanoa teemaan 'B'": the verb
+    once, with the first part."""
+    said = [
+        _say(
+            "moved" if i == 0 else "moved_too",
+            language,
+            draft,
+            n=_notes(part["notes"], language),
+            other=name(part["to"]),
+        )
+        for i, part in enumerate(parts)
+    ]
+    joiner = " ja " if language == "fi" else " and "
+    return ", ".join(said[:-1]) + joiner + said[-1]
 
 
 def _move_lines(moved: list[dict[str, Any]], name: Any, language: str, draft: bool) -> list[str]:

@@ -32,7 +32,13 @@ from service.theming.fitting import FittedNotes, ProgressFn, fit_notes
 from service.theming.notes import RunFilters, select_notes
 from service.theming.phrases import phrase_embedder
 from service.theming.plan import PreviousTheme, ThemePlan, plan_themes
-from service.theming.report import edited_changes, moves, needs_confirmation, sentences
+from service.theming.report import (
+    broke_up,
+    edited_changes,
+    moves,
+    needs_confirmation,
+    sentences,
+)
 from service.theming.store import lock_notes, store_assignments, store_themes
 
 
@@ -239,6 +245,9 @@ def _changes(
         **overall,
         "edited": edited,
         "moved": moves(constraints.previous, new_of_note, overall["persisted"], constraints.edited),
+        "broke_up": broke_up(
+            constraints.previous, new_of_note, overall["persisted"], constraints.edited
+        ),
         "needs_confirmation": needs_confirmation(edited),
         "names": {
             "before": {str(p.key): p.name for p in previous},

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.theming.report import OUT, edited_changes, moves, needs_confirmation, sentences
+from service.pipeline.matching import change_report
+from service.theming.report import (
+    OUT,
+    broke_up,
+    edited_changes,
+    moves,
+    needs_confirmation,
+    sentences,
+)
 
 # 23 notes in the renamed theme 2; 19 in the merged theme 5; 10 in theme 4.
 BEFORE: dict[int, int | None] = {
@@ -148,3 +156,29 @@ def test_a_run_that_changes_nothing_says_so() -> None:
     report = {"persisted": [1], "new": [], "vanished": [], "edited": [], "moved": []}
     assert sentences(report, "fi", draft=True) == ["Teemat pysyisivät ennallaan."]
     assert sentences(report, "en", draft=False) == ["The themes stayed as they were."]
+
+
+def test_a_gone_theme_whose_notes_went_to_several_themes_is_said_once_with_counts() -> None:
+    """Seen after an upload: theme 3 went, 9 of its notes to 1 and 6 to 2, and the report
+    said it "merged" twice ("Teemat 'A' ja 'C' yhdistyivät teemaksi 'A'", "Teemat 'B' ja
+    'C' yhdistyivät teemaksi 'B'"). It is one fact: the theme broke up."""
+    before = {
+        **dict.fromkeys(range(1, 21), 1),
+        **dict.fromkeys(range(21, 31), 2),
+        **dict.fromkeys(range(31, 46), 3),
+    }
+    after = {**before, **dict.fromkeys(range(31, 40), 1), **dict.fromkeys(range(40, 46), 2)}
+    names = {"1": "A", "2": "B", "3": "C"}
+    report = {
+        **change_report([1, 2, 3], [1, 2], before, after),
+        "edited": [],
+        "moved": moves(before, after, [1, 2], edited=()),
+        "broke_up": broke_up(before, after, [1, 2], edited=()),
+        "names": {"before": names, "after": {"1": "A", "2": "B"}},
+    }
+    assert sentences(report, "fi", draft=False) == [
+        "Teema 'C' hajosi: 9 muistiinpanoa siirtyi teemaan 'A' ja 6 muistiinpanoa teemaan 'B'."
+    ]
+    assert sentences(report, "en", draft=True) == [
+        "Theme 'C' would break up: 9 notes would move to theme 'A' and 6 notes to theme 'B'."
+    ]

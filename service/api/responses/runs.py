@@ -63,6 +63,19 @@ class MoveChange(Answer):
     notes: int
 
 
+class NotesWent(Answer):
+    to: int = Field(description="Theme key the notes went to")
+    notes: int
+
+
+class BrokeUpChange(Answer):
+    """A theme nobody edited that is gone, its notes spread over two or more themes that
+    stay (each taking at least a quarter of them)."""
+
+    from_: int = Field(alias="from")
+    to: list[NotesWent] = Field(description="Where its notes went, most first")
+
+
 class ThemeNames(Answer):
     """Theme names by key (a string), before and after the run."""
 
@@ -89,6 +102,8 @@ class ChangeReport(Answer):
     # Reports of runs stored before edits were followed (2026-11-30) lack these four.
     edited: list[EditedChange] = Field(default_factory=list)
     moved: list[MoveChange] = Field(default_factory=list)
+    # Reports of runs stored before 2026-12-03 lack it (their breakups were said as merges).
+    broke_up: list[BrokeUpChange] = Field(default_factory=list)
     needs_confirmation: bool = False
     names: ThemeNames | None = None
     fit_sample: FitSample | None = Field(
