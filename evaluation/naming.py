@@ -107,7 +107,11 @@ def name_themes(
                 "size": len(members),
                 "triplet": triplet_names[t],
                 "name": names[t].name,
-                "description": theme_description([texts[i] for i in central]),
+                "description": theme_description(
+                    [texts[i] for i in central],
+                    central_lemmas=[lemma_docs[i] for i in central],
+                    keywords=[w for w, _ in keywords[t]],
+                ),
             }
         )
     return {

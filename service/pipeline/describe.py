@@ -113,7 +113,13 @@ def describe_themes(
             centred_centroid=centred_centroid,
             typical_similarity=typical,
             similarity_quantiles=quantiles,
-            description=theme_description([texts[i] for i in central]) if texts else "",
+            description=theme_description(
+                [texts[i] for i in central],
+                central_lemmas=[lemma_docs[i] for i in central],
+                keywords=[str(w) for w, _ in words],
+            )
+            if texts
+            else "",
         )
     return described
 

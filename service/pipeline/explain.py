@@ -16,7 +16,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -69,14 +69,27 @@ def first_sentence(text: str) -> str:
     return text[start:].strip()
 
 
-def theme_description(central_texts: Sequence[str], limit: int = DESCRIPTION_CHARS) -> str:
+def theme_description(
+    central_texts: Sequence[str],
+    limit: int = DESCRIPTION_CHARS,
+    central_lemmas: Sequence[str] = (),
+    keywords: Collection[str] = (),
+) -> str:
     """One sentence describing a theme, from its notes ordered most central first.
 
     The first sentence of the most central note that is between 25 and ``limit``
     characters; if none of the five most central notes has one, the shortest first
     sentence among them of at least 25 characters (else the shortest). "" without notes.
+    Those of the five whose lemmas (``central_lemmas``, same order, space-separated)
+    hold one of the theme's ``keywords`` go first: a short reply ("Ehdottomasti, jos
+    työasiat saa ratkaistua.") can sit at a theme's centre and say nothing of it.
     """
-    sentences = [first_sentence(t) for t in central_texts[:_CANDIDATE_NOTES] if t.strip()]
+    notes = list(central_texts[:_CANDIDATE_NOTES])
+    words = set(keywords)
+    uses = [bool(words & set(d.split())) for d in central_lemmas[: len(notes)]]
+    uses += [False] * (len(notes) - len(uses))
+    notes = [notes[i] for i in sorted(range(len(notes)), key=lambda i: not uses[i])]
+    sentences = [first_sentence(t) for t in notes if t.strip()]
     if not sentences:
         return ""
     for sentence in sentences:

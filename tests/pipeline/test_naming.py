@@ -270,6 +270,24 @@ def test_descriptions_end_at_a_sentence_boundary(
         ), (description, rest[:40])
 
 
+def test_a_description_comes_from_a_central_note_that_speaks_of_the_theme() -> None:
+    """Seen in a transcript's theme "Työpaikka ja puolisoiden työllistyminen": its most
+    central note was the reply "Ehdottomasti, jos työasiat saa ratkaistua.", which says
+    nothing of the theme on its own. A central note using one of the theme's keywords
+    goes first; without one, the most central as before."""
+    central = [
+        "Ehdottomasti, jos työasiat saa ratkaistua.",
+        "Puolison työpaikka ratkaisee usein, muuttaako perhe Kainuuseen.",
+    ]
+    lemmas = ["ehdottomasti työasia saada ratkaista", "puoliso työpaikka ratkaista perhe"]
+    keywords = ["puoliso", "työpaikka", "perhe"]
+    assert theme_description(central, central_lemmas=lemmas, keywords=keywords) == (
+        "Puolison työpaikka ratkaisee usein, muuttaako perhe Kainuuseen."
+    )
+    assert theme_description(central, central_lemmas=lemmas, keywords=["kesätyö"]) == central[0]
+    assert theme_description(central) == central[0]
+
+
 def test_why_here_lists_keywords_the_note_contains_and_the_next_theme() -> None:
     why = why_here(
         ["nuori", "kesätyöpaikka", "yritys"],
