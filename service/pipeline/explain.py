@@ -21,6 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from service.pipeline.naming import is_nameable
+
 __all__ = [
     "QUANTILES",
     "first_sentence",
@@ -83,9 +85,11 @@ def theme_description(
     Those of the five whose lemmas (``central_lemmas``, same order, space-separated)
     hold one of the theme's ``keywords`` go first: a short reply ("Ehdottomasti, jos
     työasiat saa ratkaistua.") can sit at a theme's centre and say nothing of it.
+    Keywords that could not name a theme (stop words, generic words such as
+    "tekeminen") do not count.
     """
     notes = list(central_texts[:_CANDIDATE_NOTES])
-    words = set(keywords)
+    words = {w for w in keywords if is_nameable(w)}
     uses = [bool(words & set(d.split())) for d in central_lemmas[: len(notes)]]
     uses += [False] * (len(notes) - len(uses))
     notes = [notes[i] for i in sorted(range(len(notes)), key=lambda i: not uses[i])]

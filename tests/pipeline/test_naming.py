@@ -286,6 +286,14 @@ def test_a_description_comes_from_a_central_note_that_speaks_of_the_theme() -> N
     )
     assert theme_description(central, central_lemmas=lemmas, keywords=["kesätyö"]) == central[0]
     assert theme_description(central) == central[0]
+    # A generic keyword ("tekeminen", generic_fi.txt) says nothing of the theme either:
+    # "Tehdäänkö liian yleisellä tasolla?" described "Julkinen liikenne ja kunnat".
+    question = ["Tehdäänkö liian yleisellä tasolla?", "Julkinen liikenne ei kulje iltaisin."]
+    assert theme_description(
+        question,
+        central_lemmas=["tekeminen yleinen taso", "julkinen liikenne kulkea ilta"],
+        keywords=["tekeminen", "liikenne", "julkinen"],
+    ) == ("Julkinen liikenne ei kulje iltaisin.")
 
 
 def test_why_here_lists_keywords_the_note_contains_and_the_next_theme() -> None:
