@@ -5,7 +5,8 @@ Voikko analyses words but does not generate them, so the locative is found by ge
 and test: candidate forms are made by a handful of stem rules (consonant gradation,
 i -> e, long e-stems, both vowel harmonies) and the first one Voikko analyses as the same
 place name, singular, in the wanted case wins. A name Voikko does not know as a place
-("Valtakunnallinen", "Useita alueita") gets no form: the caller writes "alueella X".
+("Valtakunnallinen", "Useita alueita") gets no form: the caller writes 'alueella ”X”', the
+name quoted so that it reads as a label.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["format_number", "format_percent", "in_region", "locative"]
+__all__ = ["format_number", "format_p", "format_percent", "in_region", "locative"]
 
 INESSIVE = "sisaolento"  # -ssa: Kainuussa
 ADESSIVE = "ulkoolento"  # -lla: Pirkanmaalla
@@ -137,8 +138,9 @@ def locative(region: str) -> str | None:
 
 
 def in_region(region: str) -> str:
-    """'Kainuussa', or 'alueella X' where the name cannot be inflected."""
-    return locative(region) or f"alueella {region}"
+    """'Kainuussa', or 'alueella ”X”' where the name cannot be inflected (quoted, so that
+    "Alueella ”Useita alueita” puhutaan ..." does not read as one run-on phrase)."""
+    return locative(region) or f"alueella ”{region}”"
 
 
 def format_number(value: float, lang: str, decimals: int = 1) -> str:
@@ -147,6 +149,13 @@ def format_number(value: float, lang: str, decimals: int = 1) -> str:
     if lang == "fi":
         text = text.replace(",", "\u00a0").replace(".", ",")
     return text
+
+
+def format_p(p: float, lang: str) -> str:
+    """A test's p-value with its sign: 'p = 0,012', or 'p < 0,001' when it is smaller."""
+    if p < 0.001:
+        return f"p < {format_number(0.001, lang, 3)}"
+    return f"p = {format_number(p, lang, 3)}"
 
 
 def format_percent(share: float, lang: str, decimals: int = 0) -> str:

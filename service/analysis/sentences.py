@@ -62,7 +62,7 @@ def _reason_text(finding: dict[str, Any], lang: str) -> str:
 
 
 def _capital(sentence: str) -> str:
-    """'alueella X ...' starts a sentence as 'Alueella X ...'."""
+    """'alueella ”X” ...' starts a sentence as 'Alueella ”X” ...'."""
     return sentence[:1].upper() + sentence[1:]
 
 
@@ -83,7 +83,7 @@ def finding_sentence(finding: dict[str, Any], by: str, lang: str) -> str:
             (in_region(group), "muita alueita")
             if by == "region"
             else (
-                f"Ryhmässä {group}",
+                f"Ryhmässä ”{group}”",
                 "muita",
             )
         )
@@ -106,7 +106,7 @@ def finding_sentence(finding: dict[str, Any], by: str, lang: str) -> str:
 def quiet_sentence(group: str, by: str, lang: str) -> str:
     """What to say of a group where no theme stands out."""
     if lang == "fi":
-        where = in_region(group) if by == "region" else f"Ryhmässä {group}"
+        where = in_region(group) if by == "region" else f"Ryhmässä ”{group}”"
         return _capital(
             f"{where} mikään teema ei erotu muista{' alueista' if by == 'region' else ''}."
         )

@@ -17,7 +17,7 @@ from docx import Document as new_document
 from docx.document import Document
 from docx.shared import Cm, Pt
 
-from service.analysis.finnish import format_number, format_percent
+from service.analysis.finnish import format_number, format_p, format_percent
 from service.report import figures
 from service.report.content import ReportContent, quotes, theme_description
 from service.report.texts import text
@@ -145,16 +145,13 @@ def _comparison(document: Document, content: ReportContent, lang: str) -> None:
     if report.get("chi2") is None:
         document.add_paragraph(text("comparison_none", lang))
     else:
-        p = report["p"]
         document.add_paragraph(
             text(
                 "comparison_stats",
                 lang,
                 chi2=format_number(report["chi2"], lang, 1),
                 dof=report["dof"],
-                p=("< " + format_number(0.001, lang, 3))
-                if p < 0.001
-                else format_number(p, lang, 3),
+                p=format_p(report["p"], lang),
                 v=format_number(report["cramers_v"], lang, 2),
                 n=_count(report["test_notes"], lang),
             )

@@ -54,9 +54,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "quotes": ("Poimintoja muistiinpanoista", "Quotes from the notes"),
     "comparison": ("Alueiden vertailu", "Comparison of regions"),
     "comparison_stats": (
-        "Khiin neliö {chi2} (vapausasteet {dof}), p = {p}, Cramérin V = {v}; {n} "
+        "Khiin neliö {chi2} (vapausasteet {dof}), {p}, Cramérin V = {v}; {n} "
         "muistiinpanoa, kohdistamattomat jätetty pois.",
-        "Chi-square {chi2} ({dof} degrees of freedom), p = {p}, Cramér's V = {v}; {n} notes, "
+        "Chi-square {chi2} ({dof} degrees of freedom), {p}, Cramér's V = {v}; {n} notes, "
         "unassigned left out.",
     ),
     "comparison_none": (

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.analysis import compare
-from service.analysis.finnish import format_percent, in_region, locative
+from service.analysis.finnish import format_p, format_percent, in_region, locative
 from service.analysis.sentences import CLEAR_Z, group_findings
 from service.api.routes import compare as compare_routes
 from service.config import Settings
@@ -48,7 +48,16 @@ def test_every_finnish_region_in_its_locative_case(region: str, form: str) -> No
 @pytest.mark.parametrize("region", ["Valtakunnallinen", "Useita alueita", "Xyzzy-alue", ""])
 def test_names_voikko_does_not_know_as_places_fall_back(region: str) -> None:
     assert locative(region) is None
-    assert in_region(region) == f"alueella {region}"
+    # Quoted, the name reads as a label: "Alueella ”Useita alueita” puhutaan ...", not
+    # "Alueella Useita alueita puhutaan ...".
+    assert in_region(region) == f"alueella ”{region}”"
+
+
+def test_a_p_value_reads_with_its_own_sign() -> None:
+    assert format_p(0.0123, "fi") == "p = 0,012"
+    assert format_p(0.0123, "en") == "p = 0.012"
+    assert format_p(1e-9, "fi") == "p < 0,001"  # not "p = < 0,001"
+    assert format_p(0.001, "en") == "p = 0.001"
 
 
 def test_percentages_in_finnish_and_english() -> None:
@@ -107,8 +116,11 @@ def test_quiet_groups_and_a_single_group() -> None:
     assert findings[0]["findings"] == []
     assert findings[0]["sentences"]["fi"] == ["Kainuussa mikään teema ei erotu muista alueista."]
     assert findings[1]["sentences"]["fi"] == [
-        "Alueella Valtakunnallinen mikään teema ei erotu muista alueista."
+        "Alueella ”Valtakunnallinen” mikään teema ei erotu muista alueista."
     ]
+    by_event = group_findings(["Kainuu", "Foorumi 2021"], THEMES_AND_UNASSIGNED, even, by="event")
+    quiet = "Ryhmässä ”Foorumi 2021” mikään teema ei erotu muista."
+    assert by_event[1]["sentences"]["fi"] == [quiet]
     alone = group_findings(["Kainuu"], THEMES_AND_UNASSIGNED, np.array([[3, 2, 1, 0]]))
     assert alone[0]["findings"] == [] and alone[0]["notes"] == 6
 

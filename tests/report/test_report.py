@@ -12,7 +12,7 @@ from docx import Document
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from service.analysis.finnish import format_number, format_percent
+from service.analysis.finnish import format_number, format_p, format_percent
 from service.cli import app as cli_app
 from service.commands import cli_user
 from service.config import Settings
@@ -103,6 +103,8 @@ def test_the_report_has_every_section_and_the_apis_numbers(
     for group in compare["findings"]:
         for sentence in group["sentences"][lang]:
             assert sentence in texts
+    assert f"{format_number(compare['chi2'], lang, 1)} " in texts
+    assert f"), {format_p(compare['p'], lang)}, " in texts
     needs_rows = _table_with(
         document,
         ["Teema", "Työpajat", "Hankekuvaukset", "Tila"]
