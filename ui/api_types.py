@@ -721,6 +721,7 @@ class SmallGroup(TypedDict):
     message: str
     group: str
     notes: int
+    in_group_fi: str
 
 
 class SmallPeriodGroup(TypedDict):

@@ -499,12 +499,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "no_comparison_data": ("Vertailtavaa ei ole.", "Nothing to compare."),
     "small_region": (
-        "Alueella {region} on vain {count} muistiinpanoa (alle {limit}); sen "
+        "Alueella ”{region}” on vain {count} muistiinpanoa (alle {limit}); sen "
         "osuudet ovat epävarmoja.",
         "{region} has only {count} notes (under {limit}); its shares are uncertain.",
     ),
     "warn_small_group": (
-        "Alueella {group} on vain {notes} muistiinpanoa; sen osuuksien "
+        "{in_group_fi} on vain {notes} muistiinpanoa; sen osuuksien "
         "luottamusvälit ovat leveitä, vertaa varoen.",
         "{group} has only {notes} notes; its shares have wide intervals, compare with care.",
     ),

@@ -18,7 +18,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from service.analysis import compare
-from service.analysis.sentences import group_findings
+from service.analysis.sentences import group_findings, in_group_fi
 from service.errors import Invalid
 from service.storage.models import Assignment, Document, Note, Theme, ThemeRun
 
@@ -230,6 +230,7 @@ def sample_warnings(
                     "compare with care.",
                     group=group,
                     notes=int(total),
+                    in_group_fi=in_group_fi(group, by),
                 )
             )
     if test is None:

@@ -19,7 +19,7 @@ import numpy as np
 from service.analysis import compare
 from service.analysis.finnish import format_number, format_percent, in_region
 
-__all__ = ["CLEAR_Z", "REPORT_Z", "group_findings"]
+__all__ = ["CLEAR_Z", "REPORT_Z", "group_findings", "in_group_fi"]
 
 REPORT_Z = 1.0  # below one standard error a difference is not worth a sentence
 CLEAR_Z = compare.Z95  # two-sided 5 %: a difference this large is unlikely to be chance
@@ -66,6 +66,12 @@ def _capital(sentence: str) -> str:
     return sentence[:1].upper() + sentence[1:]
 
 
+def in_group_fi(group: str, by: str) -> str:
+    """Where a Finnish sentence about a group starts: "Kainuussa", "Alueella ”Useita
+    alueita”" (a region Voikko cannot inflect), "Ryhmässä ”työpaja”" (any other grouping)."""
+    return _capital(in_region(group)) if by == "region" else f"Ryhmässä ”{group}”"
+
+
 def finding_sentence(finding: dict[str, Any], by: str, lang: str) -> str:
     """One finding as a sentence in ``lang`` ("fi" or "en")."""
     group, theme = finding["group"], finding["theme_name"]
@@ -79,16 +85,10 @@ def finding_sentence(finding: dict[str, Any], by: str, lang: str) -> str:
             else "ero epävarma: " + _reason_text(finding, lang)
         )
         how = "enemmän" if more else "vähemmän"
-        where, others = (
-            (in_region(group), "muita alueita")
-            if by == "region"
-            else (
-                f"Ryhmässä ”{group}”",
-                "muita",
-            )
-        )
-        return _capital(
-            f"{where} puhutaan {others} {how} teemasta ”{theme}” ({share} vs {rest}; {certainty})."
+        others = "muita alueita" if by == "region" else "muita"
+        return (
+            f"{in_group_fi(group, by)} puhutaan {others} {how} teemasta ”{theme}” "
+            f"({share} vs {rest}; {certainty})."
         )
     certainty = (
         "clear difference"
@@ -106,10 +106,8 @@ def finding_sentence(finding: dict[str, Any], by: str, lang: str) -> str:
 def quiet_sentence(group: str, by: str, lang: str) -> str:
     """What to say of a group where no theme stands out."""
     if lang == "fi":
-        where = in_region(group) if by == "region" else f"Ryhmässä ”{group}”"
-        return _capital(
-            f"{where} mikään teema ei erotu muista{' alueista' if by == 'region' else ''}."
-        )
+        others = " alueista" if by == "region" else ""
+        return f"{in_group_fi(group, by)} mikään teema ei erotu muista{others}."
     others = "the other regions" if by == "region" else "the rest"
     return f"In {group}, no theme stands out from {others}."
 

@@ -38,13 +38,18 @@ def test_compare_by_region_and_by_quarter(api: TestClient, settings: Settings) -
     assert row["ci_low"] == pytest.approx(0.3006418, abs=1e-6)  # Wilson 3/4
     assert row["theme_name"] == "Yhteistyö ja verkostot"
     assert body["dof"] == 4 and body["chi2"] > 0
-    assert any(w["code"] == "small_group" and w["group"] == "Kainuu" for w in body["warnings"])
+    small = {w["group"]: w for w in body["warnings"] if w["code"] == "small_group"}
+    # Finnish puts the region in its case ("Kainuussa on vain 3 muistiinpanoa"), not
+    # "Alueella Kainuu ...".
+    assert small["Kainuu"]["in_group_fi"] == "Kainuussa"
     assert "left out" in body["unassigned"]["note"]
 
     by_quarter = api.get("/projects/vertailu/compare", params={"by": "kind", "period": "quarter"})
     assert by_quarter.status_code == 200
     periods = {r["period"] for r in by_quarter.json()["rows"]}
     assert periods == {"2017-Q4", "2018-Q1"}
+    by_kind = [w for w in by_quarter.json()["warnings"] if w["code"] == "small_group"]
+    assert by_kind and all(w["in_group_fi"] == f"Ryhmässä ”{w['group']}”" for w in by_kind)
 
 
 def test_compare_errors_say_what_to_do(api: TestClient, settings: Settings) -> None:

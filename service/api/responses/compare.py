@@ -94,6 +94,10 @@ class SmallGroup(Answer):
     message: str
     group: str
     notes: int
+    in_group_fi: str = Field(
+        description="How a Finnish sentence about the group starts: 'Kainuussa', "
+        "'Alueella ”Useita alueita”', 'Ryhmässä ”työpaja”'"
+    )
 
 
 class NoTest(Answer):
