@@ -50,7 +50,8 @@ UNASSIGNED_NOTE = "unassigned notes (-1) count as one cluster of their own in AR
 NAMING_NOTE = (
     "coverage: share of a theme's notes containing a lemma of its name; exclusivity: share "
     "of those lemmas' occurrences inside the theme; means over themes (stop words left out); "
-    "'themes' = the default model's themes, 'labels' = the data set's labels as themes"
+    "'themes' = the default model's themes, 'labels' = the data set's labels as themes; "
+    "description_on_label: share of themes described by a note of their most common label"
 )
 _LIBRARIES = (
     "numpy", "scipy", "scikit-learn", "umap-learn", "hdbscan", "bertopic",
@@ -191,7 +192,9 @@ def _naming(
     """The names of the found themes and of the human labels, with the naming note."""
     return {
         "definition": NAMING_NOTE,
-        "themes": name_themes(found, vectors, notes.texts, lemma_docs, phrases, embedder.embed),
+        "themes": name_themes(
+            found, vectors, notes.texts, lemma_docs, phrases, embedder.embed, notes.labels
+        ),
         "labels": name_themes(
             notes.labels, vectors, notes.texts, lemma_docs, phrases, embedder.embed
         ),

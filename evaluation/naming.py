@@ -35,7 +35,7 @@ from evaluation.datasets import (
     labelled_notes,
     read_jsonl,
 )
-from service.pipeline.explain import theme_description
+from service.pipeline.explain import first_sentence, theme_description
 from service.pipeline.keywords import NAME_SEPARATOR, theme_keywords, theme_name
 from service.pipeline.language import FINNISH_STOP_WORDS
 from service.pipeline.naming import UNNAMED, theme_names
@@ -76,12 +76,16 @@ def name_themes(
     lemma_docs: Sequence[str],
     phrases: Sequence[Sequence[Phrase]],
     embed: Callable[[list[str]], np.ndarray],
+    truth: np.ndarray | None = None,
 ) -> dict[str, Any]:
     """Names of the themes of ``labels`` (n,) both ways, as the service makes them, and
     their quality: ``{"themes": [{theme, size, triplet, name, description}],
     "triplet": {coverage, exclusivity}, "name": {coverage, exclusivity}}``.
 
-    ``vectors`` (n, d) the notes' embeddings; ``embed`` the same embedder.
+    ``vectors`` (n, d) the notes' embeddings; ``embed`` the same embedder. With ``truth``
+    (n,) the human labels, also ``"description_on_label"``: the share of themes whose
+    description comes from a note carrying the theme's most common human label (a
+    description that a reader takes for the theme's topic and that is its topic).
     """
     labels = np.asarray(labels)
     k = int(labels.max()) + 1
@@ -97,28 +101,37 @@ def name_themes(
         [w.lower() for w in name.split(NAME_SEPARATOR)] if name != UNNAMED else []
         for name in triplet_names
     ]
-    themes = []
+    themes, on_label = [], []
     for t in range(k):
         members = np.flatnonzero(labels == t)
         central = members[np.argsort(-(vectors[members] @ centroids[t]), kind="stable")]
+        description = theme_description(
+            [texts[i] for i in central],
+            central_lemmas=[lemma_docs[i] for i in central],
+            keywords=[w for w, _ in keywords[t]],
+            name_lemmas=names[t].lemmas,
+        )
         themes.append(
             {
                 "theme": t,
                 "size": len(members),
                 "triplet": triplet_names[t],
                 "name": names[t].name,
-                "description": theme_description(
-                    [texts[i] for i in central],
-                    central_lemmas=[lemma_docs[i] for i in central],
-                    keywords=[w for w, _ in keywords[t]],
-                ),
+                "description": description,
             }
         )
-    return {
+        if truth is not None and len(members):
+            source = next(i for i in central if first_sentence(texts[i]) == description)
+            common = Counter(truth[members].tolist()).most_common(1)[0][0]
+            on_label.append(truth[source] == common)
+    result: dict[str, Any] = {
         "themes": themes,
         "triplet": name_quality(labels, lemma_docs, triplets),
         "name": name_quality(labels, lemma_docs, [n.lemmas for n in names]),
     }
+    if on_label:
+        result["description_on_label"] = round(float(np.mean(on_label)), 4)
+    return result
 
 
 def _corpora_notes() -> tuple[LabelledNotes, list[str]]:
@@ -161,13 +174,15 @@ def evaluate_naming(dataset_path: Path | None, seeds: int = 3) -> dict[str, Any]
     lemma_docs, phrases, _ = cached_language(notes, FinnishAnalyzer(backend="spacy"))
 
     def named(labels: np.ndarray) -> dict[str, Any]:
-        return name_themes(labels, vectors, notes.texts, lemma_docs, phrases, embedder.embed)
+        return name_themes(
+            labels, vectors, notes.texts, lemma_docs, phrases, embedder.embed, notes.labels
+        )
 
     runs = [
         named(ThemeModel(random_state=42 + seed).fit(vectors, lemma_docs).labels_)
         for seed in range(seeds)
     ]
-    summary = {
+    summary: dict[str, Any] = {
         way: {
             measure: {
                 "mean": round(float(np.mean([r[way][measure] for r in runs])), 4),
@@ -176,6 +191,10 @@ def evaluate_naming(dataset_path: Path | None, seeds: int = 3) -> dict[str, Any]
             for measure in ("coverage", "exclusivity")
         }
         for way in ("triplet", "name")
+    }
+    summary["description_on_label"] = {
+        "mean": round(float(np.mean([r["description_on_label"] for r in runs])), 4),
+        "sd": round(float(np.std([r["description_on_label"] for r in runs])), 4),
     }
     return {
         "dataset": notes.name,
@@ -215,6 +234,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{result['dataset']} {way:8s} coverage {cov['mean']:.3f} ± {cov['sd']:.3f}, "
             f"exclusivity {exc['mean']:.3f} ± {exc['sd']:.3f} ({len(themes['seeds'])} seeds)"
         )
+    described = themes["description_on_label"]
+    print(
+        f"{result['dataset']} descriptions from a note of the theme's most common label: "
+        f"{described['mean']:.3f} ± {described['sd']:.3f}"
+    )
     for theme in themes["first_seed"]["themes"]:
         print(f"  {theme['size']:5d}  {theme['triplet']}  ->  {theme['name']}")
     return 0

@@ -90,6 +90,9 @@ def test_evaluate_command_scores_pipeline_and_baselines(tmp_path: Path) -> None:
         assert all(" · " in theme["triplet"] for theme in named["themes"])
         for way in ("triplet", "name"):
             assert 0 < named[way]["coverage"] <= 1 and 0 < named[way]["exclusivity"] <= 1
+    # Found themes: the share of descriptions taken from a note of the theme's most
+    # common label.
+    assert 0 <= naming["themes"]["description_on_label"] <= 1
 
 
 def test_evaluate_command_says_what_is_missing(tmp_path: Path) -> None:

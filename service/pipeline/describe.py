@@ -117,6 +117,7 @@ def describe_themes(
                 [texts[i] for i in central],
                 central_lemmas=[lemma_docs[i] for i in central],
                 keywords=[str(w) for w, _ in words],
+                name_lemmas=names[index_of[key]].lemmas,
             )
             if texts
             else "",

@@ -76,6 +76,7 @@ def theme_description(
     limit: int = DESCRIPTION_CHARS,
     central_lemmas: Sequence[str] = (),
     keywords: Collection[str] = (),
+    name_lemmas: Collection[str] = (),
 ) -> str:
     """One sentence describing a theme, from its notes ordered most central first.
 
@@ -86,13 +87,18 @@ def theme_description(
     hold one of the theme's ``keywords`` go first: a short reply ("Ehdottomasti, jos
     työasiat saa ratkaistua.") can sit at a theme's centre and say nothing of it.
     Keywords that could not name a theme (stop words, generic words such as
-    "tekeminen") do not count.
+    "tekeminen") do not count. Before them come those that use a word of the theme's
+    name (``name_lemmas``): a description should speak of what the name says
+    ("Hyvinvointi ja kunnat" was described by "Haetaan kotoa, kampanjoidaan", which
+    uses only its keyword "hakea").
     """
     notes = list(central_texts[:_CANDIDATE_NOTES])
     words = {w for w in keywords if is_nameable(w)}
-    uses = [bool(words & set(d.split())) for d in central_lemmas[: len(notes)]]
-    uses += [False] * (len(notes) - len(uses))
-    notes = [notes[i] for i in sorted(range(len(notes)), key=lambda i: not uses[i])]
+    named = {w for w in name_lemmas if is_nameable(w)}
+    lemmas = [set(d.split()) for d in central_lemmas[: len(notes)]]
+    lemmas += [set()] * (len(notes) - len(lemmas))
+    order = sorted(range(len(notes)), key=lambda i: (not named & lemmas[i], not words & lemmas[i]))
+    notes = [notes[i] for i in order]
     sentences = [first_sentence(t) for t in notes if t.strip()]
     if not sentences:
         return ""

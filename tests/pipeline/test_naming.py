@@ -296,6 +296,43 @@ def test_a_description_comes_from_a_central_note_that_speaks_of_the_theme() -> N
     ) == ("Julkinen liikenne ei kulje iltaisin.")
 
 
+def test_a_description_speaks_of_what_the_themes_name_says() -> None:
+    """Seen in the sample project: "Hyvinvointi ja kunnat" was described by "Haetaan kotoa,
+    kampanjoidaan", central and using one of its keywords ("hakea"), where a note two
+    places further says "Kolmannen sektorin aktiivinen osallistaminen hyvinvoinnin ja
+    terveyden edistämistyöhön". A central note using a word of the name comes first, then
+    one using a keyword, each the more central first."""
+    central = [
+        "Haetaan kotoa, kampanjoidaan",
+        "Alustoja; toimitiloja, avustuksia, aktiivisuus palkitaan",
+        "Kolmannen sektorin aktiivinen osallistaminen hyvinvoinnin ja terveyden edistämistyöhön",
+    ]
+    lemmas = [
+        "hakea koti kampanjoida",
+        "alusta toimitila avustus aktiivisuus palkita",
+        "kolmas sektori aktiivinen osallistaminen hyvinvointi terveys edistämistyö",
+    ]
+    keywords = ["aktiivinen", "hyvinvointi", "avustus", "edistämistyö", "hakea"]
+    name = ("hyvinvointi", "ja", "kunta")
+    described = theme_description(
+        central, central_lemmas=lemmas, keywords=keywords, name_lemmas=name
+    )
+    assert described == central[2]
+    # Without the name, any keyword as before: the most central note using one.
+    assert theme_description(central, central_lemmas=lemmas, keywords=keywords) == central[0]
+    # "ja" is no word of the name's topic: a note with only "ja" does not count as naming it.
+    joined = ["Sitä ja tätä kerrotaan meille usein.", *central]
+    assert (
+        theme_description(
+            joined,
+            central_lemmas=["se ja tämä kertoa me usein", *lemmas],
+            keywords=keywords,
+            name_lemmas=name,
+        )
+        == central[2]
+    )
+
+
 def test_why_here_lists_keywords_the_note_contains_and_the_next_theme() -> None:
     why = why_here(
         ["nuori", "kesätyöpaikka", "yritys"],
