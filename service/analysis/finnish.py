@@ -39,7 +39,13 @@ _GRADATION = (
 )
 _BACK_VOWELS = set("aouAOU")
 # Towns Finnish puts in the adessive although their names do not end in -maa.
-_ADESSIVE_TOWNS = frozenset({"Tampere", "Imatra", "Vantaa", "Rauma"})
+_ADESSIVE_TOWNS = frozenset(
+    {"Tampere", "Imatra", "Vantaa", "Rauma", "Kerava", "Hyvinkää", "Lohja", "Lapua", "Kitee"}
+    | {"Leppävirta", "Suomussalmi"}
+)
+# Places named after a river, rapids, lake, headland, water, hill or heath are "on" it:
+# Seinäjoella, Valkeakoskella, Nurmijärvellä, Rovaniemellä, Orivedellä, Riihimäellä.
+_ADESSIVE_ENDINGS = ("joki", "koski", "järvi", "niemi", "vesi", "mäki", "nummi")
 _LOCK = threading.Lock()  # one libvoikko handle must not serve two threads at once
 
 
@@ -69,6 +75,10 @@ def _stems(word: str) -> Iterator[str]:
         yield word[:-2] + "de"  # Uusi -> Uude-
     if word.endswith("e"):
         yield word + "e"  # Häme -> Hämee-
+    if word.endswith("us") or word.endswith("ys"):
+        yield word[:-1] + "de"  # Varkaus -> Varkaude-
+    if word.endswith("es"):
+        yield word[:-1] + "kse"  # Nurmes -> Nurmekse-
     for strong, weak in _GRADATION:
         for stem in (word, word[:-1] + "e" if word.endswith("i") else word):
             body, last = stem[:-1], stem[-1:]
@@ -99,26 +109,32 @@ def _is_form_of(form: str, base: str, case: str) -> bool:
 
 
 def _inflect_word(word: str, case: str) -> str | None:
-    """One place name word in ``case``, checked by Voikko; None if no candidate passes."""
-    ending = ("ss" if case == INESSIVE else "ll") + _harmony(word)
-    for stem in dict.fromkeys(_stems(word)):
-        if _is_form_of(stem + ending, word, case):
-            return stem + ending
-    # A compound whose first part inflects too: Uusimaa -> Uudellamaalla.
-    for cut in range(2, len(word) - 1):
-        first, second = word[:cut], word[cut:]
-        for first_stem in dict.fromkeys(_stems(first)):
-            form = first_stem + ending + second + ending
-            if _is_form_of(form, word, case):
-                return form
+    """One place name word in ``case``, checked by Voikko; None if no candidate passes.
+
+    Both vowel harmonies are tried, the word's own first: a compound's last part sets it
+    ("Rovaniemellä", "Kankaanpäässä"), and Voikko knows the parts."""
+    consonants = "ss" if case == INESSIVE else "ll"
+    vowel = _harmony(word)
+    for ending in (consonants + vowel, consonants + ("ä" if vowel == "a" else "a")):
+        for stem in dict.fromkeys(_stems(word)):
+            if _is_form_of(stem + ending, word, case):
+                return stem + ending
+        # A compound whose first part inflects too: Uusimaa -> Uudellamaalla.
+        for cut in range(2, len(word) - 1):
+            first, second = word[:cut], word[cut:]
+            for first_stem in dict.fromkeys(_stems(first)):
+                form = first_stem + ending + second + ending
+                if _is_form_of(form, word, case):
+                    return form
     return None
 
 
 @functools.lru_cache(maxsize=4096)
 def locative(region: str) -> str | None:
     """Where-case of a Finnish place name: inessive ("Kainuussa", "Pohjois-Savossa"), or
-    adessive for names in -maa ("Pirkanmaalla", "Uudellamaalla") and a few towns
-    ("Tampereella"), as Finnish uses them.
+    adessive for names in -maa ("Pirkanmaalla", "Uudellamaalla"), in -joki, -koski,
+    -järvi, -niemi, -vesi, -mäki, -nummi ("Seinäjoella", "Rovaniemellä") and a few towns
+    ("Tampereella", "Keravalla"), as Finnish uses them.
 
     Only the last part of a hyphenated name inflects ("Pohjois-" stays). None when Voikko
     is missing or does not know the name as a place.
@@ -129,7 +145,7 @@ def locative(region: str) -> str | None:
     prefix, _, last = name.rpartition("-")
     if not last or not _is_place(last):
         return None
-    adessive = last.lower().endswith("maa") or last in _ADESSIVE_TOWNS
+    adessive = last.lower().endswith(("maa", *_ADESSIVE_ENDINGS)) or last in _ADESSIVE_TOWNS
     case = ADESSIVE if adessive else INESSIVE
     form = _inflect_word(last, case)
     if form is None:

@@ -38,11 +38,38 @@ REGIONS = {
     "Helsinki": "Helsingissä",
     "Tampere": "Tampereella",
 }
+# Towns as Finnish says them: names on a river, rapids, lake, headland, water, hill or heath
+# take the adessive ("Seinäjoella", not "Seinäjoessa"); a compound's last part sets the
+# vowel harmony ("Rovaniemellä", not "Rovaniemessa"); a few more stems ("Varkaudessa").
+TOWNS = {
+    "Seinäjoki": "Seinäjoella",
+    "Valkeakoski": "Valkeakoskella",
+    "Siilinjärvi": "Siilinjärvellä",
+    "Nurmijärvi": "Nurmijärvellä",
+    "Rovaniemi": "Rovaniemellä",
+    "Orivesi": "Orivedellä",
+    "Riihimäki": "Riihimäellä",
+    "Kirkkonummi": "Kirkkonummella",
+    "Kankaanpää": "Kankaanpäässä",
+    "Varkaus": "Varkaudessa",
+    "Nurmes": "Nurmeksessa",
+    "Kerava": "Keravalla",
+    "Hyvinkää": "Hyvinkäällä",
+    "Lohja": "Lohjalla",
+    "Iisalmi": "Iisalmessa",
+    "Lahti": "Lahdessa",
+    "Pietarsaari": "Pietarsaaressa",
+}
 
 
 @pytest.mark.parametrize(("region", "form"), REGIONS.items())
 def test_every_finnish_region_in_its_locative_case(region: str, form: str) -> None:
     assert locative(region) == form
+
+
+@pytest.mark.parametrize(("town", "form"), TOWNS.items())
+def test_towns_in_the_case_finnish_uses(town: str, form: str) -> None:
+    assert locative(town) == form
 
 
 @pytest.mark.parametrize("region", ["Valtakunnallinen", "Useita alueita", "Xyzzy-alue", ""])
