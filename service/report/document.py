@@ -240,6 +240,43 @@ def _actors(document: Document, content: ReportContent, lang: str) -> None:
     )
 
 
+_SQUARES = {1.0: "", 2.0: "²", 3.0: "³"}
+
+
+def method_choice(params: dict[str, Any], lang: str) -> str | None:
+    """How the run chose its number of themes, in words, from the settings it stored
+    (None for a run stored without them)."""
+    try:
+        sizes = sorted({int(size) for size, _ in params["granularities"]})
+        power = float(params["reproducibility_power"])
+        values = {
+            "count": len(params["granularities"]),
+            "low": sizes[0],
+            "high": sizes[-1],
+            "runs": int(params["n_runs"]),
+            "dims": int(params["n_components"]),
+            "power": _SQUARES.get(power, f"^{format_number(power, lang, 1)}"),
+            "tie": format_number(100 * float(params["score_tie"]), lang, 0),
+        }
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None
+    choice = text("method_choice", lang, **values)
+    detail = int(params.get("detail") or 0)
+    if detail:
+        key = "method_coarser" if detail < 0 else "method_finer"
+        choice += " " + text(key, lang, level=f"{detail:+d}")
+    sample = params.get("fit_sample")
+    if isinstance(sample, dict) and {"notes", "fitted_on"} <= sample.keys():
+        fitted, notes = int(sample["fitted_on"]), int(sample["notes"])
+        choice += " " + text(
+            "method_sample",
+            lang,
+            fitted=format_number(fitted, lang, 0),
+            rest=format_number(notes - fitted, lang, 0),
+        )
+    return choice
+
+
 def _method(document: Document, content: ReportContent, lang: str) -> None:
     document.add_heading(text("method", lang), level=1)
     run = content.table["run"]
@@ -256,14 +293,18 @@ def _method(document: Document, content: ReportContent, lang: str) -> None:
             seconds=format_number(run["fit_seconds"], lang, 1),
         )
     )
-    settings = ", ".join(f"{k} = {v}" for k, v in sorted((run.get("params") or {}).items()))
-    document.add_paragraph(plain(text("method_settings", lang, settings=settings or "–")))
     filters = ", ".join(f"{k} = {v}" for k, v in sorted((run.get("filters") or {}).items()) if v)
     document.add_paragraph(
         plain(text("method_filters", lang, filters=filters or text("method_none", lang)))
     )
     document.add_paragraph(text("method_themes", lang))
+    choice = method_choice(run.get("params") or {}, lang)
+    if choice:
+        document.add_paragraph(choice)
     document.add_paragraph(text("method_stats", lang))
+    # Last, for whoever repeats the run: the settings exactly as stored.
+    settings = ", ".join(f"{k} = {v}" for k, v in sorted((run.get("params") or {}).items()))
+    document.add_paragraph(plain(text("method_settings", lang, settings=settings or "–")))
 
 
 def write_report(content: ReportContent, lang: str) -> bytes:

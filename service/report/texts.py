@@ -117,14 +117,55 @@ TEXTS: dict[str, tuple[str, str]] = {
         "sovitus {seconds} s.",
         "Theme run #{run} on {date}; {notes} notes, {unassigned} unassigned; fit {seconds} s.",
     ),
-    "method_settings": ("Asetukset: {settings}", "Settings: {settings}"),
+    "method_coarser": (
+        "Projektissa pyydettiin karkeampia teemoja (tarkkuustaso {level}): lähimpiä teemoja "
+        "yhdistettiin teemapuun mukaan, ihmisten muokkaamia ja koodikirjan teemoja ei.",
+        "The project asked for coarser themes (detail level {level}): the closest themes were "
+        "joined as in the theme tree, not those people edited or the codebook's.",
+    ),
+    "method_finer": (
+        "Projektissa pyydettiin hienojakoisempia teemoja (tarkkuustaso {level}): "
+        "hajanaisimpia teemoja jaettiin, ihmisten muokkaamia ja koodikirjan teemoja ei.",
+        "The project asked for finer themes (detail level {level}): the widest themes were "
+        "split, not those people edited or the codebook's.",
+    ),
+    "method_sample": (
+        "Teemat sovitettiin {fitted} muistiinpanon otokseen; muut {rest} liitettiin "
+        "lähimpään teemaan.",
+        "The themes were fitted on a sample of {fitted} notes; the other {rest} joined their "
+        "nearest theme.",
+    ),
+    "method_settings": (
+        "Ajon asetukset toistamista varten: {settings}",
+        "The run's settings, to repeat it: {settings}",
+    ),
     "method_filters": ("Rajaukset: {filters}", "Filters: {filters}"),
     "method_none": ("ei rajauksia", "none"),
     "method_themes": (
         "Teemat löydetään lausevektoreista (monikielinen e5-malli) UMAP-tiivistyksellä ja "
-        "HDBSCAN-ryhmittelyllä; nimet ja avainsanat tulevat suomen perusmuodoista (c-TF-IDF).",
-        "Themes are found in sentence vectors (multilingual e5) with UMAP and HDBSCAN; names "
-        "and keywords come from Finnish lemmas (c-TF-IDF).",
+        "HDBSCAN-ryhmittelyllä. Teeman nimi on sen omista muistiinpanoista poimittu "
+        "substantiivilauseke perusmuodossa, avainsanat tulevat suomen perusmuodoista "
+        "(c-TF-IDF) ja kuvaus on keskeisen muistiinpanon ensimmäinen virke.",
+        "Themes are found in sentence vectors (multilingual e5) with UMAP and HDBSCAN. A "
+        "theme's name is a Finnish noun phrase from its own notes in base form, its keywords "
+        "come from Finnish lemmas (c-TF-IDF), and its description is the first sentence of a "
+        "central note.",
+    ),
+    "method_choice": (
+        "Teemojen määrä luettiin aineistosta, ei kaavasta: {count} rakeisuutta (pienin ryhmä "
+        "{low}–{high} muistiinpanoa, HDBSCANin lehdet tai tiheysmassa) sovitettiin "
+        "{runs} UMAP-tiivistykseen ({dims} ulottuvuutta), ja valittiin se, jonka teemat "
+        "erottuvat toisistaan parhaiten ja toistuvat samanlaisina tiivistyksestä toiseen "
+        "(erottuvuus × toistettavuus{power}; {tie} %:n sisällä hienojakoisempi). "
+        "Ryhmittelyn ulkopuolelle jääneet muistiinpanot liitettiin lähimpään teemaan; "
+        "kohdistamatta jäivät vain selvästi poikkeavat muistiinpanot.",
+        "The number of themes was read from the data, not from a formula: {count} "
+        "granularities (smallest group {low}–{high} notes, HDBSCAN leaves or excess of mass) "
+        "were fitted on {runs} UMAP layouts ({dims} dimensions), and the one whose themes are "
+        "most distinct from each other and most alike from layout to layout was chosen "
+        "(distinctness × reproducibility{power}; within {tie} % the finer one). Notes left "
+        "outside the clusters joined the nearest theme; only clear outliers stayed "
+        "unassigned.",
     ),
     "method_stats": (
         "Osuuksien 95 %:n luottamusvälit ovat Wilsonin välejä. Alueen erottuvuus on "

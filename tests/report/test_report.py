@@ -4,6 +4,7 @@ user text stays plain text (no field codes, hyperlinks or control characters).""
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from service.analysis.finnish import format_number, format_p, format_percent
 from service.cli import app as cli_app
 from service.commands import cli_user
 from service.config import Settings
+from service.pipeline.themes import ThemeModel
+from service.report.document import method_choice
 from tests.factories import (
     ThemeSpec,
     add_document,
@@ -197,3 +200,31 @@ def test_without_spacy_the_report_leaves_the_actors_out(tmp_path: Path, nlp) -> 
         document = _report(client, "kevyt", "en")
     texts = [p.text for p in document.paragraphs]
     assert "Actors were not looked for: the service lacks spaCy's Finnish model." in texts
+
+
+def test_the_method_says_how_the_number_of_themes_was_chosen() -> None:
+    """The appendix said "Asetukset: granularities = [[5, 'leaf'], ...]" and nothing a
+    reader could follow about how many themes there are and why. The run's own settings
+    now say it in words."""
+    model = ThemeModel()
+    names = ("granularities", "n_runs", "n_components", "reproducibility_power", "score_tie")
+    # as the run stores them: JSON, so lists where the model has tuples
+    params = json.loads(json.dumps({name: getattr(model, name) for name in names}))
+    finnish = method_choice(params, "fi")
+    assert finnish is not None
+    assert "10 rakeisuutta" in finnish and "5–30 muistiinpanoa" in finnish
+    assert "3 UMAP-tiivistykseen (10 ulottuvuutta)" in finnish
+    assert "erottuvuus × toistettavuus²" in finnish and "5 %:n" in finnish
+    english = method_choice(params, "en")
+    assert english is not None and "10 granularities" in english and "3 UMAP layouts" in english
+    assert method_choice({}, "fi") is None  # a run stored without them: nothing made up
+    # A coordinator asked for coarser themes: the text says so, with the level.
+    coarser = method_choice({**params, "detail": -2}, "fi")
+    assert coarser is not None and "karkeampia teemoja (tarkkuustaso -2)" in coarser
+    finer = method_choice({**params, "detail": 1}, "en")
+    assert finer is not None and "finer themes (detail level +1)" in finer
+    assert "detail level" not in english
+    # A large project is fitted on a sample and the other notes join their nearest theme.
+    sampled = method_choice({**params, "fit_sample": {"notes": 40000, "fitted_on": 16000}}, "fi")
+    assert sampled is not None and "16\u00a0000 muistiinpanon otokseen" in sampled
+    assert "muut 24\u00a0000 liitettiin" in sampled
