@@ -625,6 +625,7 @@ class Rename(TypedDict):
 class Representative(TypedDict):
     id: int
     text: str
+    context: NotRequired[str | None]
 
 
 class ReviewIn(TypedDict):

@@ -60,8 +60,12 @@ def theme_description(theme: dict[str, Any]) -> tuple[str, bool]:
     return (str(representatives[0]["text"]) if representatives else ""), False
 
 
-def quotes(theme: dict[str, Any]) -> list[str]:
-    return [str(r["text"]) for r in (theme.get("representatives") or [])[:QUOTES]]
+def quotes(theme: dict[str, Any]) -> list[tuple[str, str | None]]:
+    """The theme's first representatives as (text, the bullet a sub-bullet answers)."""
+    return [
+        (str(r["text"]), r.get("context") or None)
+        for r in (theme.get("representatives") or [])[:QUOTES]
+    ]
 
 
 def record_report(session: Session, user_name: str, project_name: str, lang: str) -> None:

@@ -134,9 +134,11 @@ def _themes(document: Document, content: ReportContent, lang: str) -> None:
         found = quotes(theme)
         if found:
             document.add_paragraph(text("quotes", lang), style="Heading 4")
-            for quote in found:
+            for quote, parent in found:
                 paragraph = document.add_paragraph(style="Quote")
-                paragraph.add_run(plain(f"”{quote}”"))
+                # A sub-bullet ("Kiinnostava kokonaisuus") means little without its bullet.
+                under = " " + text("quote_under", lang, parent=parent) if parent else ""
+                paragraph.add_run(plain(f"”{quote}”{under}"))
 
 
 def _comparison(document: Document, content: ReportContent, lang: str) -> None:

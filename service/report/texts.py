@@ -52,6 +52,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "keywords": ("Avainsanat: {words}", "Keywords: {words}"),
     "share_per_region": ("Osuus alueittain", "Share per region"),
     "quotes": ("Poimintoja muistiinpanoista", "Quotes from the notes"),
+    "quote_under": ("(kohdan ”{parent}” alla)", "(under “{parent}”)"),
     "comparison": ("Alueiden vertailu", "Comparison of regions"),
     "comparison_stats": (
         "Khiin neliö {chi2} (vapausasteet {dof}), {p}, Cramérin V = {v}; {n} "

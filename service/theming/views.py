@@ -99,10 +99,24 @@ def _region_counts(
     return per_region, per_pair
 
 
-def _note_texts(session: Session, note_ids: list[int]) -> dict[int, str]:
+def _note_texts(session: Session, note_ids: list[int]) -> dict[int, tuple[str, str | None]]:
+    """Each note's text and context (a sub-bullet's parent text, else None)."""
     if not note_ids:
         return {}
-    return dict(session.execute(select(Note.id, Note.text).where(Note.id.in_(note_ids))).all())
+    rows = session.execute(
+        select(Note.id, Note.text, Note.context).where(Note.id.in_(note_ids))
+    ).all()
+    return {note_id: (text, context) for note_id, text, context in rows}
+
+
+def _representatives(
+    note_ids: list[int], texts: dict[int, tuple[str, str | None]]
+) -> list[dict[str, Any]]:
+    rows = []
+    for note_id in note_ids:
+        text, context = texts.get(note_id, ("", None))
+        rows.append({"id": note_id, "text": text, "context": context})
+    return rows
 
 
 def theme_table(session: Session, project_id: int) -> dict[str, Any]:
@@ -131,9 +145,7 @@ def theme_table(session: Session, project_id: int) -> dict[str, Any]:
                     for region, total in sorted(per_region.items())
                 },
                 "keywords": [w for w, _ in theme.keywords],
-                "representatives": [
-                    {"id": i, "text": texts.get(i, "")} for i in theme.representatives
-                ],
+                "representatives": _representatives(theme.representatives, texts),
                 "seed": theme.seed,
                 "x": theme.x,
                 "y": theme.y,

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from service.analysis.finnish import format_number, format_p, format_percent
@@ -19,6 +20,7 @@ from service.commands import cli_user
 from service.config import Settings
 from service.pipeline.themes import ThemeModel
 from service.report.document import method_choice
+from service.storage.models import Note, Theme
 from tests.factories import (
     ThemeSpec,
     add_document,
@@ -149,6 +151,36 @@ def test_user_text_stays_plain_text(client: TestClient, settings: Settings) -> N
         assert active not in xml
     texts = "\n".join(p.text for p in Document(io.BytesIO(answer.content)).paragraphs)
     assert HOSTILE.replace("\x0b", "") in texts
+
+
+def test_a_quoted_sub_bullet_says_which_bullet_it_answers(
+    client: TestClient, settings: Settings
+) -> None:
+    """Seen in the sample project's report: the quotes "Kiinnostava kokonaisuus" and
+    "Mahtava mahdollisuus" alone, sub-bullets of "Savilahti ja muut seudulliset
+    kampukset" that mean nothing without it. The API gives a representative its parent's
+    text, and the report quotes it with it."""
+    parent = "Savilahti ja muut seudulliset kampukset"
+    with database(settings.resolved_database_url) as db:
+        project_id = add_project(db, "alakohdat")
+        ids = add_document(db, project_id, [parent, "Kiinnostava kokonaisuus"], "Kainuu")
+        run_id = add_run(db, project_id, {1: ThemeSpec("Kampukset")}, {i: 1 for i in ids})
+        with db.session() as session:
+            child = session.get(Note, ids[1])
+            assert child is not None
+            child.kind, child.parent_id, child.context = "sub_bullet", ids[0], parent
+            theme = session.scalars(select(Theme).where(Theme.run_id == run_id)).one()
+            theme.representatives = [ids[1], ids[0]]
+    [row] = client.get("/projects/alakohdat/themes").json()["themes"]
+    assert row["representatives"] == [
+        {"id": ids[1], "text": "Kiinnostava kokonaisuus", "context": parent},
+        {"id": ids[0], "text": parent, "context": None},
+    ]
+    finnish = "\n".join(p.text for p in _report(client, "alakohdat", "fi").paragraphs)
+    assert f"”Kiinnostava kokonaisuus” (kohdan ”{parent}” alla)" in finnish
+    assert f"”{parent}”\n" in finnish + "\n"  # a bullet of its own is quoted alone
+    english = "\n".join(p.text for p in _report(client, "alakohdat", "en").paragraphs)
+    assert f"”Kiinnostava kokonaisuus” (under “{parent}”)" in english
 
 
 def test_report_errors_say_what_to_do(client: TestClient, settings: Settings) -> None:

@@ -18,6 +18,9 @@ SOURCE = "model: the theme model placed it; human: a person; incremental: added 
 class Representative(Answer):
     id: int = Field(description="Note id")
     text: str
+    context: str | None = Field(
+        default=None, description="The bullet a sub-bullet answers (its parent's text), else null"
+    )
 
 
 class ThemeRow(Answer):
