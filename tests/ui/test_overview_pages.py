@@ -76,6 +76,9 @@ def test_actors_page_finds_the_names_on_the_first_visit(
     table = at.dataframe[0].value
     assert list(table["Toimija"]) == [a["name"] for a in report["actors"]]
     assert "Sitra" in list(table["Toimija"])
+    # Found: the page no longer says it is still looking ("119 muistiinpanosta etsitään
+    # vielä nimiä…" stood above "Toimijoiden etsintä — valmis" and the results).
+    assert not any("etsitään vielä" in text for text in texts(at.caption))
 
 
 def test_codebook_table_round_trip_and_problems() -> None:

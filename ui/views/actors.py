@@ -24,7 +24,8 @@ def _load(project: str) -> dict[str, Any] | None:
     try:
         report = oc.actors(api, project)
         if report["pending"]:
-            st.caption(t("actors_pending", count=report["pending"]))
+            notice = st.empty()  # "still looking": gone once the names are found
+            notice.caption(t("actors_pending", count=report["pending"]))
             job_id = oc.find_actors(api, project)
             if job_id is not None:
                 job = common.follow_job(job_id, t("actors_job"), project)
@@ -34,6 +35,8 @@ def _load(project: str) -> dict[str, Any] | None:
                     st.error(t("actors_failed", error=job.get("error") or "?"))
                     return None
             report = oc.actors(api, project)
+            if not report["pending"]:
+                notice.empty()
     except ApiError as error:
         common.show_read_error(error, "actors_unreadable")
         return None
