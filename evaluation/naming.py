@@ -69,6 +69,14 @@ def name_quality(
     }
 
 
+def _on_label(truth: np.ndarray, central: np.ndarray, texts: Sequence[str], said: str) -> bool:
+    """Whether the note a theme's description ``said`` comes from (its members ``central``,
+    most central first) carries the theme's most common human label."""
+    source = next(i for i in central if first_sentence(texts[i]) == said)
+    common = Counter(truth[central].tolist()).most_common(1)[0][0]
+    return bool(truth[source] == common)
+
+
 def name_themes(
     labels: np.ndarray,
     vectors: np.ndarray,
@@ -83,9 +91,8 @@ def name_themes(
     "triplet": {coverage, exclusivity}, "name": {coverage, exclusivity}}``.
 
     ``vectors`` (n, d) the notes' embeddings; ``embed`` the same embedder. With ``truth``
-    (n,) the human labels, also ``"description_on_label"``: the share of themes whose
-    description comes from a note carrying the theme's most common human label (a
-    description that a reader takes for the theme's topic and that is its topic).
+    (n,) the human labels, also ``"description_on_label"``: the share of themes described
+    by a note of their most common human label (the topic a reader takes it for is theirs).
     """
     labels = np.asarray(labels)
     k = int(labels.max()) + 1
@@ -121,9 +128,7 @@ def name_themes(
             }
         )
         if truth is not None and len(members):
-            source = next(i for i in central if first_sentence(texts[i]) == description)
-            common = Counter(truth[members].tolist()).most_common(1)[0][0]
-            on_label.append(truth[source] == common)
+            on_label.append(_on_label(truth, central, texts, description))
     result: dict[str, Any] = {
         "themes": themes,
         "triplet": name_quality(labels, lemma_docs, triplets),

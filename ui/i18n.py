@@ -504,9 +504,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{region} has only {count} notes (under {limit}); its shares are uncertain.",
     ),
     "warn_small_group": (
-        "{in_group_fi} on vain {notes} muistiinpanoa; sen osuuksien "
+        "{where} on vain {notes} muistiinpanoa; sen osuuksien "
         "luottamusvälit ovat leveitä, vertaa varoen.",
-        "{group} has only {notes} notes; its shares have wide intervals, compare with care.",
+        "{where} has only {notes} notes; its shares have wide intervals, compare with care.",
     ),
     "warn_no_test": (
         "Khiin neliö -testiin tarvitaan vähintään 2 aluetta ja 2 teemaa; testiä ei laskettu.",

@@ -70,6 +70,9 @@ def _cautions(cautions: list[cf.Caution]) -> None:
     texts = []
     for caution in cautions:
         details = dict(caution.details)
+        if "group" in details:  # the group as the sentence's subject: "Etelä-Savossa on ..."
+            finnish = language() == "fi" and details.get("in_group_fi")
+            details["where"] = finnish or details["group"]
         if isinstance(details.get("groups"), list):
             details["groups"] = ", ".join(str(g) for g in details["groups"])
         # group and period names are user text; counts are numbers and stay numbers
