@@ -46,6 +46,15 @@ def _until(condition: Any, what: str) -> None:
         time.sleep(0.02)
 
 
+def _checked_out(app: Any, samples: int) -> list[int]:
+    """The pool's checked-out connections, sampled ``samples`` times 20 ms apart."""
+    counts = []
+    for _ in range(samples):
+        counts.append(app.state.db.engine.pool.checkedout())
+        time.sleep(0.02)
+    return counts
+
+
 def _hold_queue(app: Any, project: str) -> threading.Event:
     """Start a job of ``project`` that runs until the returned event is set: the
     project's next jobs queue behind it."""
@@ -99,8 +108,11 @@ def test_many_waiting_requests_leave_readers_a_connection(few_places: TestClient
         _until(lambda: queued_runs() == REQUESTS, "every request queued its run")
         _until(lambda: sum(a.done() for a in answers) == REQUESTS - PLACES, "202s answered")
         assert [a.result() for a in answers if a.done()] == [202] * (REQUESTS - PLACES)
-        # PLACES requests wait now, and hold no connection while they do
-        assert app.state.db.engine.pool.checkedout() <= 1
+        # PLACES requests wait now, and hold no connection while they do: were they to
+        # hold one each, PLACES would stay checked out. The job threads and the waiting
+        # requests' own polls take one for a moment, so more than one can be out at a
+        # single instant on a loaded machine; the fewest over a few samples is the measure.
+        assert min(_checked_out(app, samples=25)) <= 1
         as_reader = {"Authorization": f"Bearer {reader}"}
         notes = client.get("/projects/other/notes", headers=as_reader)
         assert notes.status_code == 200 and notes.json()["total"] == 1
