@@ -224,6 +224,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Nämä tiedostot olivat jo projektissa, eikä niitä lisätty uudelleen: {files}",
         "These files were already in the project and were not added again: {files}",
     ),
+    "upload_nothing_new": (
+        "Mitään uutta ei lisätty, joten teemoja ei ajettu uudelleen.",
+        "Nothing new was added, so the themes were not run again.",
+    ),
     "file_queued": ("jonossa", "queued"),
     "file_processed": ("käsitelty", "processed"),
     "file_duplicate": ("jo ladattu", "already uploaded"),

@@ -176,3 +176,28 @@ def test_upload_rules_follow_the_service(
     assert refused[0].startswith("README: ") and "(ei päätettä)" in refused[0]
     assert refused[1].startswith("iso.pdf: 2 MB") and "1,5 MB" in refused[1]
     assert "enintään 1,5 MB" in upload_rules.caption(rules)
+
+
+def test_a_file_already_in_the_project_is_not_called_uploaded_and_runs_nothing(
+    api_url: str, api_token: str, api: httpx.Client
+) -> None:
+    """Seen: the same deck uploaded again said "Ladattu: deck.pptx" beside "these files
+    were already in the project", and ran the themes again for nothing."""
+    project = new_project(api, "uudelleen")
+    files = [("files", (LEARNING_CAFE.name, LEARNING_CAFE.read_bytes(), "text/plain"))]
+    answer = api.post(
+        f"/projects/{project}/documents?wait=true", data={"region": "Kainuu"}, files=files
+    )
+    assert answer.status_code in (200, 201), answer.text
+    jobs = api.get(f"/projects/{project}/jobs").json()
+    at = open_app(api_url, api_token, project)
+    at.file_uploader[0].set_value([(LEARNING_CAFE.name, LEARNING_CAFE.read_bytes(), "text/plain")])
+    at.text_input(key="upload_region").set_value("Kainuu")
+    press_upload(at)  # "run themes after upload" is ticked, as by default
+    assert not at.exception and not errors(at), errors(at)
+    assert not any(text.startswith("Ladattu") for text in texts(at.success)), texts(at.success)
+    infos = texts(at.info)
+    assert any("olivat jo projektissa" in text and LEARNING_CAFE.name in text for text in infos)
+    assert any("teemoja ei ajettu" in text for text in infos), infos
+    assert api.get(f"/projects/{project}/jobs").json() == jobs  # no ingest, no theme run
+    assert api.get(f"/projects/{project}/runs").json() == []

@@ -170,8 +170,9 @@ def _send(
         common.data_changed()
         if not _report_job(job, "ingest_done", "ingest_failed"):
             return None
-    run = _start_and_follow(project, {}) if run_after else None
-    return {"answer": answer, "ingested": bool(answer.get("job_id")), "run": run}
+    ingested = bool(answer.get("job_id"))  # no job: every file was already in the project
+    run = _start_and_follow(project, {}) if run_after and ingested else None
+    return {"answer": answer, "ingested": ingested, "run": run, "run_asked": run_after}
 
 
 def _show_last_upload(project: str) -> None:
@@ -180,11 +181,14 @@ def _show_last_upload(project: str) -> None:
     if outcome is None:
         return
     answer = outcome["answer"]
-    names = ", ".join(f["filename"] for f in answer.get("files", []))
-    st.success(t("upload_done", files=md(names)), icon=":material/check_circle:")
+    added = [f["filename"] for f in answer.get("files", []) if f["status"] != "duplicate"]
+    if added:
+        st.success(t("upload_done", files=md(", ".join(added))), icon=":material/check_circle:")
     _show_upload_answer(st.empty(), answer, processed=True)
     if outcome["ingested"]:
         st.success(t("ingest_done"), icon=":material/check_circle:")
+    elif outcome.get("run_asked"):
+        st.info(t("upload_nothing_new"))
     if outcome["run"] is not None:
         _show_run_outcome(project, outcome["run"], draft_shown=True)
 
