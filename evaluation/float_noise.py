@@ -22,6 +22,7 @@ import json
 import sys
 import warnings
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -49,9 +50,11 @@ def reordered(vectors: np.ndarray, seed: int = PERMUTATION_SEED) -> np.ndarray:
     return np.ascontiguousarray(vectors[:, order])
 
 
-def fit_once(vectors: np.ndarray, lemma_docs: Sequence[str], truth: np.ndarray, seed: int) -> dict:
-    """One default fit: its chosen granularity, ARI, NMI and theme count."""
-    model = ThemeModel(random_state=seed)
+def fit_once(
+    vectors: np.ndarray, lemma_docs: Sequence[str], truth: np.ndarray, seed: int, **params: Any
+) -> dict:
+    """One default fit (``params`` change it): its chosen granularity, ARI, NMI, theme count."""
+    model = ThemeModel(random_state=seed, **params)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         model.fit(vectors, list(lemma_docs))
@@ -65,11 +68,11 @@ def fit_once(vectors: np.ndarray, lemma_docs: Sequence[str], truth: np.ndarray, 
 
 
 def compare_orders(
-    vectors: np.ndarray, lemma_docs: Sequence[str], truth: np.ndarray, seed: int
+    vectors: np.ndarray, lemma_docs: Sequence[str], truth: np.ndarray, seed: int, **params: Any
 ) -> dict[str, Any]:
     """The fit on ``vectors`` as they are and on their reordered columns, side by side."""
-    as_is = fit_once(vectors, lemma_docs, truth, seed)
-    other = fit_once(reordered(vectors), lemma_docs, truth, seed)
+    as_is = fit_once(vectors, lemma_docs, truth, seed, **params)
+    other = fit_once(reordered(vectors), lemma_docs, truth, seed, **params)
     return {"seed": seed, "as_is": as_is, "reordered": other,
             "flipped": as_is["granularity"] != other["granularity"]}  # fmt: skip
 
@@ -78,20 +81,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sets", default=",".join(SETS), help="comma-separated set names")
     parser.add_argument("--seeds", default=",".join(map(str, SEEDS)), help="base seeds")
+    parser.add_argument("--runs", type=int, help="UMAP layouts per fit (default: the model's)")
+    parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args(argv)
+    params = {"n_runs": args.runs} if args.runs else {}
     seeds = [int(s) for s in args.seeds.split(",") if s]
     sets = all_sets()
-    result: dict[str, Any] = {"sets": {}}
+    result: dict[str, Any] = {"params": params, "sets": {}}
     for name in (s for s in args.sets.split(",") if s):
         dev_set = sets[name]
         truth = np.asarray(dev_set.notes.labels)
-        runs = [compare_orders(dev_set.vectors, dev_set.lemma_docs, truth, s) for s in seeds]
+        runs = [
+            compare_orders(dev_set.vectors, dev_set.lemma_docs, truth, s, **params) for s in seeds
+        ]
         result["sets"][name] = runs
         for run in runs:
             print(name, run["seed"], run["as_is"], run["reordered"], flush=True)
     fits = [run for runs in result["sets"].values() for run in runs]
     result["flipped"] = f"{sum(run['flipped'] for run in fits)} of {len(fits)}"
-    OUTPUT.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    args.output.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", "utf-8")
     print(f"granularity flipped in {result['flipped']} fits")
     return 0
 

@@ -153,9 +153,10 @@ def _send(
 ) -> dict[str, Any] | None:
     """Upload, follow the ingest job and (optionally) the theme run with progress bars.
 
-    Returns ``{"answer", "ingested", "run"}`` (the upload's answer, whether an ingest job
-    ran, the finished theme job or None) once the files are in; None when they are not
-    (the error is shown and the form keeps the files for another try).
+    Returns ``{"answer", "ingested", "run", "run_asked"}`` (the upload's answer, whether an
+    ingest job ran, the finished theme job or None, whether a run was asked for) once the
+    files are in; None when they are not (the error is shown and the form keeps the files
+    for another try). Files that were all in the project already start no theme run.
     """
     try:
         with st.spinner(t("uploading", count=len(uploads))):
