@@ -22,7 +22,7 @@ method. Methods:
   ``reproducibility_power1`` / ``3``: the choice scored by distinctness alone (the
   default before 2026-12-03) or weighed by the layouts' agreement to another power;
   ``best_score_only``: the best score wins even when others are tied with it (the
-  default until the tie rule, 2026-12-03).
+  default until the tie rule, 2026-12-03); ``runs6``: six UMAP layouts per fit, not three.
 * ``hier:<rule>``: the default's choice, then split inside themes and/or merged near
   themes by one rule of ``evaluation/hierarchy.py`` (measured, not adopted).
 
@@ -83,6 +83,9 @@ CANDIDATES["distinctness_only"] = {"reproducibility_power": 0.0}
 CANDIDATES["reproducibility_power1"] = {"reproducibility_power": 1.0}
 CANDIDATES["reproducibility_power3"] = {"reproducibility_power": 3.0}
 CANDIDATES["best_score_only"] = {"score_tie": 0.0}
+# Six UMAP layouts instead of three: less noise in the scores the choice compares
+# (evaluation/float_noise.py), at twice the UMAP work.
+CANDIDATES["runs6"] = {"n_runs": 6}
 QUESTION_SHAPE = "question-grouped"
 
 
