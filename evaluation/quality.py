@@ -13,8 +13,7 @@ method. Methods:
 * ``bertopic_reduce_outliers``: the same + ``reduce_outliers(strategy="embeddings")``
   + ``update_topics``: the peer the bar is set against.
 * ``bertopic_mcs5_reduce_outliers`` / ``bertopic_mcs20_reduce_outliers``: the peer with
-  HDBSCAN min_cluster_size 5 / 20 (the sweep quoted in issue 13: no fixed size is best
-  everywhere).
+  min_cluster_size 5 / 20 (issue 13's sweep: no fixed size is best everywhere).
 * ``kmeans_true_k``: k-means told the true number of labels (a reference, not a rival).
 * ``candidate:<name>``: ThemeModel with one granularity fixed (``CANDIDATES``: leaf or
   excess-of-mass selection, min_cluster_size 10, 15 or 30), to show what the choice
@@ -77,14 +76,12 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     f"{selection}{size}": {"granularities": ((size, selection),)}
     for size, selection in ((10, "leaf"), (15, "leaf"), (10, "eom"), (15, "eom"), (30, "eom"))
 }
-# The choice by distinctness alone, without the layouts' agreement (the default before
-# 2026-12-03), and with its power 1 and 3 instead of 2.
+# The choice by distinctness alone (the default before 2026-12-03), by other powers of the
+# layouts' agreement, without the tie, and on six layouts instead of three (float_noise.py).
 CANDIDATES["distinctness_only"] = {"reproducibility_power": 0.0}
 CANDIDATES["reproducibility_power1"] = {"reproducibility_power": 1.0}
 CANDIDATES["reproducibility_power3"] = {"reproducibility_power": 3.0}
 CANDIDATES["best_score_only"] = {"score_tie": 0.0}
-# Six UMAP layouts instead of three: less noise in the scores the choice compares
-# (evaluation/float_noise.py), at twice the UMAP work.
 CANDIDATES["runs6"] = {"n_runs": 6}
 QUESTION_SHAPE = "question-grouped"
 
