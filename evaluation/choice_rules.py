@@ -1,6 +1,7 @@
 """How other rules for choosing a fit's granularity would do, on every set, draw and seed.
 
     python -m evaluation.choice_rules [--draws 0,1,2,3] [--seeds 42,1000,7] [--sets a,b]
+        [--runs 3] [--output FILE]
 
 A fit scores every granularity (HDBSCAN min cluster size x leaf / excess of mass) on
 three UMAP layouts and keeps one (``service/pipeline/granularity.py``). This records,
@@ -42,15 +43,41 @@ from evaluation.quality import (
     check_bar,
     default_embedder_and_analyzer,
 )
-from service.pipeline.granularity import SCORE_TIE, choose_granularity
-from service.pipeline.themes import Granularity, ThemeModel
+from service.pipeline.granularity import (
+    SCORE_TIE,
+    choose_granularity,
+    choose_within_spread,
+    score_spread,
+)
+from service.pipeline.partitions import pairwise_agreement, theme_distinctness
+from service.pipeline.themes import _DISTINCTNESS_SAMPLE, Granularity, ThemeModel
 
 OUTPUT = RESULTS.parent / "choice_rules.json"
 PEER = "bertopic_reduce_outliers"
 
 
 class _Recording(ThemeModel):
-    """``ThemeModel`` that also keeps every granularity's kept partition (``kept_``)."""
+    """``ThemeModel`` that also keeps every granularity's kept partition (``kept_``) and
+    its score's spread over the layouts (``spread_``, ``granularity.score_spread``)."""
+
+    def _granularity_runs(
+        self, centred: np.ndarray, layouts: Any, seed_labels: np.ndarray, offset: int
+    ) -> Any:
+        runs = super()._granularity_runs(centred, layouts, seed_labels, offset)
+        # The model's own silhouette sample (ThemeModel._granularity_runs), per layout.
+        rng = np.random.default_rng(self.random_state)
+        sample = np.sort(
+            rng.choice(len(centred), min(len(centred), _DISTINCTNESS_SAMPLE), replace=False)
+        )
+        distances = np.clip(1.0 - centred[sample] @ centred[sample].T, 0.0, 2.0)
+        np.fill_diagonal(distances, 0.0)
+        self.spread_ = {}
+        for key, key_runs in runs.items():
+            parts = [labels for labels, _ in key_runs]
+            distinct = [theme_distinctness(distances, labels[sample]) for labels in parts]
+            agreement = pairwise_agreement(parts)
+            self.spread_[key] = score_spread(distinct, agreement, self.reproducibility_power)
+        return runs
 
     def _choose_partition(
         self, centred: np.ndarray, layouts: Any, seed_labels: np.ndarray, offset: int
@@ -76,11 +103,13 @@ class Record:
     counts: dict[Granularity, float]
     kept: dict[Granularity, np.ndarray]
     chosen: Granularity
+    spread: dict[Granularity, float]
 
 
-def record(vectors: np.ndarray, lemma_docs: Sequence[str], seed: int) -> Record:
-    """Fit the default model (cached layouts) once and keep what every rule needs."""
-    model = _cached_layouts_model(_Recording, random_state=seed)
+def record(vectors: np.ndarray, lemma_docs: Sequence[str], seed: int, runs: int = 3) -> Record:
+    """Fit the default model (cached layouts; ``runs`` UMAP layouts) once and keep what
+    every rule needs."""
+    model = _cached_layouts_model(_Recording, random_state=seed, n_runs=runs)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         model.fit(vectors, lemma_docs)
@@ -90,6 +119,7 @@ def record(vectors: np.ndarray, lemma_docs: Sequence[str], seed: int) -> Record:
         dict(model.theme_counts_),
         dict(model.kept_),
         model.granularity_,
+        dict(model.spread_),
     )
 
 
@@ -107,6 +137,17 @@ def scored(power: float = 2.0, tie: float = SCORE_TIE) -> Rule:
 
     def rule(r: Record) -> Granularity:
         return choose_granularity({g: _score(r, g, power) for g in r.kept}, r.counts, tie)
+
+    return rule
+
+
+def within_spread(power: float = 2.0) -> Rule:
+    """The default's score; the tie is the best score's own spread over the layouts (one
+    jackknife standard error, ``granularity.choose_within_spread``)."""
+
+    def rule(r: Record) -> Granularity:
+        scores = {g: _score(r, g, power) for g in r.kept}
+        return choose_within_spread(scores, r.spread, r.counts)
 
     return rule
 
@@ -164,6 +205,9 @@ RULES: dict[str, Rule] = {
     "distinctness alone, 5% tie (quality's candidate:distinctness_only)": scored(power=0.0),
     "agreement^1, 5% tie": scored(power=1.0),
     "10% tie": scored(tie=0.10),
+    "tie = the best score's jackknife spread over the layouts (one standard error)": (
+        within_spread()
+    ),
     "distinctness among agreement >= 0.95 x best, 5% tie": agreement_floor(0.95),
     "default among distinctness within 7.5% of best": distinctness_first(0.075),
     "consensus of all ten, average linkage at 0.5": consensus(0.5),
@@ -242,6 +286,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--draws", default="0,1,2,3", help="development set draws")
     parser.add_argument("--seeds", default=",".join(map(str, SEEDS)), help="base seeds")
     parser.add_argument("--sets", help="comma-separated set names (default: all of a draw)")
+    parser.add_argument("--runs", type=int, default=3, help="UMAP layouts per fit")
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args(argv)
     seeds = [int(s) for s in args.seeds.split(",") if s]
@@ -253,13 +298,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             if wanted and name not in wanted:
                 continue
             peer = peer_scores(name, draw)
-            records = {s: record(dev_set.vectors, dev_set.lemma_docs, s) for s in seeds}
+            records = {s: record(dev_set.vectors, dev_set.lemma_docs, s, args.runs) for s in seeds}
             truth = np.asarray(dev_set.notes.labels)
             for rule_name, rule in RULES.items():
                 row = judge(rule, records, truth, peer, dev_set.shape)
                 table[rule_name][f"{name} (draw {draw})"] = row
             print(f"{name} (draw {draw}): done", flush=True)
-    result = {"seeds": seeds, "draws": args.draws, "summary": summary(table), "sets": table}
+    result = {
+        "seeds": seeds,
+        "draws": args.draws,
+        "runs": args.runs,
+        "summary": summary(table),
+        "sets": table,
+    }
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", "utf-8")
     for rule_name, row in result["summary"].items():

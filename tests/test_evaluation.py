@@ -30,6 +30,7 @@ from evaluation.choice_rules import (
     record,
     scored,
     summary,
+    within_spread,
 )
 from evaluation.evaluate import score
 from evaluation.naming import name_quality
@@ -381,6 +382,30 @@ def test_theme_scaling_warms_each_method_up_before_timing_it(
     assert len(calls) == 6
 
 
+def test_theme_scaling_times_a_candidate_beside_the_default_warmed_up_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``ours-runs6`` (six UMAP layouts) is timed in the same turns as ours and BERTopic;
+    numba's compile is paid once per library, not once per variant."""
+    from evaluation.bench import system
+
+    calls: list[tuple[int, str]] = []
+
+    def fake_fit(size: int, method: str) -> dict[str, object]:
+        calls.append((size, method))
+        return {"method": method, "notes": size, "seconds": size / 100.0}
+
+    monkeypatch.setattr(system, "real_sentences", lambda: ["s"] * 5000)
+    monkeypatch.setattr(system, "_scaling_notes", lambda size: ([], np.zeros((0, 2))))
+    monkeypatch.setattr(system, "_fit_in_fresh_process", fake_fit)
+    measured = system.theme_scaling([1000, 4000], ("ours", "ours-runs6", "bertopic"))
+    assert calls[:2] == [(1000, "ours"), (1000, "bertopic")]
+    assert [r["method"] for r in measured["runs"]] == [
+        "ours", "ours-runs6", "bertopic", "bertopic", "ours-runs6", "ours"
+    ]  # fmt: skip
+    assert set(measured["time_exponent"]) == {"ours", "ours-runs6", "bertopic"}
+
+
 def test_the_system_plot_names_the_machine_of_each_part() -> None:
     """Parts measured on different machines are not all credited to the first one's CPU."""
     from evaluation.bench.plots import machines_title
@@ -440,6 +465,8 @@ def test_the_choice_rules_replay_the_models_own_choice(
     docs = ["sana"] * len(vectors)
     rec = record(vectors, docs, seed=3)
     assert set(rec.kept) == set(rec.distinctness) == set(rec.agreement) == set(rec.counts)
+    assert set(rec.spread) == set(rec.kept) and min(rec.spread.values()) >= 0.0
+    assert within_spread()(rec) in rec.kept
     assert all(len(labels) == len(vectors) for labels in rec.kept.values())
     # The default rule replays the model's own choice and keeps its partition.
     default = next(iter(RULES.values()))
@@ -457,7 +484,7 @@ def test_a_choice_rule_meets_the_bar_only_beating_the_peer_with_a_fitting_count(
     halves = truth * 2 + (np.arange(40) % 2)  # every label cut in two: 8 themes
     kept = {(5, "leaf"): truth.copy(), (10, "leaf"): halves, (30, "eom"): np.zeros(40, int)}
     keys = list(kept)
-    rec = Record(dict.fromkeys(keys, 0.1), dict.fromkeys(keys, 0.9), {}, kept, (5, "leaf"))
+    rec = Record(dict.fromkeys(keys, 0.1), dict.fromkeys(keys, 0.9), {}, kept, (5, "leaf"), {})
     rec.counts.update({k: float(len(np.unique(v))) for k, v in kept.items()})
     peer = {"ari": 0.5, "nmi": 0.5}
     right = judge(fixed((5, "leaf")), {1: rec, 2: rec}, truth, peer, QUESTION_SHAPE)

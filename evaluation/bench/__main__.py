@@ -143,6 +143,10 @@ def _parser() -> argparse.ArgumentParser:
         "--upload-backends", default="onnx-int8,sentence-transformers",
         help="embedding backends of the upload part's CLI path (the first also runs the API)",
     )  # fmt: skip
+    parser.add_argument(
+        "--theme-methods", default="ours,bertopic",
+        help="the themes part's fits: ours, ours-runsN (N UMAP layouts), bertopic",
+    )  # fmt: skip
     return parser
 
 
@@ -209,7 +213,8 @@ def main(argv: list[str] | None = None) -> int:
             )
         if "themes" in wanted:
             sizes = [1000, 4000] if args.quick else [1000, 4000, 16000, 64000]
-            record("themes", theme_scaling(sizes))
+            methods = tuple(m for m in args.theme_methods.split(",") if m)
+            record("themes", theme_scaling(sizes, methods))
         if "load" in wanted:
             (work / "load").mkdir()
             record(

@@ -83,19 +83,21 @@ def _fit_once(size: int, method: str) -> dict[str, Any]:
     """One theme fit in this (fresh) process: seconds, peak RSS, themes, unassigned share.
 
     ``ours``: ThemeModel.fit (UMAP layouts, HDBSCAN, outlier policy, c-TF-IDF keywords
-    over simplemma lemmas); ``bertopic``: BERTopic with its defaults on the same vectors.
+    over simplemma lemmas); ``ours-runsN``: the same with N UMAP layouts; ``bertopic``:
+    BERTopic with its defaults on the same vectors.
     Imports, data and lemmas are ready before the clock starts.
     """
     texts, vectors = _scaling_notes(size)
     texts, vectors = texts[:size], vectors[:size]
-    if method == "ours":
+    if method.startswith("ours"):
         from service.pipeline.language import FinnishAnalyzer, lemma_documents
         from service.pipeline.themes import ThemeModel
 
         lemmas = lemma_documents(FinnishAnalyzer(backend="simplemma").analyze(texts))
         before = rss_mb()
         started = time.perf_counter()
-        model = ThemeModel().fit(vectors, lemmas)
+        runs = {"n_runs": int(method.removeprefix("ours-runs"))} if "-runs" in method else {}
+        model = ThemeModel(**runs).fit(vectors, lemmas)
         seconds = time.perf_counter() - started
         themes, unassigned = int(len(model.centroids_)), float(model.unassigned_share_)
     else:
@@ -140,18 +142,20 @@ def _fit_in_fresh_process(size: int, method: str) -> dict[str, Any]:
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
-def theme_scaling(sizes: list[int], baseline: bool = True) -> dict[str, Any]:
+def theme_scaling(
+    sizes: list[int], methods: tuple[str, ...] = ("ours", "bertopic")
+) -> dict[str, Any]:
     """Theme fits at each size, each in a fresh process (so peak RSS is the fit's own),
-    ours and BERTopic's defaults alternating; the fitted time exponent of each."""
+    the ``methods`` (see ``_fit_once``) in turns, their order reversed at every other
+    size; the fitted time exponent of each."""
     sentences = len(real_sentences())
     largest = min(max(sizes), sentences)
     _scaling_notes(largest)  # embed once, outside every timing
     # 64k distinct real sentences are not available here; the largest real set stands in.
     runs = sorted({s for s in sizes if s <= largest} | {largest})
-    methods = ["ours", "bertopic"] if baseline else ["ours"]
     # One untimed fit of each method first: numba compiles UMAP's and HDBSCAN's kernels
     # on the first run after an install and caches them; that compile (~25 s) is not a fit.
-    for method in methods:
+    for method in dict.fromkeys(m.split("-")[0] for m in methods):
         _fit_in_fresh_process(min(runs), method)
     rows: list[dict[str, Any]] = []
     for number, size in enumerate(runs):
@@ -370,8 +374,10 @@ def api_latency(
     }
 
 
-if __name__ == "__main__":  # python -m evaluation.bench.system fit SIZE ours|bertopic
+if __name__ == "__main__":  # python -m evaluation.bench.system fit SIZE ours|ours-runsN|bertopic
     _, command, size_arg, method_arg = sys.argv
-    if command != "fit" or method_arg not in ("ours", "bertopic"):
-        raise SystemExit("usage: python -m evaluation.bench.system fit SIZE ours|bertopic")
+    if command != "fit" or not re.fullmatch(r"ours(-runs[1-9][0-9]?)?|bertopic", method_arg):
+        raise SystemExit(
+            "usage: python -m evaluation.bench.system fit SIZE ours|ours-runsN|bertopic"
+        )
     print(json.dumps(_fit_once(int(size_arg), method_arg)))

@@ -16,6 +16,7 @@ __all__ = [
     "centroid_merges",
     "group_means",
     "most_typical",
+    "pairwise_agreement",
     "relabel_by_size",
     "reproducibility",
     "seed_groups",
@@ -88,7 +89,7 @@ def split_blobs(layout: np.ndarray, labels: np.ndarray, size: int, most: int) ->
     return labels
 
 
-def _pairwise_agreement(partitions: Sequence[np.ndarray]) -> np.ndarray:
+def pairwise_agreement(partitions: Sequence[np.ndarray]) -> np.ndarray:
     """(p, p) adjusted Rand index of every pair of ``partitions`` (diagonal 1)."""
     from sklearn.metrics import adjusted_rand_score
 
@@ -104,7 +105,7 @@ def most_typical(partitions: Sequence[np.ndarray]) -> int:
     """Index of the partition with the highest mean adjusted Rand index to the others."""
     if len(partitions) < 3:
         return 0
-    agreement = _pairwise_agreement(partitions)
+    agreement = pairwise_agreement(partitions)
     others = (agreement.sum(axis=1) - 1.0) / (len(partitions) - 1)
     return int(np.argmax(others))  # first of equals: the random_state run
 
@@ -115,7 +116,7 @@ def reproducibility(partitions: Sequence[np.ndarray]) -> float:
     no more than chance; 1 for a single partition."""
     if len(partitions) < 2:
         return 1.0
-    agreement = _pairwise_agreement(partitions)
+    agreement = pairwise_agreement(partitions)
     return float(agreement[np.triu_indices(len(partitions), k=1)].mean())
 
 
