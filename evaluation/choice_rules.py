@@ -24,10 +24,10 @@ import argparse
 import json
 import sys
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
@@ -43,12 +43,7 @@ from evaluation.quality import (
     check_bar,
     default_embedder_and_analyzer,
 )
-from service.pipeline.granularity import (
-    SCORE_TIE,
-    choose_granularity,
-    choose_within_spread,
-    score_spread,
-)
+from service.pipeline.granularity import SCORE_TIE, choose_granularity
 from service.pipeline.partitions import pairwise_agreement, theme_distinctness
 from service.pipeline.themes import _DISTINCTNESS_SAMPLE, Granularity, ThemeModel
 
@@ -56,9 +51,44 @@ OUTPUT = RESULTS.parent / "choice_rules.json"
 PEER = "bertopic_reduce_outliers"
 
 
+Key = TypeVar("Key", bound=Hashable)
+
+
+def score_spread(distinctness: Sequence[float], agreement: np.ndarray, power: float) -> float:
+    """How much a granularity's score owes to which UMAP layouts were drawn: the jackknife
+    standard error of mean distinctness x mean pairwise agreement ** ``power`` over the
+    layouts (each left out in turn). ``distinctness``: (r,) one per layout;
+    ``agreement``: (r, r) adjusted Rand index of each pair of the layouts' partitions.
+    0 for fewer than three layouts (one left out leaves no pair to agree)."""
+    d, a = np.asarray(distinctness, np.float64), np.asarray(agreement, np.float64)
+    r = len(d)
+    if r < 3:
+        return 0.0
+    left_out = []
+    for i in range(r):
+        keep = np.arange(r) != i
+        pairs = a[np.ix_(keep, keep)][np.triu_indices(r - 1, k=1)]
+        left_out.append(d[keep].mean() * max(0.0, float(pairs.mean())) ** power)
+    values = np.asarray(left_out)
+    return float(np.sqrt((r - 1) / r * np.sum((values - values.mean()) ** 2)))
+
+
+def choose_within_spread(
+    scores: Mapping[Key, float], spreads: Mapping[Key, float], theme_counts: Mapping[Key, float]
+) -> Key:
+    """The one-standard-error rule: of the granularities scoring within the best one's
+    ``spreads`` (``score_spread``) of the best score, the one with the most themes. The
+    tie is as wide as the layouts' own noise says, not a fixed share of the best."""
+    if not scores:
+        raise ValueError("no granularity to choose from: give at least one score")
+    best = max(scores, key=lambda key: scores[key])
+    near = [key for key, score in scores.items() if score >= scores[best] - spreads[best]]
+    return max(near, key=lambda key: theme_counts[key])
+
+
 class _Recording(ThemeModel):
     """``ThemeModel`` that also keeps every granularity's kept partition (``kept_``) and
-    its score's spread over the layouts (``spread_``, ``granularity.score_spread``)."""
+    its score's spread over the layouts (``spread_``, ``score_spread``)."""
 
     def _granularity_runs(
         self, centred: np.ndarray, layouts: Any, seed_labels: np.ndarray, offset: int
@@ -143,7 +173,7 @@ def scored(power: float = 2.0, tie: float = SCORE_TIE) -> Rule:
 
 def within_spread(power: float = 2.0) -> Rule:
     """The default's score; the tie is the best score's own spread over the layouts (one
-    jackknife standard error, ``granularity.choose_within_spread``)."""
+    jackknife standard error, ``choose_within_spread``)."""
 
     def rule(r: Record) -> Granularity:
         scores = {g: _score(r, g, power) for g in r.kept}
@@ -268,6 +298,17 @@ def sets_of_draw(draw: int, embedder: Any, analyzer: Any) -> dict[str, Any]:
     }
 
 
+def relative_spread(records: Iterable[Record]) -> float:
+    """The median over ``records`` (seeds) of the best-scoring granularity's spread over
+    the layouts (``score_spread``) as a share of its score: how wide a tie the layouts'
+    own noise would ask for."""
+    shares = []
+    for r in records:
+        best = max(r.kept, key=lambda g: _score(r, g))
+        shares.append(r.spread[best] / max(abs(_score(r, best)), 1e-12))
+    return round(float(np.median(shares)), 4)
+
+
 def summary(table: Mapping[str, Mapping[str, dict[str, Any]]]) -> dict[str, Any]:
     """Per rule: how many set-draws met the bar, the mean ARI over them, which did not."""
     out = {}
@@ -293,6 +334,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     wanted = {s for s in (args.sets or "").split(",") if s}
     embedder, analyzer = default_embedder_and_analyzer()
     table: dict[str, dict[str, dict[str, Any]]] = {rule: {} for rule in RULES}
+    spreads: dict[str, float] = {}
     for draw in (int(d) for d in args.draws.split(",") if d):
         for name, dev_set in sets_of_draw(draw, embedder, analyzer).items():
             if wanted and name not in wanted:
@@ -300,6 +342,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             peer = peer_scores(name, draw)
             records = {s: record(dev_set.vectors, dev_set.lemma_docs, s, args.runs) for s in seeds}
             truth = np.asarray(dev_set.notes.labels)
+            spreads[f"{name} (draw {draw})"] = relative_spread(records.values())
             for rule_name, rule in RULES.items():
                 row = judge(rule, records, truth, peer, dev_set.shape)
                 table[rule_name][f"{name} (draw {draw})"] = row
@@ -309,6 +352,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "draws": args.draws,
         "runs": args.runs,
         "summary": summary(table),
+        "best_score_relative_spread": spreads,
         "sets": table,
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)

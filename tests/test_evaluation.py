@@ -23,11 +23,14 @@ from evaluation.bench.upload import descendants, worker_peak_rss_mb
 from evaluation.choice_rules import (
     RULES,
     Record,
+    choose_within_spread,
     consensus,
     fixed,
     judge,
     partition_of,
     record,
+    relative_spread,
+    score_spread,
     scored,
     summary,
     within_spread,
@@ -467,6 +470,7 @@ def test_the_choice_rules_replay_the_models_own_choice(
     assert set(rec.kept) == set(rec.distinctness) == set(rec.agreement) == set(rec.counts)
     assert set(rec.spread) == set(rec.kept) and min(rec.spread.values()) >= 0.0
     assert within_spread()(rec) in rec.kept
+    assert relative_spread([rec]) >= 0.0
     assert all(len(labels) == len(vectors) for labels in rec.kept.values())
     # The default rule replays the model's own choice and keeps its partition.
     default = next(iter(RULES.values()))
@@ -519,3 +523,34 @@ def test_reordered_vectors_keep_every_cosine_and_clear_topics_do_not_flip() -> N
     run = compare_orders(vectors, ["sana"] * len(vectors), truth, seed=42)
     assert run["as_is"]["ari"] > 0.9 and run["reordered"]["ari"] > 0.9
     assert not run["flipped"]
+
+
+def test_a_score_spread_is_what_the_layouts_disagree_on() -> None:
+    # Layouts that all agree and see the same distinctness: no spread at all.
+    assert score_spread([0.3] * 6, np.ones((6, 6)), 2.0) == 0.0
+    # One layout unlike the others: a spread, the larger the more it differs.
+    agreement = np.ones((6, 6))
+    agreement[0, 1:] = agreement[1:, 0] = 0.6
+    mild = score_spread([0.3] * 6, agreement, 2.0)
+    agreement[0, 1:] = agreement[1:, 0] = 0.2
+    assert 0.0 < mild < score_spread([0.3] * 6, agreement, 2.0)
+    # The jackknife of a plain mean is its standard error (power 0: distinctness alone).
+    values = np.array([0.1, 0.2, 0.4, 0.3])
+    expected = values.std(ddof=1) / np.sqrt(len(values))
+    assert score_spread(list(values), np.ones((4, 4)), 0.0) == pytest.approx(expected)
+    assert score_spread([0.2, 0.4], np.ones((2, 2)), 2.0) == 0.0  # two layouts: no estimate
+
+
+def test_the_one_spread_rule_ties_only_what_the_best_ones_noise_covers() -> None:
+    scores = {"coarse": 0.50, "middle": 0.46, "fine": 0.40}
+    counts = {"coarse": 5.0, "middle": 12.0, "fine": 25.0}
+    # A noisy best score: every granularity within its spread; the finest wins.
+    assert choose_within_spread(scores, {"coarse": 0.2, "middle": 0, "fine": 0}, counts) == "fine"
+    # A steady best score: only "middle" is within it.
+    assert choose_within_spread(scores, {"coarse": 0.05, "middle": 0, "fine": 0}, counts) == (
+        "middle"
+    )
+    # No spread: the best score alone.
+    assert choose_within_spread(scores, dict.fromkeys(scores, 0.0), counts) == "coarse"
+    with pytest.raises(ValueError, match="at least one"):
+        choose_within_spread({}, {}, {})

@@ -51,8 +51,11 @@ def machines_title(results: dict[str, Any], names: list[str]) -> str:
 
 
 def _themes(axis: Any, part: dict[str, Any]) -> None:
-    for method, colour in (("ours", "tab:blue"), ("bertopic", "tab:orange")):
-        rows = [r for r in part["runs"] if r["method"] == method]
+    colours = {"ours": "tab:blue", "bertopic": "tab:orange"}  # candidates: green, red, ...
+    others = iter(["tab:green", "tab:red", "tab:purple", "tab:brown"])
+    for method in dict.fromkeys(r["method"] for r in part["runs"]):
+        colour = colours.get(method) or next(others, "tab:grey")
+        rows = sorted((r for r in part["runs"] if r["method"] == method), key=lambda r: r["notes"])
         if rows:
             exponent = part["time_exponent"].get(method)
             axis.loglog(

@@ -10,8 +10,6 @@ from service.pipeline.granularity import (
     LARGE_THEME_FACTOR,
     SCORE_TIE,
     choose_granularity,
-    choose_within_spread,
-    score_spread,
     split_large_themes,
 )
 from service.pipeline.themes import ThemeModel
@@ -116,37 +114,6 @@ def test_scores_within_the_tie_go_to_the_granularity_with_more_themes() -> None:
     # A negative best (one theme, no silhouette: -1) is still chosen from.
     assert choose_granularity({"a": -1.0, "b": -1.0}, {"a": 1.0, "b": 1.0}) == "a"
     assert choose_granularity({"a": -1.2, "b": -1.0}, {"a": 2.0, "b": 1.0}) == "b"
-
-
-def test_a_score_spread_is_what_the_layouts_disagree_on() -> None:
-    # Layouts that all agree and see the same distinctness: no spread at all.
-    assert score_spread([0.3] * 6, np.ones((6, 6)), 2.0) == 0.0
-    # One layout unlike the others: a spread, the larger the more it differs.
-    agreement = np.ones((6, 6))
-    agreement[0, 1:] = agreement[1:, 0] = 0.6
-    mild = score_spread([0.3] * 6, agreement, 2.0)
-    agreement[0, 1:] = agreement[1:, 0] = 0.2
-    assert 0.0 < mild < score_spread([0.3] * 6, agreement, 2.0)
-    # The jackknife of a plain mean is its standard error (power 0: distinctness alone).
-    values = np.array([0.1, 0.2, 0.4, 0.3])
-    expected = values.std(ddof=1) / np.sqrt(len(values))
-    assert score_spread(values, np.ones((4, 4)), 0.0) == pytest.approx(expected)
-    assert score_spread([0.2, 0.4], np.ones((2, 2)), 2.0) == 0.0  # two layouts: no estimate
-
-
-def test_the_one_spread_rule_ties_only_what_the_best_ones_noise_covers() -> None:
-    scores = {"coarse": 0.50, "middle": 0.46, "fine": 0.40}
-    counts = {"coarse": 5.0, "middle": 12.0, "fine": 25.0}
-    # A noisy best score: every granularity within its spread; the finest wins.
-    assert choose_within_spread(scores, {"coarse": 0.2, "middle": 0, "fine": 0}, counts) == "fine"
-    # A steady best score: only "middle" is within it.
-    assert choose_within_spread(scores, {"coarse": 0.05, "middle": 0, "fine": 0}, counts) == (
-        "middle"
-    )
-    # No spread: the best score alone.
-    assert choose_within_spread(scores, dict.fromkeys(scores, 0.0), counts) == "coarse"
-    with pytest.raises(ValueError, match="at least one"):
-        choose_within_spread({}, {}, {})
 
 
 def test_a_theme_model_without_a_valid_granularity_is_refused_with_a_clear_message() -> None:
