@@ -21,7 +21,7 @@ method. Methods:
   ``reproducibility_power1`` / ``3``: the choice scored by distinctness alone (the
   default before 2026-12-03) or weighed by the layouts' agreement to another power;
   ``best_score_only``: the best score wins even when others are tied with it (the
-  default until the tie rule, 2026-12-03); ``runs6``: six UMAP layouts per fit, not three.
+  default until the tie rule, 2026-12-03); ``runs3``: three UMAP layouts (until 2026-12-04).
 * ``hier:<rule>``: the default's choice, then split inside themes and/or merged near
   themes by one rule of ``evaluation/hierarchy.py`` (measured, not adopted).
 
@@ -70,19 +70,18 @@ BASELINES = (
     "bertopic_mcs20_reduce_outliers",
     "kmeans_true_k",
 )
-# ThemeModel variants measured against the default (keyword arguments): each one of its
-# granularities fixed, the settings the data-driven choice picks from.
+# ThemeModel variants against the default (keyword arguments): each granularity fixed;
+# distinctness alone (default before 2026-12-03), other powers of the agreement, no tie,
+# and three layouts (the default before 2026-12-04).
 CANDIDATES: dict[str, dict[str, Any]] = {
     f"{selection}{size}": {"granularities": ((size, selection),)}
     for size, selection in ((10, "leaf"), (15, "leaf"), (10, "eom"), (15, "eom"), (30, "eom"))
 }
-# The choice by distinctness alone (the default before 2026-12-03), by other powers of the
-# layouts' agreement, without the tie, and on six layouts instead of three (float_noise.py).
 CANDIDATES["distinctness_only"] = {"reproducibility_power": 0.0}
 CANDIDATES["reproducibility_power1"] = {"reproducibility_power": 1.0}
 CANDIDATES["reproducibility_power3"] = {"reproducibility_power": 3.0}
 CANDIDATES["best_score_only"] = {"score_tie": 0.0}
-CANDIDATES["runs6"] = {"n_runs": 6}
+CANDIDATES["runs3"] = {"n_runs": 3}
 QUESTION_SHAPE = "question-grouped"
 
 
@@ -159,15 +158,16 @@ def _bertopic(dev_set: DevSet, seed: int, size: int, reduce: bool) -> np.ndarray
 
 def _cached_layouts_model(base: type | None = None, **params: Any) -> Any:
     """A ThemeModel (or subclass ``base``) whose UMAP layouts are kept on disk, keyed by
-    everything they depend on (the centred vectors, neighbours, dimensions, runs, seed),
-    so that variants which differ only after UMAP share them. The fit is otherwise the
-    model's own."""
+    all they depend on (centred vectors, neighbours, dimensions, layout count, seed), so
+    variants differing only after UMAP share them. The fit is otherwise the model's own."""
+    from service.pipeline.granularity import layout_count
     from service.pipeline.themes import ThemeModel
 
     class CachedLayouts(base or ThemeModel):  # type: ignore[misc]
         def _layouts(self, centred: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
             key = hashlib.sha256(np.ascontiguousarray(centred).tobytes())
-            key.update(repr((self.n_neighbors, self.n_components, self.n_runs)).encode())
+            self.n_runs_ = self.n_runs or layout_count(len(centred))  # as the fit's own
+            key.update(repr((self.n_neighbors, self.n_components, self.n_runs_)).encode())
             key.update(repr(self.random_state).encode())
             path = CACHE_DIR / "layouts" / f"themes-{key.hexdigest()[:20]}.npz"
             if path.is_file():

@@ -212,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
                 },
             )
         if "themes" in wanted:
-            sizes = [1000, 4000] if args.quick else [1000, 4000, 16000, 64000]
+            sizes = [1000, 4000] if args.quick else [1000, 4000, 8000, 16000, 64000]
             methods = tuple(m for m in args.theme_methods.split(",") if m)
             record("themes", theme_scaling(sizes, methods))
         if "load" in wanted:

@@ -41,6 +41,7 @@ __all__ = [
     "choose_granularity",
     "giant_leaf_size",
     "giant_themes",
+    "layout_count",
     "split_giants",
     "split_large_themes",
 ]
@@ -69,6 +70,20 @@ def choose_granularity(
     best = max(scores.values())
     near = [key for key, score in scores.items() if score >= best - tie * abs(best)]
     return max(near, key=lambda key: theme_counts[key])  # max keeps the first of equals
+
+
+# UMAP layouts x notes a fit spends on the granularity's choice. More layouts make the
+# choice hold under float noise (evaluation/README.md: six layouts meet issue 13's bar on
+# 16 of 20 set-draws, three on 13); each costs a UMAP run and HDBSCAN fits. Six layouts
+# cost 0.55x / 0.96x / 1.89x BERTopic's fit at 1k / 4k / 16k notes, three 0.34x / 0.59x /
+# 1.09x (make bench): six up to 8,000 notes, three from 16,000, within 1.5x everywhere.
+LAYOUT_BUDGET = 48_000
+
+
+def layout_count(notes: int) -> int:
+    """How many UMAP layouts a fit of ``notes`` notes draws: ``LAYOUT_BUDGET`` // notes,
+    at least three (two cannot tell a typical partition) and at most six."""
+    return int(np.clip(LAYOUT_BUDGET // max(1, notes), 3, 6))
 
 
 def check_granularities(granularities: Sequence[tuple[int, str]]) -> None:

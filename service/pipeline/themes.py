@@ -15,15 +15,13 @@ from the data, not fixed and not a formula of the number of notes n.
   of 10 notes find 25 questions of 50 comments but cut three large topics into twenty
   pieces; excess-of-mass clusters of 30 find those three and merge the questions
   (``evaluation/README.md``). So every pair of ``GRANULARITIES`` (min cluster size
-  5..30 x leaf / excess of mass) is fitted on the same three UMAP layouts (cheap) and
-  scored by distinctness x reproducibility squared (scores within 5% of the best
-  are a tie, won by the finer partition). Distinctness: the mean over themes
-  of their notes' silhouette (cosine, centred vectors), each theme counting once; a
-  piece cut out of a theme, or distinct themes merged, lower it. Reproducibility: the
-  layouts' agreement (mean pairwise ARI), low for pieces each layout cuts differently
-  (one dominant topic cut into 20 parts). Of the winner's partitions, the one that
-  agrees best with the others is kept, so that no single UMAP seed decides. The runs
-  share one exact neighbour graph and run two at a time (see ``_prepare_umap``).
+  5..30 x leaf / excess of mass) is fitted on the same UMAP layouts (six up to 8,000
+  notes, fewer above: ``granularity.layout_count``), scored by distinctness x
+  reproducibility squared (within 5% of the best: a tie, won by the finer partition).
+  Distinctness: the mean over themes of their notes' silhouette (cosine, centred), each
+  theme counting once. Reproducibility: the layouts' agreement (mean pairwise ARI).
+  Of the winner's partitions, the one agreeing best with the others is kept. The runs
+  share one exact neighbour graph and run two at a time (``_prepare_umap``).
 * Blobs are split by their own structure: excess of mass keeps a large region whole
   when its parts are joined by density (two kinds of text next to a third), so a
   cluster holding over half of the clustered notes is clustered again on its own;
@@ -55,6 +53,7 @@ from service.pipeline.granularity import (
     SCORE_TIE,
     check_granularities,
     choose_granularity,
+    layout_count,
     split_giants,
 )
 from service.pipeline.keywords import Keywords, theme_keywords, theme_name
@@ -104,10 +103,10 @@ class ThemeModel:
     ``n_neighbors``: UMAP neighbours (None: sqrt(n) / 2, 5..50); ``granularities``:
     (HDBSCAN min_cluster_size, "leaf" or "eom") pairs to choose from (one pair fixes
     the granularity); ``n_runs``: UMAP seeds (random_state, random_state + 1, ...) whose
-    most typical partition is kept; ``reproducibility_power``: the power of the
-    layouts' agreement in a granularity's score (0: distinctness alone, the rule before
-    2026-12-03); ``score_tie``: scores this close to the best (relative) are a tie, won by
-    the granularity with more themes (0: the best score alone, the rule before the tie);
+    most typical partition is kept (None: ``granularity.layout_count``; used: ``n_runs_``);
+    ``reproducibility_power``: the power of the layouts' agreement in a granularity's
+    score (0: distinctness alone, the rule before 2026-12-03); ``score_tie``: scores this
+    close to the best (relative) tie, won by more themes (0: the best score alone);
     ``unassigned_mad``: how many robust standard deviations below the median cosine a
     note may fall before it is left unassigned;
     ``seed_threshold`` / ``seed_margin``: a note joins a seed theme when its centred
@@ -145,7 +144,7 @@ class ThemeModel:
         seed_margin: float = 0.05,
         top_n_words: int = 10,
         diversity: float = 0.0,
-        n_runs: int = 3,
+        n_runs: int | None = None,
         random_state: int = 42,
         reproducibility_power: float = 2.0,
         score_tie: float = SCORE_TIE,
@@ -310,9 +309,10 @@ class ThemeModel:
         return labels, group_count
 
     def _layouts(self, centred: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
-        """``n_runs`` (n, n_components) UMAP spaces for clustering (seeds random_state,
+        """``n_runs_`` (n, n_components) UMAP spaces for clustering (seeds random_state,
         random_state + 1, ...) and the (n, 2) map coordinates (seed random_state)."""
         n = len(centred)
+        self.n_runs_ = self.n_runs or layout_count(n)
         if n < _MIN_NOTES_TO_CLUSTER:
             return [centred], np.zeros((n, 2))
         neighbors = self.n_neighbors or int(np.clip(round(0.5 * np.sqrt(n)), 5, 50))
@@ -332,7 +332,7 @@ class ThemeModel:
                 return np.asarray(model.fit_transform(single), np.float64)
 
         jobs: list[tuple[int, int, int | None]] = [
-            (self.random_state + run, dims, None) for run in range(max(1, self.n_runs))
+            (self.random_state + run, dims, None) for run in range(max(1, self.n_runs_))
         ]
         # 200 epochs (UMAP's own choice for large data) are plenty for a picture.
         jobs.append((self.random_state, 2, 200))

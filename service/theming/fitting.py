@@ -87,7 +87,8 @@ def fit_notes(
     lemma_docs = [notes[int(i)].lemma_doc for i in rows]
     model = ThemeModel().fit(vectors[rows], lemma_docs, seeds=seeds)
     labels, coords = np.asarray(model.labels_), np.asarray(model.coords_)
-    params = {**_params(model), "use_codebook": use_codebook}
+    # n_runs as the fit used it (None asks the model for its own count).
+    params = {**_params(model), "n_runs": model.n_runs_, "use_codebook": use_codebook}
     if sample is not None:
         report(0.8, "assigning the other notes")
         placed = assign_rest(

@@ -50,6 +50,7 @@ def test_a_fit_builds_one_tree_per_layout_and_size(monkeypatch: pytest.MonkeyPat
     model = themes.ThemeModel(random_state=3).fit(vectors, ["sana"] * len(vectors))
     sizes = {min(size, len(vectors) // 3) for size, _ in themes.GRANULARITIES}
     assert model.labels_.max() >= 1
-    shared = model.n_runs * len(sizes)  # not twice as many: leaf and eom share each tree
+    assert model.n_runs_ == 6  # 300 notes: six layouts (granularity.layout_count)
+    shared = model.n_runs_ * len(sizes)  # not twice as many: leaf and eom share each tree
     # (one more when a giant theme is cut into leaves the size of a typical theme)
     assert shared <= sum(built) <= shared + 1, built

@@ -242,13 +242,14 @@ def test_the_method_says_how_the_number_of_themes_was_chosen() -> None:
     names = ("granularities", "n_runs", "n_components", "reproducibility_power", "score_tie")
     # as the run stores them: JSON, so lists where the model has tuples
     params = json.loads(json.dumps({name: getattr(model, name) for name in names}))
+    params["n_runs"] = 6  # stored as the fit used it (theming/fitting.py)
     finnish = method_choice(params, "fi")
     assert finnish is not None
     assert "10 rakeisuutta" in finnish and "5–30 muistiinpanoa" in finnish
-    assert "3 UMAP-tiivistykseen (10 ulottuvuutta)" in finnish
+    assert "6 UMAP-tiivistykseen (10 ulottuvuutta)" in finnish
     assert "erottuvuus × toistettavuus²" in finnish and "5 %:n" in finnish
     english = method_choice(params, "en")
-    assert english is not None and "10 granularities" in english and "3 UMAP layouts" in english
+    assert english is not None and "10 granularities" in english and "6 UMAP layouts" in english
     assert method_choice({}, "fi") is None  # a run stored without them: nothing made up
     # A coordinator asked for coarser themes: the text says so, with the level.
     coarser = method_choice({**params, "detail": -2}, "fi")

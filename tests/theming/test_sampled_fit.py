@@ -112,6 +112,7 @@ def test_a_large_run_fits_on_a_sample_and_assigns_the_rest(
         run = session.get(ThemeRun, summary["run_id"])
         assert run is not None
         assert run.params["fit_sample"] == {"notes": total, "fitted_on": 60}
+        assert run.params["n_runs"] == 6  # the layouts the fit drew, for the report to say
         assert run.changes["fit_sample"] == {"notes": total, "fitted_on": 60}
         rows = session.scalars(select(Assignment).where(Assignment.run_id == run.id)).all()
         sizes = {
