@@ -358,11 +358,9 @@ def test_quality_of_another_draw_goes_to_its_own_folder(
     assert not (tmp_path / "quality").exists()  # the reference draw's results untouched
 
 
-def test_theme_scaling_warms_each_method_up_before_timing_it(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """numba compiles its kernels on the first fit after an install: that fit is untimed,
-    so the first measured size is not charged ~25 s of compiling."""
+@pytest.fixture
+def scaling_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str]]:
+    """The (size, method) fits ``theme_scaling`` asks for, none of them run."""
     from evaluation.bench import system
 
     calls: list[tuple[int, str]] = []
@@ -374,35 +372,36 @@ def test_theme_scaling_warms_each_method_up_before_timing_it(
     monkeypatch.setattr(system, "real_sentences", lambda: ["s"] * 5000)
     monkeypatch.setattr(system, "_scaling_notes", lambda size: ([], np.zeros((0, 2))))
     monkeypatch.setattr(system, "_fit_in_fresh_process", fake_fit)
+    return calls
+
+
+def test_theme_scaling_warms_each_method_up_before_timing_it(
+    scaling_calls: list[tuple[int, str]],
+) -> None:
+    """numba compiles its kernels on the first fit after an install: that fit is untimed,
+    so the first measured size is not charged ~25 s of compiling."""
+    from evaluation.bench import system
+
     measured = system.theme_scaling([1000, 4000])
-    assert calls[:2] == [(1000, "ours"), (1000, "bertopic")]  # the untimed warm-up
+    assert scaling_calls[:2] == [(1000, "ours"), (1000, "bertopic")]  # the untimed warm-up
     assert [(r["notes"], r["method"]) for r in measured["runs"]] == [
         (1000, "ours"),
         (1000, "bertopic"),
         (4000, "bertopic"),
         (4000, "ours"),
     ]
-    assert len(calls) == 6
+    assert len(scaling_calls) == 6
 
 
 def test_theme_scaling_times_a_candidate_beside_the_default_warmed_up_once(
-    monkeypatch: pytest.MonkeyPatch,
+    scaling_calls: list[tuple[int, str]],
 ) -> None:
     """``ours-runs6`` (six UMAP layouts) is timed in the same turns as ours and BERTopic;
     numba's compile is paid once per library, not once per variant."""
     from evaluation.bench import system
 
-    calls: list[tuple[int, str]] = []
-
-    def fake_fit(size: int, method: str) -> dict[str, object]:
-        calls.append((size, method))
-        return {"method": method, "notes": size, "seconds": size / 100.0}
-
-    monkeypatch.setattr(system, "real_sentences", lambda: ["s"] * 5000)
-    monkeypatch.setattr(system, "_scaling_notes", lambda size: ([], np.zeros((0, 2))))
-    monkeypatch.setattr(system, "_fit_in_fresh_process", fake_fit)
     measured = system.theme_scaling([1000, 4000], ("ours", "ours-runs6", "bertopic"))
-    assert calls[:2] == [(1000, "ours"), (1000, "bertopic")]
+    assert scaling_calls[:2] == [(1000, "ours"), (1000, "bertopic")]
     assert [r["method"] for r in measured["runs"]] == [
         "ours", "ours-runs6", "bertopic", "bertopic", "ours-runs6", "ours"
     ]  # fmt: skip
