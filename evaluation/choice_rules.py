@@ -44,8 +44,8 @@ from evaluation.quality import (
     default_embedder_and_analyzer,
 )
 from service.pipeline.granularity import SCORE_TIE, choose_granularity
-from service.pipeline.partitions import pairwise_agreement, theme_distinctness
-from service.pipeline.themes import _DISTINCTNESS_SAMPLE, Granularity, ThemeModel
+from service.pipeline.partitions import pairwise_agreement
+from service.pipeline.themes import Granularity, ThemeModel
 
 OUTPUT = RESULTS.parent / "choice_rules.json"
 PEER = "bertopic_reduce_outliers"
@@ -94,19 +94,14 @@ class _Recording(ThemeModel):
         self, centred: np.ndarray, layouts: Any, seed_labels: np.ndarray, offset: int
     ) -> Any:
         runs = super()._granularity_runs(centred, layouts, seed_labels, offset)
-        # The model's own silhouette sample (ThemeModel._granularity_runs), per layout.
-        rng = np.random.default_rng(self.random_state)
-        sample = np.sort(
-            rng.choice(len(centred), min(len(centred), _DISTINCTNESS_SAMPLE), replace=False)
-        )
-        distances = np.clip(1.0 - centred[sample] @ centred[sample].T, 0.0, 2.0)
-        np.fill_diagonal(distances, 0.0)
-        self.spread_ = {}
-        for key, key_runs in runs.items():
-            parts = [labels for labels, _ in key_runs]
-            distinct = [theme_distinctness(distances, labels[sample]) for labels in parts]
-            agreement = pairwise_agreement(parts)
-            self.spread_[key] = score_spread(distinct, agreement, self.reproducibility_power)
+        self.spread_ = {
+            key: score_spread(
+                self.layout_distinctness_[key],
+                pairwise_agreement([labels for labels, _ in key_runs]),
+                self.reproducibility_power,
+            )
+            for key, key_runs in runs.items()
+        }
         return runs
 
     def _choose_partition(

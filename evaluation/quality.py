@@ -160,13 +160,11 @@ def _cached_layouts_model(base: type | None = None, **params: Any) -> Any:
     """A ThemeModel (or subclass ``base``) whose UMAP layouts are kept on disk, keyed by
     all they depend on (centred vectors, neighbours, dimensions, layout count, seed), so
     variants differing only after UMAP share them. The fit is otherwise the model's own."""
-    from service.pipeline.granularity import layout_count
     from service.pipeline.themes import ThemeModel
 
     class CachedLayouts(base or ThemeModel):  # type: ignore[misc]
         def _layouts(self, centred: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
             key = hashlib.sha256(np.ascontiguousarray(centred).tobytes())
-            self.n_runs_ = self.n_runs or layout_count(len(centred))  # as the fit's own
             key.update(repr((self.n_neighbors, self.n_components, self.n_runs_)).encode())
             key.update(repr(self.random_state).encode())
             path = CACHE_DIR / "layouts" / f"themes-{key.hexdigest()[:20]}.npz"

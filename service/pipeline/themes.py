@@ -127,11 +127,10 @@ class ThemeModel:
     convention); ``unassigned_share_`` float; ``center_`` (d,) corpus mean used for
     centring; ``assign_threshold_`` the centred cosine below which a note is unassigned;
     ``granularity_`` the chosen (min_cluster_size, selection); for each one tried
-    ``distinctness_`` (mean over layouts), ``reproducibility_`` (mean pairwise ARI of the
-    layouts' partitions), ``granularity_scores_`` (distinctness x reproducibility^2) and
-    ``theme_counts_`` (mean over layouts); the most themes among the scores tied with the
-    best are chosen (``granularity.choose_granularity``).
-    Themes are numbered by size, 0 = largest.
+    ``distinctness_`` (mean of ``layout_distinctness_``, one per layout), ``reproducibility_``
+    (mean pairwise ARI of the layouts' partitions), ``granularity_scores_`` (distinctness x
+    reproducibility^2), ``theme_counts_`` (mean over layouts); most themes among scores tied
+    with the best win (``granularity.choose_granularity``); themes numbered by size, 0 first.
     """
 
     def __init__(
@@ -188,7 +187,7 @@ class ThemeModel:
             labels, seed_of_group = seed_groups(
                 centred, seed_vectors, self.seed_threshold, self.seed_margin
             )
-        offset = len(seed_of_group)
+        offset, self.n_runs_ = len(seed_of_group), self.n_runs or layout_count(n)
         layouts, self.coords_ = self._layouts(centred)
         self._trees: SharedTrees | None = SharedTrees()  # one HDBSCAN tree per layout and size
         labels, group_count = self._choose_partition(centred, layouts, labels, offset)
@@ -234,6 +233,7 @@ class ThemeModel:
         np.fill_diagonal(distances, 0.0)
         free = int(np.sum(seed_labels < 0))
         self.distinctness_: dict[Granularity, float] = {}
+        self.layout_distinctness_: dict[Granularity, list[float]] = {}
         self.reproducibility_: dict[Granularity, float] = {}
         self.granularity_scores_: dict[Granularity, float] = {}
         self.theme_counts_: dict[Granularity, float] = {}
@@ -244,8 +244,9 @@ class ThemeModel:
             if key in partitions:
                 continue
             runs = [self._partition(lay, seed_labels, offset, size, selection) for lay in layouts]
-            distinct = float(np.mean([theme_distinctness(distances, r[sample]) for r, _ in runs]))
-            agree = reproducibility([r for r, _ in runs])
+            each = [theme_distinctness(distances, r[sample]) for r, _ in runs]
+            distinct, agree = float(np.mean(each)), reproducibility([r for r, _ in runs])
+            self.layout_distinctness_[key] = each
             score = distinct * max(0.0, agree) ** self.reproducibility_power
             self.distinctness_[key], self.reproducibility_[key] = distinct, agree
             self.granularity_scores_[key], partitions[key] = score, runs
@@ -312,7 +313,6 @@ class ThemeModel:
         """``n_runs_`` (n, n_components) UMAP spaces for clustering (seeds random_state,
         random_state + 1, ...) and the (n, 2) map coordinates (seed random_state)."""
         n = len(centred)
-        self.n_runs_ = self.n_runs or layout_count(n)
         if n < _MIN_NOTES_TO_CLUSTER:
             return [centred], np.zeros((n, 2))
         neighbors = self.n_neighbors or int(np.clip(round(0.5 * np.sqrt(n)), 5, 50))
