@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from service.pipeline.partitions import theme_distinctness, unit_rows
+from service.pipeline.partitions import distance_sample, theme_distinctness, unit_rows
 from service.pipeline.themes import _DISTINCTNESS_SAMPLE, ThemeModel
 
 __all__ = ["RULES", "HierarchicalThemes", "merge_while_distinct"]
@@ -186,13 +186,10 @@ class HierarchicalThemes(ThemeModel):
             scores = {p: v for p, v in scores.items() if kept not in p and gone not in p}
 
     def _merge_global(self, centred: np.ndarray, labels: np.ndarray, offset: int) -> np.ndarray:
-        n = len(centred)
-        rng = np.random.default_rng(self.random_state)
-        sample = np.sort(rng.choice(n, min(n, _DISTINCTNESS_SAMPLE), replace=False))
-        sample = sample[labels[sample] >= offset]
+        sample, distances = distance_sample(
+            centred, _DISTINCTNESS_SAMPLE, self.random_state, keep=labels >= offset
+        )
         if len(np.unique(labels[sample])) < 3:
             return labels
-        distances = np.clip(1.0 - centred[sample] @ centred[sample].T, 0.0, 2.0)
-        np.fill_diagonal(distances, 0.0)
         mapping = merge_while_distinct(distances, labels[sample])
         return np.array([mapping.get(int(t), int(t)) for t in labels], dtype=np.int64)

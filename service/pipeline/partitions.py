@@ -14,6 +14,7 @@ __all__ = [
     "Merge",
     "central_members",
     "centroid_merges",
+    "distance_sample",
     "group_means",
     "most_typical",
     "pairwise_agreement",
@@ -118,6 +119,24 @@ def reproducibility(partitions: Sequence[np.ndarray]) -> float:
         return 1.0
     agreement = pairwise_agreement(partitions)
     return float(agreement[np.triu_indices(len(partitions), k=1)].mean())
+
+
+def distance_sample(
+    centred: np.ndarray, size: int, random_state: int, keep: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """A fixed random sample of at most ``size`` notes and their (s, s) cosine distances,
+    for ``theme_distinctness``: (indexes in order, distances). ``centred``: (n, d) unit
+    rows in the centred space; ``keep``: (n,) optional mask applied to the drawn sample
+    (the draw itself does not depend on it, so the model and a rule on top of it that
+    keeps only some notes draw the same notes)."""
+    n = len(centred)
+    rng = np.random.default_rng(random_state)
+    sample = np.sort(rng.choice(n, min(n, size), replace=False))
+    if keep is not None:
+        sample = sample[keep[sample]]
+    distances = np.clip(1.0 - centred[sample] @ centred[sample].T, 0.0, 2.0)
+    np.fill_diagonal(distances, 0.0)
+    return sample, distances
 
 
 def theme_distinctness(distances: np.ndarray, labels: np.ndarray) -> float:

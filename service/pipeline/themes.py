@@ -62,6 +62,7 @@ from service.pipeline.partitions import (
     Merge,
     central_members,
     centroid_merges,
+    distance_sample,
     group_means,
     most_typical,
     nearest_centres,
@@ -226,11 +227,7 @@ class ThemeModel:
     ) -> dict[Granularity, Runs]:
         """Every granularity's partition of every layout, and its score: mean distinctness
         over the layouts x ``reproducibility`` (negative as 0) ** ``reproducibility_power``."""
-        n = len(centred)
-        rng = np.random.default_rng(self.random_state)
-        sample = np.sort(rng.choice(n, min(n, _DISTINCTNESS_SAMPLE), replace=False))
-        distances = np.clip(1.0 - centred[sample] @ centred[sample].T, 0.0, 2.0)
-        np.fill_diagonal(distances, 0.0)
+        sample, distances = distance_sample(centred, _DISTINCTNESS_SAMPLE, self.random_state)
         free = int(np.sum(seed_labels < 0))
         self.distinctness_: dict[Granularity, float] = {}
         self.layout_distinctness_: dict[Granularity, list[float]] = {}

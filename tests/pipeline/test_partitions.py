@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from service.pipeline.partitions import unit_rows
+from service.pipeline.partitions import distance_sample, unit_rows
 
 
 def _matrix(dtype: type) -> np.ndarray:
@@ -33,3 +33,19 @@ def test_in_place_gives_the_same_values_in_the_same_array() -> None:
         assert same.dtype == dtype
         np.testing.assert_array_equal(same, copied)
         assert not same[2].any()
+
+
+def test_a_distance_sample_keeping_some_notes_draws_the_same_notes() -> None:
+    """The model scores distinctness on a fixed sample; a rule on top of it that keeps
+    only some notes (evaluation/hierarchy.py) must score on the same draw, filtered."""
+    rng = np.random.default_rng(0)
+    centred = unit_rows(rng.normal(size=(300, 8)))
+    keep = rng.random(300) < 0.5
+    sample, distances = distance_sample(centred, 100, random_state=7)
+    kept, kept_distances = distance_sample(centred, 100, random_state=7, keep=keep)
+    assert len(sample) == 100 and np.all(np.diff(sample) > 0)
+    assert np.array_equal(kept, sample[keep[sample]])
+    inside = keep[sample]
+    assert np.allclose(kept_distances, distances[np.ix_(inside, inside)])
+    assert np.allclose(np.diag(distances), 0.0)
+    assert np.allclose(distances[0, 1], 1.0 - centred[sample[0]] @ centred[sample[1]])
