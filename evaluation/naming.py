@@ -39,7 +39,7 @@ from service.pipeline.explain import first_sentence, theme_description
 from service.pipeline.keywords import NAME_SEPARATOR, theme_keywords, theme_name
 from service.pipeline.language import FINNISH_STOP_WORDS
 from service.pipeline.naming import UNNAMED, theme_names
-from service.pipeline.phrases import Phrase
+from service.pipeline.phrases import Phrase, written_names
 
 __all__ = ["evaluate_naming", "main", "name_quality", "name_themes"]
 
@@ -100,7 +100,8 @@ def name_themes(
     keywords = theme_keywords(lemma_docs, labels)
     centroids = np.stack([vectors[labels == t].mean(axis=0) for t in range(k)])
     centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12)
-    names = theme_names(labels, phrases, keywords, centroids, embed, vectors.mean(axis=0))
+    center, written = vectors.mean(axis=0), written_names(texts)
+    names = theme_names(labels, phrases, keywords, centroids, embed, center, names=written)
     # Today's names exactly: keywords.theme_name's words (stop words and contained
     # lemmas skipped), "Yritys · nuori · kesätyö".
     triplet_names = [theme_name(words) for words in keywords]
@@ -118,14 +119,9 @@ def name_themes(
             keywords=[w for w, _ in keywords[t]],
             name_lemmas=names[t].lemmas,
         )
+        name, triplet = names[t].name, triplet_names[t]
         themes.append(
-            {
-                "theme": t,
-                "size": len(members),
-                "triplet": triplet_names[t],
-                "name": names[t].name,
-                "description": description,
-            }
+            dict(theme=t, size=len(members), triplet=triplet, name=name, description=description)
         )
         if truth is not None and len(members):
             on_label.append(_on_label(truth, central, texts, description))

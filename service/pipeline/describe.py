@@ -14,7 +14,7 @@ import numpy as np
 from service.pipeline.explain import QUANTILES, fit_scores, quantiles_of, theme_description
 from service.pipeline.naming import Embed, theme_names
 from service.pipeline.partitions import central_members, unit_rows
-from service.pipeline.phrases import Phrase
+from service.pipeline.phrases import Phrase, written_names
 from service.pipeline.themes import theme_keywords
 from service.pipeline.tree import theme_tree
 
@@ -87,14 +87,10 @@ def describe_themes(
     labels = np.array([index_of.get(int(k), -1) for k in keys])
     keywords = theme_keywords(list(lemma_docs), labels) if present else []
     centroids = [normalise(vectors[keys == key].mean(axis=0)) for key in present]
-    names = theme_names(
-        labels,
-        phrases if phrases is not None else [()] * len(labels),
-        keywords,
-        np.stack(centroids) if centroids else None,
-        embed,
-        center,
-    )
+    phrases = phrases if phrases is not None else [()] * len(labels)
+    written = written_names(texts) if texts else frozenset()
+    stacked = np.stack(centroids) if centroids else None
+    names = theme_names(labels, phrases, keywords, stacked, embed, center, names=written)
     described: dict[int, ThemeDescription] = {}
     for key in present:
         members = np.flatnonzero(keys == key)

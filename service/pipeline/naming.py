@@ -13,9 +13,11 @@ for a theme in two ways, as BERTopic's KeyBERTInspired representation does over 
 A theme takes its best phrase by the two scores' mean (each scaled to 0..1 over the
 theme's candidates), in order of confidence over all themes, so that two themes never
 get the same name. A phrase made only of generic words ("alue", "toiminta") or holding a
-stop word ("asia", "hyvä") never names a theme; neither does a proper noun (the phrase
-extractor leaves names out). A theme without phrases (simplemma backend, a tiny theme)
-falls back to its best keyword that is no generic word.
+stop word ("asia", "hyvä") never names a theme; neither does a proper noun: the phrase
+extractor leaves out what Voikko or spaCy call a name, and a word the notes themselves
+write as a name ("Sitran kanssa", ``phrases.written_names``) is dropped here. A theme
+without phrases (simplemma backend, a tiny theme) falls back to its best keyword that is
+no generic word and no name.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ import scipy.sparse as sp
 from service.pipeline.keywords import Keywords, class_tfidf
 from service.pipeline.language import FINNISH_STOP_WORDS
 from service.pipeline.partitions import unit_rows
-from service.pipeline.phrases import Phrase
+from service.pipeline.phrases import Phrase, topic_word_rank
 
 __all__ = ["GENERIC_WORDS", "UNNAMED", "ThemeName", "is_nameable", "theme_names"]
 
@@ -164,10 +166,19 @@ def _phrase_units(
 
 
 def _fallback(keywords: Sequence[tuple[str, float]], taken: set[str]) -> ThemeName:
-    """A theme without a usable phrase: its best keyword that may name a theme."""
-    for lemma, _ in keywords:
-        if is_nameable(lemma) and lemma not in taken:
-            return ThemeName(_capitalised(lemma), (lemma,), lemma)
+    """A theme without a usable phrase: its best keyword that may name a theme and can
+    do so alone (``phrases.topic_word_rank``), a noun before a word that is also an
+    adjective ("kampus" before "iso"), never a place name ("eurooppa")."""
+    usable = [
+        (rank, order, lemma)
+        for order, (lemma, _) in enumerate(keywords)
+        if is_nameable(lemma)
+        and lemma not in taken
+        and (rank := topic_word_rank(lemma)) is not None
+    ]
+    if usable:
+        lemma = min(usable)[2]
+        return ThemeName(_capitalised(lemma), (lemma,), lemma)
     return ThemeName(UNNAMED, ())
 
 
@@ -345,6 +356,7 @@ def theme_names(
     closeness_weight: float = 0.5,
     pair_ratio: float = 0.5,
     pair_gain: float = 0.05,
+    names: frozenset[str] = frozenset(),
 ) -> list[ThemeName]:
     """One distinct name per theme 0..k-1.
 
@@ -355,8 +367,13 @@ def theme_names(
     Without ``embed`` (or ``centroids``) phrases are ranked by c-TF-IDF alone.
     ``candidates``: phrases per theme considered; ``closeness_weight`` in 0..1: the
     exponent of closeness against c-TF-IDF; ``pair_ratio``/``pair_gain``: see ``_name``.
+    ``names``: lemmas the notes write as names (``phrases.written_names``), never part
+    of a theme's name.
     """
     labels = np.asarray(labels)
+    if names:
+        note_phrases = [[p for p in ps if names.isdisjoint(p[0].split())] for ps in note_phrases]
+        keywords = [[(w, s) for w, s in words if w not in names] for words in keywords]
     k = len(keywords)
     sizes = np.bincount(labels[labels >= 0], minlength=k)[:k]
     table = _phrase_table(labels, note_phrases, k)

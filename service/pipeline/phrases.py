@@ -32,7 +32,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-__all__ = ["MAX_PHRASE_WORDS", "Phrase", "is_proper_name", "noun_phrases"]
+__all__ = [
+    "MAX_PHRASE_WORDS",
+    "Phrase",
+    "is_proper_name",
+    "noun_phrases",
+    "topic_word_rank",
+    "written_names",
+]
 
 Phrase = tuple[str, str, str]
 """(key, text, number): lemmas joined by single spaces; the phrase in base form; "s"
@@ -68,6 +75,10 @@ _UD_CASE = {
 }  # fmt: skip
 _UD_NUMBER = {"singular": "Sing", "plural": "Plur"}
 _EDGE_PUNCTUATION = ".-–—'’\"`´"  # as language._clean strips them from lemmas
+# Where a sentence (or a heading, a bullet, a clause after a colon) begins: the next
+# word may have a capital without being a name.
+_SENTENCE_BREAK = re.compile(r"[.!?:;•\n]|\s[-–—]\s")
+_WORD_IN_TEXT = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 
 class _Voikko:
@@ -85,6 +96,15 @@ class _Voikko:
 
                 self._handle = libvoikko.Voikko("fi")
             return [dict(reading) for reading in self._handle.analyze(word)]
+
+    def available(self) -> bool:
+        """Whether libvoikko and its Finnish dictionary load (without them the language
+        stage falls back to simplemma and makes no phrases)."""
+        try:
+            self.analyze("kunta")
+        except Exception:  # noqa: BLE001 - ImportError, OSError or VoikkoException
+            return False
+        return True
 
 
 _VOIKKO = _Voikko()
@@ -118,6 +138,67 @@ def is_proper_name(word: str, sentence_start: bool = False) -> bool:
     if not sentence_start:
         return bool(named) or not readings
     return bool(named) and len(named) == len(readings)
+
+
+def topic_word_rank(lemma: str) -> int | None:
+    """How well a lemma can name a theme on its own: 0 a noun ("kampus"), 1 a word that
+    is also an adjective ("iso", "nuori"), None no noun ("kasvattaa") or only a name to
+    Voikko ("eurooppa", "kainuu"; a keyword is lowercase, so the capital test of
+    ``is_proper_name`` cannot see it). 0 for any lemma without Voikko (the simplemma
+    backend), which cannot tell."""
+    if not _voikko_available():
+        return 0
+    readings = _readings(lemma)
+    if not readings or all(r.get("CLASS") in _NAME_CLASSES for r in readings):
+        return None
+    if any(r.get("CLASS") == "nimisana" or r.get("MOOD") == "MINEN-infinitive" for r in readings):
+        return 0
+    return 1 if _is_noun(lemma) else None
+
+
+@functools.cache
+def _voikko_available() -> bool:
+    return _VOIKKO.available()
+
+
+def written_names(texts: Iterable[str]) -> frozenset[str]:
+    """Lemmas the notes write as names: word forms written with a capital in the middle
+    of a sentence more often than in lower case anywhere, as Finnish writes names and
+    only names ("Sitran kanssa"), unless the name is a compound of common words that
+    says what it names ("Verohallinto"). Catches names Voikko reads as common nouns
+    ("sitra"), which the phrase extractor keeps at the start of a sentence ("Sitra
+    tukee ...").
+    A heading's capital ("Punos - Osaamisen verkostot") does not make "osaaminen" a name:
+    the notes write "osaamisen" in lower case more often."""
+    capital: dict[str, int] = {}
+    lower: dict[str, int] = {}
+    for text in texts:
+        for sentence in _SENTENCE_BREAK.split(text):
+            for position, match in enumerate(_WORD_IN_TEXT.finditer(sentence)):
+                word = match.group()
+                if word.islower():
+                    lower[word] = lower.get(word, 0) + 1
+                elif position and word[1:].islower():  # "Sitran", not "TKI" or "EU"
+                    capital[word.lower()] = capital.get(word.lower(), 0) + 1
+    names: set[str] = set()
+    for word, count in capital.items():
+        if count > lower.get(word, 0):
+            readings = _readings(word) if _voikko_available() else ()
+            if not _descriptive(readings):
+                bases = [r["BASEFORM"] for r in readings if "BASEFORM" in r]
+                names.update(clean_lemma(base) for base in bases or [word])
+    return frozenset(names)
+
+
+def _descriptive(readings: tuple[dict[str, str], ...]) -> bool:
+    """Whether a name says what it names in common words: a compound noun and no person
+    or place ("Verohallinto", "Kansaneläkelaitos" name their topic; "Sitra", "Matti",
+    "Hämeenlinna" do not)."""
+    if any(r.get("CLASS") in _PERSON_CLASSES | {"paikannimi"} for r in readings):
+        return False
+    return any(
+        r.get("CLASS") in _NOUN_CLASSES and r.get("WORDBASES", "").count("+") >= 2 for r in readings
+    )
 
 
 def _known(word: str) -> bool:

@@ -20,6 +20,7 @@ from service.config import Settings
 from service.corpora import read_manifest
 from service.ingest import embedding_text, prepare_document, validate_meta
 from service.nlp import NlpResources
+from service.pipeline.describe import describe_themes
 from service.pipeline.explain import (
     first_sentence,
     fit_scores,
@@ -30,7 +31,7 @@ from service.pipeline.explain import (
 from service.pipeline.keywords import theme_keywords
 from service.pipeline.language import FINNISH_STOP_WORDS, FinnishAnalyzer, lemma_documents
 from service.pipeline.naming import GENERIC_WORDS, UNNAMED, ThemeName, theme_names
-from service.pipeline.phrases import noun_phrases
+from service.pipeline.phrases import noun_phrases, written_names
 from service.pipeline.themes import ThemeModel
 from tests.shared import shared_file
 
@@ -104,6 +105,7 @@ def _name(
         centroids,
         nlp.embedder.embed,
         vectors.mean(axis=0),
+        names=written_names(texts),
     )
 
 
@@ -202,6 +204,67 @@ def test_a_person_dominating_a_theme_never_names_it(nlp: NlpResources) -> None:
         assert_readable_name(name)
         assert not {"matti", "virtanen"} & {w.lower() for w in name.name.split()}, name
     assert "kesätyöpaik" in names[0].name.lower()
+
+
+def test_a_name_the_notes_write_with_a_capital_never_names_a_theme(nlp: NlpResources) -> None:
+    """Seen on the sample project: a theme named "Sitra" (an organisation). Voikko reads
+    "sitra" as a common noun, so the phrase extractor kept it at the start of a sentence;
+    the notes themselves write it with a capital mid-sentence, as Finnish writes names."""
+    organisation = [
+        "Sitra tukee alueita.",
+        "Sitra vauhdittaa uudistumista.",
+        "Sitra tuottaa tietoa päättäjille.",
+        "Sitra kouluttaa muutoksentekijöitä.",
+        "Alueet tekivät Sitran kanssa yhteistyötä.",
+        "Yhteistyössä Sitran kanssa syntyi uusia ideoita.",
+    ]
+    other = [
+        "Joukkoliikenteen vuoroja tarvitaan iltaisin lisää.",
+        "Bussien vuorovälit ovat maaseudulla liian pitkiä.",
+        "Joukkoliikenne ei kulje viikonloppuisin.",
+        "Joukkoliikenteen liput ovat kalliita.",
+    ]
+    texts = organisation + other
+    keys = np.array([0] * len(organisation) + [1] * len(other))
+    analyses = FinnishAnalyzer(backend="spacy").analyze(texts)
+    vectors = nlp.embedder.embed(texts).astype(np.float64)
+    described = describe_themes(  # as a theme run describes its themes
+        keys,
+        vectors,
+        lemma_documents(analyses),
+        list(range(len(texts))),
+        np.zeros((len(texts), 2)),
+        vectors.mean(axis=0),
+        texts,
+        [a.phrases for a in analyses],
+        nlp.embedder.embed,
+    )
+    assert "sitra" not in described[0].name.lower(), described[0].name
+    assert described[1].name == "Joukkoliikenne"
+
+
+def test_written_names_are_capitals_mid_sentence_that_the_notes_never_write_lowercase() -> None:
+    texts = [
+        "Punos - Osaamisen verkostot",  # a heading's capital after a dash
+        "Osaamisen kehittäminen on tärkeää, ja osaamisen tarpeet kasvavat.",
+        "Teimme yhteistyötä Sitran kanssa.",
+        "Sitra tukee alueita; TKI-toiminta kasvaa EU:n tuella.",
+        "Tavoite: Euroopan paras oppimisympäristö.",  # after a colon: a clause's start
+        "Asiasta päättää Verohallinto, ei Hämeenlinnan kaupunki.",
+    ]
+    # Verohallinto says what it is in common words (vero + hallinto) and may name a
+    # theme; a place may not.
+    assert written_names(texts) == {"sitra", "hämeenlinna"}
+
+
+def test_a_theme_without_phrases_falls_back_to_a_noun_keyword_that_is_no_name() -> None:
+    """Seen on the sample project: a theme without a phrase of two notes fell back to its
+    best keyword, "eurooppa", a place name; without that one it took "iso" (big): the
+    fallback takes the best keyword that is a noun and no name."""
+    labels = np.array([0, 0, 1, 1])
+    keywords = [[("eurooppa", 1.0), ("iso", 0.9), ("kampus", 0.8)], [("joukkoliikenne", 1.0)]]
+    names = theme_names(labels, [()] * 4, keywords)
+    assert names[0].lemmas == ("kampus",), names
 
 
 def test_a_name_never_takes_a_phrase_that_says_another_theme_better() -> None:
