@@ -75,9 +75,12 @@ _UD_CASE = {
 }  # fmt: skip
 _UD_NUMBER = {"singular": "Sing", "plural": "Plur"}
 _EDGE_PUNCTUATION = ".-–—'’\"`´"  # as language._clean strips them from lemmas
-# Where a sentence (or a heading, a bullet, a clause after a colon) begins: the next
-# word may have a capital without being a name.
-_SENTENCE_BREAK = re.compile(r"[.!?:;•\n]|\s[-–—]\s")
+# Where a sentence (or a heading, a bullet, a list item, a clause after a colon) begins:
+# the next word may have a capital without being a name.
+_SENTENCE_BREAK = re.compile(r"[.!?:;•)\n]|\s[-–—]\s")
+# A compound's parts in Voikko's WORDBASES ("+vero(vero)+hallinto(hallinto)"); a
+# derivational suffix's base starts with "+" ("+koulut(kouluttaa)+us(+us)").
+_WORD_BASE = re.compile(r"\+[^+(]*\(([^)]*)\)")
 _WORD_IN_TEXT = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 
@@ -190,15 +193,19 @@ def written_names(texts: Iterable[str]) -> frozenset[str]:
     return frozenset(names)
 
 
+def _compound_parts(reading: dict[str, str]) -> list[str]:
+    """The base forms of a word's compound parts, derivational suffixes left out."""
+    bases = _WORD_BASE.findall(reading.get("WORDBASES", ""))
+    return [base for base in bases if not base.startswith("+")]
+
+
 def _descriptive(readings: tuple[dict[str, str], ...]) -> bool:
     """Whether a name says what it names in common words: a compound noun and no person
     or place ("Verohallinto", "Kansaneläkelaitos" name their topic; "Sitra", "Matti",
     "Hämeenlinna" do not)."""
     if any(r.get("CLASS") in _PERSON_CLASSES | {"paikannimi"} for r in readings):
         return False
-    return any(
-        r.get("CLASS") in _NOUN_CLASSES and r.get("WORDBASES", "").count("+") >= 2 for r in readings
-    )
+    return any(r.get("CLASS") in _NOUN_CLASSES and len(_compound_parts(r)) >= 2 for r in readings)
 
 
 def _known(word: str) -> bool:

@@ -251,10 +251,14 @@ def test_written_names_are_capitals_mid_sentence_that_the_notes_never_write_lowe
         "Sitra tukee alueita; TKI-toiminta kasvaa EU:n tuella.",
         "Tavoite: Euroopan paras oppimisympäristö.",  # after a colon: a clause's start
         "Asiasta päättää Verohallinto, ei Hämeenlinnan kaupunki.",
+        "a) Työvoima ja b) Koulutus",  # a list's letters start its items
+        "Hankkeen tukena on Kela.",  # a name made of one word, derived or not
     ]
     # Verohallinto says what it is in common words (vero + hallinto) and may name a
     # theme; a place may not.
-    assert written_names(texts) == {"sitra", "hämeenlinna"}
+    assert written_names(texts) == {"sitra", "hämeenlinna", "kela"}
+    # A derivation is one word, not a compound of two ("koulutus" <- "kouluttaa")
+    assert written_names(["Hanketta vetää Koulutus, ei kunta."]) == {"koulutus"}
 
 
 def test_a_theme_without_phrases_falls_back_to_a_noun_keyword_that_is_no_name() -> None:
