@@ -44,8 +44,13 @@ from evaluation.quality import (
     default_embedder_and_analyzer,
 )
 from service.pipeline.granularity import SCORE_TIE, choose_granularity
-from service.pipeline.partitions import pairwise_agreement
-from service.pipeline.themes import Granularity, ThemeModel
+from service.pipeline.partitions import (
+    distance_sample,
+    most_typical,
+    pairwise_agreement,
+    theme_distinctness,
+)
+from service.pipeline.themes import _DISTINCTNESS_SAMPLE, Granularity, ThemeModel
 
 OUTPUT = RESULTS.parent / "choice_rules.json"
 PEER = "bertopic_reduce_outliers"
@@ -112,6 +117,16 @@ class _Recording(ThemeModel):
             key: self._kept_partition(key_runs, key, layouts, seed_labels, offset)[0]
             for key, key_runs in runs.items()
         }
+        # How distinct the kept partition is (giants split), beside its typical layout's
+        # own partition: the score judges the layouts' partitions, the fit keeps another.
+        sample, distances = distance_sample(centred, _DISTINCTNESS_SAMPLE, self.random_state)
+        self.kept_distinctness_ = {
+            key: theme_distinctness(distances, kept[sample]) for key, kept in self.kept_.items()
+        }
+        self.typical_distinctness_ = {
+            key: self.layout_distinctness_[key][most_typical([r for r, _ in key_runs])]
+            for key, key_runs in runs.items()
+        }
         self.granularity_ = choose_granularity(
             self.granularity_scores_, self.theme_counts_, self.score_tie
         )
@@ -129,6 +144,8 @@ class Record:
     kept: dict[Granularity, np.ndarray]
     chosen: Granularity
     spread: dict[Granularity, float]
+    kept_distinctness: dict[Granularity, float]
+    typical_distinctness: dict[Granularity, float]
 
 
 def record(vectors: np.ndarray, lemma_docs: Sequence[str], seed: int, runs: int = 3) -> Record:
@@ -145,6 +162,8 @@ def record(vectors: np.ndarray, lemma_docs: Sequence[str], seed: int, runs: int 
         dict(model.kept_),
         model.granularity_,
         dict(model.spread_),
+        dict(model.kept_distinctness_),
+        dict(model.typical_distinctness_),
     )
 
 
@@ -218,6 +237,24 @@ def consensus(cut: float = 0.5) -> Rule:
     return rule
 
 
+def kept_scored(adjusted: bool, tie: float = SCORE_TIE) -> Rule:
+    """The default's score and tie with the distinctness of the partition the fit keeps
+    (giants split): its own, or (``adjusted``) the layouts' mean scaled by what the split
+    changed on the typical layout. Ties go to the kept partition with most themes."""
+
+    def rule(r: Record) -> Granularity:
+        scores = {}
+        for g in r.kept:
+            d = r.kept_distinctness[g]
+            if adjusted:
+                d = r.distinctness[g] * d / max(r.typical_distinctness[g], 1e-12)
+            scores[g] = d * max(0.0, r.agreement[g]) ** 2
+        counts = {g: float(len(np.unique(r.kept[g]))) for g in r.kept}
+        return choose_granularity(scores, counts, tie)
+
+    return rule
+
+
 def fixed(key: Granularity) -> Rule:
     """One granularity whatever the data (BERTopic's way)."""
     return lambda r: key
@@ -236,6 +273,8 @@ RULES: dict[str, Rule] = {
     "distinctness among agreement >= 0.95 x best, 5% tie": agreement_floor(0.95),
     "default among distinctness within 7.5% of best": distinctness_first(0.075),
     "consensus of all ten, average linkage at 0.5": consensus(0.5),
+    "score of the kept partition (giants split), 5% tie": kept_scored(adjusted=False),
+    "mean distinctness x the split's change on the typical layout, 5% tie": kept_scored(True),
     "fixed leaf10": fixed((10, "leaf")),
     "fixed eom10": fixed((10, "eom")),
 }

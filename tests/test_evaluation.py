@@ -27,6 +27,7 @@ from evaluation.choice_rules import (
     consensus,
     fixed,
     judge,
+    kept_scored,
     partition_of,
     record,
     relative_spread,
@@ -468,6 +469,10 @@ def test_the_choice_rules_replay_the_models_own_choice(
     rec = record(vectors, docs, seed=3)
     assert set(rec.kept) == set(rec.distinctness) == set(rec.agreement) == set(rec.counts)
     assert set(rec.spread) == set(rec.kept) and min(rec.spread.values()) >= 0.0
+    assert set(rec.kept_distinctness) == set(rec.typical_distinctness) == set(rec.kept)
+    # Leaves are kept as the typical layout drew them: the same distinctness.
+    leaf = (10, "leaf")
+    assert rec.kept_distinctness[leaf] == pytest.approx(rec.typical_distinctness[leaf])
     assert within_spread()(rec) in rec.kept
     assert relative_spread([rec]) >= 0.0
     assert all(len(labels) == len(vectors) for labels in rec.kept.values())
@@ -482,12 +487,34 @@ def test_the_choice_rules_replay_the_models_own_choice(
     assert np.array_equal(partition_of(fixed((10, "leaf")), rec), rec.kept[(10, "leaf")])
 
 
+def test_scoring_the_kept_partition_judges_the_giants_split() -> None:
+    """The layouts' excess-of-mass partition scores best, but the fit keeps it with its
+    giant split, which is less distinct: scored as kept, the leaves win."""
+    leaf, eom = (10, "leaf"), (10, "eom")
+    kept = {leaf: np.repeat(np.arange(4), 10), eom: np.repeat(np.arange(4), 10)}
+    rec = Record(
+        distinctness={leaf: 0.060, eom: 0.070},
+        agreement={leaf: 0.9, eom: 0.9},
+        counts={leaf: 4.0, eom: 3.0},
+        kept=kept,
+        chosen=eom,
+        spread={},
+        kept_distinctness={leaf: 0.061, eom: 0.050},
+        typical_distinctness={leaf: 0.061, eom: 0.072},
+    )
+    assert scored()(rec) == eom
+    assert kept_scored(adjusted=False)(rec) == leaf
+    assert kept_scored(adjusted=True)(rec) == leaf  # 0.070 x 0.050 / 0.072 = 0.049
+
+
 def test_a_choice_rule_meets_the_bar_only_beating_the_peer_with_a_fitting_count() -> None:
     truth = np.repeat(np.arange(4), 10)
     halves = truth * 2 + (np.arange(40) % 2)  # every label cut in two: 8 themes
     kept = {(5, "leaf"): truth.copy(), (10, "leaf"): halves, (30, "eom"): np.zeros(40, int)}
     keys = list(kept)
-    rec = Record(dict.fromkeys(keys, 0.1), dict.fromkeys(keys, 0.9), {}, kept, (5, "leaf"), {})
+    rec = Record(
+        dict.fromkeys(keys, 0.1), dict.fromkeys(keys, 0.9), {}, kept, (5, "leaf"), {}, {}, {}
+    )
     rec.counts.update({k: float(len(np.unique(v))) for k, v in kept.items()})
     peer = {"ari": 0.5, "nmi": 0.5}
     right = judge(fixed((5, "leaf")), {1: rec, 2: rec}, truth, peer, QUESTION_SHAPE)
