@@ -39,7 +39,8 @@ from service.pipeline.explain import first_sentence, theme_description
 from service.pipeline.keywords import NAME_SEPARATOR, theme_keywords, theme_name
 from service.pipeline.language import FINNISH_STOP_WORDS
 from service.pipeline.naming import UNNAMED, theme_names
-from service.pipeline.phrases import Phrase, written_names
+from service.pipeline.phrases import Phrase
+from service.pipeline.words import written_names
 
 __all__ = ["evaluate_naming", "main", "name_quality", "name_themes"]
 

@@ -14,9 +14,10 @@ import numpy as np
 from service.pipeline.explain import QUANTILES, fit_scores, quantiles_of, theme_description
 from service.pipeline.naming import Embed, theme_names
 from service.pipeline.partitions import central_members, unit_rows
-from service.pipeline.phrases import Phrase, written_names
+from service.pipeline.phrases import Phrase
 from service.pipeline.themes import theme_keywords
 from service.pipeline.tree import theme_tree
+from service.pipeline.words import written_names
 
 __all__ = [
     "ThemeDescription",

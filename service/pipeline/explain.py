@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from service.pipeline.naming import is_nameable
+from service.pipeline.words import word_bases
 
 __all__ = [
     "QUANTILES",
@@ -90,16 +91,24 @@ def theme_description(
     "tekeminen") do not count. Before them come those that use a word of the theme's
     name (``name_lemmas``): a description should speak of what the name says
     ("Hyvinvointi ja kunnat" was described by "Haetaan kotoa, kampanjoidaan", which
-    uses only its keyword "hakea").
+    uses only its keyword "hakea"), first those whose first sentence itself does (by
+    Voikko's base forms): "Alueen toimijoiden kyky" was described by its note's slogan
+    "Yhdessä uudistumalla elinvoimaa!", the name's words coming only after it.
     """
     notes = list(central_texts[:_CANDIDATE_NOTES])
     words = {w for w in keywords if is_nameable(w)}
     named = {w for w in name_lemmas if is_nameable(w)}
     lemmas = [set(d.split()) for d in central_lemmas[: len(notes)]]
     lemmas += [set()] * (len(notes) - len(lemmas))
-    order = sorted(range(len(notes)), key=lambda i: (not named & lemmas[i], not words & lemmas[i]))
-    notes = [notes[i] for i in order]
-    sentences = [first_sentence(t) for t in notes if t.strip()]
+    firsts = [first_sentence(t) for t in notes]
+    said = [
+        bool(named & word_bases(f)) if named & lemmas[i] else False for i, f in enumerate(firsts)
+    ]
+    order = sorted(
+        range(len(notes)),
+        key=lambda i: (not said[i], not named & lemmas[i], not words & lemmas[i]),
+    )
+    sentences = [firsts[i] for i in order if notes[i].strip()]
     if not sentences:
         return ""
     for sentence in sentences:

@@ -33,7 +33,8 @@ import scipy.sparse as sp
 from service.pipeline.keywords import Keywords, class_tfidf
 from service.pipeline.language import FINNISH_STOP_WORDS
 from service.pipeline.partitions import unit_rows
-from service.pipeline.phrases import Phrase, topic_word_rank
+from service.pipeline.phrases import Phrase
+from service.pipeline.words import topic_word_rank
 
 __all__ = ["GENERIC_WORDS", "UNNAMED", "ThemeName", "is_nameable", "theme_names"]
 

@@ -22,12 +22,19 @@ of a person (or place) names a theme; numbers, symbols and truncated compounds
 
 from __future__ import annotations
 
-import functools
 import re
-import threading
 from collections.abc import Iterable, Iterator
 from sys import intern
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from service.pipeline.words import (
+    NOUN_CLASSES,
+    clean_lemma,
+    is_known,
+    is_noun,
+    is_proper_name,
+    voikko_readings,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -35,10 +42,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_PHRASE_WORDS",
     "Phrase",
-    "is_proper_name",
     "noun_phrases",
-    "topic_word_rank",
-    "written_names",
 ]
 
 Phrase = tuple[str, str, str]
@@ -60,11 +64,7 @@ _DROPPABLE_DEPS = _AGREEING_DEPS | _GENITIVE_DEPS | _COMPOUND_DEPS | {"det", "nu
 # A word: letters, optionally joined by inner hyphens ("yhteismarkkinointi-foorumi").
 _WORD = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)*$")
 _ACRONYM = re.compile(r"^[^\W\d_a-zäöå]{2,}$")  # "TKI" in "TKI-toiminta"
-# Voikko's word classes of names; "nimi" is any other name (organisations, brands).
-_PERSON_CLASSES = frozenset({"etunimi", "sukunimi"})
-_NAME_CLASSES = _PERSON_CLASSES | {"paikannimi", "nimi"}
 _ADJECTIVE_CLASSES = frozenset({"laatusana", "nimisana_laatusana"})
-_NOUN_CLASSES = frozenset({"nimisana", "nimisana_laatusana"})
 # Voikko's case names (SIJAMUOTO) in Universal Dependencies' terms, to match the
 # reading of an adjective to the case spaCy's tagger gave it.
 _UD_CASE = {
@@ -74,153 +74,6 @@ _UD_CASE = {
     "seuranto": "Com", "keinonto": "Ins", "kerrontosti": "Adv",
 }  # fmt: skip
 _UD_NUMBER = {"singular": "Sing", "plural": "Plur"}
-_EDGE_PUNCTUATION = ".-–—'’\"`´"  # as language._clean strips them from lemmas
-# Where a sentence (or a heading, a bullet, a list item, a clause after a colon) begins:
-# the next word may have a capital without being a name.
-_SENTENCE_BREAK = re.compile(r"[.!?:;•)\n]|\s[-–—]\s")
-# A compound's parts in Voikko's WORDBASES ("+vero(vero)+hallinto(hallinto)"); a
-# derivational suffix's base starts with "+" ("+koulut(kouluttaa)+us(+us)").
-_WORD_BASE = re.compile(r"\+[^+(]*\(([^)]*)\)")
-_WORD_IN_TEXT = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
-
-
-class _Voikko:
-    """One libvoikko handle for the process; libvoikko must not be used by two threads
-    at once (its own docstring says so), hence the lock."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._handle: Any = None
-
-    def analyze(self, word: str) -> list[dict[str, str]]:
-        with self._lock:
-            if self._handle is None:
-                import libvoikko
-
-                self._handle = libvoikko.Voikko("fi")
-            return [dict(reading) for reading in self._handle.analyze(word)]
-
-    def available(self) -> bool:
-        """Whether libvoikko and its Finnish dictionary load (without them the language
-        stage falls back to simplemma and makes no phrases)."""
-        try:
-            self.analyze("kunta")
-        except Exception:  # noqa: BLE001 - ImportError, OSError or VoikkoException
-            return False
-        return True
-
-
-_VOIKKO = _Voikko()
-
-
-@functools.lru_cache(maxsize=65536)
-def _readings(word: str) -> tuple[dict[str, str], ...]:
-    """Voikko's analyses of one word form (cached: the same words recur in every note)."""
-    return tuple(_VOIKKO.analyze(word))
-
-
-def clean_lemma(word: str) -> str:
-    """A lemma as the language stage stores it: lowercase, no inner whitespace, no dots
-    or hyphens at its edges."""
-    return "".join(word.lower().split()).strip(_EDGE_PUNCTUATION)
-
-
-def is_proper_name(word: str, sentence_start: bool = False) -> bool:
-    """Whether a capitalised word form is a name by Voikko's dictionary.
-
-    Mid-sentence, a capital and any name reading (or no reading at all: an unknown
-    capitalised word is most likely a name) make it a name. At the start of a
-    sentence every word has a capital, so it is a name only when Voikko knows no
-    common-word reading of it ("Virtanen" yes, "Matti" no: matti is also a noun).
-    Lowercase words are never names here.
-    """
-    if not word[:1].isupper():
-        return False
-    readings = _readings(word)
-    named = [r for r in readings if r.get("CLASS") in _NAME_CLASSES]
-    if not sentence_start:
-        return bool(named) or not readings
-    return bool(named) and len(named) == len(readings)
-
-
-def topic_word_rank(lemma: str) -> int | None:
-    """How well a lemma can name a theme on its own: 0 a noun ("kampus"), 1 a word that
-    is also an adjective ("iso", "nuori"), None no noun ("kasvattaa") or only a name to
-    Voikko ("eurooppa", "kainuu"; a keyword is lowercase, so the capital test of
-    ``is_proper_name`` cannot see it). 0 for any lemma without Voikko (the simplemma
-    backend), which cannot tell."""
-    if not _voikko_available():
-        return 0
-    readings = _readings(lemma)
-    if not readings or all(r.get("CLASS") in _NAME_CLASSES for r in readings):
-        return None
-    if any(r.get("CLASS") == "nimisana" or r.get("MOOD") == "MINEN-infinitive" for r in readings):
-        return 0
-    return 1 if _is_noun(lemma) else None
-
-
-@functools.cache
-def _voikko_available() -> bool:
-    return _VOIKKO.available()
-
-
-def written_names(texts: Iterable[str]) -> frozenset[str]:
-    """Lemmas the notes write as names: word forms written with a capital in the middle
-    of a sentence more often than in lower case anywhere, as Finnish writes names and
-    only names ("Sitran kanssa"), unless the name is a compound of common words that
-    says what it names ("Verohallinto"). Catches names Voikko reads as common nouns
-    ("sitra"), which the phrase extractor keeps at the start of a sentence ("Sitra
-    tukee ...").
-    A heading's capital ("Punos - Osaamisen verkostot") does not make "osaaminen" a name:
-    the notes write "osaamisen" in lower case more often."""
-    capital: dict[str, int] = {}
-    lower: dict[str, int] = {}
-    for text in texts:
-        for sentence in _SENTENCE_BREAK.split(text):
-            for position, match in enumerate(_WORD_IN_TEXT.finditer(sentence)):
-                word = match.group()
-                if word.islower():
-                    lower[word] = lower.get(word, 0) + 1
-                elif position and word[1:].islower():  # "Sitran", not "TKI" or "EU"
-                    capital[word.lower()] = capital.get(word.lower(), 0) + 1
-    names: set[str] = set()
-    for word, count in capital.items():
-        if count > lower.get(word, 0):
-            readings = _readings(word) if _voikko_available() else ()
-            if not _descriptive(readings):
-                bases = [r["BASEFORM"] for r in readings if "BASEFORM" in r]
-                names.update(clean_lemma(base) for base in bases or [word])
-    return frozenset(names)
-
-
-def _compound_parts(reading: dict[str, str]) -> list[str]:
-    """The base forms of a word's compound parts, derivational suffixes left out."""
-    bases = _WORD_BASE.findall(reading.get("WORDBASES", ""))
-    return [base for base in bases if not base.startswith("+")]
-
-
-def _descriptive(readings: tuple[dict[str, str], ...]) -> bool:
-    """Whether a name says what it names in common words: a compound noun and no person
-    or place ("Verohallinto", "Kansaneläkelaitos" name their topic; "Sitra", "Matti",
-    "Hämeenlinna" do not)."""
-    if any(r.get("CLASS") in _PERSON_CLASSES | {"paikannimi"} for r in readings):
-        return False
-    return any(r.get("CLASS") in _NOUN_CLASSES and len(_compound_parts(r)) >= 2 for r in readings)
-
-
-def _known(word: str) -> bool:
-    """Whether Voikko knows the word (a hyphenated compound by its last part): unknown
-    words are typos and foreign words ("kick" of "kick-off"), no Finnish name."""
-    return bool(_readings(word)) or ("-" in word and bool(_readings(word.rsplit("-", 1)[1])))
-
-
-def _is_noun(word: str) -> bool:
-    """Whether Voikko reads the word as a noun ("irakilainen", tagged NOUN by spaCy now
-    and then, is an adjective to Voikko, and no head of a name)."""
-    readings = _readings(word) or (_readings(word.rsplit("-", 1)[1]) if "-" in word else ())
-    return any(
-        r.get("CLASS") in _NOUN_CLASSES or r.get("MOOD") == "MINEN-infinitive" for r in readings
-    )
 
 
 def _excluded(token: Token) -> bool:
@@ -230,7 +83,7 @@ def _excluded(token: Token) -> bool:
         return True
     if is_proper_name(token.text, sentence_start=bool(token.is_sent_start)):
         return True
-    return not _known(token.text)
+    return not is_known(token.text)
 
 
 def _feature(token: Token, name: str) -> list[str]:
@@ -266,7 +119,7 @@ def _adjective_base(token: Token) -> str | None:
     number = _feature(token, "Number")
     readings = [
         r
-        for r in _readings(token.text)
+        for r in voikko_readings(token.text)
         if (r.get("CLASS") in _ADJECTIVE_CLASSES or r.get("PARTICIPLE"))
         and [_UD_CASE.get(r.get("SIJAMUOTO", ""))] == case
         and [_UD_NUMBER.get(r.get("NUMBER", ""))] == number
@@ -287,8 +140,8 @@ def _head_lemma(token: Token) -> str:
     case, number = _feature(token, "Case"), _feature(token, "Number")
     bases = {
         clean_lemma(r["BASEFORM"])
-        for r in _readings(token.text)
-        if r.get("CLASS") in _NOUN_CLASSES
+        for r in voikko_readings(token.text)
+        if r.get("CLASS") in NOUN_CLASSES
         and "BASEFORM" in r
         and [_UD_CASE.get(r.get("SIJAMUOTO", ""))] == case
         and [_UD_NUMBER.get(r.get("NUMBER", ""))] == number
@@ -383,7 +236,7 @@ def noun_phrases(doc: Doc | Iterable[Doc]) -> list[Phrase]:
     phrases: list[Phrase] = []
     for piece in docs:
         for token in piece:
-            if token.pos_ == "NOUN" and not _excluded(token) and _is_noun(token.text):
+            if token.pos_ == "NOUN" and not _excluded(token) and is_noun(token.text):
                 phrases.extend(_head_phrases(token))
     return phrases
 

@@ -31,8 +31,9 @@ from service.pipeline.explain import (
 from service.pipeline.keywords import theme_keywords
 from service.pipeline.language import FINNISH_STOP_WORDS, FinnishAnalyzer, lemma_documents
 from service.pipeline.naming import GENERIC_WORDS, UNNAMED, ThemeName, theme_names
-from service.pipeline.phrases import noun_phrases, written_names
+from service.pipeline.phrases import noun_phrases
 from service.pipeline.themes import ThemeModel
+from service.pipeline.words import written_names
 from tests.shared import shared_file
 
 SHARED_SETS = (
@@ -361,6 +362,23 @@ def test_a_description_comes_from_a_central_note_that_speaks_of_the_theme() -> N
         central_lemmas=["tekeminen yleinen taso", "julkinen liikenne kulkea ilta"],
         keywords=["tekeminen", "liikenne", "julkinen"],
     ) == ("Julkinen liikenne ei kulje iltaisin.")
+
+
+def test_a_description_says_the_names_words_in_its_own_sentence() -> None:
+    """Seen in the sample project: "Alueen toimijoiden kyky" was described by "Yhdessä
+    uudistumalla elinvoimaa!", the first sentence of a central note whose name words come
+    only later. A note whose first sentence uses a word of the name goes first."""
+    central = [
+        "Yhdessä uudistumalla elinvoimaa! Alueet kehittivät toimijoiden kykyä uudistua.",
+        "Koulutus vahvistaa alueen toimijoiden kykyä uudistaa osaamista.",
+    ]
+    lemmas = [
+        "yhdessä uudistua elinvoima alue kehittää toimija kyky uudistua",
+        "koulutus vahvistaa alue toimija kyky uudistaa osaaminen",
+    ]
+    name = ("alue", "toimija", "kyky")
+    described = theme_description(central, central_lemmas=lemmas, name_lemmas=name)
+    assert described == "Koulutus vahvistaa alueen toimijoiden kykyä uudistaa osaamista."
 
 
 def test_a_description_speaks_of_what_the_themes_name_says() -> None:
