@@ -133,14 +133,15 @@ def cached_language(
     notes: LabelledNotes, analyzer: object, cache_dir: Path = CACHE_DIR
 ) -> tuple[list[str], list[list[tuple[str, str, str]]], float | None]:
     """Content-lemma documents and noun phrases of the notes, and the seconds spent
-    (None = from cache). The key holds the phrase extractor's source, so a change to
-    how phrases are made never reads a stale file."""
+    (None = from cache). The key holds the phrase extractor's source and its word facts
+    (``words.py``), so a change to how phrases are made never reads a stale file."""
     import time
     from importlib import resources
 
     from service.pipeline.language import lemma_documents
 
-    source = resources.files("service.pipeline").joinpath("phrases.py").read_text("utf-8")
+    package = resources.files("service.pipeline")
+    source = "".join(package.joinpath(f).read_text("utf-8") for f in ("phrases.py", "words.py"))
     key = _digest(repr(analyzer), source, notes.texts)
     path = cache_dir / f"{notes.name}-language-{key}.json"
     if path.is_file():

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 from service.pipeline.words import (
     NOUN_CLASSES,
     clean_lemma,
+    empty_compound_front,
     is_known,
     is_noun,
     is_proper_name,
@@ -159,19 +160,22 @@ def _form(token: Token, base: str) -> str:
 
 
 def _phrase(run: list[Token], head: Token) -> Phrase | None:
-    """The (key, base form, number) of ``run`` (tokens in text order ending at ``head``)."""
-    key = " ".join(
-        _head_lemma(token) if token.i == head.i else clean_lemma(token.lemma_) for token in run
-    )
+    """The (key, base form, number) of ``run`` (tokens in text order ending at ``head``).
+    A head whose last compound part adds nothing is its front ("osaamistarveteemassa" ->
+    "osaamistarve", ``words.empty_compound_front``)."""
+    head_lemma = _head_lemma(head)
+    front = empty_compound_front(head_lemma)
+    head_lemma = front or head_lemma
+    key = " ".join(head_lemma if token.i == head.i else clean_lemma(token.lemma_) for token in run)
     if not all(key.split()) or len(key.split()) != len(run):
         return None
     plural = _feature(head, "Number") == ["Plur"]
-    if plural and _feature(head, "Case") == ["Nom"]:  # the nominative plural as written
+    if plural and _feature(head, "Case") == ["Nom"] and front is None:  # as written
         return key, " ".join(_form(token, token.text.lower()) for token in run), "p"
     words: list[str] = []
     for token in run:
         if token.i == head.i:
-            word = _form(token, _head_lemma(token))
+            word = _form(token, head_lemma)
         elif token.head.i == head.i and token.dep_ in _AGREEING_DEPS:
             base = _adjective_base(token)
             if base is None:

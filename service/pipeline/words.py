@@ -17,6 +17,7 @@ from typing import Any
 __all__ = [
     "NOUN_CLASSES",
     "clean_lemma",
+    "empty_compound_front",
     "is_known",
     "is_noun",
     "is_proper_name",
@@ -37,6 +38,13 @@ _SENTENCE_BREAK = re.compile(r"[.!?:;•)\n]|\s[-–—]\s")
 # A compound's parts in Voikko's WORDBASES ("+vero(vero)+hallinto(hallinto)"); a
 # derivational suffix's base starts with "+" ("+koulut(kouluttaa)+us(+us)").
 _WORD_BASE = re.compile(r"\+[^+(]*\(([^)]*)\)")
+# A compound part as written and its base form ("+osaamis(osata)", "+asuin").
+_WORD_PART = re.compile(r"\+([^+(]+)(?:\(([^)]*)\))?")
+# Last compound parts that add only "the topic of" to the front: "osaamistarveteema" says
+# what "osaamistarve" says. Fronts shorter than five letters are prefix-like ("pääteema",
+# "alateema", "sivuaihe": main, sub-, side topic), not the topic, and stay as written.
+_EMPTY_TAILS = frozenset({"teema", "aihe"})
+_MIN_FRONT = 5
 _WORD_IN_TEXT = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 
@@ -160,6 +168,23 @@ def written_names(texts: Iterable[str]) -> frozenset[str]:
                 bases = [r["BASEFORM"] for r in readings if "BASEFORM" in r]
                 names.update(clean_lemma(base) for base in bases or [word])
     return frozenset(names)
+
+
+def empty_compound_front(lemma: str) -> str | None:
+    """The front of a compound noun whose last part adds nothing to it
+    ("osaamistarveteema" -> "osaamistarve", "hyvinvointiteema" -> "hyvinvointi"), when
+    the front is itself a noun in base form; else None ("asuinalue", "pääteema")."""
+    for reading in voikko_readings(lemma):
+        parts = _WORD_PART.findall(reading.get("WORDBASES", ""))
+        if len(parts) < 2 or parts[-1][1] not in _EMPTY_TAILS:
+            continue
+        front = "".join(surface for surface, _ in parts[:-1])
+        if len(front) >= _MIN_FRONT and any(
+            r.get("CLASS") in NOUN_CLASSES and clean_lemma(r.get("BASEFORM", "")) == front
+            for r in voikko_readings(front)
+        ):
+            return front
+    return None
 
 
 def _compound_parts(reading: dict[str, str]) -> list[str]:

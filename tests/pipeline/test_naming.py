@@ -126,6 +126,23 @@ def test_phrases_are_in_base_form_and_leave_names_out() -> None:
     assert ("kesätyöpaikka", "kesätyöpaikka", "o") in phrases
 
 
+def test_a_compound_ending_in_an_empty_word_is_the_phrase_of_its_front() -> None:
+    """ "Osaamistarveteema" says no more than "osaamistarve": the phrase is counted as
+    its front, so the notes that say "osaamistarpeiden ennakointi" and those that say
+    "osaamistarveteemassa" speak of one thing, and no name reads "Osaamistarveteema"."""
+    import spacy
+
+    nlp = spacy.load("spacy_fi_experimental_web_md", exclude=["ner"])
+    doc = nlp("Osaamistarveteemassa keskusteltiin. Hyvinvointiteemat olivat esillä.")
+    phrases = noun_phrases(doc)
+    keys = {key for key, _, _ in phrases}
+    assert "osaamistarve" in keys and "hyvinvointi" in keys
+    assert not any("teema" in key for key in keys)
+    assert ("hyvinvointi", "hyvinvointi", "o") in phrases  # no plural of the front is made
+    doc = nlp("Asuinalueen kehittämishanke eteni.")  # no word as a front: kept as written
+    assert {"asuinalue", "kehittämishanke"} <= {key for key, _, _ in noun_phrases(doc)}
+
+
 Sample = tuple[list[str], np.ndarray, list[ThemeName], ThemeModel]
 
 
