@@ -12,7 +12,9 @@ Every phrase is kept with its ``key``: the lemmas of its words joined by spaces,
 as the language stage writes lemmas, so a phrase can be counted in any note and its
 words matched against keywords. Sub-phrases are candidates too ("työvoiman saatavuus",
 "saatavuus", "osaava työvoima", "työvoima"); which one names a theme is decided later
-by how often and how exclusively the theme's notes use it (``naming``).
+by how often and how exclusively the theme's notes use it (``naming``). A noun that
+only says "the topic of" ("teema", "aihe") is in no phrase, and as a compound's last part
+it is left out ("osaamisen teema" is "osaaminen", "osaamistarveteema" "osaamistarve").
 
 Never part of a phrase: proper nouns (spaCy's PROPN, or words Voikko knows as first
 names, surnames, place or other names when written with a capital), so that no name
@@ -28,6 +30,7 @@ from sys import intern
 from typing import TYPE_CHECKING
 
 from service.pipeline.words import (
+    EMPTY_HEADS,
     NOUN_CLASSES,
     clean_lemma,
     empty_compound_front,
@@ -79,8 +82,11 @@ _UD_NUMBER = {"singular": "Sing", "plural": "Plur"}
 
 def _excluded(token: Token) -> bool:
     """Tokens that can never be part of a name: names, numbers, symbols, fragments,
-    words Voikko does not know."""
+    words Voikko does not know, and nouns that say only "the topic of" (``EMPTY_HEADS``:
+    "osaamisen teeman kanta" leaves just "kanta")."""
     if token.pos_ == "PROPN" or not _WORD.match(token.text):
+        return True
+    if clean_lemma(token.lemma_) in EMPTY_HEADS:
         return True
     if is_proper_name(token.text, sentence_start=bool(token.is_sent_start)):
         return True

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 __all__ = [
+    "EMPTY_HEADS",
     "NOUN_CLASSES",
     "clean_lemma",
     "empty_compound_front",
@@ -40,10 +41,11 @@ _SENTENCE_BREAK = re.compile(r"[.!?:;•)\n]|\s[-–—]\s")
 _WORD_BASE = re.compile(r"\+[^+(]*\(([^)]*)\)")
 # A compound part as written and its base form ("+osaamis(osata)", "+asuin").
 _WORD_PART = re.compile(r"\+([^+(]+)(?:\(([^)]*)\))?")
-# Last compound parts that add only "the topic of" to the front: "osaamistarveteema" says
-# what "osaamistarve" says. Fronts shorter than five letters are prefix-like ("pääteema",
-# "alateema", "sivuaihe": main, sub-, side topic), not the topic, and stay as written.
-_EMPTY_TAILS = frozenset({"teema", "aihe"})
+# Nouns that add only "the topic of" to what they follow: "osaamistarveteema" and
+# "osaamisen teema" say what "osaamistarve" and "osaaminen" say. As a compound's last
+# part, fronts shorter than five letters are prefix-like ("pääteema", "alateema",
+# "sivuaihe": main, sub-, side topic), not the topic, and stay as written.
+EMPTY_HEADS = frozenset({"teema", "aihe"})
 _MIN_FRONT = 5
 _WORD_IN_TEXT = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
@@ -176,7 +178,7 @@ def empty_compound_front(lemma: str) -> str | None:
     the front is itself a noun in base form; else None ("asuinalue", "pääteema")."""
     for reading in voikko_readings(lemma):
         parts = _WORD_PART.findall(reading.get("WORDBASES", ""))
-        if len(parts) < 2 or parts[-1][1] not in _EMPTY_TAILS:
+        if len(parts) < 2 or parts[-1][1] not in EMPTY_HEADS:
             continue
         front = "".join(surface for surface, _ in parts[:-1])
         if len(front) >= _MIN_FRONT and any(

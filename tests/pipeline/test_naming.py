@@ -127,9 +127,10 @@ def test_phrases_are_in_base_form_and_leave_names_out() -> None:
 
 
 def test_a_compound_ending_in_an_empty_word_is_the_phrase_of_its_front() -> None:
-    """ "Osaamistarveteema" says no more than "osaamistarve": the phrase is counted as
-    its front, so the notes that say "osaamistarpeiden ennakointi" and those that say
-    "osaamistarveteemassa" speak of one thing, and no name reads "Osaamistarveteema"."""
+    """ "Osaamistarveteema" says no more than "osaamistarve", nor "osaamisen teema" more
+    than "osaaminen": the phrase is counted as its front, so the notes that say
+    "osaamistarpeiden ennakointi" and those that say "osaamistarveteemassa" speak of one
+    thing, and no name reads "Osaamistarveteema" or "Osaamisen teeman kanta"."""
     import spacy
 
     nlp = spacy.load("spacy_fi_experimental_web_md", exclude=["ner"])
@@ -139,6 +140,10 @@ def test_a_compound_ending_in_an_empty_word_is_the_phrase_of_its_front() -> None
     assert "osaamistarve" in keys and "hyvinvointi" in keys
     assert not any("teema" in key for key in keys)
     assert ("hyvinvointi", "hyvinvointi", "o") in phrases  # no plural of the front is made
+    doc = nlp("Osaamisen teema nousi esiin.")  # the genitive says it: "osaaminen"
+    assert {key for key, _, _ in noun_phrases(doc)} == {"osaaminen"}
+    doc = nlp("Osaamisen teeman kanta oli selvä.")
+    assert not any("teema" in key for key, _, _ in noun_phrases(doc))
     doc = nlp("Asuinalueen kehittämishanke eteni.")  # no word as a front: kept as written
     assert {"asuinalue", "kehittämishanke"} <= {key for key, _, _ in noun_phrases(doc)}
 
