@@ -10,6 +10,7 @@ import pytest
 
 from tests.ui.conftest import open_app
 from tests.ui.page_content import errors, figure
+from ui.views.themes import name_column_width
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 
@@ -30,6 +31,15 @@ def test_theme_table_shows_sizes_region_shares_keywords_and_examples(
     assert table["Osuus"].tolist() == [round(100 * th["share"]) for th in themes]
     assert table["Avainsanat"].iloc[0].startswith(themes[0]["keywords"][0])
     assert table["Esimerkki 1"].iloc[0] == themes[0]["representatives"][0]["text"]
+
+
+def test_the_name_column_is_as_wide_as_the_longest_name_within_bounds() -> None:
+    """Seen in the sample project: "Osaamistarpeiden ennakointi ja osallistumisen tapa"
+    was cut at "... ja t" by a fixed medium (200 px) column."""
+    long = "Osaamistarpeiden ennakointi ja osallistumisen tapa"
+    assert name_column_width(["Terveys", long]) >= 7 * len(long)
+    assert name_column_width(["Terveys", "Johtaminen"]) == 200  # never narrower than medium
+    assert name_column_width(["x" * 300]) == 400  # a long name wraps in no table: cut at large
 
 
 def test_merge_from_the_table_page_persists(

@@ -14,6 +14,19 @@ from ui.i18n import option_labels, t
 from ui.safe_text import md
 
 KEYWORDS_SHOWN = 8
+# The name column's width in pixels: Streamlit's "medium" and "large", and what one
+# character of the table's font takes, with the cell's padding.
+NAME_WIDTH_BOUNDS = (200, 400)
+PIXELS_PER_CHARACTER = 7.5
+CELL_PADDING = 24
+
+
+def name_column_width(names: list[str]) -> int:
+    """Pixels that show the longest theme name whole ("Osaamistarpeiden ennakointi ja
+    osallistumisen tapa"), between medium and large."""
+    longest = max((len(name) for name in names), default=0)
+    low, high = NAME_WIDTH_BOUNDS
+    return max(low, min(high, round(PIXELS_PER_CHARACTER * longest) + CELL_PADDING))
 
 
 def theme_table_frame(table: dict[str, Any]) -> pd.DataFrame:
@@ -155,7 +168,9 @@ def _page(project: str) -> None:
     percent = st.column_config.NumberColumn(format="%d %%")
     config: dict[str, Any] = {
         "id": st.column_config.NumberColumn("#", width="small"),
-        t("col_theme"): st.column_config.TextColumn(width="medium"),
+        t("col_theme"): st.column_config.TextColumn(
+            width=name_column_width([str(th["name"]) for th in table["themes"]])
+        ),
         t("col_description"): st.column_config.TextColumn(width="large"),
         **{c: percent for c in shares[1:]},
         t("col_share"): st.column_config.ProgressColumn(format="%d %%", min_value=0, max_value=100),
