@@ -166,22 +166,19 @@ def _form(token: Token, base: str) -> str:
 
 
 def _phrase(run: list[Token], head: Token) -> Phrase | None:
-    """The (key, base form, number) of ``run`` (tokens in text order ending at ``head``).
-    A head whose last compound part adds nothing is its front ("osaamistarveteemassa" ->
-    "osaamistarve", ``words.empty_compound_front``)."""
-    head_lemma = _head_lemma(head)
-    front = empty_compound_front(head_lemma)
-    head_lemma = front or head_lemma
-    key = " ".join(head_lemma if token.i == head.i else clean_lemma(token.lemma_) for token in run)
+    """The (key, base form, number) of ``run`` (tokens in text order ending at ``head``)."""
+    key = " ".join(
+        _head_lemma(token) if token.i == head.i else clean_lemma(token.lemma_) for token in run
+    )
     if not all(key.split()) or len(key.split()) != len(run):
         return None
     plural = _feature(head, "Number") == ["Plur"]
-    if plural and _feature(head, "Case") == ["Nom"] and front is None:  # as written
+    if plural and _feature(head, "Case") == ["Nom"]:  # the nominative plural as written
         return key, " ".join(_form(token, token.text.lower()) for token in run), "p"
     words: list[str] = []
     for token in run:
         if token.i == head.i:
-            word = _form(token, head_lemma)
+            word = _form(token, _head_lemma(token))
         elif token.head.i == head.i and token.dep_ in _AGREEING_DEPS:
             base = _adjective_base(token)
             if base is None:
@@ -191,6 +188,26 @@ def _phrase(run: list[Token], head: Token) -> Phrase | None:
             word = _form(token, token.text.lower())
         words.append(word)
     return key, " ".join(words), "o" if plural else "s"
+
+
+def _plain(phrase: Phrase) -> Phrase | None:
+    """The phrase without words that only say "the topic of" (``EMPTY_HEADS``): none when
+    it holds one, its head's front when the head is a compound ending in one
+    ("osaamistarveteema" -> "osaamistarve", ``words.empty_compound_front``; a plural as
+    written becomes the singular front, as Voikko makes no plural)."""
+    key, text, number = phrase
+    words = key.split()
+    if any(word in EMPTY_HEADS for word in words):
+        return None
+    front = empty_compound_front(words[-1])
+    if front is None:
+        return phrase
+    shown = text.split(" ")[:-1]
+    return (
+        " ".join([*words[:-1], front]),
+        " ".join([*shown, front]),
+        "o" if number == "p" else number,
+    )
 
 
 def _left_modifiers(head: Token) -> list[Token]:
@@ -230,8 +247,8 @@ def _head_phrases(head: Token) -> Iterator[Phrase]:
         if count and not _closed(run, head):
             continue
         phrase = _phrase(run, head)
-        if phrase is not None:
-            yield phrase
+        if phrase is not None and (plain := _plain(phrase)) is not None:
+            yield plain
 
 
 def noun_phrases(doc: Doc | Iterable[Doc]) -> list[Phrase]:
@@ -253,9 +270,7 @@ def noun_phrases(doc: Doc | Iterable[Doc]) -> list[Phrase]:
 
 def as_phrases(stored: list[list[str]] | None) -> list[Phrase]:
     """A note's stored phrases as (key, text, number) triples; none when not analysed.
+    Phrases stored by an earlier extractor are read as today's makes them (``_plain``).
     Interned: a run holds every note's phrases, and the same phrase recurs in many."""
-    return [
-        (intern(str(p[0])), intern(str(p[1])), intern(str(p[2])))
-        for p in stored or ()
-        if len(p) == 3
-    ]
+    plain = (_plain((str(p[0]), str(p[1]), str(p[2]))) for p in stored or () if len(p) == 3)
+    return [(intern(p[0]), intern(p[1]), intern(p[2])) for p in plain if p is not None]

@@ -31,7 +31,7 @@ from service.pipeline.explain import (
 from service.pipeline.keywords import theme_keywords
 from service.pipeline.language import FINNISH_STOP_WORDS, FinnishAnalyzer, lemma_documents
 from service.pipeline.naming import GENERIC_WORDS, UNNAMED, ThemeName, theme_names
-from service.pipeline.phrases import noun_phrases
+from service.pipeline.phrases import as_phrases, noun_phrases
 from service.pipeline.themes import ThemeModel
 from service.pipeline.words import written_names
 from tests.shared import shared_file
@@ -146,6 +146,18 @@ def test_a_compound_ending_in_an_empty_word_is_the_phrase_of_its_front() -> None
     assert not any("teema" in key for key, _, _ in noun_phrases(doc))
     doc = nlp("Asuinalueen kehittämishanke eteni.")  # no word as a front: kept as written
     assert {"asuinalue", "kehittämishanke"} <= {key for key, _, _ in noun_phrases(doc)}
+    # Phrases stored by the earlier extractor are read as today's would make them.
+    stored = [
+        ["osaaminen teema", "osaamisen teema", "s"],
+        ["alue osaamistarveteema", "alueen osaamistarveteema", "s"],
+        ["hyvinvointiteema", "hyvinvointiteemat", "p"],
+        ["kanta", "kanta", "s"],
+    ]
+    assert as_phrases(stored) == [
+        ("alue osaamistarve", "alueen osaamistarve", "s"),
+        ("hyvinvointi", "hyvinvointi", "o"),
+        ("kanta", "kanta", "s"),
+    ]
 
 
 Sample = tuple[list[str], np.ndarray, list[ThemeName], ThemeModel]
