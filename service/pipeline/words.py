@@ -172,6 +172,7 @@ def written_names(texts: Iterable[str]) -> frozenset[str]:
     return frozenset(names)
 
 
+@functools.lru_cache(maxsize=65536)  # every stored phrase of a run passes here
 def empty_compound_front(lemma: str) -> str | None:
     """The front of a compound noun whose last part adds nothing to it
     ("osaamistarveteema" -> "osaamistarve", "hyvinvointiteema" -> "hyvinvointi"), when
