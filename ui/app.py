@@ -115,7 +115,8 @@ def _sign_in() -> dict[str, Any] | None:
 
 
 def _project_picker() -> None:
-    """Choose the project every page works on; kept in the URL so a reload keeps it."""
+    """Choose the project every page works on; kept in the URL so a reload keeps it (the
+    first project needs no mention: an address without one shows it)."""
     try:
         names = [p["name"] for p in common.client().projects()]
     except ApiError as error:
@@ -134,7 +135,11 @@ def _project_picker() -> None:
         return
     st.session_state["project"] = wanted
     st.selectbox(t("project"), names, key="project")
-    st.query_params["project"] = st.session_state["project"]
+    # Written only when the address names a project or another one than an address without
+    # one shows: every write to an address without it adds a history entry, and Back from
+    # there landed on the bare address, whose run wrote it again (Back bounced).
+    if "project" in st.query_params or st.session_state["project"] != names[0]:
+        st.query_params["project"] = st.session_state["project"]
 
 
 with st.sidebar:
