@@ -82,11 +82,8 @@ _UD_NUMBER = {"singular": "Sing", "plural": "Plur"}
 
 def _excluded(token: Token) -> bool:
     """Tokens that can never be part of a name: names, numbers, symbols, fragments,
-    words Voikko does not know, and nouns that say only "the topic of" (``EMPTY_HEADS``:
-    "osaamisen teeman kanta" leaves just "kanta")."""
+    words Voikko does not know."""
     if token.pos_ == "PROPN" or not _WORD.match(token.text):
-        return True
-    if clean_lemma(token.lemma_) in EMPTY_HEADS:
         return True
     if is_proper_name(token.text, sentence_start=bool(token.is_sent_start)):
         return True
@@ -192,9 +189,10 @@ def _phrase(run: list[Token], head: Token) -> Phrase | None:
 
 def _plain(phrase: Phrase) -> Phrase | None:
     """The phrase without words that only say "the topic of" (``EMPTY_HEADS``): none when
-    it holds one, its head's front when the head is a compound ending in one
-    ("osaamistarveteema" -> "osaamistarve", ``words.empty_compound_front``; a plural as
-    written becomes the singular front, as Voikko makes no plural)."""
+    it holds one ("osaamisen teeman kanta" goes, its sub-phrase "kanta" stays), its head's
+    front when the head is a compound ending in one ("osaamistarveteema" -> "osaamistarve",
+    ``words.empty_compound_front``; a plural as written becomes the singular front, as
+    Voikko makes no plural)."""
     key, text, number = phrase
     words = key.split()
     if any(word in EMPTY_HEADS for word in words):
