@@ -135,11 +135,7 @@ def _project_picker() -> None:
         return
     st.session_state["project"] = wanted
     st.selectbox(t("project"), names, key="project")
-    # Written only when the address names a project or another one than an address without
-    # one shows: every write to an address without it adds a history entry, and Back from
-    # there landed on the bare address, whose run wrote it again (Back bounced).
-    if "project" in st.query_params or st.session_state["project"] != names[0]:
-        st.query_params["project"] = st.session_state["project"]
+    common.keep_in_url("project", st.session_state["project"], default=names[0])
 
 
 with st.sidebar:

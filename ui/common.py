@@ -62,6 +62,15 @@ def current_project() -> str | None:
     return str(project) if project else None
 
 
+def keep_in_url(name: str, value: str, default: str) -> None:
+    """Keep a choice in the URL (a reload keeps it), but write it into an address without it
+    only when it is not what that address shows anyway (``default``): every such write
+    pushes a history entry, and Back from there landed on the bare address, whose run
+    wrote it again (Back bounced)."""
+    if name in st.query_params or value != default:
+        st.query_params[name] = value
+
+
 def data_version() -> int:
     """Bumped after every edit or run in this session so cached reads are refetched."""
     return int(st.session_state.get("data_version", 0))

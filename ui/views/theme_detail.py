@@ -42,10 +42,7 @@ def _choose_theme(themes: list[dict[str, Any]]) -> int:
         key="detail_theme",
         format_func=option_labels(options, lambda k: f"{names[k]} (#{k})"),
     )
-    # In the URL (a reload keeps it) only when the address names a theme or another than the
-    # largest: a write to an address without one pushes a history entry, and Back bounced.
-    if "theme" in st.query_params or chosen != options[0]:
-        st.query_params["theme"] = str(chosen)
+    common.keep_in_url("theme", str(chosen), default=str(options[0]))
     return int(chosen)
 
 
