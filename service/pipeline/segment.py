@@ -266,6 +266,7 @@ def _notes(text: str, items: list[_Item], *, workshop: bool) -> tuple[NoteDraft,
     notes: list[NoteDraft] = []
     group: str | None = None
     questions: dict[str, str] = {}  # a group's first guiding question wins
+    topics: set[str] = set()  # groups whose "question" is a heading's topic ("Ryhmä 1: Vetovoima")
     section: str | None = None
     awaiting_question = False
     open_bullets: list[tuple[int, int]] = []  # (indent, note index), outermost first
@@ -280,8 +281,10 @@ def _notes(text: str, items: list[_Item], *, workshop: bool) -> tuple[NoteDraft,
         if item.kind == "group":
             group, section, awaiting_question = item.label, None, True
             open_bullets.clear()
-            if item.label and item.rest:
-                questions.setdefault(item.label, item.rest)
+            if item.label and item.rest and item.label not in questions:
+                questions[item.label] = item.rest
+                if not _is_question(item.rest):
+                    topics.add(item.label)
             continue
         if item.kind == "bullet":
             awaiting_question = False
@@ -301,6 +304,10 @@ def _notes(text: str, items: list[_Item], *, workshop: bool) -> tuple[NoteDraft,
             if group not in questions:
                 questions[group] = unit
                 continue
+            if group in topics and _is_question(unit):  # the topic, then the question
+                questions[group] = f"{questions[group]}: {unit}"
+                topics.discard(group)
+                continue
             if _repeats_question(unit, questions[group]):
                 continue  # a continuation slide repeating its question, typos and all
         if roles[i] == "heading":
@@ -314,6 +321,10 @@ def _notes(text: str, items: list[_Item], *, workshop: bool) -> tuple[NoteDraft,
             for start, end in spans:
                 notes.append(_draft(text, (start, end), len(notes), note_kind, context()))
     return tuple(notes)
+
+
+def _is_question(line: str) -> bool:
+    return line.rstrip("\"'”’») ").endswith("?")
 
 
 def _repeats_question(line: str, question: str) -> bool:

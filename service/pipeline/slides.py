@@ -5,7 +5,9 @@ into ``ParsedDocument.headings``), the first body paragraph when it is a questio
 every other paragraph as a "- " bullet indented by its ``paragraph.level``, then the
 notes pane's paragraphs as bullets. Footers, dates and slide numbers are dropped by
 placeholder type; text boxes repeated on most slides (logos, funding lines, page
-numbers typed by hand) by counting. A title slide's title is the document's title.
+numbers typed by hand) and notes pane lines repeated on most slides (a facilitator's
+contact line pasted into every slide's notes) by counting. A title slide's title is the
+document's title.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from service.pipeline.errors import ParseError, check_zip, reading
 from service.pipeline.leftovers import furniture_key
 from service.pipeline.text import normalize_text, too_long
 
-__all__ = ["REPEATED_SHARE", "pptx_document"]
+__all__ = ["REPEATED_SHARE", "pptx_document", "repeated_boxes", "repeated_notes"]
 
 # A text box on at least this share of the slides (and on at least MIN_REPEATS of
 # them) is furniture: logos, funding lines, footers typed by hand.
@@ -64,7 +66,7 @@ def pptx_document(content: bytes, max_chars: int) -> ParsedDocument:
             if number >= MAX_SLIDES:
                 raise ParseError(f"The deck has more than {MAX_SLIDES:,} slides: split it.")
             slides.append(_read_slide(slide))
-    furniture = repeated_boxes(slides)
+    furniture = repeated_boxes(slides), repeated_notes(slides)
     blocks: list[str] = []
     headings: list[int] = []
     length = 0
@@ -87,12 +89,20 @@ def pptx_document(content: bytes, max_chars: int) -> ParsedDocument:
 
 def repeated_boxes(slides: list[Slide]) -> set[str]:
     """Keys (see ``_box_key``) of text boxes that appear on most slides."""
-    if len(slides) < MIN_REPEATS:
+    return _on_most([{_box_key(box) for box in slide.boxes} for slide in slides])
+
+
+def repeated_notes(slides: list[Slide]) -> set[str]:
+    """Keys of notes pane paragraphs that appear on most slides."""
+    return _on_most([{furniture_key(p.text) for p in slide.notes} for slide in slides])
+
+
+def _on_most(keys: list[set[str]]) -> set[str]:
+    """The keys found in at least ``REPEATED_SHARE`` of the slides' key sets."""
+    if len(keys) < MIN_REPEATS:
         return set()
-    counts: Counter[str] = Counter()
-    for slide in slides:
-        counts.update({_box_key(box) for box in slide.boxes})
-    limit = max(MIN_REPEATS, REPEATED_SHARE * len(slides))
+    counts: Counter[str] = Counter(key for slide in keys for key in slide)
+    limit = max(MIN_REPEATS, REPEATED_SHARE * len(keys))
     return {key for key, count in counts.items() if count >= limit}
 
 
@@ -100,20 +110,23 @@ def _box_key(box: list[Paragraph]) -> str:
     return furniture_key(" ".join(p.text for p in box))
 
 
-def _slide_blocks(slide: Slide, furniture: set[str]) -> Iterator[tuple[str, bool]]:
-    """(block of text, whether it is a group heading) in reading order."""
+def _slide_blocks(slide: Slide, furniture: tuple[set[str], set[str]]) -> Iterator[tuple[str, bool]]:
+    """(block of text, whether it is a group heading) in reading order; ``furniture``
+    holds the keys of repeated text boxes and of repeated notes pane lines."""
+    boxes, notes_lines = furniture
     if slide.title and not slide.title_slide:
         yield slide.title, True
     elif slide.title:
         yield slide.title, False
-    paragraphs = [p for box in slide.boxes if _box_key(box) not in furniture for p in box]
+    paragraphs = [p for box in slide.boxes if _box_key(box) not in boxes for p in box]
     if paragraphs and slide.title and not slide.title_slide and _is_question(paragraphs[0]):
         yield paragraphs[0].text, False
         paragraphs = paragraphs[1:]
     if slide.title_slide:  # a subtitle is prose under the document's title, not a bullet
         yield from ((p.text, False) for p in paragraphs)
         paragraphs = []
-    bullets = [" " * p.level + "- " + p.text for p in paragraphs + slide.notes]
+    notes = [p for p in slide.notes if furniture_key(p.text) not in notes_lines]
+    bullets = [" " * p.level + "- " + p.text for p in paragraphs + notes]
     if bullets:
         yield "\n".join(bullets), False
 

@@ -87,6 +87,34 @@ def test_slide_titles_group_notes_and_the_notes_pane_adds_notes() -> None:
     assert "Osaamisfoorumi 2023" not in document.text and "1 / 3" not in document.text
 
 
+def test_a_notes_pane_line_on_most_slides_is_furniture() -> None:
+    """A facilitator's contact line pasted into every slide's notes is no note; a notes
+    pane line of one slide is."""
+    import io
+
+    from pptx import Presentation
+
+    deck = Presentation()
+    slides = [("Vetovoima", "Etätyö"), ("Osaajat", "Oppisopimus"), ("Nuoret", "Kesätyö")]
+    for title, bullet in slides:
+        slide = deck.slides.add_slide(deck.slide_layouts[1])
+        slide.shapes.title.text = title
+        slide.placeholders[1].text_frame.text = bullet
+        notes = slide.notes_slide.notes_text_frame
+        notes.text = "Fasilitaattori: Maija Virtanen, puh. 040 1234567"
+        if title == "Osaajat":
+            notes.add_paragraph().text = "Kansainväliset opiskelijat harjoitteluun yrityksiin"
+    content = io.BytesIO()
+    deck.save(content)
+    notes = segment(parse_document("deck.pptx", content.getvalue()))
+    assert [(n.text, n.group) for n in notes] == [
+        ("Etätyö", "Vetovoima"),
+        ("Oppisopimus", "Osaajat"),
+        ("Kansainväliset opiskelijat harjoitteluun yrityksiin", "Osaajat"),
+        ("Kesätyö", "Nuoret"),
+    ]
+
+
 def test_word_report_as_pdf_keeps_bullets_levels_and_drops_running_header() -> None:
     document, notes = read("hankeraportti.pdf")
     assert document.title == "Punos-hankkeen väliraportti"

@@ -247,6 +247,24 @@ def test_continuation_slide_with_a_reworded_question() -> None:
     ]
 
 
+def test_a_heading_topic_and_the_question_under_it_are_both_kept() -> None:
+    """ "Ryhmä 1: Vetovoima" names the group's topic; the question under it is the question.
+    The topic alone used to be the question and the real question line was dropped."""
+    question = "Vetovoima: Miten maakunnasta tehdään houkutteleva paluumuuttajille?"
+    text = (
+        "Ryhmä 1: Vetovoima\n\nMiten maakunnasta tehdään houkutteleva paluumuuttajille?\n\n"
+        "- Etätyömahdollisuudet\n\nRyhmä 1: Vetovoima (jatkuu)\n\n"
+        "Miten maakunnasta tehdään houkutteleva paluumuuttajille?\n\n- Edullinen asuminen\n\n"
+        "Ryhmä 2: Miten osaajia saadaan?\n\n- Oppisopimus"
+    )
+    notes = segment(ParsedDocument(text, "txt"))
+    assert [(n.text, n.group, n.question) for n in notes] == [
+        ("Etätyömahdollisuudet", "Ryhmä 1", question),
+        ("Edullinen asuminen", "Ryhmä 1", question),
+        ("Oppisopimus", "Ryhmä 2", "Miten osaajia saadaan?"),
+    ]
+
+
 def test_markdown_workshop_file() -> None:
     document, notes = notes_of(FIXTURES / "tyopaja_iisalmi.md", "workshop")
     assert_well_formed(document, notes)
