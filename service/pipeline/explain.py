@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from service.pipeline.naming import is_nameable
+from service.pipeline.privacy.detect import holds_placeholder
 from service.pipeline.words import word_bases
 
 __all__ = [
@@ -93,7 +94,9 @@ def theme_description(
     ("Hyvinvointi ja kunnat" was described by "Haetaan kotoa, kampanjoidaan", which
     uses only its keyword "hakea"), first those whose first sentence itself does (by
     Voikko's base forms): "Alueen toimijoiden kyky" was described by its note's slogan
-    "Yhdessä uudistumalla elinvoimaa!", the name's words coming only after it.
+    "Yhdessä uudistumalla elinvoimaa!", the name's words coming only after it. A sentence
+    holding a placeholder of removed personal data ("Fasilitaattori: [NIMI], puh.
+    [PUHELIN]") goes after all of them.
     """
     notes = list(central_texts[:_CANDIDATE_NOTES])
     words = {w for w in keywords if is_nameable(w)}
@@ -106,7 +109,12 @@ def theme_description(
     ]
     order = sorted(
         range(len(notes)),
-        key=lambda i: (not said[i], not named & lemmas[i], not words & lemmas[i]),
+        key=lambda i: (
+            holds_placeholder(firsts[i]),
+            not said[i],
+            not named & lemmas[i],
+            not words & lemmas[i],
+        ),
     )
     sentences = [firsts[i] for i in order if notes[i].strip()]
     if not sentences:

@@ -398,6 +398,21 @@ def test_a_description_comes_from_a_central_note_that_speaks_of_the_theme() -> N
     ) == ("Julkinen liikenne ei kulje iltaisin.")
 
 
+def test_a_description_is_not_a_line_of_redacted_personal_data() -> None:
+    """Seen uploading a deck with a facilitator's contact line in every slide's notes: the
+    theme "Asunto" was described by "Fasilitaattori: [NIMI], puh. [PUHELIN]". A sentence
+    holding a placeholder of removed personal data goes after the others."""
+    central = [
+        "Fasilitaattori: [NIMI], puh. [PUHELIN] ja asunnot",
+        "Edullinen asuminen ja tontit järven rannalla",
+    ]
+    lemmas = ["fasilitaattori puh asunto", "edullinen asuminen tontti järvi ranta"]
+    assert theme_description(central, central_lemmas=lemmas, name_lemmas=["asunto"]) == (
+        "Edullinen asuminen ja tontit järven rannalla"
+    )
+    assert theme_description(central[:1]) == central[0]  # nothing else to say
+
+
 def test_a_description_says_the_names_words_in_its_own_sentence() -> None:
     """Seen in the sample project: "Alueen toimijoiden kyky" was described by "Yhdessä
     uudistumalla elinvoimaa!", the first sentence of a central note whose name words come

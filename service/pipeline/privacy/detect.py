@@ -31,6 +31,7 @@ __all__ = [
     "DETECT_MIN",
     "ENTITIES",
     "PLACEHOLDERS",
+    "holds_placeholder",
     "REVIEW_BELOW",
     "Detection",
     "PersonalDataDetector",
@@ -47,6 +48,13 @@ PLACEHOLDERS: dict[str, str] = {
     "FI_STREET_ADDRESS": "[OSOITE]",
 }
 ENTITIES = tuple(PLACEHOLDERS)
+
+
+def holds_placeholder(text: str) -> bool:
+    """Whether ``text`` holds the placeholder of removed personal data ("[NIMI]")."""
+    return any(placeholder in text for placeholder in PLACEHOLDERS.values())
+
+
 # Every detection scoring at least DETECT_MIN is personal data to the stage (redacted
 # under the default policy); one below REVIEW_BELOW is also listed for a project
 # admin's review. Scores come from the recognizers (recognizers.py): 1.0 for checksums
