@@ -39,6 +39,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "col_status": ("Tila", "Status"),
     "kind_workshop": ("työpaja", "workshop"),
     "kind_project_description": ("hankekuvaus", "project description"),
+    "kind_transcript": ("litterointi", "transcript"),
     "kind_other": ("muu", "other"),
     "actor_organisation": ("organisaatio", "organisation"),
     "actor_place": ("paikka", "place"),

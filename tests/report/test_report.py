@@ -18,8 +18,10 @@ from service.analysis.finnish import format_number, format_p, format_percent
 from service.cli import app as cli_app
 from service.commands import cli_user
 from service.config import Settings
+from service.pipeline.segment import KINDS
 from service.pipeline.themes import ThemeModel
 from service.report.document import method_choice
+from service.report.texts import text
 from service.storage.models import Note, Theme
 from tests.factories import (
     ThemeSpec,
@@ -31,6 +33,7 @@ from tests.factories import (
     sample_project,
 )
 
+DOCUMENT_COLUMNS = ("col_file", "col_kind", "col_region", "col_date", "col_notes")
 SECTIONS = {
     "fi": [
         "Yhteenveto",
@@ -181,6 +184,22 @@ def test_a_quoted_sub_bullet_says_which_bullet_it_answers(
     assert f"”{parent}”\n" in finnish + "\n"  # a bullet of its own is quoted alone
     english = "\n".join(p.text for p in _report(client, "alakohdat", "en").paragraphs)
     assert f"”Kiinnostava kokonaisuus” (under “{parent}”)" in english
+
+
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_every_kind_of_document_is_named_in_the_report(
+    client: TestClient, settings: Settings, lang: str
+) -> None:
+    """Seen as a new user: a project with a transcript made the report fail with
+    KeyError 'kind_transcript' (the report had words for three kinds of four)."""
+    with database(settings.resolved_database_url) as db:
+        project_id = add_project(db, "lajit")
+        ids: list[int] = []
+        for kind in KINDS:
+            ids += add_document(db, project_id, [f"Muistiinpano {kind}"], "Kainuu", kind=kind)
+        add_run(db, project_id, {1: ThemeSpec("Kaikki")}, {i: 1 for i in ids})
+    rows = _table_with(_report(client, "lajit", lang), [text(k, lang) for k in DOCUMENT_COLUMNS])
+    assert sorted(row[1] for row in rows) == sorted(text(f"kind_{kind}", lang) for kind in KINDS)
 
 
 def test_report_errors_say_what_to_do(client: TestClient, settings: Settings) -> None:
