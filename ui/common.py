@@ -16,6 +16,8 @@ from ui.upload_rules import UploadRules
 # A page reruns on every click, so reads are cached; the key includes a freshness token
 # (latest run and latest edit), so anyone's re-run or edit shows at the next click, and the
 # time limit only bounds memory.
+# The kinds of document the service knows (service.pipeline.segment.KINDS), in form order.
+DOCUMENT_KINDS = ("workshop", "project_description", "transcript", "other")
 READ_TTL_SECONDS = 600
 JOB_POLL_SECONDS = 0.5
 JOB_GIVE_UP_SECONDS = 3600

@@ -102,3 +102,12 @@ def test_job_stages_from_the_service_are_shown_in_both_languages() -> None:
     assert job_message("finding themes", "en") == "finding themes"
     assert job_message("done", "fi") == "valmis"
     assert job_message("something new", "fi") == "something new"
+
+
+def test_the_ui_offers_every_kind_of_document_the_service_knows_in_both_languages() -> None:
+    from service.pipeline.segment import KINDS
+    from ui.common import DOCUMENT_KINDS
+
+    assert sorted(DOCUMENT_KINDS) == sorted(KINDS)
+    for kind in KINDS:
+        assert all(TEXTS[f"kind_{kind}"]), kind

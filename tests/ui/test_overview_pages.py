@@ -133,6 +133,18 @@ def test_documents_page_edits_and_deletes(
     next(b for b in at.button if b.label == "Tallenna muutokset").click().run()
     assert not errors(at), errors(at)
     assert api.get(f"/projects/{project}/documents").json()[0]["region"] == "Kainuu"
+    # A transcript stays a transcript when another field is saved: the form offered three
+    # kinds of four, showed a transcript as a workshop and saved it so.
+    first = documents[0]["id"]
+    patched = api.patch(f"/projects/{project}/documents/{first}", json={"kind": "transcript"})
+    assert patched.is_success, patched.text
+    at = open_app(api_url, api_token, project, "views/documents.py")
+    assert next(w for w in at.selectbox if w.label == "Laji").value == "transcript"
+    next(w for w in at.text_input if w.label == "Alue").set_value("Lappi")
+    next(b for b in at.button if b.label == "Tallenna muutokset").click().run()
+    assert not errors(at), errors(at)
+    saved = api.get(f"/projects/{project}/documents").json()[0]
+    assert (saved["region"], saved["kind"]) == ("Lappi", "transcript")
     at.checkbox(key=f"delete_sure_{documents[0]['id']}").check().run()
     at.button(key=f"delete_{documents[0]['id']}").click().run()
     left = api.get(f"/projects/{project}/documents").json()

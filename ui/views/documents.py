@@ -16,7 +16,7 @@ from ui.client import ApiError
 from ui.i18n import option_labels, t, translated
 from ui.plain import markdown_text
 
-KINDS = ("workshop", "project_description", "other")
+KINDS = common.DOCUMENT_KINDS
 
 
 def _listing(documents: list[dict[str, Any]]) -> None:

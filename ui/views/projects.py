@@ -17,7 +17,7 @@ from ui.i18n import option_labels, t, translated
 from ui.privacy_section import privacy_section
 from ui.safe_text import md
 
-KINDS = ("workshop", "project_description", "transcript", "other")
+KINDS = common.DOCUMENT_KINDS
 # The service's rule for project names, checked here first to answer in Finnish at once.
 PROJECT_NAME = re.compile(r"^[a-z0-9äöå][a-z0-9äöå_-]{0,62}$")
 
