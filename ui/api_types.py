@@ -209,6 +209,7 @@ class DistinctiveTheme(TypedDict):
 
 class DocumentCounts(TypedDict):
     workshop: int
+    transcript: int
     project_description: int
 
 

@@ -58,19 +58,23 @@ OVERVIEW_TEXTS: dict[str, tuple[str, str]] = {
         "Could not read needs vs projects",
     ),
     "needs_caption": (
-        "Kuinka paljon työpajat (laji työpaja) nostavat kutakin teemaa esiin ja kuinka paljon "
+        "Kuinka paljon työpajat (lajit työpaja ja litterointi) nostavat kutakin teemaa esiin ja "
+        "kuinka paljon "
         "hankekuvaukset (laji hankekuvaus) käsittelevät sitä: osuus kunkin lajin "
         "muistiinpanoista, 95 %:n luottamusväli suluissa.",
-        "How much the workshops (kind workshop) raise each theme and how much the project "
+        "How much the workshops (kinds workshop and transcript) raise each theme and how much "
+        "the project "
         "descriptions (kind project description) cover it: share of each kind's notes, 95 % "
         "interval in brackets.",
     ),
     "needs_whole_project": ("Koko projekti", "The whole project"),
     "needs_missing": (
-        "Vertailuun tarvitaan sekä työpajojen että hankekuvausten dokumentteja; tästä "
+        "Vertailuun tarvitaan sekä työpajojen (tai niiden litterointien) että hankekuvausten "
+        "dokumentteja; tästä "
         "puuttuu: {kinds}. Lataa ne projektisivulla ja valitse laji, tai korjaa lajia "
         "Dokumentit-sivulla.",
-        "The comparison needs documents of both kinds, workshops and project descriptions; "
+        "The comparison needs documents of both kinds, workshops (or their transcripts) and "
+        "project descriptions; "
         "here there are none of: {kinds}. Upload them on the projects page with their kind, "
         "or fix a document's kind on the Documents page.",
     ),

@@ -1,7 +1,8 @@
-"""Needs vs projects ("kokonaiskuva"): per theme, how much the workshops raise it and how much
-the project descriptions cover it, in one project's current run; gaps (raised, not
-covered) and orphans (covered, not raised), with Wilson intervals and the small-sample
-rules of the comparison; for the whole project and per region.
+"""Needs vs projects ("kokonaiskuva"): per theme, how much the workshops raise it (their notes
+and their transcripts': ``NEED_KINDS``) and how much the project descriptions cover it, in
+one project's current run; gaps (raised, not covered) and orphans (covered, not raised),
+with Wilson intervals and the small-sample rules of the comparison; for the whole project
+and per region.
 
 The two kinds are compared like two regions: shares of each kind's notes (unassigned
 included in the totals), the weighted log-odds z of ``compare.log_odds_dirichlet`` over
@@ -23,9 +24,11 @@ from service.analysis.finnish import format_percent
 from service.analysis.prevalence import UNASSIGNED, theme_columns
 from service.storage.models import Assignment, Document, Note, ThemeRun
 
-__all__ = ["NEED", "PROJECT", "needs_report", "needs_table"]
+__all__ = ["NEED", "NEED_KINDS", "PROJECT", "needs_report", "needs_table"]
 
 NEED, PROJECT = "workshop", "project_description"
+# Documents whose notes raise needs: a workshop's notes and a session's transcript.
+NEED_KINDS = (NEED, "transcript")
 MIN_RAISED = 2  # one note is a mention, not a need (or a project's aim)
 MIN_THEME_NOTES = 5
 
@@ -172,7 +175,7 @@ def _counts(session: Session, run_id: int) -> list[tuple[str, str, int | None, i
         .select_from(Assignment)
         .join(Note, Note.id == Assignment.note_id)
         .join(Document, Document.id == Note.document_id)
-        .where(Assignment.run_id == run_id, Document.kind.in_((NEED, PROJECT)))
+        .where(Assignment.run_id == run_id, Document.kind.in_((*NEED_KINDS, PROJECT)))
         .group_by(Document.region, Document.kind, Assignment.theme_key)
     ).all()
     return [(region, kind, key, int(n)) for region, kind, key, n in rows]
@@ -184,7 +187,7 @@ def _block(
     index = {key: j for j, (key, _name) in enumerate(columns)}
     counts = np.zeros((2, len(columns)), dtype=np.int64)
     for _region, kind, key, n in records:
-        counts[0 if kind == NEED else 1, index[key]] += n
+        counts[0 if kind in NEED_KINDS else 1, index[key]] += n
     missing = [kind for i, kind in enumerate((NEED, PROJECT)) if counts[i].sum() == 0]
     return {"missing": missing, **needs_table(columns, counts)}
 
@@ -211,7 +214,7 @@ def needs_report(session: Session, run: ThemeRun) -> dict[str, Any]:
     overall = _block(records, columns)
     return {
         "run_id": run.id,
-        "documents": {NEED: documents[NEED], PROJECT: documents[PROJECT]},
+        "documents": {kind: documents[kind] for kind in (*NEED_KINDS, PROJECT)},
         "ready": not overall["missing"],
         "overall": overall,
         "regions": [
@@ -219,10 +222,12 @@ def needs_report(session: Session, run: ThemeRun) -> dict[str, Any]:
             for region in regions
         ],
         "rules": {
-            "gap": f"raised in at least {MIN_RAISED} workshop notes and not covered by any "
+            "gap": f"raised in at least {MIN_RAISED} workshop or transcript notes and not "
+            "covered by any "
             f"project description, or covered clearly less (z >= {compare.Z95:.2f})",
             "orphan": f"covered in at least {MIN_RAISED} project-description notes and not "
-            f"raised in any workshop, or raised clearly less (z <= -{compare.Z95:.2f})",
+            f"raised in any workshop or transcript, or raised clearly less "
+            f"(z <= -{compare.Z95:.2f})",
             "clear": f"|z| >= {compare.Z95:.2f}, at least {compare.MIN_GROUP_NOTES} notes of "
             f"each kind and {MIN_THEME_NOTES} in the theme",
         },

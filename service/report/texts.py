@@ -78,18 +78,21 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "needs": ("Tarpeet ja hankkeet", "Needs and projects"),
     "needs_text": (
-        "Työpajamuistiinpanoja {need}, hankekuvausten muistiinpanoja {project}. Aukko: "
+        "Työpajojen ja litterointien muistiinpanoja {need}, hankekuvausten muistiinpanoja "
+        "{project}. Aukko: "
         "työpajat nostavat teeman esiin, mutta hankkeet eivät käsittele sitä (tai selvästi "
         "vähemmän). Orpo: hankkeet käsittelevät teemaa, jota työpajat eivät nosta esiin.",
-        "Workshop notes {need}, project-description notes {project}. Gap: the workshops raise "
+        "Workshop and transcript notes {need}, project-description notes {project}. Gap: the "
+        "workshops raise "
         "the theme, the projects do not cover it (or clearly less). Orphan: the projects "
         "cover a theme the workshops do not raise.",
     ),
     "needs_missing": (
-        "Vertailuun tarvitaan sekä työpajojen että hankekuvausten dokumentteja; projektista "
+        "Vertailuun tarvitaan sekä työpajojen (tai niiden litterointien) että hankekuvausten "
+        "dokumentteja; projektista "
         "puuttuu: {kinds}.",
-        "The comparison needs documents of both kinds, workshops and project descriptions; "
-        "the project has none of: {kinds}.",
+        "The comparison needs documents of both kinds, workshops (or their transcripts) and "
+        "project descriptions; the project has none of: {kinds}.",
     ),
     "needs_no_findings": (
         "Aukkoja tai orpoja teemoja ei löytynyt.",

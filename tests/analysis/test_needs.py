@@ -68,7 +68,8 @@ def test_the_api_per_project_and_region(client: TestClient, settings: Settings) 
     with database(settings.resolved_database_url) as db:
         sample_project(db, "tarpeet")
     body = client.get("/projects/tarpeet/needs").json()
-    assert body["ready"] and body["documents"] == {"workshop": 2, "project_description": 1}
+    assert body["ready"]
+    assert body["documents"] == {"workshop": 2, "transcript": 0, "project_description": 1}
     overall = body["overall"]
     # Workshops: Pohjois-Savo (7 notes) and Kainuu (3); projects: Etelä-Savo (4).
     assert (overall["need_notes"], overall["project_notes"]) == (10, 4)
@@ -90,6 +91,21 @@ def test_a_project_of_one_kind_says_what_is_missing(client: TestClient, settings
     body = client.get("/projects/yksi/needs").json()
     assert not body["ready"] and body["overall"]["missing"] == ["project_description"]
     assert body["overall"]["gaps"] == []
+
+
+def test_a_workshops_transcript_raises_needs(client: TestClient, settings: Settings) -> None:
+    """A forum's transcript says what its participants need, as its notes would: a project
+    of a transcript and a project description had no needs ("missing: workshop")."""
+    with database(settings.resolved_database_url) as db:
+        project_id = add_project(db, "litteroitu")
+        heard = ["Työvoimaa tarvitaan", "Hoitajista on pula", "Lisää koulutusta"]
+        ids = add_document(db, project_id, heard, "Kainuu", kind="transcript")
+        ids += add_document(db, project_id, ["Koulutushanke"], "Kainuu", kind="project_description")
+        add_run(db, project_id, {1: ThemeSpec("Työvoima")}, {i: 1 for i in ids})
+    body = client.get("/projects/litteroitu/needs").json()
+    assert body["documents"] == {"workshop": 0, "transcript": 1, "project_description": 1}
+    assert body["ready"] and body["overall"]["missing"] == []
+    assert (body["overall"]["need_notes"], body["overall"]["project_notes"]) == (3, 1)
 
 
 def test_needs_command(tmp_path: Path) -> None:

@@ -54,6 +54,7 @@ class RegionNeeds(NeedsBlock):
 
 class DocumentCounts(Answer):
     workshop: int
+    transcript: int  # a session's transcript raises needs as a workshop's notes do
     project_description: int
 
 
