@@ -66,10 +66,35 @@ def _capital(sentence: str) -> str:
     return sentence[:1].upper() + sentence[1:]
 
 
+# Groups whose values are codes (kinds of document, speakers' roles), in words: where a
+# Finnish sentence starts, and what an English one calls them.
+_CODED_GROUPS: dict[tuple[str, str], tuple[str, str]] = {
+    ("kind", "workshop"): ("Työpajoissa", "workshops"),
+    ("kind", "project_description"): ("Hankekuvauksissa", "project descriptions"),
+    ("kind", "transcript"): ("Litteroinneissa", "transcripts"),
+    ("kind", "other"): ("Muissa dokumenteissa", "other documents"),
+    ("speaker_role", "facilitator"): (
+        "Fasilitaattorien puheenvuoroissa",
+        "the facilitators' turns",
+    ),
+    ("speaker_role", "participant"): ("Osallistujien puheenvuoroissa", "the participants' turns"),
+}
+
+
 def in_group_fi(group: str, by: str) -> str:
     """Where a Finnish sentence about a group starts: "Kainuussa", "Alueella ”Useita
-    alueita”" (a region Voikko cannot inflect), "Ryhmässä ”työpaja”" (any other grouping)."""
-    return _capital(in_region(group)) if by == "region" else f"Ryhmässä ”{group}”"
+    alueita”" (a region Voikko cannot inflect), "Litteroinneissa" (a kind of document or a
+    speaker's role), "Ryhmässä ”Foorumi 2021”" (any other grouping)."""
+    if by == "region":
+        return _capital(in_region(group))
+    coded = _CODED_GROUPS.get((by, group))
+    return coded[0] if coded else f"Ryhmässä ”{group}”"
+
+
+def _in_group_en(group: str, by: str) -> str:
+    """ "In Kainuu", "In transcripts", "In the participants' turns"."""
+    coded = _CODED_GROUPS.get((by, group))
+    return f"In {coded[1] if coded else group}"
 
 
 def finding_sentence(finding: dict[str, Any], by: str, lang: str) -> str:
@@ -96,9 +121,9 @@ def finding_sentence(finding: dict[str, Any], by: str, lang: str) -> str:
         else ("uncertain difference: " + _reason_text(finding, lang))
     )
     how = "more" if more else "less"
-    others = "the other regions" if by == "region" else "elsewhere"
+    others = "in the other regions" if by == "region" else "elsewhere"
     return (
-        f"In {group}, the theme “{theme}” comes up {how} than in {others} "
+        f"{_in_group_en(group, by)}, the theme “{theme}” comes up {how} than {others} "
         f"({share} vs {rest}; {certainty})."
     )
 
@@ -109,7 +134,7 @@ def quiet_sentence(group: str, by: str, lang: str) -> str:
         others = " alueista" if by == "region" else ""
         return f"{in_group_fi(group, by)} mikään teema ei erotu muista{others}."
     others = "the other regions" if by == "region" else "the rest"
-    return f"In {group}, no theme stands out from {others}."
+    return f"{_in_group_en(group, by)}, no theme stands out from {others}."
 
 
 def _candidates(

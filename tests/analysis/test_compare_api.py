@@ -49,7 +49,8 @@ def test_compare_by_region_and_by_quarter(api: TestClient, settings: Settings) -
     periods = {r["period"] for r in by_quarter.json()["rows"]}
     assert periods == {"2017-Q4", "2018-Q1"}
     by_kind = [w for w in by_quarter.json()["warnings"] if w["code"] == "small_group"]
-    assert by_kind and all(w["in_group_fi"] == f"Ryhmässä ”{w['group']}”" for w in by_kind)
+    said = {"workshop": "Työpajoissa", "project_description": "Hankekuvauksissa"}
+    assert by_kind and all(w["in_group_fi"] == said[w["group"]] for w in by_kind)
 
 
 def test_compare_errors_say_what_to_do(api: TestClient, settings: Settings) -> None:

@@ -152,6 +152,32 @@ def test_quiet_groups_and_a_single_group() -> None:
     assert alone[0]["findings"] == [] and alone[0]["notes"] == 6
 
 
+def test_kinds_and_speaker_roles_are_named_in_words() -> None:
+    """Seen comparing by kind: "Ryhmässä ”transcript” puhutaan ..." and "In transcript, the
+    theme ... comes up more than in elsewhere". Coded groups are said in words, and the
+    English has no "in elsewhere"."""
+    counts = np.array([[40, 5, 5, 0], [10, 40, 30, 0]])
+    by_kind = group_findings(["transcript", "workshop"], THEMES_AND_UNASSIGNED, counts, by="kind")
+    assert by_kind[0]["sentences"]["fi"][0].startswith(
+        "Litteroinneissa puhutaan muita enemmän teemasta ”Vetovoima”"
+    )
+    assert by_kind[0]["sentences"]["en"][0].startswith(
+        "In transcripts, the theme “Vetovoima” comes up more than elsewhere ("
+    )
+    assert by_kind[1]["sentences"]["fi"][0].startswith("Työpajoissa puhutaan muita")
+    roles = group_findings(
+        ["facilitator", "participant"], THEMES_AND_UNASSIGNED, counts, by="speaker_role"
+    )
+    assert roles[1]["sentences"]["fi"][0].startswith("Osallistujien puheenvuoroissa puhutaan")
+    assert roles[1]["sentences"]["en"][0].startswith("In the participants' turns, the theme")
+    even = np.array([[10, 10, 10, 0], [11, 10, 9, 0]])
+    quiet = group_findings(["other", "workshop"], THEMES_AND_UNASSIGNED, even, by="kind")
+    assert quiet[0]["sentences"] == {
+        "fi": ["Muissa dokumenteissa mikään teema ei erotu muista."],
+        "en": ["In other documents, no theme stands out from the rest."],
+    }
+
+
 def test_the_api_returns_the_sentences(client: TestClient, settings: Settings) -> None:
     api = include_routers(client, compare_routes.router)
     with database(settings.resolved_database_url) as db:
