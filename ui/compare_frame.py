@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +14,27 @@ import pandas as pd
 # Below this many notes a region's shares swing with every note; the page says so.
 SMALL_GROUP = 30
 Z95 = 1.959964
+MISSING = "(none)"  # the service's group of notes whose field is empty (analysis.prevalence)
+
+
+def labelled(compare: dict[str, Any], label: Callable[[str], str | None]) -> dict[str, Any]:
+    """A copy of the comparison with every group value ``label`` knows renamed: in groups,
+    rows, distinctive themes, findings and warnings (codes such as "transcript" shown in
+    the page's words). The answer itself is left as it is: it is cached."""
+
+    def renamed(value: Any) -> Any:
+        if isinstance(value, list):
+            return [renamed(v) for v in value]
+        return label(value) or value if isinstance(value, str) else value
+
+    def entry(item: dict[str, Any]) -> dict[str, Any]:
+        copy = {**item, **{k: renamed(item[k]) for k in ("group", "groups") if k in item}}
+        if isinstance(item.get("findings"), list):
+            copy["findings"] = [entry(f) for f in item["findings"]]
+        return copy
+
+    fields = ("groups", "rows", "distinctive", "findings", "warnings")
+    return {**compare, **{k: [entry(i) for i in compare[k]] for k in fields if k in compare}}
 
 
 def share_rows(compare: dict[str, Any], unassigned: str = "–") -> pd.DataFrame:

@@ -347,6 +347,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "by_group": ("Ryhmä", "Group"),
     "by_question": ("Kysymys", "Question"),
     "by_speaker_role": ("Puhujan rooli", "Speaker role"),
+    "role_facilitator": ("fasilitaattori", "facilitator"),
+    "role_participant": ("osallistuja", "participant"),
+    "group_missing": ("(ei tiedossa)", "(none)"),
     # common columns
     "col_file": ("Tiedosto", "File"),
     "col_region": ("Alue", "Region"),
@@ -501,6 +504,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Solu: kuinka suuri osa alueen muistiinpanoista kuuluu teemaan.",
         "Cell: the share of the region's notes in the theme.",
     ),
+    "heatmap_title_other": ("{by} × teemat", "{by} × themes"),
+    "heatmap_caption_other": (
+        "Solu: kuinka suuri osa ryhmän muistiinpanoista kuuluu teemaan.",
+        "Cell: the share of the group's notes in the theme.",
+    ),
     "no_comparison_data": ("Vertailtavaa ei ole.", "Nothing to compare."),
     "small_region": (
         "Alueella ”{region}” on vain {count} muistiinpanoa (alle {limit}); sen "
@@ -538,6 +546,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "0 = regions speak of the same themes, 1 = of entirely different ones.",
     ),
     "distinctive_title": ("Alueelle erottuvimmat teemat", "Each region's most distinctive themes"),
+    "distinctive_title_other": ("Erottuvimmat teemat: {by}", "Most distinctive themes: {by}"),
+    "distinctive_caption_other": (
+        "Log-vetosuhde ryhmän ja muiden välillä; viiva = 95 %:n luottamusväli, z = "
+        "erottuvuuden vahvuus.",
+        "Log-odds of the group against the rest; line = 95 % interval, z = strength.",
+    ),
     "distinctive_caption": (
         "Log-vetosuhde alueen ja muiden välillä; viiva = 95 %:n luottamusväli, z = "
         "erottuvuuden vahvuus.",

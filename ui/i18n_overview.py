@@ -23,6 +23,14 @@ OVERVIEW_TEXTS: dict[str, tuple[str, str]] = {
         "the other regions' share. Clear difference: z at least 1.96, at least 30 notes in "
         "the region and 5 in the theme, and the 95 % intervals do not overlap.",
     ),
+    "sentences_caption_other": (
+        "Kunkin ryhmän teemat, joista siinä puhutaan muita enemmän tai vähemmän: ryhmän "
+        "osuus vs muiden osuus. Selvä ero: z vähintään 1,96, ryhmässä vähintään 30 "
+        "muistiinpanoa ja teemassa vähintään 5, eivätkä 95 %:n luottamusvälit limity.",
+        "Each group's themes it talks of more or less than the others: its share vs the "
+        "others' share. Clear difference: z at least 1.96, at least 30 notes in the group "
+        "and 5 in the theme, and the 95 % intervals do not overlap.",
+    ),
     "sentence_clear": ("selvä", "clear"),
     "sentence_uncertain": ("epävarma", "uncertain"),
     "p_help": (

@@ -70,4 +70,11 @@ def test_compare_page_by_speaker_role(
     assert not errors(at), errors(at)
     heatmap = figure(at, 0)["data"][0]
     groups = {y.split(" (n=")[0] for y in heatmap["y"]}
-    assert {"facilitator", "participant", "(none)"} <= groups
+    # The service's codes in the page's words, in the cards and the picker too.
+    assert {"fasilitaattori", "osallistuja", "(ei tiedossa)"} <= groups
+    assert "**osallistuja** · n =" in "\n".join(texts(at.markdown))
+    assert "osallistuja" in at.selectbox(key="distinctive_region").options
+    assert "Puhujan rooli × teemat" in [h.value for h in at.subheader]
+    by_kind = at.selectbox(key="compare_by-fi").set_value("kind").run()
+    kinds = {y.split(" (n=")[0] for y in figure(by_kind, 0)["data"][0]["y"]}
+    assert {"työpaja", "litterointi"} <= kinds and not kinds & {"workshop", "transcript"}

@@ -198,3 +198,22 @@ def test_period_labels_in_order() -> None:
     assert str(cf.period_start("2017-Q4")) == "2017-10-01"
     assert str(cf.period_start("2017-11")) == "2017-11-01"
     assert str(cf.period_start("2017")) == "2017-01-01"
+
+
+def test_coded_groups_are_relabelled_everywhere_they_are_named() -> None:
+    compare = {
+        "groups": [{"group": "transcript", "notes": 7}],
+        "rows": [{"group": "transcript", "theme_id": 1}],
+        "distinctive": [{"group": "transcript", "themes": []}],
+        "findings": [{"group": "transcript", "findings": [{"group": "transcript"}]}],
+        "warnings": [{"code": "small_group", "group": "transcript"}, {"code": "sparse"}],
+    }
+    labelled = cf.labelled(compare, {"transcript": "litterointi"}.get)
+    assert labelled["groups"][0]["group"] == labelled["rows"][0]["group"] == "litterointi"
+    assert labelled["distinctive"][0]["group"] == "litterointi"
+    assert labelled["findings"][0]["findings"][0]["group"] == "litterointi"
+    assert labelled["warnings"] == [
+        {"code": "small_group", "group": "litterointi"},
+        {"code": "sparse"},
+    ]
+    assert compare["rows"][0]["group"] == "transcript"  # the cached answer is not changed

@@ -35,8 +35,8 @@ def _labels(by: str = "region") -> dict[str, str]:
 def _heatmap(
     matrix: pd.DataFrame, totals: dict[str, int], project: str, by: str = "region"
 ) -> None:
-    st.subheader(t("heatmap_title"))
-    st.caption(t("heatmap_caption"))
+    st.subheader(_by_text("heatmap_title", by))
+    st.caption(_by_text("heatmap_caption", by))
     if matrix.empty:
         st.info(t("no_comparison_data"))
         return
@@ -110,13 +110,13 @@ def _association(compare: dict[str, Any]) -> None:
         right.metric(t("cramers_v"), number(float(stats["cramers_v"]), 2), help=t("cramers_v_help"))
 
 
-def _sentences(compare: dict[str, Any]) -> None:
+def _sentences(compare: dict[str, Any], by: str) -> None:
     """Each region's differences in plain words, as the service phrased them."""
     groups = compare["findings"]
     if len(groups) < 2:
         return
     st.subheader(t("sentences_title"))
-    st.caption(t("sentences_caption"))
+    st.caption(_by_text("sentences_caption", by))
     lang = language()
     columns = st.columns(2)
     for i, group in enumerate(groups):
@@ -134,8 +134,8 @@ def _sentences(compare: dict[str, Any]) -> None:
 
 
 def _distinctive(compare: dict[str, Any], project: str, by: str) -> None:
-    st.subheader(t("distinctive_title"))
-    st.caption(t("distinctive_caption"))
+    st.subheader(_by_text("distinctive_title", by))
+    st.caption(_by_text("distinctive_caption", by))
     rows = cf.distinctive_rows(compare)
     groups = list(dict.fromkeys(rows["group"]))
     if len(groups) < 2:  # one region has nothing to stand out from
@@ -211,6 +211,23 @@ def _timeline(
     common.csv_download(series, f"teemat-ajassa-{project}.csv", "timeline_csv")
 
 
+def _by_text(key: str, by: str) -> str:
+    """A text about regions, or its variant about the groups compared ("Puhujan rooli ×
+    teemat")."""
+    return t(key) if by == "region" else t(f"{key}_other", by=t(f"by_{by}"))
+
+
+def _group_words(by: str) -> dict[str, str]:
+    """The service's coded group values (kinds of document, speakers' roles, the group of
+    notes without a value) in the page's language."""
+    words = {cf.MISSING: t("group_missing")}
+    if by == "kind":
+        words |= {kind: t(f"kind_{kind}") for kind in common.DOCUMENT_KINDS}
+    elif by == "speaker_role":
+        words |= {role: t(f"role_{role}") for role in ("facilitator", "participant")}
+    return words
+
+
 def _page(project: str) -> None:
     by = st.selectbox(
         t("compare_by"),
@@ -224,6 +241,7 @@ def _page(project: str) -> None:
     except ApiError as error:
         common.show_read_error(error, "compare_unreadable")
         return
+    compare = cf.labelled(compare, _group_words(by).get)
     rows = cf.share_rows(compare, t("unassigned"))
     totals = cf.group_totals(rows) if not rows.empty else {}
     cautions = cf.warnings(compare)
@@ -232,7 +250,7 @@ def _page(project: str) -> None:
     else:
         _small_groups(totals)
     _association(compare)
-    _sentences(compare)
+    _sentences(compare, by)
     _heatmap(cf.share_matrix(rows), totals, project, by)
     _distinctive(compare, project, by)
     try:
