@@ -3,8 +3,9 @@
 A layer raises the kind that says what went wrong, with a message that tells the user
 what to do; it never names an HTTP status or an exit code. ``api/errors.py`` answers
 every ``ServiceError`` with its ``status`` and the message as the detail (``code``
-beside it where a client needs one); the CLI prints the message in red and exits with
-status 2 (``commands.CommandApp``). A rule with no imports: any layer may use it.
+beside it where a client needs one, ``detail_fi`` the message in Finnish where it has
+one); the CLI prints the message in red and exits with status 2
+(``commands.CommandApp``). A rule with no imports: any layer may use it.
 
 Kinds: ``Forbidden`` (403: the user's role may not do this), ``NotFound`` (404;
 ``code`` lets a client tell "no such theme" from "no theme run yet" without reading
@@ -18,15 +19,19 @@ __all__ = ["Conflict", "Forbidden", "Invalid", "NotFound", "ServiceError"]
 
 
 class ServiceError(Exception):
-    """A request the service cannot do, in words for the user (``message``); ``status``
-    is the HTTP status it is answered with, ``code`` an optional word for clients."""
+    """A request the service cannot do, in words for the user (``message``, English, and
+    ``finnish`` where the error has it: the UI speaks Finnish); ``status`` is the HTTP
+    status it is answered with, ``code`` an optional word for clients."""
 
     status = 422
     code: str | None = None
 
-    def __init__(self, message: str, status: int | None = None) -> None:
+    def __init__(
+        self, message: str, status: int | None = None, *, finnish: str | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
+        self.finnish = finnish
         if status is not None:
             self.status = status
 

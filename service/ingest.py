@@ -89,37 +89,58 @@ def validate_meta(
     if not region or not _REGION_RE.match(region):
         raise UploadError(
             "Region must be a place name of 1-100 letters, digits, spaces or hyphens "
-            "(for example 'Pohjois-Savo')."
+            "(for example 'Pohjois-Savo').",
+            finnish="Alueen pitää olla paikan nimi, 1–100 kirjainta, numeroa, välilyöntiä tai "
+            "yhdysmerkkiä (esimerkiksi 'Pohjois-Savo').",
         )
     kind = (kind or "workshop").strip()
     if kind not in KINDS:
-        raise UploadError(f"Kind must be one of {', '.join(KINDS)}; got {kind!r}.")
+        raise UploadError(
+            f"Kind must be one of {', '.join(KINDS)}; got {kind!r}.",
+            finnish=f"Lajin pitää olla jokin näistä: {', '.join(KINDS)}; annettu {kind!r}.",
+        )
     parsed_date = None
     if date:
         try:
             parsed_date = dt.date.fromisoformat(date.strip())
         except ValueError:
-            raise UploadError(f"Date must be a real date as YYYY-MM-DD; got {date!r}.") from None
+            raise UploadError(
+                f"Date must be a real date as YYYY-MM-DD; got {date!r}.",
+                finnish=f"Päivämäärän pitää olla oikea päivä muodossa VVVV-KK-PP; annettu "
+                f"{date!r}.",
+            ) from None
     event = (event or "").strip() or None
     if event is not None and (
         len(event) > 255 or any(unicodedata.category(c) == "Cc" for c in event)
     ):
-        raise UploadError("Event must be at most 255 characters of plain text.")
+        raise UploadError(
+            "Event must be at most 255 characters of plain text.",
+            finnish="Tilaisuus saa olla enintään 255 merkkiä tavallista tekstiä.",
+        )
     # "Liisa Korhonen, Matti" -> the speakers whose role is facilitator.
     names = tuple(n for n in (" ".join(p.split()) for p in (facilitator or "").split(",")) if n)
     if any(len(n) > 100 or any(unicodedata.category(c) == "Cc" for c in n) for n in names):
-        raise UploadError("Facilitator must be speaker names of at most 100 characters each.")
+        raise UploadError(
+            "Facilitator must be speaker names of at most 100 characters each.",
+            finnish="Fasilitaattoriksi annetaan puhujien nimiä, kukin enintään 100 merkkiä.",
+        )
     return DocumentMeta(region, kind, parsed_date, event, names)
 
 
 def clean_filename(name: str | None) -> str:
     """The base name of an uploaded file, with path tricks and control characters removed."""
     if not name or "\x00" in name:
-        raise UploadError("The file name is missing or contains a NUL byte; rename the file.")
+        raise UploadError(
+            "The file name is missing or contains a NUL byte; rename the file.",
+            finnish="Tiedostonimi puuttuu tai siinä on NUL-tavu: nimeä tiedosto uudelleen.",
+        )
     base = re.split(r"[\\/]", name)[-1]
     base = "".join(c for c in base if unicodedata.category(c) != "Cc").strip().lstrip(".")
     if not base:
-        raise UploadError(f"{name!r} is not a usable file name; give the file a plain name.")
+        raise UploadError(
+            f"{name!r} is not a usable file name; give the file a plain name.",
+            finnish=f"{name!r} ei kelpaa tiedostonimeksi: anna tiedostolle tavallinen nimi.",
+        )
     return base[-255:]
 
 
@@ -139,7 +160,9 @@ def prepare_document(
     name = clean_filename(filename)
     if len(content) > settings.max_upload_bytes:
         raise UploadError(
-            f"{name} is larger than the limit of {settings.max_upload_mb:g} MB; split it.", 413
+            f"{name} is larger than the limit of {settings.max_upload_mb:g} MB; split it.",
+            413,
+            finnish=f"{name} on suurempi kuin {settings.max_upload_mb:g} Mt:n raja: jaa se osiin.",
         )
     parsed, meta = _parse_upload(name, content, meta, settings, text_column, columns)
     notes = _notes_of(name, parsed, meta, settings)
@@ -171,13 +194,16 @@ def _parse_upload(
             max_chars=settings.max_document_chars,
         )
     except ParseError as error:
-        raise UploadError(f"{name}: {error.message}") from None
+        raise UploadError(f"{name}: {error.message}", finnish=f"{name}: {error.finnish}") from None
     if parsed.is_transcript:
         meta = replace(meta, kind="transcript")
     elif meta.kind == "transcript":
         raise UploadError(
             f"{name}: no speaker turns were found, so it cannot be read as a transcript. "
-            "Give each turn a speaker ('Liisa Korhonen: ...') or choose another kind."
+            "Give each turn a speaker ('Liisa Korhonen: ...') or choose another kind.",
+            finnish=f"{name}: puheenvuoroja ei löytynyt, joten sitä ei voi lukea "
+            "litterointina. Merkitse jokaiselle puheenvuorolle puhuja ('Liisa Korhonen: ...') "
+            "tai valitse toinen laji.",
         )
     return parsed, meta
 
@@ -194,15 +220,24 @@ def _notes_of(
     except NoteTooLong as error:
         raise UploadError(
             f"{name}: {error}. Break the text into sentences (. ! ?), clauses (, ;) or "
-            "paragraphs, or split the file."
+            "paragraphs, or split the file.",
+            finnish=f"{name}: {error.length} merkin jaksossa (merkistä {error.start} alkaen) ei "
+            f"ole virkkeen tai lauseen rajaa, ja muistiinpano saa olla enintään "
+            f"{settings.max_note_chars} merkkiä. Jaa teksti virkkeisiin (. ! ?), lauseisiin "
+            "(, ;) tai kappaleisiin, tai jaa tiedosto osiin.",
         ) from None
     if not notes:
-        raise UploadError(f"{name}: no notes were found in the text; check the file's content.")
+        raise UploadError(
+            f"{name}: no notes were found in the text; check the file's content.",
+            finnish=f"{name}: tekstistä ei löytynyt muistiinpanoja; tarkista tiedoston sisältö.",
+        )
     if len(notes) > settings.max_notes_per_document:
         raise UploadError(
             f"{name} would make {len(notes)} notes, over the limit of "
             f"{settings.max_notes_per_document}; split the file.",
             413,
+            finnish=f"{name} antaisi {len(notes)} muistiinpanoa, yli rajan "
+            f"{settings.max_notes_per_document}: jaa tiedosto osiin.",
         )
     return notes
 

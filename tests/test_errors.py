@@ -3,6 +3,9 @@ and by the CLI with the message in red and exit status 2 (issue 16)."""
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 import typer
 from fastapi import FastAPI
@@ -89,3 +92,32 @@ def test_a_sub_app_of_commands_answers_the_same() -> None:
     done = CliRunner().invoke(app, ["run", "show"])
     assert done.exit_code == 2 and "Error: No run 7 in this project." in done.output
     assert isinstance(app, typer.Typer)
+
+
+def test_a_finnish_message_is_answered_beside_the_english_one() -> None:
+    app = FastAPI()
+    add_error_handlers(app)
+
+    @app.get("/fail")
+    def fail() -> None:
+        raise UploadError("The file is empty.", finnish="Tiedosto on tyhjä.")
+
+    body = TestClient(app).get("/fail").json()
+    assert body == {"detail": "The file is empty.", "detail_fi": "Tiedosto on tyhjä."}
+
+
+def test_every_upload_and_parse_error_says_it_in_finnish_too() -> None:
+    """The UI speaks Finnish, and an upload's refusal is what a new user meets first: every
+    ``UploadError`` and ``ParseError`` the service raises gives ``finnish=``."""
+    service = Path(__file__).resolve().parents[1] / "service"
+    missing = []
+    for path in sorted(service.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in ("UploadError", "ParseError")
+                and not any(k.arg == "finnish" for k in node.keywords)
+            ):
+                missing.append(f"{path.relative_to(service.parent)}:{node.lineno}")
+    assert not missing, missing

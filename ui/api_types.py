@@ -275,6 +275,7 @@ class ErrorOut(TypedDict):
 
     detail: str | list[ValidationIssue]
     code: NotRequired[str]
+    detail_fi: NotRequired[str]
 
 
 class FindingOut(TypedDict):

@@ -61,7 +61,8 @@ class ApiError(Exception):
     ``missing_endpoint`` is true when the service has no such route at all (an
     older service), as opposed to a missing project, theme or run. ``kind`` lets the
     page say in the user's language what went wrong when the service said nothing;
-    ``code`` is the service's own name of a 404 (``"no_theme_run"``, ``"not_found"``).
+    ``code`` is the service's own name of a 404 (``"no_theme_run"``, ``"not_found"``);
+    ``finnish`` the service's message in Finnish where it gave one ("" otherwise).
     """
 
     def __init__(
@@ -71,6 +72,7 @@ class ApiError(Exception):
         missing_endpoint: bool = False,
         kind: str = "http",
         code: str = "",
+        finnish: str = "",
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -78,6 +80,7 @@ class ApiError(Exception):
         self.missing_endpoint = missing_endpoint
         self.kind = kind  # "http" | "unreachable" | "timeout" | "format"
         self.code = code
+        self.finnish = finnish
 
 
 @dataclass(frozen=True)
@@ -115,13 +118,14 @@ def _detail(response: httpx.Response) -> str:
     return str(detail) if detail is not None else response.reason_phrase
 
 
-def _code(response: httpx.Response) -> str:
-    """The ``code`` the service puts beside a 404's message, or ""."""
+def _field(response: httpx.Response, name: str) -> str:
+    """A field the service puts beside its message (``code``: a 404's name; ``detail_fi``:
+    the message in Finnish), or ""."""
     try:
         body = response.json()
     except ValueError:
         return ""
-    return str(body.get("code") or "") if isinstance(body, dict) else ""
+    return str(body.get(name) or "") if isinstance(body, dict) else ""
 
 
 class ApiClient:
@@ -159,7 +163,11 @@ class ApiClient:
                 "Method Not Allowed",
             )
             raise ApiError(
-                detail, response.status_code, missing_endpoint=missing, code=_code(response)
+                detail,
+                response.status_code,
+                missing_endpoint=missing,
+                code=_field(response, "code"),
+                finnish=_field(response, "detail_fi"),
             )
         return response
 

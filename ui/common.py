@@ -9,7 +9,7 @@ from typing import Any
 import streamlit as st
 
 from ui.client import SESSION_COOKIE, ApiClient, ApiError, default_api_url, forwarded_for
-from ui.i18n import job_message, option_labels, t
+from ui.i18n import job_message, language, option_labels, t
 from ui.safe_text import csv_bytes, md
 from ui.upload_rules import UploadRules
 
@@ -98,8 +98,9 @@ def show_error(error: ApiError, context: str | None = None) -> None:
         message = t("error_missing_endpoint", what=md(error.message))
     elif error.status >= 500:
         message = t("error_server", detail=md(error.message))
-    else:
-        message = md(error.message)  # the service's words can quote what a user typed
+    else:  # the service's words can quote what a user typed
+        finnish = language() == "fi" and error.finnish
+        message = md(finnish or error.message)
     st.error(f"{t(context)}: {message}" if context else message, icon=":material/warning:")
 
 

@@ -12,11 +12,13 @@ __all__ = ["add_error_handlers"]
 
 def add_error_handlers(app: FastAPI) -> None:
     """Answer every ``ServiceError`` with its status, its message as the detail and, where
-    it has one, its ``code``."""
+    it has them, its ``code`` and the message in Finnish (``detail_fi``)."""
 
     @app.exception_handler(ServiceError)
     async def user_error(_request: Request, error: ServiceError) -> JSONResponse:
         body: dict[str, str] = {"detail": error.message}
         if error.code is not None:
             body["code"] = error.code
+        if error.finnish is not None:
+            body["detail_fi"] = error.finnish
         return JSONResponse(body, status_code=error.status)

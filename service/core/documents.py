@@ -58,7 +58,10 @@ def edit_document(
     document = repository.get_document(session, project.id, document_id)
     if "kind" in given and not (given["kind"] or "").strip():
         # validate_meta reads an empty kind as the upload's default; here it is a mistake.
-        raise UploadError(f"Kind cannot be empty; use one of {', '.join(KINDS)}.")
+        raise UploadError(
+            f"Kind cannot be empty; use one of {', '.join(KINDS)}.",
+            finnish=f"Laji ei voi olla tyhjä; käytä jotakin näistä: {', '.join(KINDS)}.",
+        )
     before = _metadata(document)
     merged = {field: given[field] if field in given else before[field] for field in METADATA}
     meta = validate_meta(merged["region"], merged["kind"], merged["date"], merged["event"])

@@ -9,7 +9,7 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["MAX_UNZIPPED_BYTES", "ParseError", "check_zip", "reading"]
+__all__ = ["MAX_UNZIPPED_BYTES", "ParseError", "check_zip", "finnish_name", "reading"]
 
 # Zip containers (docx, xlsx, pptx) are checked from their central directory before any
 # library inflates them: Python's zipfile never inflates past a member's declared
@@ -21,11 +21,29 @@ ZIP_RATIO_MIN_BYTES = 5 * 1024 * 1024  # tiny members may legitimately compress 
 
 
 class ParseError(ValueError):
-    """A problem with an uploaded file that the user can fix; ``message`` says how."""
+    """A problem with an uploaded file that the user can fix; ``message`` says how, and
+    ``finnish`` says it in Finnish."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, finnish: str) -> None:
         super().__init__(message)
         self.message = message
+        self.finnish = finnish
+
+
+# What a reader names in its messages, in Finnish (nominative).
+_FINNISH_NAMES = {
+    "Word file": "Word-tiedosto",
+    "PowerPoint file": "PowerPoint-tiedosto",
+    "Excel file": "Excel-tiedosto",
+    "PDF": "PDF-tiedosto",
+    "WebVTT file": "WebVTT-tiedosto",
+    "SRT file": "SRT-tiedosto",
+}
+
+
+def finnish_name(what: str) -> str:
+    """ "PowerPoint file" -> "PowerPoint-tiedosto" (the name itself if it has no Finnish)."""
+    return _FINNISH_NAMES.get(what, what)
 
 
 @contextmanager
@@ -44,7 +62,9 @@ def reading(what: str) -> Iterator[None]:
         raise
     except Exception as error:
         raise ParseError(
-            f"The {what} could not be read; it looks damaged. Open and save it again, then upload."
+            f"The {what} could not be read; it looks damaged. Open and save it again, then upload.",
+            finnish=f"{finnish_name(what)} ei avautunut; se näyttää vioittuneelta. Avaa ja "
+            "tallenna se uudelleen ja lataa sitten.",
         ) from error
 
 
@@ -55,16 +75,28 @@ def check_zip(content: bytes, what: str) -> None:
             members = archive.infolist()
     except Exception:  # BadZipFile, or struct/OSError/ValueError on mangled directories
         raise ParseError(
-            f"This is not a valid {what} (it is not a zip archive): save it again and upload."
+            f"This is not a valid {what} (it is not a zip archive): save it again and upload.",
+            finnish=f"Tämä ei ole kelvollinen {finnish_name(what)} (se ei ole zip-arkisto): "
+            "tallenna se uudelleen ja lataa.",
         ) from None
     if len(members) > MAX_ZIP_MEMBERS:
-        raise ParseError(f"The {what} has {len(members):,} parts, too many to be real; not read.")
+        raise ParseError(
+            f"The {what} has {len(members):,} parts, too many to be real; not read.",
+            finnish=f"{finnish_name(what)}: {len(members)} osaa, liian monta ollakseen aito; "
+            "ei luettu.",
+        )
     if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
         raise ParseError(
             f"The {what} would expand to more than {MAX_UNZIPPED_BYTES // 2**20} MB; split it or "
-            "remove large images."
+            "remove large images.",
+            finnish=f"{finnish_name(what)} purkautuisi yli {MAX_UNZIPPED_BYTES // 2**20} "
+            "megatavuksi: jaa se osiin tai poista suuret kuvat.",
         )
     for member in members:
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > ZIP_RATIO_MIN_BYTES and ratio > MAX_ZIP_RATIO:
-            raise ParseError(f"The {what} is compressed {ratio:,.0f}:1, like a zip bomb; not read.")
+            raise ParseError(
+                f"The {what} is compressed {ratio:,.0f}:1, like a zip bomb; not read.",
+                finnish=f"{finnish_name(what)} on pakattu suhteessa {ratio:.0f}:1 kuin "
+                "zip-pommi; ei luettu.",
+            )

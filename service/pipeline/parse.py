@@ -46,19 +46,7 @@ def parse_document(
     ``max_chars`` bounds the text length in code points.
     Raises ``ParseError`` for anything wrong with the file, and nothing else.
     """
-    suffix = PurePosixPath(filename.replace("\\", "/")).suffix.lower()
-    if suffix not in ACCEPTED_EXTENSIONS:
-        raise ParseError(
-            f"Files of type {suffix or '(no extension)'!r} are not supported: upload one of "
-            f"{', '.join(ACCEPTED_EXTENSIONS)}."
-        )
-    if not content.strip():
-        raise ParseError("The file is empty: upload a file with text.")
-    fmt: DocumentFormat = suffix[1:]  # type: ignore[assignment]
-    if fmt in _TEXT_FORMATS and len(content) > 4 * max_chars + 4:
-        raise too_long(max_chars)  # UTF-8 needs at most 4 bytes per character
-    if len(content) > MAX_BINARY_BYTES:
-        raise ParseError(f"The file is larger than {MAX_BINARY_BYTES // 2**20} MB: split it.")
+    fmt = _checked_format(filename, content, max_chars)
     if fmt in ("csv", "xlsx"):
         return tables.parse_table(fmt, content, text_column, max_chars, columns)
     if fmt == "pptx":
@@ -76,7 +64,7 @@ def parse_document(
         raise too_long(max_chars)
     text = normalize_text(raw).strip("\n")
     if not text.strip():
-        raise ParseError("The file is empty: upload a file with text.")
+        raise _empty()
     cues = _transcript_cues(fmt, text, transcript_declared)
     if cues is not None:
         return _transcript_document(fmt, cues, encoding, title, max_chars)
@@ -86,6 +74,36 @@ def parse_document(
         headings = (line[2:].strip() for line in text.split("\n") if line.startswith("# "))
         title = next(headings, None)
     return ParsedDocument(text=text, format=fmt, encoding=encoding, title=title or None)
+
+
+def _checked_format(filename: str, content: bytes, max_chars: int) -> DocumentFormat:
+    """The format an upload's extension names, once its size and kind are acceptable."""
+    suffix = PurePosixPath(filename.replace("\\", "/")).suffix.lower()
+    if suffix not in ACCEPTED_EXTENSIONS:
+        raise ParseError(
+            f"Files of type {suffix or '(no extension)'!r} are not supported: upload one of "
+            f"{', '.join(ACCEPTED_EXTENSIONS)}.",
+            finnish=f"Tiedostotyyppiä {suffix or '(ei päätettä)'!r} ei tueta: lataa jokin "
+            f"näistä: {', '.join(ACCEPTED_EXTENSIONS)}.",
+        )
+    if not content.strip():
+        raise _empty()
+    fmt: DocumentFormat = suffix[1:]  # type: ignore[assignment]
+    if fmt in _TEXT_FORMATS and len(content) > 4 * max_chars + 4:
+        raise too_long(max_chars)  # UTF-8 needs at most 4 bytes per character
+    if len(content) > MAX_BINARY_BYTES:
+        raise ParseError(
+            f"The file is larger than {MAX_BINARY_BYTES // 2**20} MB: split it.",
+            finnish=f"Tiedosto on yli {MAX_BINARY_BYTES // 2**20} Mt: jaa se osiin.",
+        )
+    return fmt
+
+
+def _empty() -> ParseError:
+    return ParseError(
+        "The file is empty: upload a file with text.",
+        finnish="Tiedosto on tyhjä: lataa tiedosto, jossa on tekstiä.",
+    )
 
 
 def _transcript_cues(
@@ -111,7 +129,9 @@ def _transcript_document(
     if not turns:
         raise ParseError(
             "The transcript has no speech in it (only times or recording notices): check "
-            "that it is the right file."
+            "that it is the right file.",
+            finnish="Litteroinnissa ei ole puhetta (vain aikoja tai tallennusilmoituksia): "
+            "tarkista, että tiedosto on oikea.",
         )
     if len(text) > max_chars:
         raise too_long(max_chars)

@@ -64,7 +64,10 @@ class Line:
 def pdf_lines(content: bytes, max_chars: int) -> tuple[list[list[Line]], str | None]:
     """The lines of every page (in reading order) and the PDF's title, if it has one."""
     if b"%PDF-" not in content[:1024]:
-        raise ParseError("This file is not a PDF: check the file or its extension.")
+        raise ParseError(
+            "This file is not a PDF: check the file or its extension.",
+            finnish="Tiedosto ei ole PDF: tarkista tiedosto tai sen pääte.",
+        )
     _refuse_locked(content)
     pages: list[list[Line]] = []
     length = 0
@@ -81,7 +84,11 @@ def pdf_lines(content: bytes, max_chars: int) -> tuple[list[list[Line]], str | N
                     raise too_long(max_chars)
                 page.close()  # pdfplumber caches every page's objects otherwise
     if not any(pages):
-        raise ParseError("This PDF has no text layer; it needs OCR before upload.")
+        raise ParseError(
+            "This PDF has no text layer; it needs OCR before upload.",
+            finnish="PDF-tiedostossa ei ole tekstikerrosta: se pitää tekstintunnistaa (OCR) "
+            "ennen latausta.",
+        )
     return pages, title if isinstance(title, str) and title.strip() else None
 
 
@@ -100,7 +107,9 @@ def _refuse_locked(content: bytes) -> None:
     if not opened:
         raise ParseError(
             "This PDF is password protected: remove the password (or print it to a new "
-            "PDF) and upload again."
+            "PDF) and upload again.",
+            finnish="PDF-tiedosto on suojattu salasanalla: poista salasana (tai tulosta se "
+            "uudeksi PDF-tiedostoksi) ja lataa uudelleen.",
         )
 
 

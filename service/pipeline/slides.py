@@ -64,7 +64,10 @@ def pptx_document(content: bytes, max_chars: int) -> ParsedDocument:
         slides: list[Slide] = []
         for number, slide in enumerate(presentation.slides):
             if number >= MAX_SLIDES:
-                raise ParseError(f"The deck has more than {MAX_SLIDES:,} slides: split it.")
+                raise ParseError(
+                    f"The deck has more than {MAX_SLIDES:,} slides: split it.",
+                    finnish=f"Esityksessä on yli {MAX_SLIDES} diaa: jaa se osiin.",
+                )
             slides.append(_read_slide(slide))
     furniture = repeated_boxes(slides), repeated_notes(slides)
     blocks: list[str] = []
@@ -83,7 +86,10 @@ def pptx_document(content: bytes, max_chars: int) -> ParsedDocument:
             title = slide.title
     text = "\n\n".join(blocks)
     if not text.strip():
-        raise ParseError("The deck has no text on its slides: upload a deck with text.")
+        raise ParseError(
+            "The deck has no text on its slides: upload a deck with text.",
+            finnish="Esityksen dioilla ei ole tekstiä: lataa esitys, jossa on tekstiä.",
+        )
     return ParsedDocument(text=text, format="pptx", title=title, headings=frozenset(headings))
 
 

@@ -48,7 +48,10 @@ def parse_columns(spec: str | None) -> dict[NoteField, str]:
             raise ParseError(
                 f"Column roles are written as field=column, with a field among "
                 f"{', '.join(FIELD_COLUMN_NAMES)} (for example 'group=Pöytä'); "
-                f"got {part.strip()!r}."
+                f"got {part.strip()!r}.",
+                finnish=f"Sarakkeiden roolit kirjoitetaan muodossa kenttä=sarake, kenttänä "
+                f"jokin näistä: {', '.join(FIELD_COLUMN_NAMES)} (esimerkiksi 'group=Pöytä'); "
+                f"annettu {part.strip()!r}.",
             )
         mapping[field] = column.strip()
     return mapping
@@ -73,7 +76,10 @@ def parse_table(
     else:
         table = _xlsx_rows(content)
     if not table:
-        raise ParseError("The table is empty: upload a file with a header row and rows of text.")
+        raise ParseError(
+            "The table is empty: upload a file with a header row and rows of text.",
+            finnish="Taulukko on tyhjä: lataa tiedosto, jossa on otsikkorivi ja tekstirivejä.",
+        )
     first = header_row(table)
     body = table[first + 1 :]
     header = _column_names(table[first], max(len(row) for row in table[first:]))
@@ -96,7 +102,11 @@ def parse_table(
         if offset > max_chars:
             raise too_long(max_chars)
     if not texts:
-        raise ParseError(f"Column {header[index]!r} has no text in any row: choose another column.")
+        raise ParseError(
+            f"Column {header[index]!r} has no text in any row: choose another column.",
+            finnish=f"Sarakkeessa {header[index]!r} ei ole tekstiä yhdelläkään rivillä: valitse "
+            "toinen sarake.",
+        )
     return ParsedDocument(text="\n\n".join(texts), format=fmt, encoding=encoding, rows=tuple(spans))
 
 
@@ -130,7 +140,9 @@ def _field_columns(header: Sequence[str], named: Mapping[NoteField, str]) -> dic
         if column.casefold() not in folded:
             raise ParseError(
                 f"There is no column {column!r} for the {field}; the columns are: "
-                f"{_listing(header)}."
+                f"{_listing(header)}.",
+                finnish=f"Saraketta {column!r} ({field}) ei ole; sarakkeet ovat: "
+                f"{_listing(header)}.",
             )
         found[field] = folded.index(column.casefold())
     taken = set(found.values())
@@ -156,7 +168,10 @@ def _csv_rows(text: str) -> list[list[str]]:
         reader = csv.reader(io.StringIO(text), delimiter=delimiter)
         rows = [[cell.strip() for cell in row] for row in reader]
     except csv.Error as error:
-        raise ParseError(f"The CSV file could not be read ({error}); check its quoting.") from None
+        raise ParseError(
+            f"The CSV file could not be read ({error}); check its quoting.",
+            finnish=f"CSV-tiedosto ei avautunut ({error}); tarkista sen lainausmerkit.",
+        ) from None
     return [row for row in rows if any(row)]
 
 
@@ -177,7 +192,8 @@ def _xlsx_rows(content: bytes) -> list[list[str]]:
             for number, values in enumerate(rows):
                 if number >= MAX_TABLE_ROWS:
                     raise ParseError(
-                        f"The sheet has more than {MAX_TABLE_ROWS:,} rows: split the file."
+                        f"The sheet has more than {MAX_TABLE_ROWS:,} rows: split the file.",
+                        finnish=f"Taulukossa on yli {MAX_TABLE_ROWS} riviä: jaa tiedosto osiin.",
                     )
                 if any(value is not None for value in values):
                     table.append([_cell_text(value) for value in values])
@@ -221,7 +237,10 @@ def _choose_text_column(
     if wanted is not None:
         if wanted.strip().casefold() in folded:
             return folded.index(wanted.strip().casefold())
-        raise ParseError(f"There is no column {wanted!r}; the columns are: {_listing(header)}.")
+        raise ParseError(
+            f"There is no column {wanted!r}; the columns are: {_listing(header)}.",
+            finnish=f"Saraketta {wanted!r} ei ole; sarakkeet ovat: {_listing(header)}.",
+        )
     for name in TEXT_COLUMN_NAMES:
         if name in folded:
             return folded.index(name)
@@ -235,7 +254,9 @@ def _choose_text_column(
     if not candidates:
         raise ParseError(
             f"No column holds text; the columns are: {_listing(header)}. Upload a table "
-            "with a text column."
+            "with a text column.",
+            finnish=f"Missään sarakkeessa ei ole tekstiä; sarakkeet ovat: {_listing(header)}. "
+            "Lataa taulukko, jossa on tekstisarake.",
         )
     # Equal row counts per column, so the longest total is the longest average text.
     return max(candidates, key=lambda i: lengths[i])

@@ -45,7 +45,9 @@ def decode_text(content: bytes) -> tuple[str, str]:
             except UnicodeDecodeError:
                 raise ParseError(
                     f"The file says it is {codec.upper()} but is not: save it as UTF-8 and "
-                    "upload again."
+                    "upload again.",
+                    finnish=f"Tiedosto sanoo olevansa {codec.upper()}, mutta ei ole: tallenna "
+                    "se UTF-8-muodossa ja lataa uudelleen.",
                 ) from None
     if b"\x00" in content:
         raise _binary()
@@ -65,7 +67,9 @@ def decode_text(content: bytes) -> tuple[str, str]:
     if best is not None and _looks_like_text(str(best)):
         return str(best), best.encoding
     raise ParseError(
-        "The text encoding could not be recognised: save the file as UTF-8 and upload again."
+        "The text encoding could not be recognised: save the file as UTF-8 and upload again.",
+        finnish="Tekstin merkistöä ei tunnistettu: tallenna tiedosto UTF-8-muodossa ja lataa "
+        "uudelleen.",
     )
 
 
@@ -99,13 +103,16 @@ def normalize_text(text: str) -> str:
 
 def too_long(max_chars: int) -> ParseError:
     return ParseError(
-        f"The text is longer than the limit of {max_chars:,} characters: split the file."
+        f"The text is longer than the limit of {max_chars:,} characters: split the file.",
+        finnish=f"Teksti on pidempi kuin {max_chars} merkin raja: jaa tiedosto osiin.",
     )
 
 
 def _binary() -> ParseError:
     return ParseError(
-        "This is not a text file (it contains binary data): upload txt, md or csv text."
+        "This is not a text file (it contains binary data): upload txt, md or csv text.",
+        finnish="Tämä ei ole tekstitiedosto (siinä on binääridataa): lataa txt-, md- tai "
+        "csv-tekstiä.",
     )
 
 

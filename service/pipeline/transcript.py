@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from service.pipeline.document import Cue, Turn
-from service.pipeline.errors import ParseError
+from service.pipeline.errors import ParseError, finnish_name
 
 __all__ = [
     "SpokenCue",
@@ -133,7 +133,9 @@ def read_vtt(text: str) -> list[SpokenCue]:
     if not text.lstrip("\ufeff").startswith("WEBVTT"):
         raise ParseError(
             "This WebVTT file does not start with 'WEBVTT': export the transcript again "
-            "(or upload it as .txt)."
+            "(or upload it as .txt).",
+            finnish="WebVTT-tiedosto ei ala sanalla 'WEBVTT': vie litterointi uudelleen (tai "
+            "lataa se .txt-tiedostona).",
         )
     return _read_captions(text, "vtt", "WebVTT file", "00:00:01.000 --> 00:00:04.000")
 
@@ -143,7 +145,9 @@ def read_srt(text: str) -> list[SpokenCue]:
     if "-->" not in text:
         raise ParseError(
             "No subtitles were found in the SRT file: check that it is a SubRip file "
-            "(numbered cues with '-->' times)."
+            "(numbered cues with '-->' times).",
+            finnish="SRT-tiedostosta ei löytynyt tekstityksiä: tarkista, että se on "
+            "SubRip-tiedosto (numeroidut jaksot ja '-->'-ajat).",
         )
     return _read_captions(text, "srt", "SRT file", "00:00:01,000 --> 00:00:04,000")
 
@@ -162,9 +166,12 @@ def _read_captions(text: str, fmt: str, what: str, example: str) -> list[SpokenC
     if captions is None or len(captions) < len(timings):
         bad = next((i for i in timings if not _TIMING_RE.match(lines[i].strip())), None)
         where = f"the cue timing on line {bad + 1} is malformed" if bad is not None else "damaged"
+        where_fi = "vioittunut" if bad is None else f"rivin {bad + 1} aikamerkintä on virheellinen"
         raise ParseError(
             f"The {what} could not be read ({where}): every cue needs a '{example}' line "
-            "and its text. Export it again."
+            "and its text. Export it again.",
+            finnish=f"{finnish_name(what)} ei avautunut ({where_fi}): jokainen jakso tarvitsee "
+            f"rivin '{example}' ja tekstinsä. Vie se uudelleen.",
         )
     cues: list[SpokenCue] = []
     for caption in captions:

@@ -99,7 +99,7 @@ def test_an_oversized_file_is_named_in_english_and_nothing_is_sent(
     assert api.get(f"/projects/{project}/documents").json() == []
 
 
-def test_a_service_refusal_has_a_finnish_lead(
+def test_a_service_refusal_is_said_in_finnish(
     api_url: str, api_token: str, api: httpx.Client
 ) -> None:
     project = new_project(api, "palvelu-hylkaa")
@@ -109,6 +109,8 @@ def test_a_service_refusal_has_a_finnish_lead(
     press_upload(at)
     [error] = errors(at)
     assert error.startswith("Palvelu ei hyväksynyt tiedostoa: ") and "tyhja.txt" in error
+    # The reason too, not only the lead: it was "The file is empty: upload a file with text."
+    assert error.endswith("tyhja.txt: Tiedosto on tyhjä: lataa tiedosto, jossa on tekstiä.")
 
 
 def test_pressing_upload_again_after_success_sends_nothing_more(

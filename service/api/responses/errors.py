@@ -49,6 +49,11 @@ class ErrorOut(BaseModel):
         "the project has no theme run yet",
         examples=["no_theme_run"],
     )
+    detail_fi: str | SkipJsonSchema[None] = Field(
+        default=None,
+        description="The detail in Finnish, where the service has it (an upload's refusal)",
+        examples=["tyhja.txt: Tiedosto on tyhjä: lataa tiedosto, jossa on tekstiä."],
+    )
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {

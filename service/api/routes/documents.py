@@ -62,6 +62,8 @@ def _read_limited(upload: UploadFile, limit: int) -> bytes:
             raise UploadError(
                 f"{upload.filename} is larger than the limit of {limit / 2**20:g} MB; split it.",
                 413,
+                finnish=f"{upload.filename} on suurempi kuin {limit / 2**20:g} Mt:n raja: jaa se "
+                "osiin.",
             )
         parts.append(chunk)
     return b"".join(parts)
