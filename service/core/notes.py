@@ -23,7 +23,10 @@ def search_terms(query: str, analyzer: FinnishAnalyzer) -> tuple[SearchTerm, ...
     except ValueError as error:
         raise Invalid(str(error)) from None
     if not words:
-        raise Invalid("Search for at least one word (letters or digits), or leave q out.")
+        raise Invalid(
+            "Search for at least one word (letters or digits), or leave q out.",
+            finnish="Hae vähintään yhdellä sanalla (kirjaimia tai numeroita).",
+        )
     analyses = analyzer.analyze(words)
     return tuple(
         SearchTerm(word, tuple(dict.fromkeys(lemma for lemma in a.lemmas if query_words(lemma))))

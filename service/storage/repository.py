@@ -42,7 +42,10 @@ def create_project(
     user, the CLI's local user; None: nobody's, as in tests and benches)."""
     check_project_name(name)
     if session.scalar(select(Project).where(Project.name == name)) is not None:
-        raise Conflict(f"Project {name!r} exists already; choose another name.")
+        raise Conflict(
+            f"Project {name!r} exists already; choose another name.",
+            finnish=f"Projekti {name!r} on jo olemassa; valitse toinen nimi.",
+        )
     project = Project(name=name, description=description)
     session.add(project)
     session.flush()

@@ -98,7 +98,10 @@ def _members(session: Session, run_id: int, key: int) -> list[int]:
 def rename_theme(db: Database, project_id: int, key: int, name: str, author: str) -> None:
     name = name.strip()
     if not name or len(name) > 255:
-        raise EditError("A theme name is 1-255 characters.")
+        raise EditError(
+            "A theme name is 1-255 characters.",
+            finnish="Teeman nimessä on 1–255 merkkiä.",
+        )
     with db.session() as session:
         run = current_run(session, project_id)
         theme = get_theme(session, run.id, key)
@@ -116,7 +119,10 @@ def merge_themes(
 ) -> int:
     """Merge themes into the first one given; returns its key."""
     if len(set(keys)) < 2:
-        raise EditError("Merging needs at least two different themes.")
+        raise EditError(
+            "Merging needs at least two different themes.",
+            finnish="Yhdistämiseen tarvitaan vähintään kaksi eri teemaa.",
+        )
     vectors = _current_vectors(db, nlp, project_id)
     with db.session() as session:
         run = current_run(session, project_id)
@@ -140,7 +146,10 @@ def split_theme(
 ) -> list[int]:
     """Re-cluster one theme into ``parts`` themes; the first part keeps the key."""
     if not 2 <= parts <= 20:
-        raise EditError("A theme can be split into 2-20 parts.")
+        raise EditError(
+            "A theme can be split into 2-20 parts.",
+            finnish="Teeman voi jakaa 2–20 osaan.",
+        )
     vectors = _current_vectors(db, nlp, project_id)
     with db.session() as session:
         run = current_run(session, project_id)
@@ -149,7 +158,11 @@ def split_theme(
         try:  # too few notes, or too few different ones, for that many parts
             labels = split_labels(np.array([vectors[i] for i in members]), parts, random_state=42)
         except ValueError as error:
-            raise EditError(f"Theme {key}: {error}.") from None
+            raise EditError(
+                f"Theme {key}: {error}.",
+                finnish=f"Teemaa {key} ei voi jakaa {parts} osaan: siinä on liian vähän "
+                "erilaisia muistiinpanoja.",
+            ) from None
         next_key = next_theme_key(session, project_id)
         new_keys = [key] + list(range(next_key, next_key + parts - 1))
         for part, part_key in enumerate(new_keys):
@@ -186,7 +199,10 @@ def move_notes(
 ) -> None:
     """Move notes to a theme, or mark them unassigned (key None)."""
     if not note_ids:
-        raise EditError("Give at least one note id.")
+        raise EditError(
+            "Give at least one note id.",
+            finnish="Valitse vähintään yksi muistiinpano.",
+        )
     vectors = _current_vectors(db, nlp, project_id)
     with db.session() as session:
         run = current_run(session, project_id)
