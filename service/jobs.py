@@ -72,7 +72,12 @@ POLL_SECONDS = 0.5  # how often an idle worker looks for jobs other processes su
 
 
 class JobFailed(Exception):
-    """Raised inside a job for a failure the user caused; its message is shown as is."""
+    """Raised inside a job for a failure the user caused; its message is shown as is, and
+    ``finnish`` (where given) in the Finnish UI."""
+
+    def __init__(self, message: str, finnish: str | None = None) -> None:
+        super().__init__(message)
+        self.finnish = finnish
 
 
 class JobCancelled(Exception):
@@ -351,7 +356,7 @@ class DatabaseJobQueue:
         except JobCancelled:
             pass  # whoever ended it wrote why
         except JobFailed as error:
-            self._end(job_id, RUNNING, FAILED, error=str(error))
+            self._end(job_id, RUNNING, FAILED, error=str(error), error_fi=error.finnish)
         except Exception as error:  # a bug must fail the job visibly, not kill the worker
             # A job whose project was deleted under it fails on the missing project; it
             # was marked failed by the deletion already, and the write below does nothing.
@@ -367,7 +372,7 @@ class DatabaseJobQueue:
         """Move the job from state ``before`` to ``after``; False if it was not in ``before``.
         A job that ends loses its files in the same transaction."""
         if after == SUCCEEDED:
-            values["error"] = None
+            values["error"] = values["error_fi"] = None
         mine = [Job.owner == self.owner] if before == RUNNING else []  # not requeued since
         with self._db.session() as session:
             moved = session.execute(

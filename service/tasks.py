@@ -56,7 +56,10 @@ def tasks_for(db: Database, nlp: NlpResources, settings: Settings) -> dict[str, 
 
     def ingest(job: JobInput, progress: Progress) -> dict[str, Any]:
         if job.project_id is None:
-            raise JobFailed("The project of this upload is gone; nothing was saved.")
+            raise JobFailed(
+                "The project of this upload is gone; nothing was saved.",
+                "Latauksen projekti on poistettu; mitään ei tallennettu.",
+            )
         args = job.args
         meta = validate_meta(
             args.get("region"), args.get("kind"), args.get("date"), args.get("event"),
@@ -74,7 +77,7 @@ def tasks_for(db: Database, nlp: NlpResources, settings: Settings) -> dict[str, 
                     filename, content, meta, settings, args.get("text_column"), args.get("columns")
                 )
             except UploadError as error:
-                raise JobFailed(error.message) from None
+                raise JobFailed(error.message, error.finnish) from None
             batching = Batching(job.job_id, job.project_id, settings.shared_batch_notes)
             result = ingest_document(db, nlp, job.project_id, document, scaled, batching)
             results.append(result.__dict__)
@@ -82,7 +85,10 @@ def tasks_for(db: Database, nlp: NlpResources, settings: Settings) -> dict[str, 
 
     def themes(job: JobInput, progress: Progress) -> dict[str, Any]:
         if job.project_id is None:
-            raise JobFailed("The project of this run is gone; nothing was saved.")
+            raise JobFailed(
+                "The project of this run is gone; nothing was saved.",
+                "Teema-ajon projekti on poistettu; mitään ei tallennettu.",
+            )
         args = job.args
         options = RunOptions(
             use_codebook=bool(args.get("use_codebook", True)),
@@ -94,11 +100,14 @@ def tasks_for(db: Database, nlp: NlpResources, settings: Settings) -> dict[str, 
         try:
             return fit_run(db, nlp, job.project_id, filters, options, progress)
         except RunError as error:
-            raise JobFailed(str(error)) from None
+            raise JobFailed(error.message, error.finnish) from None
 
     def actors(job: JobInput, progress: Progress) -> dict[str, Any]:
         if job.project_id is None:
-            raise JobFailed("The project is gone; nothing was saved.")
+            raise JobFailed(
+                "The project is gone; nothing was saved.",
+                "Projekti on poistettu; mitään ei tallennettu.",
+            )
         return {"analysed": find_mentions(db, job.project_id, EntityRecognizer(), progress)}
 
     return {

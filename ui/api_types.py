@@ -329,6 +329,7 @@ class JobOut(TypedDict):
     progress: float
     message: str
     error: str | None
+    error_fi: NotRequired[str | None]
     result: dict[str, Any]
     created_at: str
     updated_at: str

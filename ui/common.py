@@ -4,6 +4,7 @@ reads of the current run, error display and following a job to its end."""
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
@@ -102,6 +103,13 @@ def show_error(error: ApiError, context: str | None = None) -> None:
         finnish = language() == "fi" and error.finnish
         message = md(finnish or error.message)
     st.error(f"{t(context)}: {message}" if context else message, icon=":material/warning:")
+
+
+def job_error(job: Mapping[str, Any]) -> str:
+    """Why a job failed, in the UI's language where the service said it in Finnish too;
+    markdown-safe (the service's words can quote a file name)."""
+    finnish = language() == "fi" and job.get("error_fi")
+    return md(str(finnish or job.get("error") or "?"))
 
 
 def require_project() -> str | None:

@@ -113,6 +113,9 @@ class JobOut(BaseModel):
     progress: float
     message: str
     error: str | None
+    error_fi: str | None = Field(
+        default=None, description="The error in Finnish, where the service has it"
+    )
     result: dict[str, Any]
     created_at: UtcDateTime
     updated_at: UtcDateTime

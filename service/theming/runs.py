@@ -73,7 +73,9 @@ def fit_run(
     if len(notes) < 5:
         raise RunError(
             f"A theme run needs at least 5 notes; this selection has {len(notes)}. "
-            "Upload more documents or widen the filters."
+            "Upload more documents or widen the filters.",
+            finnish=f"Teema-ajoon tarvitaan vähintään 5 muistiinpanoa; tässä valinnassa on "
+            f"{len(notes)}. Lataa lisää dokumentteja tai väljennä rajauksia.",
         )
     report(0.05, "loading embeddings")
     fitted = fit_notes(db, nlp, project_id, notes, options.use_codebook, report)
@@ -108,7 +110,10 @@ def _store(
     alive = lock_notes(session, [n.id for n in fitted.notes])
     fitted = fitted.subset(np.array([n.id in alive for n in fitted.notes], dtype=bool))
     if not fitted.notes:
-        raise RunError("Every note of this run was deleted while it ran; start it again.")
+        raise RunError(
+            "Every note of this run was deleted while it ran; start it again.",
+            finnish="Ajon kaikki muistiinpanot poistettiin sen aikana; aloita se uudelleen.",
+        )
     constraints = constraints_of(session, base)
     previous = _previous_themes(session, base)
     comparable = [

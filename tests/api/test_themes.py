@@ -182,6 +182,7 @@ def test_a_run_needs_notes(client: TestClient) -> None:
     response = client.post("/projects/p/runs?wait=true", json={})
     job = client.get(f"/jobs/{response.json()['job_id']}").json()
     assert job["state"] == "failed" and "at least 5 notes" in job["error"]
+    assert job["error_fi"].startswith("Teema-ajoon tarvitaan vähintään 5 muistiinpanoa")
     assert client.get("/projects/p/themes").status_code == 404
 
 

@@ -32,7 +32,7 @@ def _load(project: str) -> dict[str, Any] | None:
                 if job is None:
                     return None
                 if job["state"] == "failed":
-                    st.error(t("actors_failed", error=job.get("error") or "?"))
+                    st.error(t("actors_failed", error=common.job_error(job)))
                     return None
             report = oc.actors(api, project)
             if not report["pending"]:

@@ -222,7 +222,7 @@ def _report_job(job: dict[str, Any] | None, done_key: str, failed_key: str) -> b
         st.success(t(done_key), icon=":material/check_circle:")
         return True
     if job["state"] == "failed":
-        st.error(t(failed_key, error=md(job.get("error") or "?")), icon=":material/warning:")
+        st.error(t(failed_key, error=common.job_error(job)), icon=":material/warning:")
     return False
 
 

@@ -136,7 +136,7 @@ def _detail(project: str, table: dict[str, Any]) -> None:
         return
     result = job.get("result") or {}
     if job["state"] != "succeeded":
-        st.error(t("themes_failed", error=job.get("error") or "?"), icon=":material/warning:")
+        st.error(t("themes_failed", error=common.job_error(job)), icon=":material/warning:")
     elif result.get("status") == "draft":
         run_report.draft_panel(project)
     else:
