@@ -1,7 +1,7 @@
 """How other rules for choosing a fit's granularity would do, on every set, draw and seed.
 
     python -m evaluation.choice_rules [--draws 0,1,2,3] [--seeds 42,1000,7] [--sets a,b]
-        [--runs 3] [--output FILE]
+        [--runs 3] [--giant-factor 5.0] [--output FILE]
 
 A fit scores every granularity (HDBSCAN min cluster size x leaf / excess of mass) on
 three UMAP layouts and keeps one (``service/pipeline/granularity.py``). This records,
@@ -43,6 +43,7 @@ from evaluation.quality import (
     check_bar,
     default_embedder_and_analyzer,
 )
+from service.pipeline import granularity
 from service.pipeline.granularity import SCORE_TIE, choose_granularity
 from service.pipeline.partitions import (
     distance_sample,
@@ -297,7 +298,8 @@ def judge(
     (its labels ``truth``, its ``shape``), and whether that meets issue 13's bar against
     ``peer`` (its mean "ari" and "nmi"), checked by ``quality.check_bar``."""
     parts = [partition_of(rule, r) for r in records.values()]
-    ari = float(np.mean([adjusted_rand_score(truth, p) for p in parts]))
+    aris = [adjusted_rand_score(truth, p) for p in parts]
+    ari = float(np.mean(aris))
     nmi = float(np.mean([normalized_mutual_info_score(truth, p) for p in parts]))
     themes = float(np.mean([len(np.unique(p[p >= 0])) for p in parts]))
     mine = {"ari": ari, "nmi": nmi, "themes": themes}
@@ -305,7 +307,13 @@ def judge(
     methods = {"rule": {"mean": mine}, PEER: {"mean": peer}}
     result = {"labels": len(np.unique(truth)), "shape": shape, "methods": methods}
     met = check_bar(result, ours="rule")["met"]
-    return {"ari": round(ari, 4), "nmi": round(nmi, 4), "themes": round(themes, 1), "met": met}
+    return {
+        "ari": round(ari, 4),
+        "ari_sd": round(float(np.std(aris)), 4),
+        "nmi": round(nmi, 4),
+        "themes": round(themes, 1),
+        "met": met,
+    }
 
 
 def _quality_folder(draw: int) -> Path:
@@ -362,8 +370,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seeds", default=",".join(map(str, SEEDS)), help="base seeds")
     parser.add_argument("--sets", help="comma-separated set names (default: all of a draw)")
     parser.add_argument("--runs", type=int, default=3, help="UMAP layouts per fit")
+    parser.add_argument(
+        "--giant-factor",
+        type=float,
+        default=granularity.LARGE_THEME_FACTOR,
+        help="a theme above this multiple of the median theme's size is split (the model's "
+        "LARGE_THEME_FACTOR, replaced for this replay)",
+    )
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args(argv)
+    granularity.LARGE_THEME_FACTOR = args.giant_factor
     seeds = [int(s) for s in args.seeds.split(",") if s]
     wanted = {s for s in (args.sets or "").split(",") if s}
     embedder, analyzer = default_embedder_and_analyzer()
@@ -385,6 +401,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "seeds": seeds,
         "draws": args.draws,
         "runs": args.runs,
+        "giant_factor": args.giant_factor,
         "summary": summary(table),
         "best_score_relative_spread": spreads,
         "sets": table,

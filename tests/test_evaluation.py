@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -518,7 +519,10 @@ def test_a_choice_rule_meets_the_bar_only_beating_the_peer_with_a_fitting_count(
     rec.counts.update({k: float(len(np.unique(v))) for k, v in kept.items()})
     peer = {"ari": 0.5, "nmi": 0.5}
     right = judge(fixed((5, "leaf")), {1: rec, 2: rec}, truth, peer, QUESTION_SHAPE)
-    assert right == {"ari": 1.0, "nmi": 1.0, "themes": 4.0, "met": True}
+    assert right == {"ari": 1.0, "ari_sd": 0.0, "nmi": 1.0, "themes": 4.0, "met": True}
+    mixed = judge(fixed((5, "leaf")), {1: rec, 2: replace(rec, kept={**kept, (5, "leaf"): halves})},
+                  truth, peer, QUESTION_SHAPE)  # fmt: skip
+    assert mixed["ari_sd"] == round((1.0 - adjusted_rand_score(truth, halves)) / 2, 4)
     coarse = judge(fixed((30, "eom")), {1: rec}, truth, peer, QUESTION_SHAPE)
     assert coarse["ari"] == 0.0 and not coarse["met"]
     # Twice the themes of the labels: beats the peer, fails the count on questions only.
