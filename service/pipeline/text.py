@@ -46,8 +46,8 @@ def decode_text(content: bytes) -> tuple[str, str]:
                 raise ParseError(
                     f"The file says it is {codec.upper()} but is not: save it as UTF-8 and "
                     "upload again.",
-                    finnish=f"Tiedosto sanoo olevansa {codec.upper()}, mutta ei ole: tallenna "
-                    "se UTF-8-muodossa ja lataa uudelleen.",
+                    finnish=f"Tiedosto on merkitty {codec.upper()}-muotoiseksi, mutta se ei "
+                    "ole: tallenna se UTF-8-muodossa ja lataa uudelleen.",
                 ) from None
     if b"\x00" in content:
         raise _binary()
@@ -104,7 +104,7 @@ def normalize_text(text: str) -> str:
 def too_long(max_chars: int) -> ParseError:
     return ParseError(
         f"The text is longer than the limit of {max_chars:,} characters: split the file.",
-        finnish=f"Teksti on pidempi kuin {max_chars} merkin raja: jaa tiedosto osiin.",
+        finnish=f"Teksti ylittää {max_chars} merkin rajan: jaa tiedosto osiin.",
     )
 
 
