@@ -516,8 +516,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{region} has only {count} notes (under {limit}); its shares are uncertain.",
     ),
     "warn_small_group": (
-        "{where} on vain {notes} muistiinpanoa; sen osuuksien "
-        "luottamusvälit ovat leveitä, vertaa varoen.",
+        "{where} on vain {notes} muistiinpanoa; osuuksien luottamusvälit ovat leveitä, "
+        "vertaa varoen.",
         "{where} has only {notes} notes; its shares have wide intervals, compare with care.",
     ),
     "warn_no_test": (
