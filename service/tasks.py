@@ -51,15 +51,29 @@ def theme_args(filters: RunFilters, options: RunOptions) -> dict[str, Any]:
     }
 
 
+# What a job says, in English and Finnish, when its project was deleted before it ran.
+_GONE = {
+    "ingest": (
+        "The project of this upload is gone; nothing was saved.",
+        "Latauksen projekti on poistettu; mitään ei tallennettu.",
+    ),
+    "themes": (
+        "The project of this run is gone; nothing was saved.",
+        "Teema-ajon projekti on poistettu; mitään ei tallennettu.",
+    ),
+    "actors": (
+        "The project is gone; nothing was saved.",
+        "Projekti on poistettu; mitään ei tallennettu.",
+    ),
+}
+
+
 def tasks_for(db: Database, nlp: NlpResources, settings: Settings) -> dict[str, Task]:
     """The task of each job kind, working on ``db`` with the models of ``nlp``."""
 
     def ingest(job: JobInput, progress: Progress) -> dict[str, Any]:
         if job.project_id is None:
-            raise JobFailed(
-                "The project of this upload is gone; nothing was saved.",
-                "Latauksen projekti on poistettu; mitään ei tallennettu.",
-            )
+            raise JobFailed(*_GONE["ingest"])
         args = job.args
         meta = validate_meta(
             args.get("region"), args.get("kind"), args.get("date"), args.get("event"),
@@ -85,10 +99,7 @@ def tasks_for(db: Database, nlp: NlpResources, settings: Settings) -> dict[str, 
 
     def themes(job: JobInput, progress: Progress) -> dict[str, Any]:
         if job.project_id is None:
-            raise JobFailed(
-                "The project of this run is gone; nothing was saved.",
-                "Teema-ajon projekti on poistettu; mitään ei tallennettu.",
-            )
+            raise JobFailed(*_GONE["themes"])
         args = job.args
         options = RunOptions(
             use_codebook=bool(args.get("use_codebook", True)),
@@ -104,10 +115,7 @@ def tasks_for(db: Database, nlp: NlpResources, settings: Settings) -> dict[str, 
 
     def actors(job: JobInput, progress: Progress) -> dict[str, Any]:
         if job.project_id is None:
-            raise JobFailed(
-                "The project is gone; nothing was saved.",
-                "Projekti on poistettu; mitään ei tallennettu.",
-            )
+            raise JobFailed(*_GONE["actors"])
         return {"analysed": find_mentions(db, job.project_id, EntityRecognizer(), progress)}
 
     return {

@@ -24,7 +24,6 @@ from evaluation.bench.upload import descendants, worker_peak_rss_mb
 from evaluation.choice_rules import (
     RULES,
     Record,
-    choose_within_spread,
     consensus,
     fixed,
     judge,
@@ -32,7 +31,6 @@ from evaluation.choice_rules import (
     partition_of,
     record,
     relative_spread,
-    score_spread,
     scored,
     summary,
     within_spread,
@@ -40,6 +38,7 @@ from evaluation.choice_rules import (
 from evaluation.evaluate import score
 from evaluation.naming import name_quality
 from evaluation.quality import QUESTION_SHAPE
+from evaluation.score_spread import choose_within_spread, score_spread
 from service.config import REPO_ROOT
 from service.pipeline.themes import ThemeModel
 from tests.shared import shared_file

@@ -110,10 +110,7 @@ def _store(
     alive = lock_notes(session, [n.id for n in fitted.notes])
     fitted = fitted.subset(np.array([n.id in alive for n in fitted.notes], dtype=bool))
     if not fitted.notes:
-        raise RunError(
-            "Every note of this run was deleted while it ran; start it again.",
-            finnish="Ajon kaikki muistiinpanot poistettiin sen aikana; aloita se uudelleen.",
-        )
+        raise _all_notes_deleted()
     constraints = constraints_of(session, base)
     previous = _previous_themes(session, base)
     comparable = [
@@ -157,6 +154,13 @@ def _store(
     if "fit_sample" in run.changes:
         summary["fit_sample"] = run.changes["fit_sample"]
     return summary
+
+
+def _all_notes_deleted() -> RunError:
+    return RunError(
+        "Every note of this run was deleted while it ran; start it again.",
+        finnish="Ajon kaikki muistiinpanot poistettiin sen aikana; aloita se uudelleen.",
+    )
 
 
 def _plan(
