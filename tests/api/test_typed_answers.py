@@ -169,7 +169,9 @@ def test_each_error_shape_is_an_error_model(tmp_path: Path) -> None:
     for shape, answer in answers.items():
         assert 400 <= answer.status_code < 500, shape
         body = answer.json()
-        assert set(body) <= {"detail", "code"}, shape
+        assert set(body) <= {"detail", "code", "detail_fi"}, shape
         ErrorOut.model_validate(body)
     assert isinstance(answers["list of field errors"].json()["detail"], list)
     assert answers["message and code"].json()["code"] == "not_found"
+    taken = "Projekti 'a' on jo olemassa; valitse toinen nimi."
+    assert answers["conflict"].json()["detail_fi"] == taken  # the UI speaks Finnish
