@@ -27,7 +27,7 @@ from service.pipeline.leftovers import (
     MIN_NOTE_WORDS,
     is_leftover,
 )
-from service.pipeline.sentences import split_sentences
+from service.pipeline.sentences import ends_in_question, split_sentences
 from service.pipeline.turns import transcript_notes
 
 __all__ = [
@@ -283,7 +283,7 @@ def _notes(text: str, items: list[_Item], *, workshop: bool) -> tuple[NoteDraft,
             open_bullets.clear()
             if item.label and item.rest and item.label not in questions:
                 questions[item.label] = item.rest
-                if not _is_question(item.rest):
+                if not ends_in_question(item.rest):
                     topics.add(item.label)
             continue
         if item.kind == "bullet":
@@ -304,7 +304,7 @@ def _notes(text: str, items: list[_Item], *, workshop: bool) -> tuple[NoteDraft,
             if group not in questions:
                 questions[group] = unit
                 continue
-            if group in topics and _is_question(unit):  # the topic, then the question
+            if group in topics and ends_in_question(unit):  # the topic, then the question
                 questions[group] = f"{questions[group]}: {unit}"
                 topics.discard(group)
                 continue
@@ -321,10 +321,6 @@ def _notes(text: str, items: list[_Item], *, workshop: bool) -> tuple[NoteDraft,
             for start, end in spans:
                 notes.append(_draft(text, (start, end), len(notes), note_kind, context()))
     return tuple(notes)
-
-
-def _is_question(line: str) -> bool:
-    return line.rstrip("\"'”’») ").endswith("?")
 
 
 def _repeats_question(line: str, question: str) -> bool:

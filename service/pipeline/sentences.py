@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["split_sentences"]
+__all__ = ["ends_in_question", "split_sentences"]
 
 
 def _words(text: str) -> frozenset[str]:
@@ -64,3 +64,9 @@ def _is_abbreviation(paragraph: str, dot: int) -> bool:
         return True
     # "1." and "5.5." are ordinals and dates; "2022." ends a sentence.
     return token.replace(".", "").isdigit() and len(token.rsplit(".", 1)[-1]) <= 2
+
+
+def ends_in_question(line: str) -> bool:
+    """Whether a line ends in a question mark, closing quotes and brackets aside
+    ("Miten houkutellaan osaajia?”")."""
+    return line.rstrip("\"'”’») ").endswith("?")

@@ -22,9 +22,10 @@ from typing import Any
 from service.pipeline.document import ParsedDocument
 from service.pipeline.errors import ParseError, check_zip, reading
 from service.pipeline.leftovers import furniture_key
+from service.pipeline.sentences import ends_in_question
 from service.pipeline.text import normalize_text, too_long
 
-__all__ = ["REPEATED_SHARE", "pptx_document", "repeated_boxes", "repeated_notes"]
+__all__ = ["REPEATED_SHARE", "pptx_document"]
 
 # A text box on at least this share of the slides (and on at least MIN_REPEATS of
 # them) is furniture: logos, funding lines, footers typed by hand.
@@ -69,13 +70,13 @@ def pptx_document(content: bytes, max_chars: int) -> ParsedDocument:
                     finnish=f"Esityksessä on yli {MAX_SLIDES} diaa: jaa se osiin.",
                 )
             slides.append(_read_slide(slide))
-    furniture = repeated_boxes(slides), repeated_notes(slides)
+    boxes, notes_lines = repeated_boxes(slides), repeated_notes(slides)
     blocks: list[str] = []
     headings: list[int] = []
     length = 0
     title: str | None = None
     for slide in slides:
-        for block, is_heading in _slide_blocks(slide, furniture):
+        for block, is_heading in _slide_blocks(slide, boxes, notes_lines):
             if is_heading:
                 headings.append(length)
             blocks.append(block)
@@ -116,10 +117,11 @@ def _box_key(box: list[Paragraph]) -> str:
     return furniture_key(" ".join(p.text for p in box))
 
 
-def _slide_blocks(slide: Slide, furniture: tuple[set[str], set[str]]) -> Iterator[tuple[str, bool]]:
-    """(block of text, whether it is a group heading) in reading order; ``furniture``
-    holds the keys of repeated text boxes and of repeated notes pane lines."""
-    boxes, notes_lines = furniture
+def _slide_blocks(
+    slide: Slide, boxes: set[str], notes_lines: set[str]
+) -> Iterator[tuple[str, bool]]:
+    """(block of text, whether it is a group heading) in reading order, without the text
+    boxes and notes pane lines whose keys are furniture (``boxes``, ``notes_lines``)."""
     if slide.title and not slide.title_slide:
         yield slide.title, True
     elif slide.title:
@@ -138,7 +140,7 @@ def _slide_blocks(slide: Slide, furniture: tuple[set[str], set[str]]) -> Iterato
 
 
 def _is_question(paragraph: Paragraph) -> bool:
-    return paragraph.level == 0 and paragraph.text.rstrip("\"'”’») ").endswith("?")
+    return paragraph.level == 0 and ends_in_question(paragraph.text)
 
 
 def _read_slide(slide: Any) -> Slide:
