@@ -100,16 +100,20 @@ def show_error(error: ApiError, context: str | None = None) -> None:
     elif error.status >= 500:
         message = t("error_server", detail=md(error.message))
     else:  # the service's words can quote what a user typed
-        finnish = language() == "fi" and error.finnish
-        message = md(finnish or error.message)
+        message = md(_service_words(error.message, error.finnish))
     st.error(f"{t(context)}: {message}" if context else message, icon=":material/warning:")
 
 
 def job_error(job: Mapping[str, Any]) -> str:
     """Why a job failed, in the UI's language where the service said it in Finnish too;
     markdown-safe (the service's words can quote a file name)."""
-    finnish = language() == "fi" and job.get("error_fi")
-    return md(str(finnish or job.get("error") or "?"))
+    return md(_service_words(str(job.get("error") or "?"), job.get("error_fi")))
+
+
+def _service_words(english: str, finnish: str | None) -> str:
+    """The service's message in the UI's language: its Finnish when the UI speaks Finnish
+    and the service gave one, else its English."""
+    return finnish if finnish and language() == "fi" else english
 
 
 def require_project() -> str | None:
